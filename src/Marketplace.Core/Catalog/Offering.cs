@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Catalog;
+
+public enum Category { Science, Arts, Sports, Reading, Labour, Clubs }
+
+/// <summary>OnCampus = 请进来 (the provider comes to the school); OffCampus = 走出去 (pupils go to the venue).</summary>
+public enum DeliveryMode { OnCampus, OffCampus, Both }
+
+public enum OfferingStatus { Draft, PendingReview, Published, Paused, Archived, Rejected }
+
+public sealed record Venue(string Address, double Lat, double Lon);
+
+/// <summary>What a provider may set on an offering; never status, version or owner (mass-assignment guard).</summary>
+public sealed record OfferingContent(
+    string Title, string Summary, string Description, Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades,
+    int MinGroup, int MaxGroup, int DurationMinutes, long PriceFen, Venue? Venue, IReadOnlyList<string> Districts,
+    IReadOnlyList<string> Tags, int CancellationCutoffHours)
+{
+    public bool ServesOnCampus => Mode is DeliveryMode.OnCampus or DeliveryMode.Both;
+    public bool ServesOffCampus => Mode is DeliveryMode.OffCampus or DeliveryMode.Both;
+
+    /// <summary>What schools rely on when they book: changing it sends a published offering back to review.</summary>
+    public bool MateriallyDiffersFrom(OfferingContent other) =>
+        PriceFen != other.PriceFen || Mode != other.Mode || !Grades.Order().SequenceEqual(other.Grades.Order())
+        || Venue != other.Venue || !Districts.Order().SequenceEqual(other.Districts.Order());
+}
+
+public sealed class Offering : IAggregate
+{
+    [JsonConstructor]
+    private Offering() { }
+
+    [JsonInclude] public Guid Id { get; private set; }
+    [JsonInclude] public long Version { get; private set; }
+    [JsonInclude] public Guid ProviderId { get; private set; }
+    [JsonInclude] public OfferingContent Content { get; private set; } = null!;
+    [JsonInclude] public OfferingStatus Status { get; private set; }
+    [JsonInclude] public string? RejectionReason { get; private set; }
+    [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
+    [JsonInclude] public DateTimeOffset UpdatedAt { get; private set; }
+
+    public static Offering Create(Guid providerId, OfferingContent content, DateTimeOffset now) => new()
+    {
+        Id = Ids.New(), Version = 1, ProviderId = providerId, Content = content, Status = OfferingStatus.Draft,
+        CreatedAt = now, UpdatedAt = now,
+    };
+
+    public bool IsBookable => Status == OfferingStatus.Published;
+
+    /// <summary>Edits keep a published offering live unless they change what schools rely on.</summary>
+    public void Edit(OfferingContent content, DateTimeOffset now)
+    {
+        if (Status == OfferingStatus.Archived)
+            throw new DomainRuleException("offering-archived", "An archived offering can no longer be edited.");
+        if (Status is OfferingStatus.Published or OfferingStatus.Paused && content.MateriallyDiffersFrom(Content))
+            Status = OfferingStatus.PendingReview;
+        if (Status == OfferingStatus.Rejected) Status = OfferingStatus.Draft;
+        Content = content;
+        Touch(now);
+    }
+
+    public void Submit(DateTimeOffset now) => Move(OfferingStatus.PendingReview, now, OfferingStatus.Draft, OfferingStatus.Rejected);
+
+    public void Approve(DateTimeOffset now)
+    {
+        Move(OfferingStatus.Published, now, OfferingStatus.PendingReview);
+        RejectionReason = null;
+    }
+
+    public void Reject(string reason, DateTimeOffset now)
+    {
+        Move(OfferingStatus.Rejected, now, OfferingStatus.PendingReview);
+        RejectionReason = reason.Trim();
+    }
+
+    public void Pause(DateTimeOffset now) => Move(OfferingStatus.Paused, now, OfferingStatus.Published);
+
+    public void Resume(DateTimeOffset now) => Move(OfferingStatus.Published, now, OfferingStatus.Paused);
+
+    public void Archive(DateTimeOffset now) =>
+        Move(OfferingStatus.Archived, now, OfferingStatus.Draft, OfferingStatus.Published, OfferingStatus.Paused, OfferingStatus.Rejected, OfferingStatus.PendingReview);
+
+    private void Move(OfferingStatus to, DateTimeOffset now, params OfferingStatus[] allowedFrom)
+    {
+        if (!allowedFrom.Contains(Status))
+            throw new DomainRuleException("offering-transition", $"An offering that is {Status} cannot become {to}.");
+        Status = to;
+        Touch(now);
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+}
