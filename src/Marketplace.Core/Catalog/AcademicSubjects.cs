@@ -16,7 +16,7 @@ public static class AcademicSubjects
     public static string? FindIn(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        var hit = TutoringMarkers.Concat(Subjects).FirstOrDefault(w => text.Contains(w, StringComparison.Ordinal));
+        var hit = Subjects.Concat(TutoringMarkers).FirstOrDefault(w => text.Contains(w, StringComparison.Ordinal));
         if (hit is not null) return hit;
         return AmbiguousSubjects.FirstOrDefault(s => CourseMarkers.Any(m => text.Contains(s + m, StringComparison.Ordinal)));
     }

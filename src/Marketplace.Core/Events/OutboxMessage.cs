@@ -30,3 +30,6 @@ public sealed record ProviderChangedData(Guid ProviderId, string Status);
 public sealed record OfferingChangedData(Guid OfferingId, Guid ProviderId, string Status, long Version);
 
 public sealed record SessionsChangedData(Guid OfferingId, IReadOnlyList<Guid> SessionIds);
+
+/// <summary>Seat counts are filled in when the event is delivered live (the stored event names the session only).</summary>
+public sealed record AvailabilityChangedData(Guid OfferingId, Guid SessionId, int? Capacity, int? Reserved, int? FreeSeats);

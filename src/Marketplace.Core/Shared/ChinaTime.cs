@@ -13,7 +13,9 @@ public static class ChinaTime
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(ToLocal(clock.GetUtcNow()).DateTime);
+    public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(ToLocal(at).DateTime);
+
+    public static DateOnly Today(TimeProvider clock) => DateOf(clock.GetUtcNow());
 
     private static TimeZoneInfo FindZone()
     {

@@ -57,9 +57,17 @@ public interface IMarketplaceStore
     /// addressed to one of <paramref name="audiences"/>.</summary>
     Task<IReadOnlyList<OutboxMessage>> ReadEventsAsync(long afterCursor, IReadOnlyCollection<string>? audiences, int limit, CancellationToken ct = default);
 
+    /// <summary>The cursor of the newest event in the outbox (0 when empty).</summary>
+    Task<long> GetLatestCursorAsync(CancellationToken ct = default);
+
     Task<long> GetCheckpointAsync(string consumer, CancellationToken ct = default);
 
+    /// <summary>Moves a checkpoint only forward (never back).</summary>
     Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default);
+
+    /// <summary>Compare-and-set: moves the checkpoint from <paramref name="expected"/> to <paramref name="next"/>, or returns
+    /// false when another instance moved it first (a missing checkpoint counts as 0). Lets one of several instances claim a batch.</summary>
+    Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default);
 }
 
 public sealed record BookingFilter(

@@ -17,6 +17,9 @@ public static class StoreJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>The stored text of a UTC instant; stored instants compare correctly as strings.</summary>
+    public static string FormatTime(DateTimeOffset at) => Serialize(at.ToUniversalTime()).Trim('"');
+
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidOperationException($"Stored {typeof(T).Name} is empty.");
 }

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Api.Configuration;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Marketplace.Api.Auth;
+
+public static class AuthSetup
+{
+    public const string Issuer = "marketplace";
+    public const string SchoolPolicy = nameof(Role.School);
+    public const string ProviderPolicy = nameof(Role.Provider);
+    public const string BureauPolicy = nameof(Role.Bureau);
+
+    public static void AddMarketplaceAuth(this WebApplicationBuilder builder, MarketplaceSettings settings)
+    {
+        var key = new SymmetricSecurityKey(LoadSigningKey(settings));
+        builder.Services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
+        builder.Services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = Issuer, ValidAudience = Issuer, IssuerSigningKey = key,
+                NameClaimType = "name", RoleClaimType = "role", ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            // Browsers cannot set headers on WebSockets: SignalR sends the token in the query string.
+            o.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = ctx =>
+                {
+                    if (ctx.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query["access_token"] is { Count: > 0 } token)
+                        ctx.Token = token;
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(SchoolPolicy, p => p.RequireRole(nameof(Role.School)))
+            .AddPolicy(ProviderPolicy, p => p.RequireRole(nameof(Role.Provider)))
+            .AddPolicy(BureauPolicy, p => p.RequireRole(nameof(Role.Bureau)));
+    }
+
+    /// <summary>The configured key, or in Development one generated once into the data folder (never committed).</summary>
+    private static byte[] LoadSigningKey(MarketplaceSettings settings)
+    {
+        if (settings.JwtSigningKey is { } configured) return Encoding.UTF8.GetBytes(configured);
+        var path = Path.Combine(settings.DataDirectory, "jwt-signing.key");
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        Directory.CreateDirectory(settings.DataDirectory);
+        var bytes = RandomNumberGenerator.GetBytes(64);
+        File.WriteAllText(path, Convert.ToBase64String(bytes));
+        return bytes;
+    }
+}
+
+internal sealed class IdentityPasswordHashing : IPasswordHashing
+{
+    private static readonly PasswordHasher<object> Hasher = new();
+    private static readonly object Subject = new();
+
+    public string Hash(string password) => Hasher.HashPassword(Subject, password);
+
+    public bool Verify(string hash, string password) =>
+        Hasher.VerifyHashedPassword(Subject, hash, password) is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded;
+}

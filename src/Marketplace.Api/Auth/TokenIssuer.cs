@@ -1,0 +1,28 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using Marketplace.Core.Identity;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Marketplace.Api.Auth;
+
+public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string Role, Guid OrganizationId, string DisplayName);
+
+public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    public TokenResponse Issue(User user, IReadOnlyList<string> districts)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + Lifetime;
+        List<Claim> claims =
+        [
+            new("sub", user.Id.ToString()), new("name", user.Username), new("role", user.Role.ToString()),
+            new(CallerClaims.Organization, user.OrganizationId.ToString()), new("display_name", user.DisplayName),
+            .. districts.Select(d => new Claim(CallerClaims.District, d)),
+        ];
+        var token = new JwtSecurityToken(AuthSetup.Issuer, AuthSetup.Issuer, claims, now.UtcDateTime, expires.UtcDateTime,
+            new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
+        return new TokenResponse(new JwtSecurityTokenHandler().WriteToken(token), expires, user.Role.ToString(), user.OrganizationId, user.DisplayName);
+    }
+}

@@ -1,0 +1,77 @@
+namespace Marketplace.Api.Configuration;
+
+public enum StoreKind { Sqlite, Mongo }
+public enum SearchKind { Lucene, Elasticsearch }
+public enum PaymentsKind { Offline, Stripe }
+public enum BackplaneKind { None, Redis }
+
+/// <summary>
+/// The adapter choices and their connection settings, read once from configuration section "Marketplace".
+/// Invalid or incomplete settings stop the start-up with a message that names the key to fix.
+/// </summary>
+public sealed record MarketplaceSettings(
+    string DataDirectory, StoreKind Store, SearchKind Search, PaymentsKind Payments, BackplaneKind Backplane,
+    string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
+    string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow)
+{
+    public string DatabasePath => Path.Combine(DataDirectory, "marketplace.db");
+    public string IndexDirectory => Path.Combine(DataDirectory, "index");
+
+    public static MarketplaceSettings Load(IConfiguration configuration, bool isDevelopment)
+    {
+        var section = configuration.GetSection("Marketplace");
+        var errors = new List<string>();
+        var store = Parse<StoreKind>(section, "Store", errors);
+        var search = Parse<SearchKind>(section, "Search", errors);
+        var payments = Parse<PaymentsKind>(section, "Payments", errors);
+        var backplane = Parse<BackplaneKind>(section, "Backplane", errors);
+
+        string? Required(string key, bool when)
+        {
+            var value = section[key];
+            if (when && string.IsNullOrWhiteSpace(value)) errors.Add($"Marketplace:{key} is required when {WhyRequired(key)}.");
+            return string.IsNullOrWhiteSpace(value) ? null : value;
+        }
+
+        var mongo = Required("Mongo:ConnectionString", store == StoreKind.Mongo);
+        var elastic = Required("Elasticsearch:Url", search == SearchKind.Elasticsearch);
+        if (elastic is not null && !Uri.TryCreate(elastic, UriKind.Absolute, out _))
+            errors.Add($"Marketplace:Elasticsearch:Url must be an absolute URL (was '{elastic}').");
+        var redis = Required("Redis:ConnectionString", backplane == BackplaneKind.Redis);
+        var stripeKey = Required("Stripe:SecretKey", payments == PaymentsKind.Stripe);
+        var stripeHook = Required("Stripe:WebhookSecret", payments == PaymentsKind.Stripe);
+        var signingKey = Required("Jwt:SigningKey", !isDevelopment);
+        if (signingKey is not null && System.Text.Encoding.UTF8.GetByteCount(signingKey) < 32)
+            errors.Add("Marketplace:Jwt:SigningKey must be at least 32 bytes long.");
+
+        var seed = section.GetValue<bool?>("SeedDemo") ?? isDevelopment;
+        if (seed && !isDevelopment) errors.Add("Marketplace:SeedDemo may only be enabled in the Development environment.");
+        var window = section.GetValue<TimeSpan?>("BookingResponseWindow") ?? TimeSpan.FromHours(48);
+        if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
+
+        if (errors.Count > 0)
+            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
+
+        var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
+        return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
+            elastic, redis, stripeKey, stripeHook, signingKey, seed, window);
+    }
+
+    private static T Parse<T>(IConfigurationSection section, string key, List<string> errors) where T : struct, Enum
+    {
+        var raw = section[key];
+        if (string.IsNullOrWhiteSpace(raw)) return default;
+        if (Enum.TryParse<T>(raw, ignoreCase: true, out var value) && Enum.IsDefined(value)) return value;
+        errors.Add($"Marketplace:{key} must be one of {string.Join(", ", Enum.GetNames<T>())} (was '{raw}').");
+        return default;
+    }
+
+    private static string WhyRequired(string key) => key switch
+    {
+        "Mongo:ConnectionString" => "Marketplace:Store is Mongo",
+        "Elasticsearch:Url" => "Marketplace:Search is Elasticsearch",
+        "Redis:ConnectionString" => "Marketplace:Backplane is Redis",
+        "Stripe:SecretKey" or "Stripe:WebhookSecret" => "Marketplace:Payments is Stripe",
+        _ => "the environment is not Development (no generated development key)",
+    };
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using Marketplace.Api.Errors;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>Cross-cutting concerns: JSON, problem details, OpenAPI, health, metrics, request logging, rate limits.</summary>
+public static class HostingSetup
+{
+    public static void AddMarketplaceHosting(this WebApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new LenientTimeOnlyConverter());
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        });
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+        s.AddExceptionHandler<ProblemMapping>();
+        s.AddOpenApi();
+        s.AddMarketplaceRateLimits(builder.Configuration.GetValue("Marketplace:LoginsPerMinute", 30));
+        s.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        s.AddHealthChecks()
+            .AddCheck("live", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<IndexHealthCheck>("index", tags: ["ready"]);
+        s.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter("Marketplace").AddPrometheusExporter());
+    }
+
+    public static void UseMarketplaceHosting(this WebApplication app)
+    {
+        app.UseHttpLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        if (app.Environment.IsDevelopment()) app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+    }
+
+    public static void MapOperations(this WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("课后服务资源对接平台 API")).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+    }
+
+}

@@ -1,0 +1,95 @@
+using Marketplace.Api.Configuration;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>
+/// Delivers committed outbox events in cursor order. Woken right after a local commit, polling as a
+/// fallback (and to see commits of other instances).
+/// <list type="bullet">
+/// <item>Durable consumers: handle, then advance the stored checkpoint — at least once; a failing consumer
+/// (index down) keeps its checkpoint and retries with back-off while the others go on.</item>
+/// <item>Live consumers: start at the newest event. With a Redis backplane one instance claims each batch by
+/// compare-and-set on a shared checkpoint, then pushes through the backplane; without one, each instance
+/// pushes every event to its own connections.</item>
+/// </list>
+/// </summary>
+internal sealed partial class OutboxDispatcher(
+    IMarketplaceStore store, IEnumerable<IOutboxConsumer> consumers, OutboxSignal signal, MarketplaceSettings settings,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private readonly Dictionary<string, DateTimeOffset> _retryAt = [];
+    private readonly Dictionary<string, long> _livePositions = [];
+
+    private bool SharedLive => settings.Backplane == BackplaneKind.Redis;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var latest = await store.GetLatestCursorAsync(stoppingToken);
+            foreach (var live in consumers.Where(c => c.IsLive))
+            {
+                if (SharedLive) await store.SetCheckpointAsync(live.Name, latest, stoppingToken);
+                else _livePositions[live.Name] = latest;
+            }
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var more = false;
+                foreach (var consumer in consumers)
+                    more |= consumer.IsLive ? await PushLiveAsync(consumer, stoppingToken) : await DispatchAsync(consumer, stoppingToken);
+                if (!more) await signal.WaitAsync(PollInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    /// <summary>One batch for a durable consumer; true when more events are waiting.</summary>
+    private async Task<bool> DispatchAsync(IOutboxConsumer consumer, CancellationToken ct)
+    {
+        if (_retryAt.TryGetValue(consumer.Name, out var at) && DateTimeOffset.UtcNow < at) return false;
+        try
+        {
+            var after = await store.GetCheckpointAsync(consumer.Name, ct);
+            var batch = await store.ReadEventsAsync(after, null, BatchSize, ct);
+            if (batch.Count == 0) return false;
+            await consumer.HandleAsync(batch, ct);
+            await store.SetCheckpointAsync(consumer.Name, batch[^1].Cursor, ct);
+            _retryAt.Remove(consumer.Name);
+            return batch.Count == BatchSize;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogConsumerFailed(logger, e, consumer.Name);
+            _retryAt[consumer.Name] = DateTimeOffset.UtcNow.AddSeconds(2);
+            return false;
+        }
+    }
+
+    private async Task<bool> PushLiveAsync(IOutboxConsumer consumer, CancellationToken ct)
+    {
+        try
+        {
+            var after = SharedLive ? await store.GetCheckpointAsync(consumer.Name, ct) : _livePositions[consumer.Name];
+            var batch = await store.ReadEventsAsync(after, null, BatchSize, ct);
+            if (batch.Count == 0) return false;
+            if (SharedLive && !await store.TryAdvanceCheckpointAsync(consumer.Name, after, batch[^1].Cursor, ct)) return true; // another instance took it
+            _livePositions[consumer.Name] = batch[^1].Cursor;
+            await consumer.HandleAsync(batch, ct);
+            return batch.Count == BatchSize;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogConsumerFailed(logger, e, consumer.Name);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox consumer {Consumer} failed")]
+    private static partial void LogConsumerFailed(ILogger logger, Exception e, string consumer);
+}

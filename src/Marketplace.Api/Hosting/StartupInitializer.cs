@@ -1,0 +1,37 @@
+using Marketplace.Api.Configuration;
+using Marketplace.Api.Search;
+using Marketplace.Api.Seed;
+using Marketplace.Core.Search;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: schema migrations, index creation, the demo seed
+/// (Development only) and, when the embedded index is new, a rebuild from the store.
+/// </summary>
+internal sealed class StartupInitializer(
+    IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, IndexOutboxConsumer indexConsumer,
+    MarketplaceSettings settings, DemoSeeder seeder) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.DataDirectory);
+        var indexIsNew = settings.Search == SearchKind.Lucene && !Directory.Exists(settings.IndexDirectory);
+        await store.InitializeAsync(cancellationToken);
+        await index.InitializeAsync(cancellationToken);
+        if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
+        if (indexIsNew) await RebuildIndexAsync(store, index, projection, indexConsumer.Name, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Rebuilds from a snapshot at least as new as the latest cursor; later events are re-applied by the dispatcher.</summary>
+    internal static async Task<long> RebuildIndexAsync(IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, string consumer, CancellationToken ct)
+    {
+        var cursor = await store.GetLatestCursorAsync(ct);
+        var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, ct), ct);
+        await store.SetCheckpointAsync(consumer, cursor, ct);
+        return count;
+    }
+}

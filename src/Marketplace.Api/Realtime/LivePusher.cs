@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Marketplace.Api.Hosting;
+using Marketplace.Core.Booking;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Events;
+using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Marketplace.Api.Realtime;
+
+public sealed record BookingChangedMessage(long Cursor, DateTimeOffset At, Guid BookingId, Guid SessionId, Guid OfferingId, Guid SchoolId, Guid ProviderId, string? OldStatus, string NewStatus, int Pupils);
+
+public sealed record AvailabilityChangedMessage(long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int Capacity, int Reserved, int FreeSeats, string SessionStatus);
+
+/// <summary>Pushes outbox events to the SignalR groups they are addressed to. Seat counts are read at delivery, so they are current.</summary>
+internal sealed class LivePusher(IHubContext<MarketplaceHub> hub, IMarketplaceStore store) : IOutboxConsumer
+{
+    public const string BookingChanged = "bookingChanged";
+    public const string AvailabilityChanged = "availabilityChanged";
+
+    public string Name => "live";
+
+    public bool IsLive => true;
+
+    public async Task HandleAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct)
+    {
+        foreach (var e in batch)
+        {
+            switch (e.Type)
+            {
+                case EventTypes.BookingChanged:
+                    var b = StoreJson.Deserialize<BookingChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(BookingChanged,
+                        new BookingChangedMessage(e.Cursor, e.At, b.BookingId, b.SessionId, b.OfferingId, b.SchoolId, b.ProviderId, b.OldStatus, b.NewStatus, b.Pupils), ct);
+                    break;
+                case EventTypes.AvailabilityChanged:
+                    var a = StoreJson.Deserialize<AvailabilityChangedData>(e.Data);
+                    if (await store.FindAsync<Session>(a.SessionId, ct) is not { } s) break;
+                    await hub.Clients.Groups(e.Audiences).SendAsync(AvailabilityChanged,
+                        new AvailabilityChangedMessage(e.Cursor, e.At, a.OfferingId, a.SessionId, s.Capacity, s.Reserved, s.FreeSeats, s.Status.ToString()), ct);
+                    break;
+            }
+        }
+    }
+}

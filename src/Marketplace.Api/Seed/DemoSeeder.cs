@@ -1,0 +1,129 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Catalog.Sessions;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Api.Seed;
+
+/// <summary>
+/// Seeds the Development demo once (when the store has no districts): districts, one bureau, ~20 providers,
+/// ~200 offerings with sessions over the coming eight weeks, ~30 schools with plans, and their logins.
+/// Deterministic (fixed random seed), so every newcomer sees the same demo.
+/// </summary>
+internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
+{
+    public const int OfferingsPerProvider = 10;
+    public const int SchoolCount = 30;
+    public const int PendingProviders = 2;
+
+    public async Task SeedOnceAsync(CancellationToken ct)
+    {
+        if ((await store.ListDistrictsAsync(ct)).Count > 0) return;
+        var random = new Random(2026);
+        var now = clock.GetUtcNow();
+        var hash = hashing.Hash(DemoCatalog.Password); // one hash for all demo accounts keeps start-up fast
+        var changes = new StoreChanges();
+        foreach (var (district, _, _) in DemoCatalog.Districts) changes.PutDistrict(district);
+
+        var bureau = new Bureau(Ids.New(), "课后服务演示教育局（京杭蓉十二区）", DemoCatalog.Districts.Select(d => d.District.Code).ToArray());
+        changes.Insert(bureau).Insert(new User(Ids.New(), "bureau", hash, Role.Bureau, bureau.Id, "教育局课后服务科"));
+
+        var approvedCount = DemoCatalog.Providers.Length - PendingProviders;
+        for (var i = 0; i < DemoCatalog.Providers.Length; i++)
+        {
+            var (name, kind, prefix, home) = DemoCatalog.Providers[i];
+            var (district, lat, lon) = DemoCatalog.Districts[home];
+            var provider = Provider.Register(name, kind, CreditCodeFor(prefix, district.Code, random), ContactName(random), $"13{random.Next(100000000, 999999999)}",
+                DistrictsNear(home), now.AddDays(-60));
+            if (i < approvedCount) provider.Approve("bureau", "材料齐全，准予入库 / documents complete", now.AddDays(-50));
+            changes.Insert(provider).Insert(new User(Ids.New(), $"provider{i + 1}", hash, Role.Provider, provider.Id, provider.ContactName));
+            foreach (var (offering, sessions) in Offerings(provider, lat, lon, i < approvedCount, random, now))
+            {
+                changes.Insert(offering).Publish(OfferingEvents.Changed(offering, provider, now));
+                sessions.ForEach(s => changes.Insert(s));
+            }
+        }
+
+        for (var i = 0; i < SchoolCount; i++)
+        {
+            var home = i % DemoCatalog.Districts.Length;
+            var (district, lat, lon) = DemoCatalog.Districts[home];
+            var junior = i % 5 == 4;
+            var grades = junior ? Enumerable.Range(7, 3) : Enumerable.Range(1, 6);
+            var school = new School(Ids.New(), $"{district.City[..2]}市{district.Name}{DemoCatalog.SchoolNames[i % DemoCatalog.SchoolNames.Length]}",
+                district.Code, $"{district.City}{district.Name}学府路{random.Next(1, 300)}号", lat + Jitter(random), lon + Jitter(random),
+                grades.ToDictionary(g => g, _ => random.Next(90, 260)));
+            changes.Insert(school).Insert(new User(Ids.New(), $"school{i + 1}", hash, Role.School, school.Id, "课后服务负责人"));
+            var plan = SchoolPlan.Create(school.Id, "2026-2027-1");
+            plan.Set([Category.Science, Category.Arts, Category.Sports, Category.Reading],
+                [new PlanWindow(DayOfWeek.Tuesday, new TimeOnly(15, 40), new TimeOnly(17, 10)), new PlanWindow(DayOfWeek.Thursday, new TimeOnly(15, 40), new TimeOnly(17, 10))],
+                new Dictionary<Category, int> { [Category.Science] = 120, [Category.Arts] = 150, [Category.Sports] = 200, [Category.Reading] = 100 },
+                random.Next(20, 80) * 10_000_00L, now);
+            changes.Insert(plan);
+        }
+        await store.CommitAsync(changes, ct);
+    }
+
+    private static IEnumerable<(Offering, List<Session>)> Offerings(Provider provider, double lat, double lon, bool publish, Random random, DateTimeOffset now)
+    {
+        var categories = DemoCatalog.CategoriesFor(provider.Kind);
+        var publicInterest = provider.Kind is not (ProviderKind.SportsOrganization or ProviderKind.SocialOrganization);
+        for (var n = 0; n < OfferingsPerProvider; n++)
+        {
+            var category = categories[n % categories.Length];
+            var titles = DemoCatalog.Titles[category];
+            var title = titles[(n / categories.Length + random.Next(titles.Length)) % titles.Length];
+            var mode = (DeliveryMode)(n % 3);
+            var low = random.Next(1, 6);
+            var input = new OfferingInput(title, $"{provider.Name}开设的{title}，面向{low}–{Math.Min(9, low + 3)}年级，小班教学、安全有序。",
+                $"{title}由{provider.Name}的专业教师授课。课程贴合“双减”课后服务要求，注重动手实践与兴趣培养，每次课后提供学习反馈。",
+                category, mode, Enumerable.Range(low, 4).Where(g => g <= 9).ToArray(), 10, 40, 90,
+                publicInterest && n % 2 == 0 ? 0 : random.Next(3, 30) * 100L,
+                new VenueInput($"{provider.Name}活动中心{random.Next(1, 9)}号厅", lat + Jitter(random), lon + Jitter(random)), provider.Districts,
+                [DemoCatalog.CategoriesFor(provider.Kind)[0] == category ? "特色课程" : "课后服务", provider.Kind is ProviderKind.CulturalCentre ? "非遗" : "兴趣"], 24);
+            var offering = Offering.Create(provider.Id, input.Validate(DemoCatalog.Districts.Select(d => d.District.Code).ToHashSet()), now.AddDays(-40));
+            if (!publish)
+            {
+                yield return (offering, []);
+                continue;
+            }
+            offering.Submit(now.AddDays(-35));
+            offering.Approve(now.AddDays(-30));
+            yield return (offering, Sessions(offering, n, random, now));
+        }
+    }
+
+    /// <summary>Two afternoons a week over the coming eight weeks; every fifth offering in a small room of 5–10 seats.</summary>
+    private static List<Session> Sessions(Offering offering, int n, Random random, DateTimeOffset now)
+    {
+        var today = ChinaTime.DateOf(now);
+        var days = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
+        var start = n % 2 == 0 ? new TimeOnly(15, 40) : new TimeOnly(16, 30);
+        var recurrence = new RecurrenceInput([days[n % 5], days[(n + 2) % 5]], start, start.AddMinutes(offering.Content.DurationMinutes),
+            today.AddDays(1), today.AddDays(56), null);
+        var capacity = n % 5 == 4 ? random.Next(5, 11) : random.Next(25, 46);
+        return ScheduleSessionsHandler.Expand(new ScheduleSessionsRequest(null, null, capacity, recurrence), now)
+            .Select(s => Session.Schedule(offering.Id, offering.ProviderId, s.Start, s.End, capacity)).ToList();
+    }
+
+    private static string[] DistrictsNear(int home)
+    {
+        var cityStart = home / 4 * 4;
+        return [DemoCatalog.Districts[home].District.Code, DemoCatalog.Districts[cityStart + (home + 1) % 4].District.Code];
+    }
+
+    private static string CreditCodeFor(string prefix, string area, Random random)
+    {
+        const string digits = "0123456789";
+        var body = string.Concat(Enumerable.Range(0, 8).Select(_ => digits[random.Next(10)]));
+        var first17 = prefix + area + body + CreditCode.OrganizationCheckDigit(body);
+        return first17 + CreditCode.CheckCharacter(first17);
+    }
+
+    private static string ContactName(Random random) =>
+        "王李张刘陈杨赵黄周吴"[random.Next(10)] + (random.Next(2) == 0 ? "老师" : "主任");
+
+    private static double Jitter(Random random) => (random.NextDouble() - 0.5) * 0.04;
+}

@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Booking;
+
+public sealed record CreateBookingRequest(Guid? SessionId, int? Pupils, IReadOnlyList<int>? Grades, string? ContactName, string? ContactPhone, string? Note);
+
+/// <summary>The HTTP status and body to send: fresh (201) or replayed for a repeated Idempotency-Key.</summary>
+public sealed record BookingResult(int StatusCode, string Json, bool Replayed);
+
+public sealed class IdempotencyMismatchException()
+    : Exception("此 Idempotency-Key 已用于不同的请求 / this Idempotency-Key was already used with a different request body.");
+
+public sealed class BookingOptions
+{
+    /// <summary>How long a provider has to answer a request before it expires and its seats return.</summary>
+    public TimeSpan ResponseWindow { get; set; } = TimeSpan.FromHours(48);
+}
+
+/// <summary>
+/// Books pupils onto a session. The seat check is not done here: the store's ONE conditional update
+/// (reserved + n ≤ capacity) inside the booking's transaction decides, so concurrency cannot oversell.
+/// </summary>
+public sealed class CreateBookingHandler(IMarketplaceStore store, TimeProvider clock, BookingOptions options)
+{
+    public const string Scope = "booking";
+
+    public async Task<BookingResult> HandleAsync(Caller caller, string? idempotencyKey, CreateBookingRequest r, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("Only schools book sessions.");
+        new Validator().Require(idempotencyKey is { Length: >= 8 and <= 100 }, "Idempotency-Key", "请求头 Idempotency-Key 必填（8–100 字符）/ the Idempotency-Key header is required (8–100 characters).").ThrowIfInvalid();
+        var key = caller.OrganizationId.ToString("N") + ":" + idempotencyKey;
+        var hash = Hash(r);
+        if (await ReplayAsync(key, hash, ct) is { } replay) return replay;
+
+        Validate(r);
+        var now = clock.GetUtcNow();
+        var session = await store.FindAsync<Session>(r.SessionId!.Value, ct) ?? throw new NotFoundException("session", r.SessionId);
+        var offering = await store.FindAsync<Offering>(session.OfferingId, ct) ?? throw new NotFoundException("session", r.SessionId);
+        var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("session", r.SessionId);
+        var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
+        if (!OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("session", r.SessionId);
+        CheckRules(r, session, offering, school, now);
+
+        var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
+            r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
+            options.ResponseWindow), now, caller.AuditName);
+        var json = StoreJson.Serialize(BookingView.From(booking));
+        var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, booking.Pupils)
+            .Remember(new IdempotencyRecord(Scope, key, hash, 201, json, now))
+            .Publish(BookingEvents.Changed(booking, null, now))
+            .Publish(BookingEvents.Availability(offering.Id, session.Id, provider.Id, now));
+        try
+        {
+            await store.CommitAsync(changes, ct);
+        }
+        catch (DuplicateException e) when (e.Field == "Idempotency-Key")
+        {
+            // A concurrent retry with the same key won the race: answer with its result.
+            var winner = await ReplayAsync(key, hash, ct);
+            if (winner is null) throw;
+            return winner;
+        }
+        return new BookingResult(201, json, Replayed: false);
+    }
+
+    private async Task<BookingResult?> ReplayAsync(string key, string hash, CancellationToken ct)
+    {
+        var record = await store.FindIdempotencyAsync(Scope, key, ct);
+        if (record is null) return null;
+        return record.RequestHash == hash ? new BookingResult(record.StatusCode, record.ResponseJson, Replayed: true) : throw new IdempotencyMismatchException();
+    }
+
+    private static void Validate(CreateBookingRequest r) => new Validator()
+        .Require(r.SessionId is not null && r.SessionId != Guid.Empty, "sessionId", "必填 / required.")
+        .Require(r.Pupils is >= 1 and <= 1000, "pupils", "须在 1 到 1000 之间 / must be between 1 and 1000.")
+        .Require(r.Grades is { Count: > 0 } g && g.All(x => x is >= 1 and <= 9), "grades", "年级须为 1–9 / grades from 1 to 9.")
+        .Text(r.ContactName, "contactName", 50)
+        .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' '), "contactPhone", "请填写联系电话 / a contact phone number.")
+        .Text(r.Note, "note", 500, required: false)
+        .ThrowIfInvalid();
+
+    private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, DateTimeOffset now)
+    {
+        if (session.Status == SessionStatus.Cancelled)
+            throw new DomainRuleException("session-cancelled", "该场次已取消 / the session is cancelled.");
+        if (session.StartsAt <= now)
+            throw new DomainRuleException("session-past", "该场次已开始或已结束 / the session has already started.");
+        var unserved = r.Grades!.Except(offering.Content.Grades).ToArray();
+        if (unserved.Length > 0)
+            throw ValidationFailedException.For("grades", $"该课程不面向 {string.Join("、", unserved)} 年级 / the offering does not serve grade(s) {string.Join(", ", unserved)}.");
+        if (offering.Content.Mode == DeliveryMode.OnCampus && !offering.Content.Districts.Contains(school.DistrictCode))
+            throw new DomainRuleException("district-not-served", "请进来课程不服务贵校所在区县 / this on-campus offering does not serve the school's district.");
+        var enrolled = school.Enrolment(r.Grades!);
+        if (r.Pupils > enrolled)
+            throw ValidationFailedException.For("pupils", $"超过所选年级在校人数 {enrolled} / more pupils than the {enrolled} enrolled in those grades.");
+    }
+
+    private static string Hash(CreateBookingRequest r) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(StoreJson.Serialize(r with { Grades = r.Grades?.Order().ToArray() }))));
+}

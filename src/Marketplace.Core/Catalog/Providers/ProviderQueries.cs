@@ -1,0 +1,21 @@
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Catalog.Providers;
+
+/// <summary>Who may see a provider's full record (contact, audit trail): itself and the bureau of its districts.</summary>
+public sealed class ProviderQueries(IMarketplaceStore store)
+{
+    public async Task<Provider> GetAsync(Caller caller, Guid id, CancellationToken ct = default)
+    {
+        var provider = await store.FindAsync<Provider>(id, ct);
+        if (provider is null || !(caller.OrganizationId == id || caller.IsBureauOfAny(provider.Districts)))
+            throw new NotFoundException("provider", id);
+        return provider;
+    }
+
+    public async Task<IReadOnlyList<Provider>> ListForBureauAsync(Caller caller, ProviderStatus? status, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.Bureau) throw new ForbiddenException("Only the bureau lists providers.");
+        return (await store.ListProvidersAsync(status, ct)).Where(p => caller.IsBureauOfAny(p.Districts)).ToList();
+    }
+}

@@ -1,0 +1,49 @@
+using Marketplace.Core.Events;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Catalog.Providers;
+
+public sealed record RegisterProviderRequest(
+    string? Name, ProviderKind? Kind, string? CreditCode, string? ContactName, string? ContactPhone,
+    IReadOnlyList<string>? Districts, string? Username, string? Password);
+
+/// <summary>Self-registration: the organisation and its first user account, pending the bureau's vetting.</summary>
+public sealed class RegisterProviderHandler(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
+{
+    public async Task<Provider> HandleAsync(RegisterProviderRequest r, CancellationToken ct = default)
+    {
+        var known = (await store.ListDistrictsAsync(ct)).Select(d => d.Code).ToHashSet();
+        var v = new Validator()
+            .Text(r.Name, "name", 100)
+            .Require(r.Kind is not null, "kind", "必填，取值见 ProviderKind / required: one of " + string.Join(", ", Enum.GetNames<ProviderKind>()))
+            .Require(Shared.CreditCode.IsValid(r.CreditCode), "creditCode", "统一社会信用代码无效（18 位，校验位不符）/ not a valid unified social credit code (GB 32100-2015 checksum).")
+            .Text(r.ContactName, "contactName", 50)
+            .Require(IsPhone(r.ContactPhone), "contactPhone", "请填写 11 位手机号或带区号的座机 / a mobile (11 digits) or landline number.")
+            .Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", "至少一个平台服务的区县代码 / at least one district code the platform serves.")
+            .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", "3–40 位字母、数字或 _-. / 3–40 letters, digits or _-.")
+            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", "至少 8 位 / at least 8 characters.");
+        v.ThrowIfInvalid();
+
+        if (await store.FindProviderByCreditCodeAsync(r.CreditCode!, ct) is not null)
+            throw new DuplicateException("creditCode", "该统一社会信用代码已注册 / this credit code is already registered.");
+        if (await store.FindUserAsync(r.Username!, ct) is not null)
+            throw new DuplicateException("username", "用户名已被使用 / this username is taken.");
+
+        var now = clock.GetUtcNow();
+        var provider = Provider.Register(r.Name!, r.Kind!.Value, r.CreditCode!, r.ContactName!, r.ContactPhone!, r.Districts!, now);
+        var user = new User(Ids.New(), User.NormalizeUsername(r.Username!), hashing.Hash(r.Password!), Role.Provider, provider.Id, r.ContactName!.Trim());
+        await store.CommitAsync(new StoreChanges().Insert(provider).Insert(user).Publish(ProviderEvents.Changed(provider, now)), ct);
+        return provider;
+    }
+
+    private static bool IsPhone(string? phone) =>
+        phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$");
+}
+
+public static class ProviderEvents
+{
+    public static OutboxMessage Changed(Provider p, DateTimeOffset at) =>
+        OutboxMessage.Create(EventTypes.ProviderChanged, at,
+            [Audience.Organization(p.Id), .. p.Districts.Select(Audience.District)], new ProviderChangedData(p.Id, p.Status.ToString()));
+}

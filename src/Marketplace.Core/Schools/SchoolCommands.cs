@@ -1,0 +1,42 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Schools;
+
+public sealed record SchoolPlanInput(IReadOnlyList<Category>? TargetCategories, IReadOnlyList<PlanWindow>? Windows, IReadOnlyDictionary<Category, int>? PupilsExpected, long? BudgetFen);
+
+/// <summary>The school profile and its 一校一案 plans: visible to the school itself and its district's bureau.</summary>
+public sealed class SchoolCommands(IMarketplaceStore store, TimeProvider clock)
+{
+    public async Task<School> GetAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
+    {
+        var school = await store.FindAsync<School>(schoolId, ct);
+        return school is not null && (caller.OrganizationId == schoolId || caller.IsBureauOf(school.DistrictCode))
+            ? school : throw new NotFoundException("school", schoolId);
+    }
+
+    public async Task<SchoolPlan> GetPlanAsync(Caller caller, Guid schoolId, string semester, CancellationToken ct = default)
+    {
+        await GetAsync(caller, schoolId, ct);
+        return await store.FindSchoolPlanAsync(schoolId, semester, ct) ?? throw new NotFoundException("school plan", semester);
+    }
+
+    public async Task<SchoolPlan> PutPlanAsync(Caller caller, Guid schoolId, string semester, SchoolPlanInput input, CancellationToken ct = default)
+    {
+        var school = await GetAsync(caller, schoolId, ct);
+        if (caller.OrganizationId != school.Id) throw new ForbiddenException("Only the school edits its own plan.");
+        var v = new Validator()
+            .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20\d\d-20\d\d-[12]$"), "semester", "格式如 2026-2027-1 / format like 2026-2027-1.")
+            .Require(input.TargetCategories is { Count: > 0 }, "targetCategories", "至少一个类别 / at least one category.")
+            .Require(input.Windows is not null && input.Windows.All(w => w.Start < w.End), "windows", "每个时段结束须晚于开始 / each window must end after it starts.")
+            .Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", "0–10000.")
+            .Require(input.BudgetFen is >= 0 and <= 10_000_000_000, "budgetFen", "单位为分，0 到 1 亿元 / fen, 0 to ¥100,000,000.");
+        v.ThrowIfInvalid();
+        var existing = await store.FindSchoolPlanAsync(schoolId, semester, ct);
+        var plan = existing ?? SchoolPlan.Create(schoolId, semester);
+        var expected = plan.Version;
+        plan.Set(input.TargetCategories!, input.Windows ?? [], input.PupilsExpected ?? new Dictionary<Category, int>(), input.BudgetFen!.Value, clock.GetUtcNow());
+        await store.CommitAsync(existing is null ? new StoreChanges().Insert(plan) : new StoreChanges().Update(plan, expected), ct);
+        return plan;
+    }
+}

@@ -1,0 +1,173 @@
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Transport;
+using Marketplace.Core.Search;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Search.Elasticsearch;
+
+/// <summary>
+/// The production offering index. Everything goes through the alias; a rebuild fills a fresh concrete index
+/// and moves the alias in one <c>_aliases</c> call. Writes use external versions (the offering's own), so a
+/// stale or replayed event can never overwrite a newer document.
+/// </summary>
+internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOptions<ElasticsearchIndexOptions> options, TimeProvider time)
+    : IOfferingIndex, IDisposable
+{
+    private const int BulkBatch = 500;
+    private readonly ElasticsearchIndexOptions _options = options.Value;
+    private readonly SemaphoreSlim _rebuildGate = new(1, 1);
+    private volatile string? _rebuildTarget;
+
+    private string Alias => _options.IndexAlias;
+
+    private Refresh? WriteRefresh => _options.RefreshOnWrite ? Refresh.WaitFor : null;
+
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        var template = OfferingTemplate.Render(Alias, _options.Synonyms);
+        var put = await client.Transport.RequestAsync<StringResponse>(
+            new EndpointPath(Elastic.Transport.HttpMethod.PUT, $"/_index_template/{Alias}"), PostData.String(template), ct);
+        if (!put.ApiCallDetails.HasSuccessfulStatusCode)
+            throw new InvalidOperationException($"Elasticsearch refused the index template: {put.ApiCallDetails.DebugInformation}");
+
+        var exists = await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct);
+        if (exists.Exists) return;
+        var create = await client.Indices.CreateAsync(
+            new CreateIndexRequest(NewIndexName()) { Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias() } }, ct);
+        if (!create.IsValidResponse && !(await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).Exists)
+            throw new InvalidOperationException($"Could not create the first offerings index: {create.DebugInformation}");
+    }
+
+    public async Task<bool> IsHealthyAsync(CancellationToken ct = default) => (await client.PingAsync(ct)).IsValidResponse;
+
+    public async Task UpsertAsync(OfferingDocument document, CancellationToken ct = default)
+    {
+        var offering = EsOffering.From(document);
+        await IndexAsync(Alias, offering, ct);
+        if (_rebuildTarget is { } target)
+            await IndexAsync(target, offering, ct);
+    }
+
+    public async Task RemoveAsync(Guid offeringId, CancellationToken ct = default)
+    {
+        await DeleteAsync(Alias, offeringId, ct);
+        if (_rebuildTarget is { } target)
+            await DeleteAsync(target, offeringId, ct);
+    }
+
+    public async Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
+    {
+        var response = await client.SearchAsync<EsOffering>(EsSearchRequestFactory.Build(Alias, query), ct);
+        if (!response.IsValidResponse)
+            throw new InvalidOperationException($"Elasticsearch search failed: {response.DebugInformation}");
+        return EsSearchResultMapper.Map(response, query);
+    }
+
+    public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default)
+    {
+        await _rebuildGate.WaitAsync(ct);
+        var index = NewIndexName();
+        try
+        {
+            var created = await client.Indices.CreateAsync(new CreateIndexRequest(index), ct);
+            if (!created.IsValidResponse)
+                throw new InvalidOperationException($"Could not create {index}: {created.DebugInformation}");
+            _rebuildTarget = index; // live writes now land in both indices; versions settle any overlap
+            var count = await BulkIndexAsync(index, documents, ct);
+            await client.Indices.RefreshAsync(new RefreshRequest(index), ct);
+            var previous = await IndicesBehindAliasAsync(ct);
+            await SwapAliasAsync(previous, index, ct);
+            _rebuildTarget = null;
+            if (previous.Count > 0)
+                await client.Indices.DeleteAsync(new DeleteIndexRequest(Indices.Parse(string.Join(',', previous))), ct);
+            return count;
+        }
+        catch
+        {
+            if (_rebuildTarget == index)
+            {
+                _rebuildTarget = null;
+                await client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
+            }
+            throw;
+        }
+        finally
+        {
+            _rebuildGate.Release();
+        }
+    }
+
+    public void Dispose() => _rebuildGate.Dispose();
+
+    private async Task IndexAsync(string index, EsOffering offering, CancellationToken ct)
+    {
+        var response = await client.IndexAsync(new IndexRequest<EsOffering>(offering, index, offering.Id)
+        {
+            // external_gte: an equal version is re-applied (same event redelivered, or seat counts refreshed
+            // under an unchanged offering version); only strictly older documents are refused, as the port says.
+            VersionType = VersionType.ExternalGte,
+            Version = offering.Version,
+            Refresh = WriteRefresh,
+        }, ct);
+        if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode != 409)
+            throw new InvalidOperationException($"Indexing offering {offering.Id} failed: {response.DebugInformation}");
+    }
+
+    private async Task DeleteAsync(string index, Guid id, CancellationToken ct)
+    {
+        var response = await client.DeleteAsync(new DeleteRequest(index, id.ToString()) { Refresh = WriteRefresh }, ct);
+        if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode != 404)
+            throw new InvalidOperationException($"Removing offering {id} failed: {response.DebugInformation}");
+    }
+
+    private async Task<long> BulkIndexAsync(string index, IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct)
+    {
+        long count = 0;
+        var batch = new List<EsOffering>(BulkBatch);
+        await foreach (var document in documents.WithCancellation(ct))
+        {
+            batch.Add(EsOffering.From(document));
+            if (batch.Count == BulkBatch)
+                count += await SendBulkAsync(index, batch, ct);
+        }
+        if (batch.Count > 0)
+            count += await SendBulkAsync(index, batch, ct);
+        return count;
+    }
+
+    private async Task<long> SendBulkAsync(string index, List<EsOffering> batch, CancellationToken ct)
+    {
+        var request = new BulkRequest(index) { Operations = [] };
+        foreach (var offering in batch)
+            request.Operations.Add(new BulkIndexOperation<EsOffering>(offering) { Id = offering.Id, Version = offering.Version, VersionType = VersionType.ExternalGte });
+        var response = await client.BulkAsync(request, ct);
+        // A 409 item is a newer live write that got there first: fine. Anything else fails the rebuild.
+        if (!response.ApiCallDetails.HasSuccessfulStatusCode || response.ItemsWithErrors.Any(i => i.Status != 409))
+            throw new InvalidOperationException($"Bulk indexing into {index} failed: {response.DebugInformation}");
+        var written = batch.Count - response.ItemsWithErrors.Count();
+        batch.Clear();
+        return written;
+    }
+
+    private async Task<List<string>> IndicesBehindAliasAsync(CancellationToken ct)
+    {
+        var response = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)), ct);
+        return response.IsValidResponse && response.Aliases is { } aliases ? [.. aliases.Keys] : [];
+    }
+
+    private async Task SwapAliasAsync(List<string> previous, string next, CancellationToken ct)
+    {
+        var actions = previous
+            .Select(old => new IndexUpdateAliasesAction { Remove = new RemoveAction { Index = old, Alias = Alias } })
+            .Append(new IndexUpdateAliasesAction { Add = new AddAction { Index = next, Alias = Alias } })
+            .ToList();
+        var response = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions }, ct);
+        if (!response.IsValidResponse)
+            throw new InvalidOperationException($"Moving alias {Alias} to {next} failed: {response.DebugInformation}");
+    }
+
+    /// <summary>Timestamped for operators; the random tail keeps two rebuilds in one millisecond (or two instances) apart.</summary>
+    private string NewIndexName() => $"{Alias}-v{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
+}

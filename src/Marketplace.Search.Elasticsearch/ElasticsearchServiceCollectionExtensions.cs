@@ -1,0 +1,25 @@
+using Elastic.Clients.Elasticsearch;
+using Marketplace.Core.Search;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Search.Elasticsearch;
+
+public static class ElasticsearchServiceCollectionExtensions
+{
+    /// <summary>Registers Elasticsearch as the <see cref="IOfferingIndex"/>; the Url is validated at start-up.</summary>
+    public static IServiceCollection AddElasticsearchOfferingIndex(this IServiceCollection services, Action<ElasticsearchIndexOptions> configure)
+    {
+        services.AddOptions<ElasticsearchIndexOptions>()
+            .Configure(configure)
+            .Validate(o => Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps),
+                "Marketplace:Elasticsearch:Url must be an absolute http(s) URL, e.g. http://localhost:9200.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.IndexAlias), "Marketplace:Elasticsearch:IndexAlias must not be empty.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ElasticsearchClient(new ElasticsearchClientSettings(new Uri(sp.GetRequiredService<IOptions<ElasticsearchIndexOptions>>().Value.Url))));
+        services.AddSingleton<IOfferingIndex, ElasticsearchOfferingIndex>();
+        return services;
+    }
+}

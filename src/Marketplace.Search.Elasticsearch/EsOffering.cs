@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+using Marketplace.Core.Search;
+
+namespace Marketplace.Search.Elasticsearch;
+
+/// <summary>
+/// The indexed shape, matching infra/elasticsearch/offerings-template.json field for field (the mapping is
+/// strict). Kept apart from the domain record so a new domain property never breaks indexing silently.
+/// </summary>
+internal sealed class EsOffering
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("providerId")] public required string ProviderId { get; init; }
+    [JsonPropertyName("providerName")] public required string ProviderName { get; init; }
+    [JsonPropertyName("title")] public required string Title { get; init; }
+    [JsonPropertyName("summary")] public required string Summary { get; init; }
+    [JsonPropertyName("description")] public required string Description { get; init; }
+    [JsonPropertyName("tags")] public required IReadOnlyList<string> Tags { get; init; }
+    [JsonPropertyName("category")] public required string Category { get; init; }
+    [JsonPropertyName("mode")] public required string Mode { get; init; }
+    [JsonPropertyName("grades")] public required IReadOnlyList<int> Grades { get; init; }
+    [JsonPropertyName("districts")] public required IReadOnlyList<string> Districts { get; init; }
+    [JsonPropertyName("priceFen")] public required long PriceFen { get; init; }
+    [JsonPropertyName("venue")] public EsGeoPoint? Venue { get; init; }
+    [JsonPropertyName("sessions")] public required IReadOnlyList<EsSession> Sessions { get; init; }
+    [JsonPropertyName("version")] public required long Version { get; init; }
+    [JsonPropertyName("updatedAt")] public required DateTimeOffset UpdatedAt { get; init; }
+
+    public static EsOffering From(OfferingDocument d) => new()
+    {
+        Id = d.Id.ToString(), ProviderId = d.ProviderId.ToString(), ProviderName = d.ProviderName, Title = d.Title,
+        Summary = d.Summary, Description = d.Description, Tags = d.Tags, Category = d.Category.ToString(), Mode = d.Mode.ToString(),
+        Grades = d.Grades, Districts = d.Districts, PriceFen = d.PriceFen,
+        Venue = d.Venue is { } v ? new EsGeoPoint(v.Lat, v.Lon) : null,
+        Sessions = d.Sessions.Select(s => new EsSession(s.Id.ToString(), s.StartsAt.ToUniversalTime(), s.EndsAt.ToUniversalTime(), s.FreeSeats)).ToList(),
+        Version = d.Version, UpdatedAt = d.UpdatedAt.ToUniversalTime(),
+    };
+}

@@ -1,0 +1,146 @@
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.QueryDsl;
+using Marketplace.Core.Search;
+
+namespace Marketplace.Search.Elasticsearch;
+
+/// <summary>
+/// Builds the search request: text in <c>must</c> (BM25, wrapped in a gauss distance decay when the caller
+/// gives a point and wants relevance), plain filters in <c>filter</c>, facet-dimension filters in
+/// <c>post_filter</c>, and one <c>filter</c> aggregation per facet holding every selected filter but its own.
+/// </summary>
+internal static class EsSearchRequestFactory
+{
+    public const int MaxWindow = 10_000;
+    public const string Values = "values";
+    private static readonly string[] TextFields = ["title^3", "summary", "description", "providerName", "tags"];
+
+    public static SearchRequest Build(string alias, OfferingQuery q)
+    {
+        var from = (q.Page - 1) * q.PageSize;
+        var beyondWindow = from + q.PageSize > MaxWindow; // totals and facets still come back; hits cannot
+        var facetFilters = EsFilters.Facets(q);
+        return new SearchRequest(alias)
+        {
+            Query = Scored(q, new BoolQuery { Must = [Text(q)], Filter = EsFilters.Base(q) }),
+            PostFilter = facetFilters.Count == 0 ? null : (Query)new BoolQuery { Filter = [.. facetFilters.Values] },
+            Aggregations = Facets(facetFilters),
+            Sort = Sorts(q),
+            From = beyondWindow ? 0 : from,
+            Size = beyondWindow ? 0 : q.PageSize,
+            TrackTotalHits = new TrackHits(true),
+            Highlight = string.IsNullOrWhiteSpace(q.Text) ? null : Highlights(),
+        };
+    }
+
+    private static Query Text(OfferingQuery q) => string.IsNullOrWhiteSpace(q.Text)
+        ? new MatchAllQuery()
+        : new MultiMatchQuery
+        {
+            Query = q.Text,
+            Fields = TextFields,
+            // cross_fields: every term must occur in some field (not all in one), the same AND the Lucene adapter applies.
+            Type = TextQueryType.CrossFields,
+            Operator = Operator.And,
+            Analyzer = "zh_search",
+        };
+
+    private static Query Scored(OfferingQuery q, BoolQuery matched) => q is { Near: { } near, Sort: SearchSort.Relevance }
+        ? new FunctionScoreQuery
+        {
+            Query = matched,
+            Functions =
+            [
+                new FunctionScore
+                {
+                    Gauss = new GeoDecayFunction
+                    {
+                        Field = "venue",
+                        Placement = new DecayPlacement<GeoLocation, string> { Origin = EsFilters.At(near), Offset = "1km", Scale = "5km", Decay = 0.5 },
+                    },
+                },
+            ],
+            BoostMode = FunctionBoostMode.Multiply,
+        }
+        : matched;
+
+    private static Dictionary<string, Aggregation> Facets(Dictionary<string, Query> selected)
+    {
+        Query Others(string dimension)
+        {
+            var others = selected.Where(f => f.Key != dimension).Select(f => f.Value).ToList();
+            return others.Count == 0 ? new MatchAllQuery() : new BoolQuery { Filter = others };
+        }
+
+        Aggregation Facet(string dimension, Aggregation values) => new()
+        {
+            Filter = Others(dimension),
+            Aggregations = new Dictionary<string, Aggregation> { [Values] = values },
+        };
+
+        return new Dictionary<string, Aggregation>
+        {
+            [EsFilters.Category] = Facet(EsFilters.Category, new TermsAggregation { Field = "category", Size = 20 }),
+            [EsFilters.Mode] = Facet(EsFilters.Mode, new TermsAggregation { Field = "mode", Size = 5 }),
+            [EsFilters.District] = Facet(EsFilters.District, new TermsAggregation { Field = "districts", Size = 200 }),
+            [EsFilters.Price] = Facet(EsFilters.Price, new RangeAggregation
+            {
+                Field = "priceFen",
+                // Bands as PriceBands: to is exclusive, so "≤ 1000 fen" is to 1001.
+                Ranges =
+                [
+                    new AggregationRange { Key = PriceBands.Free, To = 1 },
+                    new AggregationRange { Key = PriceBands.UpTo10, From = 1, To = 1001 },
+                    new AggregationRange { Key = PriceBands.UpTo50, From = 1001, To = 5001 },
+                    new AggregationRange { Key = PriceBands.Above50, From = 5001 },
+                ],
+            }),
+        };
+    }
+
+    private static List<SortOptions> Sorts(OfferingQuery q)
+    {
+        var byScore = new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } };
+        var byId = new SortOptions { Field = new FieldSort { Field = "id", Order = SortOrder.Asc } };
+        return q.Sort switch
+        {
+            SearchSort.Distance when q.Near is { } near =>
+            [
+                new SortOptions { GeoDistance = new GeoDistanceSort { Field = "venue", Location = [EsFilters.At(near)], Order = SortOrder.Asc, Unit = DistanceUnit.Kilometers } },
+                byScore, byId,
+            ],
+            SearchSort.Price => [new SortOptions { Field = new FieldSort { Field = "priceFen", Order = SortOrder.Asc } }, byScore, byId],
+            SearchSort.Soonest =>
+            [
+                new SortOptions
+                {
+                    Field = new FieldSort
+                    {
+                        Field = "sessions.startsAt",
+                        Order = SortOrder.Asc,
+                        Mode = SortMode.Min,
+                        Missing = "_last",
+                        Nested = new NestedSortValue { Path = "sessions", Filter = EsFilters.StartsFromNow(q.Now) },
+                    },
+                },
+                byScore, byId,
+            ],
+            _ => [byScore, byId],
+        };
+    }
+
+    private static Highlight Highlights() => new()
+    {
+        PreTags = ["<em>"],
+        PostTags = ["</em>"],
+        Encoder = HighlighterEncoder.Html,
+        Fields =
+        [
+            new KeyValuePair<Field, HighlightField>("title", new HighlightField { NumberOfFragments = 0 }),
+            new KeyValuePair<Field, HighlightField>("summary", new HighlightField { NumberOfFragments = 0 }),
+            new KeyValuePair<Field, HighlightField>("description", new HighlightField { FragmentSize = 80, NumberOfFragments = 2 }),
+        ],
+    };
+}

@@ -1,0 +1,29 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Marketplace.Core.Search;
+
+namespace Marketplace.Search.Elasticsearch;
+
+/// <summary>
+/// The index template from infra/elasticsearch/offerings-template.json (embedded), with the index pattern
+/// derived from the alias and the synonym groups written into the zh_synonyms filter.
+/// </summary>
+internal static class OfferingTemplate
+{
+    public const string ResourceName = "offerings-template.json";
+
+    public static string IndexPattern(string alias) => $"{alias}-v*";
+
+    public static string Render(string alias, SearchSynonyms synonyms)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
+        var template = JsonNode.Parse(stream)!.AsObject();
+        template["index_patterns"] = new JsonArray(IndexPattern(alias));
+        var rules = new JsonArray();
+        foreach (var group in synonyms.Groups.Where(g => g.Count > 1))
+            rules.Add(string.Join(", ", group));
+        template["template"]!["settings"]!["analysis"]!["filter"]!["zh_synonyms"]!["synonyms"] = rules;
+        return template.ToJsonString();
+    }
+}

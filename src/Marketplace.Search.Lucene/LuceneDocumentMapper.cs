@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+using Lucene.Net.Documents;
+using Lucene.Net.Util;
+using Marketplace.Core.Search;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>Turns an <see cref="OfferingDocument"/> into the Lucene document: indexed fields for matching, doc values for the collector, JSON for rendering.</summary>
+internal static class LuceneDocumentMapper
+{
+    public static Document ToLucene(OfferingDocument offering)
+    {
+        var doc = new Document
+        {
+            new StringField(LuceneFields.Id, IdTerm(offering.Id), Field.Store.YES),
+            new StoredField(LuceneFields.Version, offering.Version),
+            new StoredField(LuceneFields.Source, StoreJson.Serialize(offering)),
+            new TextField(LuceneFields.Title, offering.Title, Field.Store.NO),
+            new TextField(LuceneFields.Summary, offering.Summary, Field.Store.NO),
+            new TextField(LuceneFields.Description, offering.Description, Field.Store.NO),
+            new TextField(LuceneFields.ProviderName, offering.ProviderName, Field.Store.NO),
+            new StringField(LuceneFields.Category, offering.Category.ToString(), Field.Store.NO),
+            new SortedDocValuesField(LuceneFields.Category, new BytesRef(offering.Category.ToString())),
+            new StringField(LuceneFields.Mode, offering.Mode.ToString(), Field.Store.NO),
+            new SortedDocValuesField(LuceneFields.Mode, new BytesRef(offering.Mode.ToString())),
+            new NumericDocValuesField(LuceneFields.PriceFen, offering.PriceFen),
+        };
+        foreach (var tag in offering.Tags)
+            doc.Add(new TextField(LuceneFields.Tags, tag, Field.Store.NO));
+        foreach (var grade in offering.Grades.Distinct())
+            doc.Add(new StringField(LuceneFields.Grade, grade.ToString(), Field.Store.NO));
+        foreach (var district in offering.Districts.Distinct())
+        {
+            doc.Add(new StringField(LuceneFields.District, district, Field.Store.NO));
+            doc.Add(new SortedSetDocValuesField(LuceneFields.District, new BytesRef(district)));
+        }
+        if (offering.Venue is { } venue)
+        {
+            // Indexed for the bounding-box prefilter, doc values for the exact haversine check and sort.
+            doc.Add(new DoubleField(LuceneFields.Lat, venue.Lat, Field.Store.NO));
+            doc.Add(new DoubleField(LuceneFields.Lon, venue.Lon, Field.Store.NO));
+            doc.Add(new DoubleDocValuesField(LuceneFields.Lat, venue.Lat));
+            doc.Add(new DoubleDocValuesField(LuceneFields.Lon, venue.Lon));
+        }
+        AddSessions(doc, offering.Sessions);
+        return doc;
+    }
+
+    public static string IdTerm(Guid id) => id.ToString("N");
+
+    private static void AddSessions(Document doc, IReadOnlyList<SessionSlot> sessions)
+    {
+        var starts = sessions.Select(s => s.StartsAt.UtcTicks).Order().ToArray();
+        foreach (var session in sessions)
+        {
+            doc.Add(new Int64Field(LuceneFields.SessionStart, session.StartsAt.UtcTicks, Field.Store.NO));
+            if (session.FreeSeats > 0)
+                doc.Add(new Int64Field(LuceneFields.OpenSessionStart, session.StartsAt.UtcTicks, Field.Store.NO));
+        }
+        if (starts.Length == 0) return;
+        var bytes = new byte[starts.Length * sizeof(long)];
+        for (var i = 0; i < starts.Length; i++)
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), starts[i]);
+        doc.Add(new BinaryDocValuesField(LuceneFields.SessionStarts, new BytesRef(bytes)));
+    }
+
+    /// <summary>The first start at or after <paramref name="nowTicks"/> in packed, sorted start ticks; <see cref="long.MaxValue"/> when none.</summary>
+    public static long NextStart(BytesRef packed, long nowTicks)
+    {
+        var span = packed.Bytes.AsSpan(packed.Offset, packed.Length);
+        for (var i = 0; i + sizeof(long) <= span.Length; i += sizeof(long))
+        {
+            var start = BinaryPrimitives.ReadInt64LittleEndian(span[i..]);
+            if (start >= nowTicks) return start;
+        }
+        return long.MaxValue;
+    }
+}

@@ -1,0 +1,43 @@
+using Lucene.Net.Search;
+using Marketplace.Core.Search;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>Runs one <see cref="OfferingQuery"/> against a searcher: match, collect, then render the requested page.</summary>
+internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
+{
+    /// <summary>Deepest hit served, as Elasticsearch's default max_result_window; totals and facets stay exact beyond it.</summary>
+    public const int MaxWindow = 10_000;
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHighlights = new Dictionary<string, IReadOnlyList<string>>();
+    private static readonly ISet<string> SourceOnly = new HashSet<string> { LuceneFields.Source };
+
+    public SearchResult Run(IndexSearcher searcher, OfferingQuery query)
+    {
+        var textQuery = string.IsNullOrWhiteSpace(query.Text) ? null : LuceneTextQuery.Build(query.Text, analyzers);
+        var from = (long)(query.Page - 1) * query.PageSize;
+        var keep = from >= MaxWindow ? 0 : (int)Math.Min(from + query.PageSize, MaxWindow);
+        var collector = new OfferingCollector(query, keep);
+        searcher.Search(textQuery ?? new MatchAllDocsQuery(), LuceneFilters.Build(query), collector);
+
+        var highlighter = textQuery is null ? null : new LuceneHighlighter(textQuery, analyzers.Plain);
+        var items = collector.Best()
+            .Skip((int)Math.Min(from, MaxWindow))
+            .Select(candidate => ToHit(searcher, candidate, query, highlighter))
+            .ToList();
+        return new SearchResult(collector.Total, items, collector.Facets());
+    }
+
+    private static SearchHit ToHit(IndexSearcher searcher, Candidate candidate, OfferingQuery query, LuceneHighlighter? highlighter)
+    {
+        var json = searcher.Doc(candidate.Doc, SourceOnly).Get(LuceneFields.Source);
+        var offering = StoreJson.Deserialize<OfferingDocument>(json);
+        var next = offering.Sessions.Where(s => s.StartsAt >= query.Now).MinBy(s => s.StartsAt);
+        return new SearchHit(
+            offering.Id, offering.Title, offering.Summary, offering.Category, offering.Mode, offering.ProviderName, offering.PriceFen,
+            offering.Grades, double.IsNaN(candidate.DistanceKm) ? null : candidate.DistanceKm,
+            highlighter?.Highlight(offering.Title, offering.Summary, offering.Description) ?? NoHighlights,
+            next, candidate.Score);
+    }
+}

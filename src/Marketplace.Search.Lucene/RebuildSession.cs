@@ -1,0 +1,43 @@
+using Lucene.Net.Index;
+using Marketplace.Core.Search;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// A generation being rebuilt while the live one keeps serving. Live writes are applied to it too, and it
+/// remembers versions and removals so a stale document from the rebuild stream cannot undo a newer live write.
+/// Accessed only under the index's write gate.
+/// </summary>
+internal sealed class RebuildSession(LuceneGeneration target)
+{
+    private readonly Dictionary<Guid, long> _versions = [];
+    private readonly HashSet<Guid> _removed = [];
+
+    public LuceneGeneration Target { get; } = target;
+
+    public void FromStream(OfferingDocument document)
+    {
+        if (_removed.Contains(document.Id)) return;
+        Write(document);
+    }
+
+    public void LiveUpsert(OfferingDocument document)
+    {
+        _removed.Remove(document.Id);
+        Write(document);
+    }
+
+    public void LiveRemove(Guid id)
+    {
+        _removed.Add(id);
+        _versions.Remove(id);
+        Target.Writer.DeleteDocuments(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(id)));
+    }
+
+    private void Write(OfferingDocument document)
+    {
+        if (_versions.TryGetValue(document.Id, out var indexed) && document.Version < indexed) return;
+        _versions[document.Id] = document.Version;
+        Target.Writer.UpdateDocument(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(document.Id)), LuceneDocumentMapper.ToLucene(document));
+    }
+}

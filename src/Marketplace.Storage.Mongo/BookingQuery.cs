@@ -1,0 +1,23 @@
+using Marketplace.Core.Shared;
+using MongoDB.Bson;
+
+namespace Marketplace.Storage.Mongo;
+
+internal static class BookingQuery
+{
+    /// <summary>Ids are version-7 GUIDs, so descending id is newest first (the same order the SQLite store uses).</summary>
+    public static readonly BsonDocument NewestFirst = new("_id", -1);
+
+    public static BsonDocument Filter(BookingFilter f)
+    {
+        var filter = new BsonDocument();
+        if (f.SchoolId is { } school) filter.Add("schoolId", StoredDocuments.Key(school));
+        if (f.ProviderId is { } provider) filter.Add("providerId", StoredDocuments.Key(provider));
+        if (f.OfferingId is { } offering) filter.Add("offeringId", StoredDocuments.Key(offering));
+        if (f.SessionId is { } session) filter.Add("sessionId", StoredDocuments.Key(session));
+        if (f.Districts is { } districts) filter.Add("districtCode", new BsonDocument("$in", new BsonArray(districts)));
+        if (f.Status is { } status) filter.Add("status", status.ToString());
+        if (f.ExpiresBefore is { } before) filter.Add("expiresAt", new BsonDocument("$lt", StoreJson.FormatTime(before)));
+        return filter;
+    }
+}

@@ -1,0 +1,119 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Shared;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Marketplace.Storage.Mongo;
+
+/// <summary>
+/// Applies one <see cref="StoreChanges"/> inside a transaction. Runs again from the start when the driver retries a
+/// transient transaction error, so it keeps no state between attempts; domain exceptions abort and propagate as thrown.
+/// </summary>
+internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle session, CancellationToken ct)
+{
+    public async Task ApplyAsync(StoreChanges changes)
+    {
+        foreach (var district in changes.Districts)
+            await PutDistrictAsync(district);
+        foreach (var write in changes.Writes)
+            await WriteAsync(write);
+        foreach (var seat in changes.Seats)
+            await ChangeSeatsAsync(seat);
+        if (changes.Idempotency is { } record)
+            await RememberAsync(record);
+        if (changes.Events.Count > 0)
+            await PublishAsync(changes.Events);
+    }
+
+    private IMongoCollection<BsonDocument> Collection(string name) => database.GetCollection<BsonDocument>(name);
+
+    private Task PutDistrictAsync(District district) =>
+        Collection(MongoSchema.Districts).ReplaceOneAsync(session, new BsonDocument("_id", district.Code),
+            StoredDocuments.ToBson(district, district.Code), new ReplaceOptions { IsUpsert = true }, ct);
+
+    private async Task WriteAsync(DocumentWrite write)
+    {
+        var document = write.Document;
+        var collection = Collection(DocumentKinds.Of(document.GetType()));
+        var filter = MongoRequests.VersionedFilter(document.Id, write.ExpectedVersion);
+        try
+        {
+            var applied = write.Kind switch
+            {
+                WriteKind.Insert => await InsertAsync(collection, document),
+                WriteKind.Update => (await collection.ReplaceOneAsync(session, filter, StoredDocuments.ToBson(document), cancellationToken: ct)).MatchedCount,
+                _ => (await collection.DeleteOneAsync(session, filter, cancellationToken: ct)).DeletedCount,
+            };
+            if (applied == 0)
+                throw new ConcurrencyConflictException(document.GetType().Name, document.Id);
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw DuplicateKeys.Translate(e.WriteError.Message, document.GetType().Name);
+        }
+    }
+
+    private async Task<long> InsertAsync(IMongoCollection<BsonDocument> collection, IAggregate document)
+    {
+        await collection.InsertOneAsync(session, StoredDocuments.ToBson(document), cancellationToken: ct);
+        return 1;
+    }
+
+    private async Task ChangeSeatsAsync(SeatChange change)
+    {
+        var sessions = Collection(DocumentKinds.Of<Session>());
+        if (change.Delta < 0)
+        {
+            var released = await sessions.UpdateOneAsync(session, MongoRequests.ReleaseSeatsFilter(change.SessionId, -change.Delta),
+                MongoRequests.ChangeSeatsUpdate(change.Delta), cancellationToken: ct);
+            if (released.MatchedCount == 0)
+                throw new InvalidOperationException($"Releasing {-change.Delta} seats from session {change.SessionId} would go below zero.");
+            return;
+        }
+
+        var reserved = await sessions.FindOneAndUpdateAsync(session, MongoRequests.ReserveSeatsFilter(change.SessionId, change.Delta),
+            MongoRequests.ChangeSeatsUpdate(change.Delta), new FindOneAndUpdateOptions<BsonDocument> { Projection = new BsonDocument("_id", 1) }, ct);
+        if (reserved is not null) return;
+
+        var current = await sessions.Find(session, new BsonDocument("_id", StoredDocuments.Key(change.SessionId))).FirstOrDefaultAsync(ct);
+        var left = current is null || current["status"].AsString != nameof(SessionStatus.Scheduled)
+            ? 0
+            : Math.Max(0, current["capacity"].ToInt32() - current["reserved"].ToInt32());
+        throw new SeatsUnavailableException(change.SessionId, left);
+    }
+
+    private async Task RememberAsync(IdempotencyRecord record)
+    {
+        try
+        {
+            await Collection(MongoSchema.Idempotency).InsertOneAsync(session, StoredDocuments.ToBson(record, record.Scope + "|" + record.Key), cancellationToken: ct);
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw new DuplicateException("Idempotency-Key", "该 Idempotency-Key 已被使用 / the Idempotency-Key was already used.");
+        }
+    }
+
+    /// <summary>
+    /// Cursors come from one counter document incremented inside this transaction. Every writer of events updates that
+    /// document, so concurrent writers conflict and retry one after another: a cursor is taken only after all lower
+    /// cursors have committed, and a feed reader never sees cursor n+1 while n is still to come.
+    /// </summary>
+    private async Task PublishAsync(IReadOnlyList<Core.Events.OutboxMessage> events)
+    {
+        var counter = await Collection(MongoSchema.Counters).FindOneAndUpdateAsync(session,
+            new BsonDocument("_id", MongoSchema.OutboxCounter),
+            new BsonDocument("$inc", new BsonDocument("seq", (long)events.Count)),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
+        var cursor = counter["seq"].ToInt64() - events.Count;
+        var documents = events.Select(e => OutboxDocuments.ToBson(e, ++cursor)).ToList();
+        try
+        {
+            await Collection(MongoSchema.Outbox).InsertManyAsync(session, documents, cancellationToken: ct);
+        }
+        catch (MongoBulkWriteException e) when (e.WriteErrors.Any(w => w.Category == ServerErrorCategory.DuplicateKey))
+        {
+            throw DuplicateKeys.Translate(e.WriteErrors.First(w => w.Category == ServerErrorCategory.DuplicateKey).Message, "Event");
+        }
+    }
+}

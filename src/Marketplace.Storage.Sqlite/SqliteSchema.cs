@@ -1,0 +1,57 @@
+using Marketplace.Core.Shared;
+using Microsoft.Data.Sqlite;
+
+namespace Marketplace.Storage.Sqlite;
+
+/// <summary>Forward-only schema migrations, tracked with PRAGMA user_version.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: documents per aggregate kind, outbox, idempotency, checkpoints, districts
+        string.Concat(DocumentKinds.All.Select(k => $"CREATE TABLE {k.Name} (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);\n")) + """
+        CREATE UNIQUE INDEX ux_users_username ON users (json_extract(doc, '$.username'));
+        CREATE UNIQUE INDEX ux_providers_credit ON providers (json_extract(doc, '$.creditCode'));
+        CREATE INDEX ix_offerings_provider ON offerings (json_extract(doc, '$.providerId'), json_extract(doc, '$.status'));
+        CREATE INDEX ix_sessions_offering ON sessions (json_extract(doc, '$.offeringId'), json_extract(doc, '$.startsAt'));
+        CREATE UNIQUE INDEX ux_plans_school_semester ON school_plans (json_extract(doc, '$.schoolId'), json_extract(doc, '$.semester'));
+        CREATE INDEX ix_bookings_school ON bookings (json_extract(doc, '$.schoolId'));
+        CREATE INDEX ix_bookings_provider ON bookings (json_extract(doc, '$.providerId'));
+        CREATE INDEX ix_bookings_session ON bookings (json_extract(doc, '$.sessionId'));
+        CREATE INDEX ix_bookings_status_expiry ON bookings (json_extract(doc, '$.status'), json_extract(doc, '$.expiresAt'));
+        CREATE TABLE districts (code TEXT PRIMARY KEY, doc TEXT NOT NULL);
+        CREATE TABLE outbox (cursor INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, at TEXT NOT NULL, audiences TEXT NOT NULL, data TEXT NOT NULL);
+        CREATE TABLE outbox_audiences (audience TEXT NOT NULL, cursor INTEGER NOT NULL, PRIMARY KEY (audience, cursor)) WITHOUT ROWID;
+        CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (scope, key));
+        CREATE TABLE checkpoints (consumer TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
+        """,
+    ];
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction(deferred: false);
+        var current = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        for (var v = current; v < Migrations.Length; v++)
+        {
+            Execute(connection, tx, Migrations[v]);
+            Execute(connection, tx, $"PRAGMA user_version = {v + 1}");
+        }
+        tx.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection c, SqliteTransaction tx, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection c, SqliteTransaction tx, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

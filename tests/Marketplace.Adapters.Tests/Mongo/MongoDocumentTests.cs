@@ -1,0 +1,133 @@
+using Marketplace.Core.Booking;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Events;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+using Marketplace.Storage.Mongo;
+using MongoDB.Bson;
+
+namespace Marketplace.Adapters.Tests.Mongo;
+
+/// <summary>Aggregates survive StoreJson → BSON → relaxed JSON → StoreJson unchanged, so both stores hold the same shape.</summary>
+public sealed class MongoDocumentTests
+{
+    private static readonly Guid ProviderId = Ids.New();
+
+    public static TheoryData<string> Kinds => ["provider", "offering", "session", "booking", "school"];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Aggregate_RoundTripsThroughBson(string kind)
+    {
+        var original = Sample(kind);
+
+        var document = StoredDocuments.ToBson(original);
+        var back = Read(original.GetType(), document);
+
+        Assert.Equal(original.Id.ToString("D"), document["_id"].AsString);
+        Assert.Equal(StoreJson.Serialize<object>(original), StoreJson.Serialize<object>(back));
+    }
+
+    [Fact]
+    public void Session_KeepsTheFieldsTheAtomicUpdateUsesAsTopLevelNumbersAndStrings()
+    {
+        var session = MongoSamples.Session(Ids.New(), ProviderId, capacity: 30);
+
+        var document = StoredDocuments.ToBson(session);
+
+        Assert.True(document["capacity"].IsNumeric);
+        Assert.True(document["reserved"].IsNumeric);
+        Assert.True(document["version"].IsNumeric);
+        Assert.Equal("Scheduled", document["status"].AsString);
+        Assert.Equal("2026-09-08T07:40:00.123+00:00", document["startsAt"].AsString);
+    }
+
+    [Fact]
+    public void Offering_KeepsLongMoneyAndFractionalCoordinates()
+    {
+        var offering = MongoSamples.Offering(ProviderId);
+
+        var back = StoredDocuments.FromBson<Offering>(StoredDocuments.ToBson(offering));
+
+        Assert.Equal(3_000_000_000L, back.Content.PriceFen);
+        Assert.Equal(31.1937, back.Content.Venue!.Lat);
+        Assert.Equal("机器人编程入门", back.Content.Title);
+        Assert.Equal(offering.CreatedAt, back.CreatedAt);
+    }
+
+    [Fact]
+    public void Session_ReadsBackAfterTheServerIncrementedItsCounters()
+    {
+        var session = MongoSamples.Session(Ids.New(), ProviderId, capacity: 30);
+        var document = StoredDocuments.ToBson(session);
+        document["reserved"] = document["reserved"].ToInt32() + 4;
+        document["version"] = document["version"].ToInt64() + 1;
+
+        var back = StoredDocuments.FromBson<Session>(document);
+
+        Assert.Equal(4, back.Reserved);
+        Assert.Equal(session.Version + 1, back.Version);
+        Assert.Equal(26, back.FreeSeats);
+    }
+
+    [Fact]
+    public void OutboxMessage_RoundTripsWithItsCursor()
+    {
+        var message = OutboxMessage.Create(EventTypes.SessionsChanged, MongoSamples.Now, ["public", "provider:1"],
+            new SessionsChangedData(Ids.New(), [Ids.New()]));
+
+        var back = OutboxDocuments.FromBson(OutboxDocuments.ToBson(message, 42));
+
+        Assert.Equal(message with { Cursor = 42 }, back with { Audiences = message.Audiences });
+        Assert.Equal(message.Audiences, back.Audiences);
+    }
+
+    [Fact]
+    public void IdempotencyRecord_RoundTrips()
+    {
+        var record = new IdempotencyRecord("booking:school-1", "key-1", "abc", 201, """{"id":"x"}""", MongoSamples.Now);
+
+        var back = StoredDocuments.FromBson<IdempotencyRecord>(StoredDocuments.ToBson(record, "booking:school-1|key-1"));
+
+        Assert.Equal(record, back);
+    }
+
+    [Fact]
+    public void BookingFilter_UsesStoredStringsForIdsEnumsAndTimes()
+    {
+        var school = Ids.New();
+
+        var filter = BookingQuery.Filter(new BookingFilter(SchoolId: school, Status: BookingStatus.Requested,
+            Districts: ["310104"], ExpiresBefore: new DateTimeOffset(2026, 9, 1, 15, 40, 0, TimeSpan.FromHours(8))));
+
+        Assert.Equal(new BsonDocument
+        {
+            { "schoolId", school.ToString("D") },
+            { "districtCode", new BsonDocument("$in", new BsonArray { "310104" }) },
+            { "status", "Requested" },
+            { "expiresAt", new BsonDocument("$lt", "2026-09-01T07:40:00+00:00") },
+        }, filter);
+    }
+
+    private static IAggregate Sample(string kind)
+    {
+        var session = MongoSamples.Session(Ids.New(), ProviderId);
+        return kind switch
+        {
+            "provider" => MongoSamples.Provider(),
+            "offering" => MongoSamples.Offering(ProviderId),
+            "session" => session,
+            "booking" => MongoSamples.Booking(session, Ids.New()),
+            _ => MongoSamples.School(),
+        };
+    }
+
+    private static IAggregate Read(Type type, BsonDocument document) => type.Name switch
+    {
+        nameof(Provider) => StoredDocuments.FromBson<Provider>(document),
+        nameof(Offering) => StoredDocuments.FromBson<Offering>(document),
+        nameof(Session) => StoredDocuments.FromBson<Session>(document),
+        nameof(Booking) => StoredDocuments.FromBson<Booking>(document),
+        _ => StoredDocuments.FromBson<School>(document),
+    };
+}

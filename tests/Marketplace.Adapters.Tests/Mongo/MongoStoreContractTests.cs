@@ -1,0 +1,13 @@
+using Marketplace.Adapters.Tests.Store;
+
+namespace Marketplace.Adapters.Tests.Mongo;
+
+public sealed class MongoStoreContractTests : StoreContract
+{
+    protected override async Task<IStoreUnderTest> CreateAsync()
+    {
+        Skip.If(string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MongoFactAttribute.Variable)),
+            $"{MongoFactAttribute.Variable} not set (start infra/docker-compose.yml to run)");
+        return await MongoTestDatabase.CreateAsync();
+    }
+}

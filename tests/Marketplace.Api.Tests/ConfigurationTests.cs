@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Hosting;
+using Marketplace.Api.Tests.Infrastructure;
+
+namespace Marketplace.Api.Tests;
+
+public class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Marketplace:Store", "Cassandra", "Marketplace:Store must be one of Sqlite, Mongo")]
+    [InlineData("Marketplace:Search", "Solr", "Marketplace:Search must be one of Lucene, Elasticsearch")]
+    [InlineData("Marketplace:Payments", "Cash", "Marketplace:Payments must be one of Offline, Stripe")]
+    [InlineData("Marketplace:Backplane", "Kafka", "Marketplace:Backplane must be one of None, Redis")]
+    [InlineData("Marketplace:Store", "Mongo", "Marketplace:Mongo:ConnectionString is required")]
+    [InlineData("Marketplace:Search", "Elasticsearch", "Marketplace:Elasticsearch:Url is required")]
+    [InlineData("Marketplace:Backplane", "Redis", "Marketplace:Redis:ConnectionString is required")]
+    [InlineData("Marketplace:Payments", "Stripe", "Marketplace:Stripe:SecretKey is required")]
+    [InlineData("Marketplace:Jwt:SigningKey", "too-short", "Marketplace:Jwt:SigningKey must be at least 32 bytes")]
+    [InlineData("Marketplace:BookingResponseWindow", "-01:00:00", "Marketplace:BookingResponseWindow must be positive")]
+    public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?> { [key] = value });
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(expected, Flatten(error));
+    }
+
+    [Fact]
+    public void Startup_WithUnparsableElasticsearchUrl_FailsNamingTheKey()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Search"] = "Elasticsearch", ["Marketplace:Elasticsearch:Url"] = "not a url",
+        });
+        Assert.Contains("Marketplace:Elasticsearch:Url must be an absolute URL", Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateClient())));
+    }
+
+    [Fact]
+    public void Startup_InProduction_WithoutSigningKey_Fails()
+    {
+        using var factory = new ProductionFactory(new Dictionary<string, string?>());
+        Assert.Contains("Marketplace:Jwt:SigningKey is required", Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateClient())));
+    }
+
+    [Fact]
+    public void Startup_InProduction_RefusesDemoSeed()
+    {
+        using var factory = new ProductionFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Jwt:SigningKey"] = new string('k', 40), ["Marketplace:SeedDemo"] = "true",
+        });
+        Assert.Contains("Marketplace:SeedDemo may only be enabled in the Development environment", Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateClient())));
+    }
+
+    [Fact]
+    public async Task Startup_InProduction_DoesNotSeedDemoData()
+    {
+        using var factory = new ProductionFactory(new Dictionary<string, string?> { ["Marketplace:Jwt:SigningKey"] = new string('k', 40) });
+        var client = factory.CreateClient();
+        var districts = await client.GetJsonAsync("/api/districts");
+        Assert.Empty(districts.AsArray());
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+
+    private sealed class ProductionFactory(IDictionary<string, string?> settings) : MarketplaceFactory(settings)
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Production");
+        }
+    }
+}

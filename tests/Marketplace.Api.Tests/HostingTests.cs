@@ -1,0 +1,67 @@
+using System.Net;
+using Marketplace.Api.Tests.Infrastructure;
+
+namespace Marketplace.Api.Tests;
+
+public class HostingTests(DemoFactory factory) : IClassFixture<DemoFactory>
+{
+    [Fact]
+    public async Task HealthReady_IsHealthy_WithEmbeddedAdapters()
+    {
+        var response = await factory.CreateClient().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DemoSeed_IsVisibleThroughTheApi()
+    {
+        var client = factory.CreateClient();
+        var districts = (await client.GetJsonAsync("/api/districts")).AsArray();
+        Assert.Equal(12, districts.Count);
+        Assert.Contains(districts, d => d!["code"]!.GetValue<string>() == "110105" && d["name"]!.GetValue<string>() == "朝阳区");
+
+        var bureau = await factory.ClientForAsync("bureau");
+        var providers = (await bureau.GetJsonAsync("/api/providers")).AsArray();
+        Assert.Equal(20, providers.Count);
+        Assert.Contains(providers, p => p!["status"]!.GetValue<string>() == "Pending");
+        var offerings = (await bureau.GetJsonAsync("/api/offerings?status=Published")).AsArray();
+        Assert.InRange(offerings.Count, 150, 220);
+        Assert.Equal(6, offerings.Select(o => o!["category"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheRoutes()
+    {
+        var doc = await factory.CreateClient().GetJsonAsync("/openapi/v1.json");
+        var paths = doc["paths"]!.AsObject();
+        foreach (var route in new[] { "/api/auth/token", "/api/districts", "/api/providers", "/api/offerings/{id}", "/api/search/offerings" })
+            Assert.True(paths.ContainsKey(route), $"OpenAPI lacks {route}");
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/docs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task LandingPage_IsChineseFirst()
+    {
+        var html = await factory.CreateClient().GetStringAsync("/");
+        Assert.Contains("lang=\"zh-CN\"", html);
+        Assert.Contains("课后服务资源对接平台", html);
+        Assert.Contains("/docs", html);
+    }
+
+    [Fact]
+    public async Task Metrics_AreExposedForPrometheus()
+    {
+        await factory.CreateClient().GetAsync("/api/districts");
+        var text = await factory.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains("http_server_request_duration", text);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Is404Problem()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/offerings/" + Guid.NewGuid());
+        await response.AssertProblemAsync(404);
+    }
+}

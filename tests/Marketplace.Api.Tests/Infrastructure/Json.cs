@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Marketplace.Api.Tests.Infrastructure;
+
+public static class Json
+{
+    public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("empty body");
+
+    public static async Task<JsonNode> GetJsonAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object? body) =>
+        client.PostAsJsonAsync(url, body ?? new { });
+
+    /// <summary>Asserts an RFC 9457 problem with the status and, for validation problems, the named field.</summary>
+    public static async Task<JsonNode> AssertProblemAsync(this HttpResponseMessage response, int status, string? field = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonNode.Parse(text)!;
+        Assert.Equal(status, body["status"]!.GetValue<int>());
+        Assert.NotNull(body["title"]);
+        if (field is not null)
+            Assert.True(body["errors"]?[field] is not null, $"expected an error for '{field}' in {text}");
+        return body;
+    }
+
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Marketplace.Api.Tests.Infrastructure;
+
+namespace Marketplace.Api.Tests;
+
+public class SessionTests(DemoFactory factory) : IClassFixture<DemoFactory>
+{
+    private async Task<(HttpClient, Guid)> DraftAsync()
+    {
+        var client = await factory.ClientForAsync("provider4");
+        var body = await (await client.PostJsonAsync("/api/offerings", Demo.OfferingBody("少儿合唱团"))).ReadJsonAsync();
+        return (client, body["id"]!.GetValue<Guid>());
+    }
+
+    private static object Weekly(int year) => new
+    {
+        capacity = 30,
+        recurrence = new
+        {
+            daysOfWeek = new[] { "Tuesday", "Thursday" }, startTime = "15:40", endTime = "17:10",
+            from = $"{year}-09-01", to = $"{year + 1}-01-15", skipDates = new[] { $"{year}-11-12" },
+        },
+    };
+
+    [Fact]
+    public async Task WeeklyRecurrence_CreatesShanghaiTimedSessions_SkippingListedDates()
+    {
+        var (client, id) = await DraftAsync();
+        var year = DateTime.UtcNow.Year + 1;
+        var created = (await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", Weekly(year))).ReadJsonAsync()).AsArray();
+        Assert.InRange(created.Count, 36, 40);
+        var first = created[0]!;
+        Assert.Equal("15:40–17:10", first["localTime"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromHours(8), first["startsAt"]!.GetValue<DateTimeOffset>().Offset);
+        Assert.DoesNotContain(created, s => s!["localDate"]!.GetValue<string>().StartsWith($"{year}-11-12", StringComparison.Ordinal));
+        var listed = (await client.GetJsonAsync($"/api/offerings/{id}/sessions")).AsArray();
+        Assert.Equal(created.Count, listed.Count);
+        Assert.All(listed, s => Assert.Equal(30, s!["freeSeats"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task OverlappingSession_IsRefused()
+    {
+        var (client, id) = await DraftAsync();
+        var start = DateTimeOffset.UtcNow.AddDays(10);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).StatusCode);
+        var clash = await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start.AddMinutes(30), endsAt = start.AddHours(2), capacity = 10 });
+        Assert.Equal("session-overlap", (await clash.AssertProblemAsync(409))["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(0, "capacity")]
+    [InlineData(-5, "capacity")]
+    public async Task BadCapacity_Is400(int capacity, string field)
+    {
+        var (client, id) = await DraftAsync();
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity })).AssertProblemAsync(400, field);
+        Assert.Empty((await client.GetJsonAsync($"/api/offerings/{id}/sessions")).AsArray());
+    }
+
+    [Fact]
+    public async Task UnbookedSession_CanBeDeleted_AndCancelNeedsReason()
+    {
+        var (client, id) = await DraftAsync();
+        var start = DateTimeOffset.UtcNow.AddDays(5);
+        var sessions = (await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).ReadJsonAsync()).AsArray();
+        var other = (await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start.AddDays(1), endsAt = start.AddDays(1).AddHours(1), capacity = 10 })).ReadJsonAsync()).AsArray();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/offerings/{id}/sessions/{sessions[0]!["id"]}")).StatusCode);
+        await (await client.PostJsonAsync($"/api/offerings/{id}/sessions/{other[0]!["id"]}/cancel", new { })).AssertProblemAsync(400, "reason");
+        var cancelled = await (await client.PostJsonAsync($"/api/offerings/{id}/sessions/{other[0]!["id"]}/cancel", new { reason = "场馆检修" })).ReadJsonAsync();
+        Assert.Equal("Cancelled", cancelled["status"]!.GetValue<string>());
+        Assert.Equal(0, cancelled["freeSeats"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AnotherProvider_CannotScheduleOnMyOffering()
+    {
+        var (_, id) = await DraftAsync();
+        var other = await factory.ClientForAsync("provider5");
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).StatusCode);
+    }
+}

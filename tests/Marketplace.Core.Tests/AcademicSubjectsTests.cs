@@ -1,0 +1,25 @@
+using Marketplace.Core.Catalog;
+
+namespace Marketplace.Core.Tests;
+
+public class AcademicSubjectsTests
+{
+    [Theory]
+    [InlineData("小学数学思维拓展", "数学")]
+    [InlineData("英语口语提高班", "英语")]
+    [InlineData("奥数竞赛集训", "奥数")]
+    [InlineData("作文写作营", "作文")]
+    [InlineData("初中物理同步辅导", "物理")]
+    [InlineData("历史课外辅导", "历史")]
+    [InlineData("地理培训班", "地理")]
+    public void Academic_Titles_AreFound(string title, string word) => Assert.Equal(word, AcademicSubjects.FindIn(title));
+
+    [Theory]
+    [InlineData("青少年机器人编程科普课")]
+    [InlineData("生物多样性自然观察")]
+    [InlineData("历史文化街区研学")]
+    [InlineData("足球")]
+    [InlineData("整本书阅读：西游记")]
+    [InlineData(null)]
+    public void NonAcademic_Titles_Pass(string? title) => Assert.Null(AcademicSubjects.FindIn(title));
+}
