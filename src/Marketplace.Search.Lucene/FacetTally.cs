@@ -10,9 +10,21 @@ internal sealed class FacetTally
     private readonly Dictionary<string, long> _category = [];
     private readonly Dictionary<string, long> _mode = [];
     private readonly Dictionary<string, long> _district = [];
-    private readonly Dictionary<string, long> _price = PriceBands.All.ToDictionary(b => b, _ => 0L);
+    private readonly long[] _price = new long[PriceBands.All.Count];
 
-    public void AddPrice(long priceFen) => _price[PriceBands.Of(priceFen)]++;
+    /// <summary>Counts by band position: this runs once per matching document, so no string hashing here.</summary>
+    public void AddPrice(long priceFen)
+    {
+        var band = PriceBands.Of(priceFen);
+        for (var i = 0; i < _price.Length; i++)
+        {
+            if (ReferenceEquals(PriceBands.All[i], band) || PriceBands.All[i] == band)
+            {
+                _price[i]++;
+                return;
+            }
+        }
+    }
 
     public void Fold(SortedDocValues? values, long[] counts, bool isCategory) =>
         Fold(counts, isCategory ? _category : _mode, (ord, bytes) => values!.LookupOrd(ord, bytes));
@@ -20,7 +32,8 @@ internal sealed class FacetTally
     public void Fold(SortedSetDocValues? values, long[] counts) =>
         Fold(counts, _district, (ord, bytes) => values!.LookupOrd(ord, bytes));
 
-    public SearchFacets ToFacets() => new(_category, _mode, _district, _price);
+    public SearchFacets ToFacets() =>
+        new(_category, _mode, _district, PriceBands.All.Select((band, i) => (band, i)).ToDictionary(b => b.band, b => _price[b.i]));
 
     private static void Fold(long[] counts, Dictionary<string, long> into, Action<int, BytesRef> lookup)
     {

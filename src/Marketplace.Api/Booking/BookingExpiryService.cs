@@ -3,16 +3,16 @@ using Marketplace.Core.Booking;
 namespace Marketplace.Api.Booking;
 
 /// <summary>Expires requests the provider did not answer in time, so their seats return to sale.</summary>
-internal sealed partial class BookingExpiryService(BookingCommands bookings, ILogger<BookingExpiryService> logger) : BackgroundService
+internal sealed partial class BookingExpiryService(BookingCommands bookings, IConfiguration configuration, ILogger<BookingExpiryService> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _interval = configuration.GetValue("Marketplace:BookingExpirySweep", TimeSpan.FromSeconds(30));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(_interval);
         try
         {
-            do
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
@@ -24,7 +24,6 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, ILo
                     LogFailed(logger, e);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -12,9 +12,11 @@ public enum BackplaneKind { None, Redis }
 public sealed record MarketplaceSettings(
     string DataDirectory, StoreKind Store, SearchKind Search, PaymentsKind Payments, BackplaneKind Backplane,
     string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
-    string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow)
+    string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
+    string? SqlitePath = null)
 {
-    public string DatabasePath => Path.Combine(DataDirectory, "marketplace.db");
+    /// <summary>The SQLite file: Marketplace:Sqlite:DatabasePath, else marketplace.db in the data folder.</summary>
+    public string DatabasePath => SqlitePath ?? Path.Combine(DataDirectory, "marketplace.db");
     public string IndexDirectory => Path.Combine(DataDirectory, "index");
 
     public static MarketplaceSettings Load(IConfiguration configuration, bool isDevelopment)
@@ -54,7 +56,8 @@ public sealed record MarketplaceSettings(
 
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
-            elastic, redis, stripeKey, stripeHook, signingKey, seed, window);
+            elastic, redis, stripeKey, stripeHook, signingKey, seed, window,
+            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null);
     }
 
     private static T Parse<T>(IConfigurationSection section, string key, List<string> errors) where T : struct, Enum

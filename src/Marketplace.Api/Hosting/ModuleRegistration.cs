@@ -15,6 +15,7 @@ public static class ModuleRegistration
     public static void AddMarketplaceModules(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
+        s.AddHostedService<StartupInitializer>(); // first: hosted services start in order, the others need the schema
         s.AddSingleton<RegisterProviderHandler>().AddSingleton<DecideProviderHandler>().AddSingleton<ProviderQueries>();
         s.AddSingleton<OfferingCommands>().AddSingleton<OfferingQueries>();
         s.AddSingleton<ScheduleSessionsHandler>().AddSingleton<SessionCommands>();
@@ -27,7 +28,6 @@ public static class ModuleRegistration
         s.AddSingleton<IOutboxConsumer, Realtime.LivePusher>();
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<OutboxSignal>();
-        s.AddHostedService<StartupInitializer>();
         s.AddHostedService<OutboxDispatcher>();
     }
 }

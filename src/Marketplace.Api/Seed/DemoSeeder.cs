@@ -30,6 +30,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var bureau = new Bureau(Ids.New(), "课后服务演示教育局（京杭蓉十二区）", DemoCatalog.Districts.Select(d => d.District.Code).ToArray());
         changes.Insert(bureau).Insert(new User(Ids.New(), "bureau", hash, Role.Bureau, bureau.Id, "教育局课后服务科"));
 
+        var schools = Schools(changes, hash, random, now);
         var approvedCount = DemoCatalog.Providers.Length - PendingProviders;
         for (var i = 0; i < DemoCatalog.Providers.Length; i++)
         {
@@ -43,9 +44,31 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             {
                 changes.Insert(offering).Publish(OfferingEvents.Changed(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
+                if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, sessions[0], schools, now);
             }
         }
+        await store.CommitAsync(changes, ct);
+    }
 
+    /// <summary>Books a session up to two seats short of full, so the demo shows scarcity.</summary>
+    private static void FillNearly(StoreChanges changes, Offering offering, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
+    {
+        var school = schools.FirstOrDefault(s => s.Grades.Intersect(offering.Content.Grades).Any()
+            && (offering.Content.ServesOffCampus || offering.Content.Districts.Contains(s.DistrictCode)));
+        if (school is null || session.Capacity < 5) return;
+        var grades = school.Grades.Intersect(offering.Content.Grades).ToArray();
+        var booking = Core.Booking.Booking.Request(new Core.Booking.BookingRequestFacts(session.Id, offering.Id, offering.ProviderId, school.Id,
+            school.DistrictCode, session.Capacity - 2, grades, "课后服务负责人", "13800138000", "演示预约 / demo booking", offering.Content.PriceFen,
+            session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48)), now, "School:demo");
+        booking.Confirm(now, "Provider:demo");
+        changes.Insert(booking).ReserveSeats(session.Id, booking.Pupils)
+            .Publish(Core.Booking.BookingEvents.Changed(booking, null, now))
+            .Publish(Core.Booking.BookingEvents.Availability(offering.Id, session.Id, offering.ProviderId, now));
+    }
+
+    private static List<School> Schools(StoreChanges changes, string hash, Random random, DateTimeOffset now)
+    {
+        var schools = new List<School>();
         for (var i = 0; i < SchoolCount; i++)
         {
             var home = i % DemoCatalog.Districts.Length;
@@ -62,8 +85,9 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 new Dictionary<Category, int> { [Category.Science] = 120, [Category.Arts] = 150, [Category.Sports] = 200, [Category.Reading] = 100 },
                 random.Next(20, 80) * 10_000_00L, now);
             changes.Insert(plan);
+            schools.Add(school);
         }
-        await store.CommitAsync(changes, ct);
+        return schools;
     }
 
     private static IEnumerable<(Offering, List<Session>)> Offerings(Provider provider, double lat, double lon, bool publish, Random random, DateTimeOffset now)
