@@ -16,6 +16,13 @@ builder.AddMarketplaceModules();
 
 var app = builder.Build();
 
+if (args.Contains("--rebuild-index"))
+{
+    // CLI: `dotnet run --project src/Marketplace.Api -- --rebuild-index` rebuilds the search index from the store and exits.
+    await app.RebuildIndexAndExitAsync();
+    return;
+}
+
 app.UseMarketplaceHosting();
 app.MapAuth();
 app.MapDistricts();
@@ -29,7 +36,7 @@ app.MapEvents();
 app.MapHub<MarketplaceHub>(MarketplaceHub.Route);
 app.MapOperations();
 
-app.Run();
+await app.RunAsync();
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

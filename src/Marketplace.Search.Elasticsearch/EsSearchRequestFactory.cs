@@ -19,7 +19,7 @@ internal static class EsSearchRequestFactory
 
     public static SearchRequest Build(string alias, OfferingQuery q)
     {
-        var from = (q.Page - 1) * q.PageSize;
+        var from = (long)(q.Page - 1) * q.PageSize;
         var beyondWindow = from + q.PageSize > MaxWindow; // totals and facets still come back; hits cannot
         var facetFilters = EsFilters.Facets(q);
         return new SearchRequest(alias)
@@ -28,7 +28,7 @@ internal static class EsSearchRequestFactory
             PostFilter = facetFilters.Count == 0 ? null : (Query)new BoolQuery { Filter = [.. facetFilters.Values] },
             Aggregations = Facets(facetFilters),
             Sort = Sorts(q),
-            From = beyondWindow ? 0 : from,
+            From = beyondWindow ? 0 : (int)from,
             Size = beyondWindow ? 0 : q.PageSize,
             TrackTotalHits = new TrackHits(true),
             Highlight = string.IsNullOrWhiteSpace(q.Text) ? null : Highlights(),

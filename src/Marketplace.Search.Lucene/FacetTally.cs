@@ -10,20 +10,22 @@ internal sealed class FacetTally
     private readonly Dictionary<string, long> _category = [];
     private readonly Dictionary<string, long> _mode = [];
     private readonly Dictionary<string, long> _district = [];
-    private readonly long[] _price = new long[PriceBands.All.Count];
+    private static readonly string[] Bands = [.. PriceBands.All];
+    private readonly long[] _price = new long[Bands.Length];
 
-    /// <summary>Counts by band position: this runs once per matching document, so no string hashing here.</summary>
+    /// <summary>Counts by band position: this runs once per matching document, so no hashing and no interface calls.</summary>
     public void AddPrice(long priceFen)
     {
         var band = PriceBands.Of(priceFen);
-        for (var i = 0; i < _price.Length; i++)
+        for (var i = 0; i < Bands.Length; i++)
         {
-            if (ReferenceEquals(PriceBands.All[i], band) || PriceBands.All[i] == band)
+            if (ReferenceEquals(Bands[i], band))
             {
                 _price[i]++;
                 return;
             }
         }
+        _price[Array.IndexOf(Bands, band)]++; // PriceBands.Of returned an equal but not interned string
     }
 
     public void Fold(SortedDocValues? values, long[] counts, bool isCategory) =>
@@ -33,7 +35,7 @@ internal sealed class FacetTally
         Fold(counts, _district, (ord, bytes) => values!.LookupOrd(ord, bytes));
 
     public SearchFacets ToFacets() =>
-        new(_category, _mode, _district, PriceBands.All.Select((band, i) => (band, i)).ToDictionary(b => b.band, b => _price[b.i]));
+        new(_category, _mode, _district, Bands.Select((band, i) => (band, i)).ToDictionary(b => b.band, b => _price[b.i]));
 
     private static void Fold(long[] counts, Dictionary<string, long> into, Action<int, BytesRef> lookup)
     {

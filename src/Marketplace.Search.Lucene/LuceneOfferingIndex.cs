@@ -1,5 +1,4 @@
 using Lucene.Net.Index;
-using Lucene.Net.Search;
 using Marketplace.Core.Search;
 using Microsoft.Extensions.Options;
 
@@ -11,29 +10,27 @@ namespace Marketplace.Search.Lucene;
 /// </summary>
 internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
 {
-    private readonly IndexFolder _folder;
     private readonly OfferingAnalyzers _analyzers;
     private readonly LuceneSearch _search;
+    private readonly LiveGeneration _live;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
-    private readonly Lock _swap = new();
-    private LuceneGeneration? _live;
     private RebuildSession? _rebuild;
-    private bool _disposed;
+    private int _disposed;
 
     public LuceneOfferingIndex(IOptions<LuceneIndexOptions> options)
     {
-        _folder = new IndexFolder(options.Value.Directory);
         _analyzers = new OfferingAnalyzers(options.Value.Synonyms);
         _search = new LuceneSearch(_analyzers);
+        _live = new LiveGeneration(new IndexFolder(options.Value.Directory), _analyzers.Index);
     }
 
     /// <summary>How long the last near-real-time reopen took, in milliseconds (for diagnostics and benchmarks).</summary>
-    public double LastRefreshMs => _live?.LastRefreshMs ?? 0;
+    public double LastRefreshMs => _live.LastRefreshMs;
 
     public Task InitializeAsync(CancellationToken ct = default)
     {
-        lock (_swap) OpenLocked();
+        _ = _live.Current;
         return Task.CompletedTask;
     }
 
@@ -41,7 +38,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
     {
         try
         {
-            var (generation, searcher) = Acquire();
+            var (generation, searcher) = _live.Acquire();
             generation.Searchers.Release(searcher);
             return Task.FromResult(true);
         }
@@ -56,7 +53,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         await _writeGate.WaitAsync(ct);
         try
         {
-            var live = Live();
+            var live = _live.Current;
             var id = LuceneDocumentMapper.IdTerm(document.Id);
             if (live.VersionOf(id) is not { } indexed || document.Version >= indexed)
             {
@@ -76,7 +73,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         await _writeGate.WaitAsync(ct);
         try
         {
-            var live = Live();
+            var live = _live.Current;
             live.Writer.DeleteDocuments(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(offeringId)));
             live.CommitAndRefresh();
             _rebuild?.LiveRemove(offeringId);
@@ -89,7 +86,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
 
     public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
     {
-        var (generation, searcher) = Acquire();
+        var (generation, searcher) = _live.Acquire();
         try
         {
             return Task.FromResult(_search.Run(searcher, query));
@@ -105,20 +102,16 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         await _rebuildGate.WaitAsync(ct);
         try
         {
-            var session = await StartRebuildAsync(ct);
+            var session = await UnderWriteGateAsync(() => _rebuild = new RebuildSession(_live.CreateNext()), ct);
             try
             {
                 await foreach (var document in documents.WithCancellation(ct))
-                {
-                    await _writeGate.WaitAsync(ct);
-                    try { session.FromStream(document); }
-                    finally { _writeGate.Release(); }
-                }
-                return await SwapInAsync(session, ct);
+                    await UnderWriteGateAsync(() => session.FromStream(document), ct);
+                return await UnderWriteGateAsync(() => SwapIn(session), ct);
             }
             catch
             {
-                await AbandonAsync(session);
+                await UnderWriteGateAsync(() => Abandon(session), CancellationToken.None);
                 throw;
             }
         }
@@ -130,103 +123,48 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
 
     public void Dispose()
     {
+        // Registered under two service types, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         // Let an in-flight write finish; the host stops the outbox dispatcher before disposing singletons.
         var entered = _writeGate.Wait(TimeSpan.FromSeconds(30));
-        lock (_swap)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            _rebuild?.Target.Dispose();
-            _live?.Dispose();
-            _live = null;
-        }
+        _rebuild?.Target.Dispose();
+        _live.Dispose();
         _analyzers.Dispose();
         if (entered) _writeGate.Release();
     }
 
-    private async Task<RebuildSession> StartRebuildAsync(CancellationToken ct)
+    private long SwapIn(RebuildSession session)
+    {
+        session.Target.CommitAndRefresh();
+        _live.SwapTo(session.Target);
+        _rebuild = null;
+        return session.Target.Writer.NumDocs;
+    }
+
+    private bool Abandon(RebuildSession session)
+    {
+        if (_rebuild != session) return false; // already swapped in
+        _rebuild = null;
+        _live.Discard(session.Target);
+        return true;
+    }
+
+    private Task UnderWriteGateAsync(Action action, CancellationToken ct) => UnderWriteGateAsync(() =>
+    {
+        action();
+        return true;
+    }, ct);
+
+    private async Task<T> UnderWriteGateAsync<T>(Func<T> action, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
         {
-            Live();
-            var name = _folder.NewGeneration();
-            _rebuild = new RebuildSession(LuceneGeneration.Open(name, _folder.PathOf(name), _analyzers.Index));
-            return _rebuild;
+            return action();
         }
         finally
         {
             _writeGate.Release();
         }
-    }
-
-    private async Task<long> SwapInAsync(RebuildSession session, CancellationToken ct)
-    {
-        await _writeGate.WaitAsync(ct);
-        try
-        {
-            session.Target.CommitAndRefresh();
-            _folder.PointTo(session.Target.Name);
-            LuceneGeneration? old;
-            lock (_swap)
-            {
-                old = _live;
-                _live = session.Target;
-            }
-            _rebuild = null;
-            // Searches that acquired the old searcher keep their reader until they release it.
-            old?.Dispose();
-            _folder.DeleteAllExcept(session.Target.Name);
-            return session.Target.Writer.NumDocs;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async Task AbandonAsync(RebuildSession session)
-    {
-        await _writeGate.WaitAsync(CancellationToken.None);
-        try
-        {
-            if (_rebuild != session) return; // already swapped in
-            _rebuild = null;
-            session.Target.Writer.Rollback();
-            session.Target.Dispose();
-            var live = _live?.Name;
-            if (live is not null) _folder.DeleteAllExcept(live);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private LuceneGeneration Live()
-    {
-        lock (_swap) return OpenLocked();
-    }
-
-    private (LuceneGeneration Generation, IndexSearcher Searcher) Acquire()
-    {
-        lock (_swap)
-        {
-            var live = OpenLocked();
-            return (live, live.Searchers.Acquire());
-        }
-    }
-
-    private LuceneGeneration OpenLocked()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_live is not null) return _live;
-        var name = _folder.Current() ?? _folder.NewGeneration();
-        var generation = LuceneGeneration.Open(name, _folder.PathOf(name), _analyzers.Index);
-        generation.CommitAndRefresh(); // a brand-new generation gets its first commit, so the pointer never names an empty folder
-        _folder.PointTo(name);
-        _folder.DeleteAllExcept(name);
-        _live = generation;
-        return generation;
     }
 }

@@ -21,17 +21,8 @@ internal sealed class StartupInitializer(
         await store.InitializeAsync(cancellationToken);
         await index.InitializeAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
-        if (indexIsNew) await RebuildIndexAsync(store, index, projection, indexConsumer.Name, cancellationToken);
+        if (indexIsNew) await IndexRebuild.RebuildAsync(store, index, projection, indexConsumer.Name, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Rebuilds from a snapshot at least as new as the latest cursor; later events are re-applied by the dispatcher.</summary>
-    internal static async Task<long> RebuildIndexAsync(IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, string consumer, CancellationToken ct)
-    {
-        var cursor = await store.GetLatestCursorAsync(ct);
-        var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, ct), ct);
-        await store.SetCheckpointAsync(consumer, cursor, ct);
-        return count;
-    }
 }

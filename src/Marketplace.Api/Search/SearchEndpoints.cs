@@ -40,7 +40,7 @@ public static class SearchEndpoints
 
     private static async Task<Ok<RebuildResponse>> Rebuild(
         IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, IndexOutboxConsumer consumer, CancellationToken ct) =>
-        TypedResults.Ok(new RebuildResponse(await StartupInitializer.RebuildIndexAsync(store, index, projection, consumer.Name, ct)));
+        TypedResults.Ok(new RebuildResponse(await IndexRebuild.RebuildAsync(store, index, projection, consumer.Name, ct)));
 
     public sealed record RebuildResponse(long Indexed);
 }

@@ -1,0 +1,9 @@
+namespace Marketplace.Adapters.Tests.Search;
+
+/// <summary>One request the Elasticsearch client sent to the in-memory transport; paths always start with '/'.</summary>
+public sealed record CapturedRequest(string Method, string PathAndQuery, string? Body)
+{
+    public string PathAndQuery { get; } = "/" + PathAndQuery.TrimStart('/');
+
+    public string Path => PathAndQuery.Split('?')[0];
+}

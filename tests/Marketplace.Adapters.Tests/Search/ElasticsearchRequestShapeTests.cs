@@ -1,0 +1,240 @@
+using System.Text.Json.Nodes;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Search;
+using static Marketplace.Adapters.Tests.Search.SearchSamples;
+
+namespace Marketplace.Adapters.Tests.Search;
+
+/// <summary>What the Elasticsearch adapter sends, captured by an in-memory transport (no cluster needed).</summary>
+public sealed class ElasticsearchRequestShapeTests
+{
+    [Fact]
+    public async Task Initialize_PutsTheTemplate_ThenCreatesAVersionedIndexBehindTheAlias()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.InitializeAsync();
+
+        var template = Body(es.Requests.Single(r => r.Path == "/_index_template/offerings"));
+        var analysis = template["template"]!["settings"]!["analysis"]!;
+        var mappings = template["template"]!["mappings"]!["properties"]!;
+        Assert.Equal("offerings-v*", template["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal("smartcn_tokenizer", analysis["analyzer"]!["zh_index"]!["tokenizer"]!.GetValue<string>());
+        Assert.Equal("smartcn_tokenizer", analysis["analyzer"]!["zh_search"]!["tokenizer"]!.GetValue<string>());
+        Assert.Contains("zh_synonyms", Strings(analysis["analyzer"]!["zh_search"]!["filter"]));
+        Assert.DoesNotContain("zh_synonyms", Strings(analysis["analyzer"]!["zh_index"]!["filter"]));
+        Assert.Equal("synonym_graph", analysis["filter"]!["zh_synonyms"]!["type"]!.GetValue<string>());
+        Assert.Contains("编程, 程序设计", Strings(analysis["filter"]!["zh_synonyms"]!["synonyms"]));
+        Assert.Contains("非遗, 非物质文化遗产", Strings(analysis["filter"]!["zh_synonyms"]!["synonyms"]));
+        Assert.Equal("geo_point", mappings["venue"]!["type"]!.GetValue<string>());
+        Assert.Equal("nested", mappings["sessions"]!["type"]!.GetValue<string>());
+        Assert.Equal("date", mappings["sessions"]!["properties"]!["startsAt"]!["type"]!.GetValue<string>());
+        Assert.Equal("zh_search", mappings["title"]!["search_analyzer"]!.GetValue<string>());
+
+        var create = es.Requests.Last();
+        Assert.Equal("PUT", create.Method);
+        Assert.StartsWith("/offerings-v20260302080000000-", create.Path, StringComparison.Ordinal);
+        Assert.NotNull(Body(create)["aliases"]!["offerings"]);
+    }
+
+    [Fact]
+    public async Task Initialize_WhenTheAliasExists_CreatesNoIndex()
+    {
+        var es = new FakeElasticsearch(r => r.Method == "HEAD" ? (200, "") : null);
+
+        await es.Index.InitializeAsync();
+
+        Assert.Equal(["PUT /_index_template/offerings", "HEAD /_alias/offerings"], es.Requests.Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
+    public async Task Search_PutsTextInMust_FacetFiltersInPostFilter_AndEachFacetIgnoresOnlyItsOwn()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(
+            Text: "机器人编程", Category: Category.Science, Mode: DeliveryMode.OffCampus, Grade: 5, District: "310104", Near: Here, Now: Now));
+
+        var request = es.Requests.Single();
+        Assert.Equal("/offerings/_search", request.Path);
+        Assert.Contains("typed_keys=true", request.PathAndQuery, StringComparison.Ordinal);
+        var body = Body(request);
+
+        var decay = body["query"]!["function_score"]!;
+        Assert.Equal(Here.Lat, decay["functions"]![0]!["gauss"]!["venue"]!["origin"]!["lat"]!.GetValue<double>());
+        Assert.Equal("5km", decay["functions"]![0]!["gauss"]!["venue"]!["scale"]!.GetValue<string>());
+        Assert.Equal("multiply", decay["boost_mode"]!.GetValue<string>());
+        var match = One(decay["query"]!["bool"]!["must"])["multi_match"]!;
+        Assert.Equal("and", match["operator"]!.GetValue<string>());
+        Assert.Equal("cross_fields", match["type"]!.GetValue<string>());
+        Assert.Equal("zh_search", match["analyzer"]!.GetValue<string>());
+        Assert.Equal(["title^3", "summary", "description", "providerName", "tags"], Strings(match["fields"]));
+        Assert.Contains("\"grades\"", decay["query"]!["bool"]!["filter"]!.ToJsonString(), StringComparison.Ordinal);
+
+        var postFilter = body["post_filter"]!.ToJsonString();
+        Assert.Contains("Science", postFilter, StringComparison.Ordinal);
+        Assert.Contains("310104", postFilter, StringComparison.Ordinal);
+        Assert.Contains("OffCampus", postFilter, StringComparison.Ordinal);
+        Assert.DoesNotContain("grades", postFilter, StringComparison.Ordinal);
+
+        var aggs = body["aggregations"]!;
+        string FacetFilter(string name) => aggs[name]!["filter"]!.ToJsonString();
+        Assert.DoesNotContain("Science", FacetFilter("category"), StringComparison.Ordinal);
+        Assert.Contains("310104", FacetFilter("category"), StringComparison.Ordinal);
+        Assert.Contains("Science", FacetFilter("district"), StringComparison.Ordinal);
+        Assert.DoesNotContain("310104", FacetFilter("district"), StringComparison.Ordinal);
+        Assert.Contains("Science", FacetFilter("mode"), StringComparison.Ordinal);
+        Assert.DoesNotContain("OffCampus", FacetFilter("mode"), StringComparison.Ordinal);
+        Assert.Equal("category", aggs["category"]!["aggregations"]!["values"]!["terms"]!["field"]!.GetValue<string>());
+        var bands = aggs["price"]!["aggregations"]!["values"]!["range"]!["ranges"]!.AsArray().Select(b => b!["key"]!.GetValue<string>());
+        Assert.Equal(PriceBands.All, bands);
+
+        Assert.Equal("<em>", body["highlight"]!["pre_tags"]![0]!.GetValue<string>());
+        Assert.NotNull(body["highlight"]!["fields"]!.AsArray().FirstOrDefault(f => f!["title"] is not null));
+    }
+
+    [Fact]
+    public async Task Search_WithoutSelectedFacets_HasNoPostFilter_AndNoDecayUnlessRankingByRelevanceNearAPoint()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Near: Here, RadiusKm: 5, Sort: SearchSort.Distance, Now: Now));
+
+        var body = Body(es.Requests.Single());
+        Assert.Null(body["post_filter"]);
+        Assert.Null(body["query"]!["function_score"]);
+        Assert.NotNull(One(body["query"]!["bool"]!["must"])["match_all"]);
+        var filters = body["query"]!["bool"]!["filter"]!.ToJsonString();
+        Assert.Contains("\"geo_distance\"", filters, StringComparison.Ordinal);
+        Assert.Contains("\"5km\"", filters, StringComparison.Ordinal);
+        Assert.Equal("km", body["sort"]![0]!["_geo_distance"]!["unit"]!.GetValue<string>());
+        Assert.Equal("asc", body["sort"]![0]!["_geo_distance"]!["order"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Search_DatesAvailabilityAndSoonest_UseNestedSessions()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(From: Now.AddDays(1), To: Now.AddDays(8), AvailableOnly: true, Sort: SearchSort.Soonest, Now: Now));
+
+        var body = Body(es.Requests.Single());
+        var nested = Many(body["query"]!["bool"]!["filter"]).Select(f => f["nested"]).ToList();
+        Assert.All(nested, n => Assert.Equal("sessions", n!["path"]!.GetValue<string>()));
+        Assert.Contains("freeSeats", nested[1]!.ToJsonString(), StringComparison.Ordinal);
+        var startsAt = nested[0]!["query"]!["range"]!["sessions.startsAt"]!;
+        Assert.StartsWith("2026-03-03T08:00:00", startsAt["gte"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("2026-03-10T08:00:00", startsAt["lt"]!.GetValue<string>(), StringComparison.Ordinal);
+        var sort = body["sort"]![0]!["sessions.startsAt"]!;
+        Assert.Equal("min", sort["mode"]!.GetValue<string>());
+        Assert.Equal("_last", sort["missing"]!.GetValue<string>());
+        Assert.Equal("sessions", sort["nested"]!["path"]!.GetValue<string>());
+        Assert.StartsWith("2026-03-02T08:00:00", sort["nested"]!["filter"]!["range"]!["sessions.startsAt"]!["gte"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_BeyondTheResultWindow_AsksOnlyForTotalsAndFacets()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Page: 600, PageSize: 20, Now: Now));
+
+        var body = Body(es.Requests.Single());
+        Assert.Equal(0, body["size"]!.GetValue<int>());
+        Assert.True(body["track_total_hits"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Upsert_UsesTheOfferingVersionAsAnExternalVersion_AndAConflictIsIgnored()
+    {
+        var es = new FakeElasticsearch(r => r.Path.Contains("/_doc/", StringComparison.Ordinal)
+            ? (409, """{"error":{"type":"version_conflict_engine_exception","reason":"current version [9] is higher"},"status":409}""")
+            : null);
+        var offering = Robot with { Version = 7 };
+
+        await es.Index.UpsertAsync(offering);
+
+        var request = es.Requests.Single();
+        Assert.Equal($"/offerings/_doc/{offering.Id}", request.Path);
+        Assert.Contains("version=7", request.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("version_type=external_gte", request.PathAndQuery, StringComparison.Ordinal);
+        var body = Body(request);
+        Assert.Equal("Science", body["category"]!.GetValue<string>());
+        Assert.Equal(7, body["version"]!.GetValue<long>());
+        Assert.Equal(Robot.Venue!.Lat, body["venue"]!["lat"]!.GetValue<double>());
+        Assert.Equal(10, body["sessions"]![0]!["freeSeats"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Upsert_OtherErrors_AreNotSwallowed()
+    {
+        var es = new FakeElasticsearch(r => r.Path.Contains("/_doc/", StringComparison.Ordinal)
+            ? (400, """{"error":{"type":"strict_dynamic_mapping_exception","reason":"no"},"status":400}""")
+            : null);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.UpsertAsync(Robot));
+    }
+
+    [Fact]
+    public async Task Remove_OfAMissingOffering_IsFine()
+    {
+        var es = new FakeElasticsearch(r => r.Method == "DELETE"
+            ? (404, """{"_index":"offerings-v1","_id":"x","_version":1,"result":"not_found","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":1,"_primary_term":1}""")
+            : null);
+
+        await es.Index.RemoveAsync(Robot.Id);
+
+        Assert.Equal($"DELETE /offerings/_doc/{Robot.Id}", es.Requests.Select(r => $"{r.Method} {r.Path}").Single());
+    }
+
+    [Fact]
+    public async Task Rebuild_BulkLoadsANewIndex_ThenSwapsTheAliasInOneCall_ThenDropsTheOld()
+    {
+        var es = new FakeElasticsearch();
+
+        var count = await es.Index.RebuildAsync(All.ToAsyncEnumerable());
+
+        Assert.Equal(All.Count, count);
+        var steps = es.Requests.Select(r => $"{r.Method} {r.Path}").ToList();
+        var created = es.Requests[0].Path.TrimStart('/');
+        Assert.StartsWith("offerings-v", created, StringComparison.Ordinal);
+        Assert.Equal([$"PUT /{created}", $"POST /{created}/_bulk", $"POST /{created}/_refresh", "GET /_alias/offerings", "POST /_aliases", "DELETE /offerings-v1"], steps);
+
+        var bulk = es.Requests[1].Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(All.Count * 2, bulk.Length);
+        var action = JsonNode.Parse(bulk[0])!["index"]!;
+        Assert.Equal(All[0].Id.ToString(), action["_id"]!.GetValue<string>());
+        Assert.Equal("external_gte", action["version_type"]!.GetValue<string>());
+        Assert.Equal(1, action["version"]!.GetValue<long>());
+
+        var actions = Body(es.Requests[4])["actions"]!.AsArray();
+        Assert.Equal(2, actions.Count);
+        Assert.Equal("offerings-v1", actions[0]!["remove"]!["index"]!.GetValue<string>());
+        Assert.Equal("offerings", actions[0]!["remove"]!["alias"]!.GetValue<string>());
+        Assert.Equal(created, actions[1]!["add"]!["index"]!.GetValue<string>());
+        Assert.Equal("offerings", actions[1]!["add"]!["alias"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Rebuild_WhenBulkFails_DeletesTheNewIndex_AndLeavesTheAlias()
+    {
+        var es = new FakeElasticsearch(r => r.Path.EndsWith("/_bulk", StringComparison.Ordinal)
+            ? (500, """{"error":{"type":"es_rejected_execution_exception","reason":"busy"},"status":500}""")
+            : null);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
+
+        var created = es.Requests[0].Path;
+        Assert.Equal($"DELETE {created}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
+        Assert.DoesNotContain(es.Requests, r => r.Path == "/_aliases");
+    }
+
+    private static JsonNode Body(CapturedRequest request) => JsonNode.Parse(request.Body!)!;
+
+    /// <summary>The client writes a one-element clause list as a single object; ES accepts both.</summary>
+    private static List<JsonNode> Many(JsonNode? node) => node is JsonArray array ? [.. array.Select(n => n!)] : [node!];
+
+    private static JsonNode One(JsonNode? node) => Assert.Single(Many(node));
+
+    private static List<string> Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+}

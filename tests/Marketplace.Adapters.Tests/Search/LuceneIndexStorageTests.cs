@@ -1,0 +1,89 @@
+using Marketplace.Core.Search;
+using Marketplace.Search.Lucene;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static Marketplace.Adapters.Tests.Search.SearchSamples;
+
+namespace Marketplace.Adapters.Tests.Search;
+
+/// <summary>What only the embedded adapter has: its folder, its pointer file and durable commits.</summary>
+public sealed class LuceneIndexStorageTests(TempIndexFolder folder) : IClassFixture<TempIndexFolder>
+{
+    [Fact]
+    public async Task Reopening_TheFolder_KeepsAcknowledgedWrites()
+    {
+        var path = folder.NewSubfolder();
+        using (var first = Open(path))
+        {
+            await first.UpsertAsync(Robot);
+            await first.UpsertAsync(Football);
+            await first.RemoveAsync(Football.Id);
+        }
+
+        using var second = Open(path);
+        var result = await second.SearchAsync(new OfferingQuery(Now: Now));
+
+        Assert.Equal([Robot.Id], result.Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Rebuild_PointsCurrentAtTheNewGeneration_AndDeletesTheOld()
+    {
+        var path = folder.NewSubfolder();
+        using var index = Open(path);
+        await index.InitializeAsync();
+        var before = File.ReadAllText(Path.Combine(path, "current"));
+
+        await index.RebuildAsync(All.ToAsyncEnumerable());
+
+        var after = File.ReadAllText(Path.Combine(path, "current"));
+        Assert.NotEqual(before, after);
+        Assert.Equal([after], Directory.GetDirectories(path).Select(Path.GetFileName));
+        Assert.Equal(All.Count, (await index.SearchAsync(new OfferingQuery(Now: Now))).Total);
+    }
+
+    [Fact]
+    public async Task Rebuild_ThatFails_LeavesTheLiveIndexUntouched()
+    {
+        var path = folder.NewSubfolder();
+        using var index = Open(path);
+        await index.UpsertAsync(Robot);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => index.RebuildAsync(Failing()));
+
+        Assert.Equal(1, (await index.SearchAsync(new OfferingQuery(Now: Now))).Total);
+        Assert.Single(Directory.GetDirectories(path));
+    }
+
+    [Fact]
+    public async Task Search_WhileWritesRunConcurrently_NeverFails()
+    {
+        using var index = Open(folder.NewSubfolder());
+        var writes = Task.WhenAll(All.Select(o => Task.Run(() => index.UpsertAsync(o))));
+        var reads = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => index.SearchAsync(new OfferingQuery(Text: "编程", Now: Now)))));
+
+        await Task.WhenAll(writes, reads);
+
+        Assert.Equal(All.Count, (await index.SearchAsync(new OfferingQuery(Now: Now))).Total);
+        Assert.True(index.LastRefreshMs >= 0);
+    }
+
+    [Fact]
+    public void Registration_IsASingleton_AndRequiresAFolder()
+    {
+        var services = new ServiceCollection().AddLuceneOfferingIndex(_ => { });
+
+        Assert.Equal(ServiceLifetime.Singleton, services.Single(d => d.ServiceType == typeof(IOfferingIndex)).Lifetime);
+        var error = Assert.Throws<OptionsValidationException>(() => RegisteredOptions.Create<LuceneIndexOptions>(services));
+        Assert.Contains("Directory", error.Message, StringComparison.Ordinal);
+    }
+
+    private static LuceneOfferingIndex Open(string path) => new(Options.Create(new LuceneIndexOptions { Directory = path }));
+
+    private static async IAsyncEnumerable<OfferingDocument> Failing()
+    {
+        yield return Coding;
+        await Task.Yield();
+        throw new InvalidOperationException("store went away mid-rebuild");
+    }
+}

@@ -1,0 +1,292 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Search;
+using static Marketplace.Adapters.Tests.Search.SearchSamples;
+
+namespace Marketplace.Adapters.Tests.Search;
+
+/// <summary>
+/// The offering index port's semantics (see <see cref="OfferingQuery"/>), run against every adapter: Lucene
+/// always, Elasticsearch when MARKETPLACE_TEST_ELASTICSEARCH_URL is set (otherwise reported skipped with the reason).
+/// </summary>
+public abstract class OfferingIndexContract
+{
+    /// <summary>A fresh, empty, initialised index; disposing it removes its data.</summary>
+    protected abstract Task<IIndexUnderTest> CreateAsync();
+
+    private static OfferingQuery Query(SearchSort sort = SearchSort.Relevance) => new(Sort: sort, Now: Now, PageSize: 50);
+
+    [SkippableFact]
+    public async Task Filters_ByCategory()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query() with { Category = Category.Sports });
+
+        AssertIds(result, Football, Basketball);
+    }
+
+    [SkippableFact]
+    public async Task Filters_ByMode_OnOrOffCampusAlsoMatchesBoth_BothMatchesOnlyBoth()
+    {
+        await using var sut = await SeededAsync();
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { Mode = DeliveryMode.OnCampus }), Coding, PaperCut, Football, Calligraphy);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Mode = DeliveryMode.OffCampus }), Robot, Basketball, Reading, Football, Calligraphy);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Mode = DeliveryMode.Both }), Football, Calligraphy);
+    }
+
+    [SkippableFact]
+    public async Task Filters_ByGradeAndDistrict()
+    {
+        await using var sut = await SeededAsync();
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { Grade = 5 }), Robot, Coding, Football, Basketball, Reading);
+        AssertIds(await sut.Index.SearchAsync(Query() with { District = "310104" }), Robot, Coding, PaperCut);
+        AssertIds(await sut.Index.SearchAsync(Query() with { District = "310104", Grade = 2 }), PaperCut);
+    }
+
+    [SkippableFact]
+    public async Task Filters_ByRadius_KeepsReachableVenuesWithinIt_AndReportsDistance()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query(SearchSort.Distance) with { Near = Here, RadiusKm = 10 });
+
+        Assert.Equal([Robot.Id, Calligraphy.Id, Football.Id], result.Items.Select(i => i.Id));
+        Assert.Equal(1.0, result.Items[0].DistanceKm!.Value, precision: 2);
+        Assert.Equal(8.0, result.Items[2].DistanceKm!.Value, precision: 2);
+    }
+
+    [SkippableFact]
+    public async Task Filters_ByDateRange_FromInclusiveToExclusive()
+    {
+        await using var sut = await SeededAsync();
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(1.5), To = Now.AddDays(4) }), Robot, Calligraphy);
+        AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(2), To = Now.AddDays(3) }), Robot);
+    }
+
+    [SkippableFact]
+    public async Task Filters_ByMaxPrice_AndAvailability()
+    {
+        await using var sut = await SeededAsync();
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { MaxPriceFen = 1000 }), Coding, Football, Reading);
+        // Coding's only session is full and PaperCut's is in the past.
+        AssertIds(await sut.Index.SearchAsync(Query() with { AvailableOnly = true }), Robot, Football, Basketball, Calligraphy, Reading);
+    }
+
+    [SkippableFact]
+    public async Task Sorts_ByPrice_Distance_AndSoonest()
+    {
+        await using var sut = await SeededAsync();
+
+        var byPrice = await sut.Index.SearchAsync(Query(SearchSort.Price));
+        var byDistance = await sut.Index.SearchAsync(Query(SearchSort.Distance) with { Near = Here });
+        var bySoonest = await sut.Index.SearchAsync(Query(SearchSort.Soonest));
+
+        Assert.Equal(Ids(Coding, Reading, Football, Calligraphy, PaperCut, Robot, Basketball), byPrice.Items.Select(i => i.Id));
+        Assert.Equal(Ids(Robot, Calligraphy, Football, Reading, Basketball), byDistance.Items.Take(5).Select(i => i.Id));
+        Assert.Equal(Ids(Coding, PaperCut).Order(), byDistance.Items.Skip(5).Select(i => i.Id).Order()); // no venue: last
+        Assert.Equal(Ids(Football, Robot, Calligraphy, Coding, Reading, Basketball, PaperCut), bySoonest.Items.Select(i => i.Id));
+        Assert.Equal(Now.AddDays(1), bySoonest.Items[0].NextSession!.StartsAt);
+        Assert.Null(bySoonest.Items[^1].NextSession);
+    }
+
+    [SkippableFact]
+    public async Task Paging_BeyondTheEnd_ReturnsNoItemsButTheTotal()
+    {
+        await using var sut = await SeededAsync();
+        var page = Query(SearchSort.Price) with { PageSize = 3 };
+
+        var third = await sut.Index.SearchAsync(page with { Page = 3 });
+        var fourth = await sut.Index.SearchAsync(page with { Page = 4 });
+
+        Assert.Equal([Basketball.Id], third.Items.Select(i => i.Id));
+        Assert.Empty(fourth.Items);
+        Assert.Equal(7, fourth.Total);
+        Assert.Equal(7, fourth.Facets.Category.Values.Sum());
+    }
+
+    [SkippableFact]
+    public async Task Facets_WithoutFilters_AddUpToTheTotal()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query());
+
+        Assert.Equal(7, result.Total);
+        Assert.Equal(result.Total, result.Facets.Category.Values.Sum());
+        Assert.Equal(result.Total, result.Facets.Mode.Values.Sum());
+        Assert.Equal(result.Total, result.Facets.Price.Values.Sum());
+        Assert.Equal(2, result.Facets.Category[nameof(Category.Science)]);
+        Assert.Equal(1, result.Facets.Price[PriceBands.Free]);
+        Assert.Equal(2, result.Facets.Price[PriceBands.UpTo10]);
+        Assert.Equal(3, result.Facets.Price[PriceBands.UpTo50]);
+        Assert.Equal(1, result.Facets.Price[PriceBands.Above50]);
+        Assert.Equal(3, result.Facets.District["310105"]);
+    }
+
+    [SkippableFact]
+    public async Task Facets_IgnoreOnlyTheirOwnDimension()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query() with { Category = Category.Sports, MaxPriceFen = 1000 });
+
+        AssertIds(result, Football);
+        // Category counts under the price filter only: Coding, Football, Reading.
+        Assert.Equal(Counts((nameof(Category.Science), 1), (nameof(Category.Sports), 1), (nameof(Category.Reading), 1)), NonZero(result.Facets.Category));
+        // Price counts under the category filter only: Football (800) and Basketball (6000).
+        Assert.Equal(Counts((PriceBands.UpTo10, 1), (PriceBands.Above50, 1)), NonZero(result.Facets.Price));
+        // Mode and district count under both filters.
+        Assert.Equal(Counts((nameof(DeliveryMode.Both), 1)), NonZero(result.Facets.Mode));
+        Assert.Equal(Counts(("310105", 1)), NonZero(result.Facets.District));
+    }
+
+    [SkippableFact]
+    public async Task Facets_ModeFacet_CountsEveryModeWhileModeIsSelected()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query() with { Mode = DeliveryMode.OnCampus });
+
+        Assert.Equal(4, result.Total);
+        Assert.Equal(Counts((nameof(DeliveryMode.OnCampus), 2), (nameof(DeliveryMode.OffCampus), 3), (nameof(DeliveryMode.Both), 2)), NonZero(result.Facets.Mode));
+        Assert.Equal(result.Total, result.Facets.Category.Values.Sum());
+    }
+
+    [SkippableFact]
+    public async Task Text_RobotCoding_FindsTheRobotCodingCourse()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query() with { Text = "机器人编程" });
+
+        AssertIds(result, Robot);
+    }
+
+    [SkippableFact]
+    public async Task Text_Football_DoesNotMatchBasketball()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query() with { Text = "足球" });
+
+        AssertIds(result, Football);
+    }
+
+    [SkippableFact]
+    public async Task Text_Synonyms_CodingFindsProgramDesign_AndFeiyiFindsIntangibleHeritage()
+    {
+        await using var sut = await SeededAsync();
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { Text = "编程" }), Robot, Coding);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Text = "非遗" }), PaperCut);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Text = "程序设计" }), Robot, Coding);
+    }
+
+    [SkippableFact]
+    public async Task Text_AllTermsMustMatch_AcrossFields()
+    {
+        await using var sut = await SeededAsync();
+
+        // 足球 is in the title, 绿茵 only in the provider name: both present, in different fields.
+        AssertIds(await sut.Index.SearchAsync(Query() with { Text = "足球 绿茵" }), Football);
+        Assert.Equal(0, (await sut.Index.SearchAsync(Query() with { Text = "足球 书法" })).Total);
+    }
+
+    [SkippableFact]
+    public async Task Text_HighlightsMatchedTermsWithEm()
+    {
+        await using var sut = await SeededAsync();
+
+        var hit = Assert.Single((await sut.Index.SearchAsync(Query() with { Text = "足球" })).Items);
+
+        Assert.Contains("<em>足球</em>", Assert.Single(hit.Highlights["title"]), StringComparison.Ordinal);
+        Assert.True(hit.Score > 0);
+    }
+
+    [SkippableFact]
+    public async Task Text_CombinesWithFiltersAndFacets()
+    {
+        await using var sut = await SeededAsync();
+
+        var result = await sut.Index.SearchAsync(Query() with { Text = "编程", Mode = DeliveryMode.OffCampus });
+
+        AssertIds(result, Robot);
+        Assert.Equal(Counts((nameof(DeliveryMode.OffCampus), 1), (nameof(DeliveryMode.OnCampus), 1)), NonZero(result.Facets.Mode));
+    }
+
+    [SkippableFact]
+    public async Task Upsert_IgnoresAStaleVersion_AndIsSearchableAtOnce()
+    {
+        await using var sut = await SeededAsync();
+
+        await sut.Index.UpsertAsync(Robot with { Title = "机器人编程高阶班", Version = 5 });
+        await sut.Index.UpsertAsync(Robot with { Title = "过期标题", Version = 3 });
+
+        var hit = (await sut.Index.SearchAsync(Query() with { Category = Category.Science })).Items.Single(i => i.Id == Robot.Id);
+        Assert.Equal("机器人编程高阶班", hit.Title);
+        Assert.Equal(0, (await sut.Index.SearchAsync(Query() with { Text = "过期" })).Total);
+        Assert.Equal(7, (await sut.Index.SearchAsync(Query())).Total);
+    }
+
+    [SkippableFact]
+    public async Task Remove_TakesTheOfferingOut_AndAMissingIdIsFine()
+    {
+        await using var sut = await SeededAsync();
+
+        await sut.Index.RemoveAsync(Robot.Id);
+        await sut.Index.RemoveAsync(Guid.CreateVersion7());
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { Category = Category.Science }), Coding);
+    }
+
+    [SkippableFact]
+    public async Task Rebuild_SwapsInTheNewContents_AndKeepsTakingWrites()
+    {
+        await using var sut = await SeededAsync();
+        var drone = Drone();
+
+        var count = await sut.Index.RebuildAsync(Stream(Football, Reading, drone));
+
+        Assert.Equal(3, count);
+        AssertIds(await sut.Index.SearchAsync(Query()), Football, Reading, drone);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Text = "航拍飞行器" }), drone);
+        await sut.Index.UpsertAsync(Robot);
+        Assert.Equal(4, (await sut.Index.SearchAsync(Query())).Total);
+        Assert.True(await sut.Index.IsHealthyAsync());
+    }
+
+    private async Task<IIndexUnderTest> SeededAsync()
+    {
+        var sut = await CreateAsync();
+        foreach (var offering in All)
+            await sut.Index.UpsertAsync(offering);
+        return sut;
+    }
+
+    private static async IAsyncEnumerable<OfferingDocument> Stream(params OfferingDocument[] documents)
+    {
+        foreach (var document in documents)
+        {
+            await Task.Yield();
+            yield return document;
+        }
+    }
+
+    private static Guid[] Ids(params OfferingDocument[] documents) => [.. documents.Select(d => d.Id)];
+
+    private static void AssertIds(SearchResult result, params OfferingDocument[] expected)
+    {
+        Assert.Equal(expected.Length, result.Total);
+        Assert.Equal(Ids(expected).Order(), result.Items.Select(i => i.Id).Order());
+    }
+
+    private static SortedDictionary<string, long> Counts(params (string Key, long Count)[] counts) =>
+        new(counts.ToDictionary(c => c.Key, c => c.Count), StringComparer.Ordinal);
+
+    private static SortedDictionary<string, long> NonZero(IReadOnlyDictionary<string, long> facet) =>
+        new(facet.Where(f => f.Value > 0).ToDictionary(f => f.Key, f => f.Value), StringComparer.Ordinal);
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Marketplace.Api.Tests.Infrastructure;
+
+namespace Marketplace.Api.Tests;
+
+/// <summary>Search through the real host over the seeded demo and the embedded Lucene index.</summary>
+public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
+{
+    private Task<JsonNode> SearchAsync(string query, HttpClient? client = null) =>
+        (client ?? factory.CreateClient()).GetJsonAsync("/api/search/offerings?" + query);
+
+    private static JsonArray Items(JsonNode result) => result["items"]!.AsArray();
+
+    [Fact]
+    public async Task ChineseQuery_IsSegmented_AndHighlighted()
+    {
+        var result = await SearchAsync("q=机器人编程");
+        Assert.True(result["total"]!.GetValue<long>() > 0);
+        var first = Items(result)[0]!;
+        Assert.Contains("机器人", first["title"]!.GetValue<string>());
+        Assert.Contains("<em>", first["highlights"]!.AsObject().First().Value!.AsArray()[0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Football_DoesNotMatchBasketball()
+    {
+        var football = Items(await SearchAsync("q=足球&pageSize=100"));
+        Assert.NotEmpty(football);
+        Assert.DoesNotContain(football, i => i!["title"]!.GetValue<string>().Contains("篮球", StringComparison.Ordinal) && !i["title"]!.GetValue<string>().Contains("足球", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("category=Sports", "category", "Sports")]
+    [InlineData("category=Reading", "category", "Reading")]
+    public async Task CategoryFilter_ReturnsOnlyThatCategory(string query, string field, string value)
+    {
+        var items = Items(await SearchAsync(query + "&pageSize=100"));
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.Equal(value, i![field]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ModeFilter_IncludesBoth()
+    {
+        var items = Items(await SearchAsync("mode=OnCampus&pageSize=100"));
+        Assert.All(items, i => Assert.Contains(i!["mode"]!.GetValue<string>(), new[] { "OnCampus", "Both" }));
+        Assert.Contains(items, i => i!["mode"]!.GetValue<string>() == "Both");
+    }
+
+    [Fact]
+    public async Task GradeAndPriceFilters_Hold()
+    {
+        var items = Items(await SearchAsync("grade=2&maxPrice=1000&pageSize=100"));
+        Assert.NotEmpty(items);
+        Assert.All(items, i =>
+        {
+            Assert.Contains(2, i!["grades"]!.AsArray().Select(g => g!.GetValue<int>()));
+            Assert.True(i["priceFen"]!.GetValue<long>() <= 1000);
+        });
+    }
+
+    [Fact]
+    public async Task Radius_LimitsDistance_AndDistanceSortAscends()
+    {
+        var items = Items(await SearchAsync("lat=39.92&lon=116.44&radiusKm=8&sort=distance&pageSize=100"));
+        Assert.NotEmpty(items);
+        var distances = items.Select(i => i!["distanceKm"]!.GetValue<double>()).ToList();
+        Assert.All(distances, d => Assert.InRange(d, 0, 8));
+        Assert.Equal(distances.Order(), distances);
+    }
+
+    [Fact]
+    public async Task School_SearchesFromItsOwnLocation()
+    {
+        var school = await factory.ClientForAsync("school1");
+        var items = Items(await SearchAsync("radiusKm=10&sort=distance", school));
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.NotNull(i!["distanceKm"]));
+    }
+
+    [Fact]
+    public async Task PriceAndSoonestSorts_Order()
+    {
+        var prices = Items(await SearchAsync("sort=price&pageSize=50")).Select(i => i!["priceFen"]!.GetValue<long>()).ToList();
+        Assert.Equal(prices.Order(), prices);
+        var soonest = Items(await SearchAsync("sort=soonest&available=true&pageSize=50"))
+            .Select(i => i!["nextSession"]!["startsAt"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(soonest.Order(), soonest);
+    }
+
+    [Fact]
+    public async Task DateRange_And_Available_RequireAFittingSession()
+    {
+        var from = DateTime.UtcNow.AddDays(14).ToString("yyyy-MM-dd");
+        var to = DateTime.UtcNow.AddDays(16).ToString("yyyy-MM-dd");
+        var items = Items(await SearchAsync($"from={from}&to={to}&available=true&pageSize=100"));
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.True(i!["nextSession"]!["freeSeats"]!.GetValue<int>() >= 0));
+    }
+
+    [Fact]
+    public async Task Facets_SumToTheFilteredTotal()
+    {
+        var result = await SearchAsync("q=课程&grade=4");
+        var total = result["total"]!.GetValue<long>();
+        foreach (var facet in new[] { "category", "price" })
+            Assert.Equal(total, result["facets"]![facet]!.AsObject().Sum(kv => kv.Value!.GetValue<long>()));
+        var sports = await SearchAsync("q=课程&grade=4&category=Sports");
+        Assert.Equal(result["facets"]!["category"]!["Sports"]?.GetValue<long>() ?? 0, sports["total"]!.GetValue<long>());
+        // The selected facet still shows the other categories' counts (multi-select faceting).
+        Assert.Equal(result["facets"]!["category"]!.ToJsonString(), sports["facets"]!["category"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Paging_HasStableTotals_AndEmptyBeyondTheEnd()
+    {
+        var page1 = await SearchAsync("category=Arts&pageSize=5&page=1");
+        var page2 = await SearchAsync("category=Arts&pageSize=5&page=2");
+        Assert.Equal(page1["total"]!.ToJsonString(), page2["total"]!.ToJsonString());
+        Assert.Empty(Items(page1).Select(i => i!["id"]!.GetValue<Guid>()).Intersect(Items(page2).Select(i => i!["id"]!.GetValue<Guid>())));
+        var beyond = await SearchAsync("category=Arts&pageSize=100&page=50");
+        Assert.Empty(Items(beyond));
+        Assert.Equal(page1["total"]!.ToJsonString(), beyond["total"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("radiusKm=5", "radiusKm")]
+    [InlineData("pageSize=10000", "pageSize")]
+    [InlineData("sort=popularity", "sort")]
+    [InlineData("sort=distance", "sort")]
+    [InlineData("grade=12", "grade")]
+    [InlineData("category=Math", "category")]
+    [InlineData("lat=39.9", "lon")]
+    [InlineData("from=2026-13-01", "from")]
+    [InlineData("district=999999", "district")]
+    [InlineData("available=maybe", "available")]
+    [InlineData("colour=red", "colour")]
+    public async Task BadParameter_Is400NamingIt(string query, string field)
+    {
+        var response = await factory.CreateClient().GetAsync("/api/search/offerings?" + query);
+        await response.AssertProblemAsync(400, field);
+    }
+
+    [Fact]
+    public async Task UnpublishedOfferings_AreInvisible()
+    {
+        var provider = await factory.ClientForAsync("provider6");
+        var draft = await (await provider.PostJsonAsync("/api/offerings", Demo.OfferingBody("独一无二的草稿课程甲乙丙"))).ReadJsonAsync();
+        await Task.Delay(500);
+        Assert.Equal(0, (await SearchAsync("q=独一无二的草稿课程甲乙丙"))["total"]!.GetValue<long>());
+        Assert.NotEqual(Guid.Empty, draft["id"]!.GetValue<Guid>());
+    }
+}
