@@ -33,7 +33,7 @@ app.MapSchools();
 app.MapSearch();
 app.MapBookings();
 app.MapEvents();
-app.MapHub<MarketplaceHub>(MarketplaceHub.Route);
+app.MapHub<MarketplaceHub>(MarketplaceHub.Route).AllowAnonymous(); // anyone may watch availability; signed-in callers also get their own streams
 app.MapOperations();
 
 await app.RunAsync();

@@ -41,6 +41,8 @@ public static class AuthSetup
             };
         });
         builder.Services.AddAuthorizationBuilder()
+            // An endpoint that forgets to declare its policy is closed, not open.
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SchoolPolicy, p => p.RequireRole(nameof(Role.School)))
             .AddPolicy(ProviderPolicy, p => p.RequireRole(nameof(Role.Provider)))
             .AddPolicy(BureauPolicy, p => p.RequireRole(nameof(Role.Bureau)));
