@@ -20,8 +20,8 @@ internal sealed partial class OutboxDispatcher(
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
-    private readonly Dictionary<string, DateTimeOffset> _retryAt = [];
-    private readonly Dictionary<string, long> _livePositions = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _livePositions = new();
 
     private bool SharedLive => settings.Backplane == BackplaneKind.Redis;
 
@@ -35,17 +35,24 @@ internal sealed partial class OutboxDispatcher(
                 if (SharedLive) await store.SetCheckpointAsync(live.Name, latest, stoppingToken);
                 else _livePositions[live.Name] = latest;
             }
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var more = false;
-                foreach (var consumer in consumers)
-                    more |= consumer.IsLive ? await PushLiveAsync(consumer, stoppingToken) : await DispatchAsync(consumer, stoppingToken);
-                if (!more) await signal.WaitAsync(PollInterval, stoppingToken);
-            }
+            // One loop per consumer: a slow or failing index never holds back live pushes.
+            await Task.WhenAll(consumers.Select(c => Task.Run(() => LoopAsync(c, stoppingToken), stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // shutting down
+        }
+    }
+
+    private async Task LoopAsync(IOutboxConsumer consumer, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = signal.Next;
+            var more = consumer.IsLive ? await PushLiveAsync(consumer, ct) : await DispatchAsync(consumer, ct);
+            if (more) continue;
+            try { await wake.WaitAsync(PollInterval, ct); }
+            catch (TimeoutException) { /* poll: other instances commit too */ }
         }
     }
 
@@ -60,7 +67,7 @@ internal sealed partial class OutboxDispatcher(
             if (batch.Count == 0) return false;
             await consumer.HandleAsync(batch, ct);
             await store.SetCheckpointAsync(consumer.Name, batch[^1].Cursor, ct);
-            _retryAt.Remove(consumer.Name);
+            _retryAt.TryRemove(consumer.Name, out _);
             return batch.Count == BatchSize;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,17 +1,16 @@
 namespace Marketplace.Api.Hosting;
 
-/// <summary>Lets a commit wake the outbox dispatcher at once instead of waiting for its next poll.</summary>
-public sealed class OutboxSignal : IDisposable
+/// <summary>
+/// Wakes every outbox consumer loop the moment a local commit carries events. A loop takes <see cref="Next"/>
+/// before it reads, so a commit that lands while it is busy still wakes it afterwards.
+/// </summary>
+public sealed class OutboxSignal
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private TaskCompletionSource _next = NewSource();
 
-    public void Notify()
-    {
-        try { _signal.Release(); }
-        catch (SemaphoreFullException) { /* already signalled */ }
-    }
+    public Task Next => Volatile.Read(ref _next).Task;
 
-    public void Dispose() => _signal.Dispose();
+    public void Notify() => Interlocked.Exchange(ref _next, NewSource()).TrySetResult();
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -8,7 +8,7 @@ namespace Marketplace.Api.Realtime;
 /// Live status. A signed-in caller joins its own organisation's stream (a bureau also its districts');
 /// anyone may watch an offering's seat availability. Server-to-client: bookingChanged, availabilityChanged.
 /// </summary>
-public sealed class MarketplaceHub : Hub
+public sealed class MarketplaceHub(IMarketplaceStore store) : Hub
 {
     public const string Route = "/hubs/marketplace";
 
@@ -20,7 +20,14 @@ public sealed class MarketplaceHub : Hub
         await base.OnConnectedAsync();
     }
 
-    public Task WatchOffering(Guid offeringId) => Groups.AddToGroupAsync(Context.ConnectionId, Audience.Offering(offeringId));
+    public async Task WatchOffering(Guid offeringId)
+    {
+        // The offering's own provider already hears its seat changes on its organisation stream; joining twice would double them.
+        if (Context.User?.ToCaller() is { Role: Role.Provider } caller
+            && await store.FindAsync<Core.Catalog.Offering>(offeringId, Context.ConnectionAborted) is { } offering && offering.ProviderId == caller.OrganizationId)
+            return;
+        await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Offering(offeringId));
+    }
 
     public Task UnwatchOffering(Guid offeringId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, Audience.Offering(offeringId));
 }

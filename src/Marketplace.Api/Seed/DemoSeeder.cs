@@ -32,6 +32,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
 
         var schools = Schools(changes, hash, random, now);
         var approvedCount = DemoCatalog.Providers.Length - PendingProviders;
+        var titleTurns = Enum.GetValues<Category>().ToDictionary(c => c, _ => 0);
         for (var i = 0; i < DemoCatalog.Providers.Length; i++)
         {
             var (name, kind, prefix, home) = DemoCatalog.Providers[i];
@@ -40,7 +41,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 DistrictsNear(home), now.AddDays(-60));
             if (i < approvedCount) provider.Approve("bureau", "材料齐全，准予入库 / documents complete", now.AddDays(-50));
             changes.Insert(provider).Insert(new User(Ids.New(), $"provider{i + 1}", hash, Role.Provider, provider.Id, provider.ContactName));
-            foreach (var (offering, sessions) in Offerings(provider, lat, lon, i < approvedCount, random, now))
+            foreach (var (offering, sessions) in Offerings(provider, lat, lon, i < approvedCount, random, now, titleTurns))
             {
                 changes.Insert(offering).Publish(OfferingEvents.Changed(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
@@ -90,7 +91,8 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         return schools;
     }
 
-    private static IEnumerable<(Offering, List<Session>)> Offerings(Provider provider, double lat, double lon, bool publish, Random random, DateTimeOffset now)
+    private static IEnumerable<(Offering, List<Session>)> Offerings(
+        Provider provider, double lat, double lon, bool publish, Random random, DateTimeOffset now, Dictionary<Category, int> titleTurns)
     {
         var categories = DemoCatalog.CategoriesFor(provider.Kind);
         var publicInterest = provider.Kind is not (ProviderKind.SportsOrganization or ProviderKind.SocialOrganization);
@@ -98,7 +100,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         {
             var category = categories[n % categories.Length];
             var titles = DemoCatalog.Titles[category];
-            var title = titles[(n / categories.Length + random.Next(titles.Length)) % titles.Length];
+            var title = titles[titleTurns[category]++ % titles.Length]; // every programme title appears in the demo
             var mode = (DeliveryMode)(n % 3);
             var low = random.Next(1, 6);
             var input = new OfferingInput(title, $"{provider.Name}开设的{title}，面向{low}–{Math.Min(9, low + 3)}年级，小班教学、安全有序。",
