@@ -1,0 +1,53 @@
+using Marketplace.Benchmarks.Bookings;
+using Marketplace.Benchmarks.Infrastructure;
+using Marketplace.Benchmarks.Push;
+using Marketplace.Benchmarks.Search;
+
+namespace Marketplace.Benchmarks;
+
+/// <summary>Load generator: every subcommand is bounded (fixed counts or durations), loopback only, and cleans up its temp folder.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage: dotnet run -c Release --project tests/Marketplace.Benchmarks -- <command> [options]
+          search   [--offerings 100000] [--seconds 20] [--concurrency 16] [--index-queries 5000] [--reuse <kept folder>] [--quiet-host] [--keep]
+          bookings [--sessions 50] [--capacity 30] [--requests 2000] [--schools 200] [--instances 2] [--commit-seconds 3] [--quiet-host] [--keep]
+          push     [--clients 1000] [--bookings 200] [--offerings 4] [--min-threads 0] [--quiet-host] [--keep]
+        common: --data-root <folder for temp data, default the system temp folder>
+                --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)
+                --keep        keeps the temp data folder for inspection
+                --host-min-threads N  starts hosts with DOTNET_ThreadPool_ForceMinWorkerThreads=N (diagnosis)
+                --perf-map    starts hosts with DOTNET_PerfMapEnabled=1 (for perf record -g -p <pid>)
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var options = new Options(args.Skip(1));
+        Console.WriteLine($"# {args[0]} — {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss zzz}, {Environment.ProcessorCount} cores, load {MachineFacts.LoadAverage()}");
+        try
+        {
+            return args[0] switch
+            {
+                "search" => await SearchBenchmark.RunAsync(options),
+                "bookings" => await BookingBenchmark.RunAsync(options),
+                "push" => await PushBenchmark.RunAsync(options),
+                _ => Fail($"unknown command '{args[0]}'{Environment.NewLine}{Usage}"),
+            };
+        }
+        catch (BenchmarkFailedException e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("benchmark failed: " + message);
+        return 1;
+    }
+}
