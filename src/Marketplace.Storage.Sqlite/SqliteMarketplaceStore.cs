@@ -37,7 +37,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
     {
         var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(_connectionString).DataSource);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        using var connection = Open();
+        using var connection = OpenForWrite();
         using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = "PRAGMA journal_mode = WAL;";
@@ -69,7 +69,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
         await _writeGate.WaitAsync(ct);
         try
         {
-            using var connection = Open();
+            using var connection = OpenForWrite();
             using var tx = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
             var writer = new SqliteChangeWriter(connection, tx);
             writer.Apply(changes);
@@ -227,7 +227,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
         await _writeGate.WaitAsync(ct);
         try
         {
-            using var connection = Open();
+            using var connection = OpenForWrite();
             using var cmd = Command(connection,
                 "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = max(cursor, excluded.cursor)",
                 ("$c", consumer), ("$v", cursor));
@@ -244,7 +244,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
         await _writeGate.WaitAsync(ct);
         try
         {
-            using var connection = Open();
+            using var connection = OpenForWrite();
             using var tx = connection.BeginTransaction(deferred: false);
             using var read = Command(connection, "SELECT cursor FROM checkpoints WHERE consumer = $c", ("$c", consumer));
             read.Transaction = tx;
@@ -265,12 +265,23 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
 
     internal static string Key(Guid id) => id.ToString("D");
 
+    /// <summary>A pooled connection for reads: WAL readers never wait for the writer, so nothing to set.</summary>
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        return connection;
+    }
+
+    /// <summary>
+    /// A connection for a write transaction. synchronous=FULL makes each commit durable; busy_timeout lets SQLite itself
+    /// wait (in short steps) for another process's writer, instead of the provider's coarse 150 ms retry sleeps.
+    /// </summary>
+    private SqliteConnection OpenForWrite()
+    {
+        var connection = Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+        cmd.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
         cmd.ExecuteNonQuery();
         return connection;
     }
