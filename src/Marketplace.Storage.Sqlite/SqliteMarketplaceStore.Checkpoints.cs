@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Marketplace.Core.Booking;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Events;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Storage.Sqlite;
+
+/// <summary>The change feed's newest cursor and the consumers' checkpoints.</summary>
+internal sealed partial class SqliteMarketplaceStore
+{
+    public Task<long> GetLatestCursorAsync(CancellationToken ct = default)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, "SELECT coalesce(max(cursor), 0) FROM outbox");
+        return Task.FromResult((long)cmd.ExecuteScalar()!);
+    }
+
+    public Task<long> GetCheckpointAsync(string consumer, CancellationToken ct = default)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, "SELECT cursor FROM checkpoints WHERE consumer = $c", ("$c", consumer));
+        return Task.FromResult(cmd.ExecuteScalar() is long cursor ? cursor : 0L);
+    }
+
+    public async Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            using var connection = OpenForWrite();
+            using var cmd = Command(connection,
+                "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = max(cursor, excluded.cursor)",
+                ("$c", consumer), ("$v", cursor));
+            cmd.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            using var connection = OpenForWrite();
+            using var tx = connection.BeginTransaction(deferred: false);
+            using var read = Command(connection, "SELECT cursor FROM checkpoints WHERE consumer = $c", ("$c", consumer));
+            read.Transaction = tx;
+            if ((read.ExecuteScalar() as long? ?? 0L) != expected) return false;
+            using var write = Command(connection,
+                "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = excluded.cursor",
+                ("$c", consumer), ("$v", next));
+            write.Transaction = tx;
+            write.ExecuteNonQuery();
+            tx.Commit();
+            return true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}
