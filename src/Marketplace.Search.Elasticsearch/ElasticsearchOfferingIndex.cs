@@ -34,13 +34,27 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 
         var exists = await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct);
         if (exists.Exists) return;
+        // A fixed first name: when two instances start on an empty cluster, the second create fails and the alias stays single.
         var create = await client.Indices.CreateAsync(
-            new CreateIndexRequest(NewIndexName()) { Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias() } }, ct);
+            new CreateIndexRequest($"{Alias}-v0") { Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias() } }, ct);
         if (!create.IsValidResponse && !(await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).Exists)
             throw new InvalidOperationException($"Could not create the first offerings index: {create.DebugInformation}");
     }
 
-    public async Task<bool> IsHealthyAsync(CancellationToken ct = default) => (await client.PingAsync(ct)).IsValidResponse;
+    public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            var ping = await client.PingAsync(timeout.Token);
+            return ping.ApiCallDetails.HttpStatusCode == 200; // a proxy's 404 is not a healthy cluster
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public async Task UpsertAsync(OfferingDocument document, CancellationToken ct = default)
     {
@@ -154,7 +168,11 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     private async Task<List<string>> IndicesBehindAliasAsync(CancellationToken ct)
     {
         var response = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)), ct);
-        return response.IsValidResponse && response.Aliases is { } aliases ? [.. aliases.Keys] : [];
+        if (response.ApiCallDetails.HttpStatusCode == 404) return [];
+        // Guessing "no previous index" on a timeout would leave the alias on two indices after the swap.
+        if (!response.IsValidResponse || response.Aliases is null)
+            throw new InvalidOperationException($"Could not read the indices behind alias {Alias}: {response.DebugInformation}");
+        return [.. response.Aliases.Keys];
     }
 
     private async Task SwapAliasAsync(List<string> previous, string next, CancellationToken ct)

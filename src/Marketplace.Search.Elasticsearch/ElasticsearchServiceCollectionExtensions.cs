@@ -18,7 +18,9 @@ public static class ElasticsearchServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.IndexAlias), "Marketplace:Elasticsearch:IndexAlias must not be empty.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ElasticsearchClient(new ElasticsearchClientSettings(new Uri(sp.GetRequiredService<IOptions<ElasticsearchIndexOptions>>().Value.Url))));
+        // A hung node must not hang callers (or /health/ready): every request gives up after 5 s.
+        services.AddSingleton(sp => new ElasticsearchClient(new ElasticsearchClientSettings(new Uri(sp.GetRequiredService<IOptions<ElasticsearchIndexOptions>>().Value.Url))
+            .RequestTimeout(TimeSpan.FromSeconds(5))));
         services.AddSingleton<IOfferingIndex, ElasticsearchOfferingIndex>();
         return services;
     }

@@ -43,6 +43,7 @@ internal static class EsSearchRequestFactory
             Fields = TextFields,
             // cross_fields: every term must occur in some field (not all in one), the same AND the Lucene adapter applies.
             Type = TextQueryType.CrossFields,
+            AutoGenerateSynonymsPhraseQuery = false, // 程序设计 ⇔ 编程 as terms across fields, like the Lucene adapter
             Operator = Operator.And,
             Analyzer = "zh_search",
         };

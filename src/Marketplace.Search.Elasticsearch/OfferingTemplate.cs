@@ -23,7 +23,18 @@ internal static class OfferingTemplate
         var rules = new JsonArray();
         foreach (var group in synonyms.Groups.Where(g => g.Count > 1))
             rules.Add(string.Join(", ", group));
-        template["template"]!["settings"]!["analysis"]!["filter"]!["zh_synonyms"]!["synonyms"] = rules;
+        var analysis = template["template"]!["settings"]!["analysis"]!;
+        if (rules.Count > 0)
+        {
+            analysis["filter"]!["zh_synonyms"]!["synonyms"] = rules;
+        }
+        else
+        {
+            // Elasticsearch refuses an empty synonym list: drop the filter instead.
+            analysis["filter"]!.AsObject().Remove("zh_synonyms");
+            var filters = analysis["analyzer"]!["zh_search"]!["filter"]!.AsArray();
+            filters.Remove(filters.First(f => f!.GetValue<string>() == "zh_synonyms"));
+        }
         return template.ToJsonString();
     }
 }

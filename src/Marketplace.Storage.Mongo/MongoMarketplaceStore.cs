@@ -166,6 +166,11 @@ internal sealed class MongoMarketplaceStore : IMarketplaceStore, IDisposable
             new BsonDocument("_id", consumer), new BsonDocument("$max", new BsonDocument("cursor", cursor)),
             new UpdateOptions { IsUpsert = true }, ct);
 
+    public Task ResetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default) =>
+        _database.GetCollection<BsonDocument>(MongoSchema.Checkpoints).UpdateOneAsync(
+            new BsonDocument("_id", consumer), new BsonDocument("$set", new BsonDocument("cursor", cursor)),
+            new UpdateOptions { IsUpsert = true }, ct);
+
     /// <summary>Compare-and-set on the checkpoint document; an upsert racing another instance loses on the unique _id.</summary>
     public async Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default)
     {

@@ -68,4 +68,21 @@ internal sealed partial class SqliteMarketplaceStore
             _writeGate.Release();
         }
     }
+
+    public async Task ResetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            using var connection = OpenForWrite();
+            using var cmd = Command(connection,
+                "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = excluded.cursor",
+                ("$c", consumer), ("$v", cursor));
+            cmd.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
 }

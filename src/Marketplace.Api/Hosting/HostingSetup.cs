@@ -32,8 +32,8 @@ public static class HostingSetup
         });
         s.AddHealthChecks()
             .AddCheck("live", () => HealthCheckResult.Healthy(), tags: ["live"])
-            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
-            .AddCheck<IndexHealthCheck>("index", tags: ["ready"]);
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<IndexHealthCheck>("index", tags: ["ready"], timeout: TimeSpan.FromSeconds(3));
         s.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter("Marketplace").AddPrometheusExporter());
     }

@@ -12,7 +12,9 @@ internal static class IndexRebuild
     {
         var cursor = await store.GetLatestCursorAsync(ct);
         var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, ct), ct);
-        await store.SetCheckpointAsync(consumer, cursor, ct);
+        // Back to the snapshot's cursor, even if the dispatcher (here or on another instance) went further meanwhile:
+        // events it applied to the old index during the rebuild are applied again to the new one.
+        await store.ResetCheckpointAsync(consumer, cursor, ct);
         return count;
     }
 

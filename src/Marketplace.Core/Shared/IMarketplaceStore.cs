@@ -65,6 +65,10 @@ public interface IMarketplaceStore
     /// <summary>Moves a checkpoint only forward (never back).</summary>
     Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default);
 
+    /// <summary>Puts a checkpoint at exactly <paramref name="cursor"/>, backwards too: after an index rebuild from a snapshot
+    /// at that cursor, every later event must be applied again to the new index.</summary>
+    Task ResetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default);
+
     /// <summary>Compare-and-set: moves the checkpoint from <paramref name="expected"/> to <paramref name="next"/>, or returns
     /// false when another instance moved it first (a missing checkpoint counts as 0). Lets one of several instances claim a batch.</summary>
     Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default);

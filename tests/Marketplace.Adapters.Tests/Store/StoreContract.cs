@@ -169,6 +169,22 @@ public abstract class StoreContract
     }
 
     [SkippableFact]
+    public async Task Checkpoint_ResetMovesBackwards_AndCompareAndSetHasOneWinner()
+    {
+        await using var db = await CreateAsync();
+
+        await db.Store.SetCheckpointAsync("index", 9);
+        await db.Store.ResetCheckpointAsync("index", 4);
+        Assert.Equal(4, await db.Store.GetCheckpointAsync("index"));
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => db.Store.TryAdvanceCheckpointAsync("live", 0, 12)));
+        Assert.Equal(1, claims.Count(won => won));
+        Assert.False(await db.Store.TryAdvanceCheckpointAsync("live", 0, 20));
+        Assert.True(await db.Store.TryAdvanceCheckpointAsync("live", 12, 20));
+        Assert.Equal(20, await db.Store.GetCheckpointAsync("live"));
+    }
+
+    [SkippableFact]
     public async Task Queries_FilterAndOrderSessionsBookingsAndDistricts()
     {
         await using var db = await CreateAsync();
