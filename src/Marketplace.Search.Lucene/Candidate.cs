@@ -10,16 +10,19 @@ internal sealed class CandidateOrder(SearchSort sort) : IComparer<Candidate>
 {
     public int Compare(Candidate x, Candidate y)
     {
-        var primary = sort switch
-        {
-            SearchSort.Distance => MissingLast(x.DistanceKm).CompareTo(MissingLast(y.DistanceKm)),
-            SearchSort.Price or SearchSort.Soonest => x.Key.CompareTo(y.Key),
-            _ => 0,
-        };
+        var primary = ComparePrimary(x.DistanceKm, x.Key, y);
         if (primary != 0) return primary;
         var byScore = y.Score.CompareTo(x.Score);
         return byScore != 0 ? byScore : x.Doc.CompareTo(y.Doc);
     }
+
+    /// <summary>The sort key alone (no score): lets the collector turn a document away before scoring it.</summary>
+    public int ComparePrimary(double distanceKm, long key, Candidate y) => sort switch
+    {
+        SearchSort.Distance => MissingLast(distanceKm).CompareTo(MissingLast(y.DistanceKm)),
+        SearchSort.Price or SearchSort.Soonest => key.CompareTo(y.Key),
+        _ => 0,
+    };
 
     private static double MissingLast(double distance) => double.IsNaN(distance) ? double.PositiveInfinity : distance;
 }

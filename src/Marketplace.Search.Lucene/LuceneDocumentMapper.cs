@@ -64,16 +64,4 @@ internal static class LuceneDocumentMapper
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), starts[i]);
         doc.Add(new BinaryDocValuesField(LuceneFields.SessionStarts, new BytesRef(bytes)));
     }
-
-    /// <summary>The first start at or after <paramref name="nowTicks"/> in packed, sorted start ticks; <see cref="long.MaxValue"/> when none.</summary>
-    public static long NextStart(BytesRef packed, long nowTicks)
-    {
-        var span = packed.Bytes.AsSpan(packed.Offset, packed.Length);
-        for (var i = 0; i + sizeof(long) <= span.Length; i += sizeof(long))
-        {
-            var start = BinaryPrimitives.ReadInt64LittleEndian(span[i..]);
-            if (start >= nowTicks) return start;
-        }
-        return long.MaxValue;
-    }
 }

@@ -1,6 +1,5 @@
 using Lucene.Net.Search;
 using Marketplace.Core.Search;
-using Marketplace.Core.Shared;
 
 namespace Marketplace.Search.Lucene;
 
@@ -11,7 +10,8 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
     public const int MaxWindow = 10_000;
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHighlights = new Dictionary<string, IReadOnlyList<string>>();
-    private static readonly ISet<string> SourceOnly = new HashSet<string> { LuceneFields.Source };
+
+    private readonly SegmentedText _segmented = new(analyzers.Plain);
 
     public SearchResult Run(IndexSearcher searcher, OfferingQuery query)
     {
@@ -19,9 +19,10 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
         var from = (long)(query.Page - 1) * query.PageSize;
         var keep = from >= MaxWindow ? 0 : (int)Math.Min(from + query.PageSize, MaxWindow);
         var collector = new OfferingCollector(query, keep);
-        searcher.Search(textQuery ?? new MatchAllDocsQuery(), LuceneFilters.Build(query), collector);
+        if (textQuery is null) collector.CollectAll(searcher.IndexReader);
+        else searcher.Search(textQuery, collector);
 
-        var highlighter = textQuery is null ? null : new LuceneHighlighter(textQuery, analyzers.Plain);
+        var highlighter = textQuery is null ? null : new LuceneHighlighter(textQuery, _segmented);
         var items = collector.Best()
             .Skip((int)Math.Min(from, MaxWindow))
             .Select(candidate => ToHit(searcher, candidate, query, highlighter))
@@ -31,9 +32,10 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
 
     private static SearchHit ToHit(IndexSearcher searcher, Candidate candidate, OfferingQuery query, LuceneHighlighter? highlighter)
     {
-        var json = searcher.Doc(candidate.Doc, SourceOnly).Get(LuceneFields.Source);
-        var offering = StoreJson.Deserialize<OfferingDocument>(json);
-        var next = offering.Sessions.Where(s => s.StartsAt >= query.Now).MinBy(s => s.StartsAt);
+        var offering = StoredOfferings.Load(searcher.IndexReader, candidate.Doc);
+        SessionSlot? next = null;
+        foreach (var session in offering.Sessions)
+            if (session.StartsAt >= query.Now && (next is null || session.StartsAt < next.StartsAt)) next = session;
         return new SearchHit(
             offering.Id, offering.Title, offering.Summary, offering.Category, offering.Mode, offering.ProviderName, offering.PriceFen,
             offering.Grades, double.IsNaN(candidate.DistanceKm) ? null : candidate.DistanceKm,

@@ -1,0 +1,275 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Search;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// Everything the collector reads per document, copied once per segment core into plain arrays: segments are
+/// immutable (deletes only change live docs), so the copy is valid for as long as the segment lives and is shared by
+/// every search. Reading the same values through doc values per document (memory-mapped, byte by byte) was most of a
+/// query's cost at 100k offerings. Built on first use, or when a new searcher is opened (<see cref="Bm25SearcherFactory"/>).
+/// </summary>
+internal sealed class SegmentColumns
+{
+    public const sbyte Missing = -1;
+
+    private static readonly ConditionalWeakTable<object, SegmentColumns> Cache = new();
+    private static readonly string[] Bands = [.. PriceBands.All];
+
+    private readonly Dictionary<string, FixedBitSet> _grades;
+
+    private SegmentColumns(AtomicReader reader)
+    {
+        MaxDoc = reader.MaxDoc;
+        (CategoryOrd, CategoryNames) = Ordinals(reader.GetSortedDocValues(LuceneFields.Category), MaxDoc);
+        (ModeOrd, ModeNames) = Ordinals(reader.GetSortedDocValues(LuceneFields.Mode), MaxDoc);
+        ModeValues = [.. ModeNames.Select(name => Enum.TryParse<DeliveryMode>(name, out var mode) ? mode : (DeliveryMode?)null)];
+
+        Price = new long[MaxDoc];
+        PriceBand = new byte[MaxDoc];
+        var price = reader.GetNumericDocValues(LuceneFields.PriceFen);
+        for (var doc = 0; doc < MaxDoc; doc++)
+        {
+            var fen = price?.Get(doc) ?? 0;
+            Price[doc] = fen;
+            PriceBand[doc] = (byte)Array.IndexOf(Bands, PriceBands.Of(fen));
+        }
+
+        (DistrictStart, DistrictOrds, DistrictNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.District), MaxDoc);
+        (HasVenue, Lat, Lon) = Venues(reader, MaxDoc);
+        (StartsStart, Starts) = SessionStarts(reader.GetBinaryDocValues(LuceneFields.SessionStarts), MaxDoc);
+        LastOpenStart = LastOpenStarts(reader, MaxDoc);
+        (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, ModeOrd, ModeValues);
+        _grades = Postings(reader, LuceneFields.Grade, MaxDoc);
+    }
+
+    public int MaxDoc { get; }
+
+    /// <summary>Ordinal per document into <see cref="CategoryNames"/>, or <see cref="Missing"/>.</summary>
+    public sbyte[] CategoryOrd { get; }
+    public string[] CategoryNames { get; }
+    public sbyte[] ModeOrd { get; }
+    public string[] ModeNames { get; }
+    public DeliveryMode?[] ModeValues { get; }
+
+    /// <summary>Price in fen (0 when the document has none, as doc values read it).</summary>
+    public long[] Price { get; }
+
+    /// <summary>Position in <see cref="PriceBands.All"/> of the document's price.</summary>
+    public byte[] PriceBand { get; }
+
+    /// <summary>District ordinals of document d: <c>DistrictOrds[DistrictStart[d]..DistrictStart[d + 1]]</c>, ascending.</summary>
+    public int[] DistrictStart { get; }
+    public int[] DistrictOrds { get; }
+    public string[] DistrictNames { get; }
+
+    public bool[] HasVenue { get; }
+    public double[] Lat { get; }
+    public double[] Lon { get; }
+
+    /// <summary>Session start ticks of document d, ascending: <c>Starts[StartsStart[d]..StartsStart[d + 1]]</c>.</summary>
+    public int[] StartsStart { get; }
+    public long[] Starts { get; }
+
+    /// <summary>Documents with a venue and an off-campus mode (OffCampus or Both), by ascending latitude (<see cref="VenueLats"/>).</summary>
+    public int[] VenueDocsByLat { get; }
+    public double[] VenueLats { get; }
+
+    /// <summary>The latest start ticks of a session with free seats, <see cref="long.MinValue"/> when none.</summary>
+    public long[] LastOpenStart { get; }
+
+    public static SegmentColumns For(AtomicReader reader) => Cache.GetValue(reader.CoreCacheKey, _ => new SegmentColumns(reader));
+
+    /// <summary>Documents indexed with this grade, or null when no document of the segment has it.</summary>
+    public FixedBitSet? Grade(int grade) => _grades.GetValueOrDefault(grade.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The first session start at or after <paramref name="ticks"/>, or <see cref="long.MaxValue"/>.</summary>
+    public long NextStart(int doc, long ticks)
+    {
+        var first = StartsStart[doc];
+        if (first < StartsStart[doc + 1] && Starts[first] >= ticks) return Starts[first]; // the usual case: no session has started yet
+        var i = FirstAtOrAfter(doc, ticks);
+        return i < StartsStart[doc + 1] ? Starts[i] : long.MaxValue;
+    }
+
+    /// <summary>Whether a session starts in [from, to); either bound may be open.</summary>
+    public bool HasStartBetween(int doc, long? from, long? to)
+    {
+        var i = from is { } f ? FirstAtOrAfter(doc, f) : StartsStart[doc];
+        return i < StartsStart[doc + 1] && (to is not { } t || Starts[i] < t);
+    }
+
+    private int FirstAtOrAfter(int doc, long ticks)
+    {
+        int lo = StartsStart[doc], hi = StartsStart[doc + 1];
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (Starts[mid] < ticks) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The slice of <see cref="VenueDocsByLat"/> whose latitude is in [min, max].</summary>
+    public (int Start, int End) VenuesWithLatBetween(double min, double max) => (LowerBound(VenueLats, min), UpperBound(VenueLats, max));
+
+    private static int LowerBound(double[] sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static int UpperBound(double[] sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static (int[] Docs, double[] Lats) ReachableVenuesByLat(bool[] hasVenue, double[] lat, sbyte[] modeOrd, DeliveryMode?[] modes)
+    {
+        var docs = new List<int>();
+        for (var doc = 0; doc < hasVenue.Length; doc++)
+            if (hasVenue[doc] && modeOrd[doc] >= 0 && modes[modeOrd[doc]] is DeliveryMode.OffCampus or DeliveryMode.Both && !double.IsNaN(lat[doc]))
+                docs.Add(doc);
+        var byLat = docs.ToArray();
+        var lats = byLat.Select(doc => lat[doc]).ToArray();
+        Array.Sort(lats, byLat);
+        return (byLat, lats);
+    }
+
+    private static (sbyte[] Ords, string[] Names) Ordinals(SortedDocValues? values, int maxDoc)
+    {
+        var ords = new sbyte[maxDoc];
+        if (values is null || values.ValueCount > sbyte.MaxValue)
+        {
+            // No such field (or far more values than the enums have, which the mapper never writes): all missing.
+            Array.Fill(ords, Missing);
+            return (ords, values is null ? [] : Names(values.ValueCount, values.LookupOrd));
+        }
+        for (var doc = 0; doc < maxDoc; doc++)
+            ords[doc] = (sbyte)values.GetOrd(doc);
+        return (ords, Names(values.ValueCount, values.LookupOrd));
+    }
+
+    private static string[] Names(long count, Action<int, BytesRef> lookup)
+    {
+        var names = new string[count];
+        var bytes = new BytesRef();
+        for (var ord = 0; ord < count; ord++)
+        {
+            lookup(ord, bytes);
+            names[ord] = bytes.Utf8ToString();
+        }
+        return names;
+    }
+
+    private static (int[] Start, int[] Ords, string[] Names) Districts(SortedSetDocValues? values, int maxDoc)
+    {
+        var start = new int[maxDoc + 1];
+        if (values is null) return (start, [], []);
+        var ords = new List<int>(maxDoc * 2);
+        for (var doc = 0; doc < maxDoc; doc++)
+        {
+            start[doc] = ords.Count;
+            values.SetDocument(doc);
+            for (var ord = values.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = values.NextOrd())
+                ords.Add((int)ord);
+        }
+        start[maxDoc] = ords.Count;
+        return (start, [.. ords], Names(values.ValueCount, (ord, bytes) => values.LookupOrd(ord, bytes)));
+    }
+
+    private static (bool[] Has, double[] Lat, double[] Lon) Venues(AtomicReader reader, int maxDoc)
+    {
+        var has = new bool[maxDoc];
+        var lat = new double[maxDoc];
+        var lon = new double[maxDoc];
+        var withVenue = reader.GetDocsWithField(LuceneFields.Lat);
+        var lats = reader.GetNumericDocValues(LuceneFields.Lat);
+        var lons = reader.GetNumericDocValues(LuceneFields.Lon);
+        if (withVenue is null || lats is null || lons is null) return (has, lat, lon);
+        for (var doc = 0; doc < maxDoc; doc++)
+        {
+            if (!withVenue.Get(doc)) continue;
+            has[doc] = true;
+            lat[doc] = BitConverter.Int64BitsToDouble(lats.Get(doc));
+            lon[doc] = BitConverter.Int64BitsToDouble(lons.Get(doc));
+        }
+        return (has, lat, lon);
+    }
+
+    private static (int[] Start, long[] Starts) SessionStarts(BinaryDocValues? values, int maxDoc)
+    {
+        var start = new int[maxDoc + 1];
+        if (values is null) return (start, []);
+        var starts = new List<long>(maxDoc * 3);
+        var bytes = new BytesRef();
+        for (var doc = 0; doc < maxDoc; doc++)
+        {
+            start[doc] = starts.Count;
+            values.Get(doc, bytes);
+            var span = bytes.Bytes.AsSpan(bytes.Offset, bytes.Length);
+            for (var i = 0; i + sizeof(long) <= span.Length; i += sizeof(long))
+                starts.Add(BinaryPrimitives.ReadInt64LittleEndian(span[i..]));
+        }
+        start[maxDoc] = starts.Count;
+        return (start, [.. starts]);
+    }
+
+    /// <summary>From the full-precision terms of the indexed open-session starts (the availability filter's field).</summary>
+    private static long[] LastOpenStarts(AtomicReader reader, int maxDoc)
+    {
+        var last = new long[maxDoc];
+        Array.Fill(last, long.MinValue);
+        var terms = reader.GetTerms(LuceneFields.OpenSessionStart);
+        if (terms is null) return last;
+        var termsEnum = terms.GetEnumerator();
+        DocsEnum? docs = null;
+        while (termsEnum.MoveNext())
+        {
+            var term = termsEnum.Term;
+            if (NumericUtils.GetPrefixCodedInt64Shift(term) != 0) continue;
+            var ticks = NumericUtils.PrefixCodedToInt64(term);
+            docs = termsEnum.Docs(null, docs, DocsFlags.NONE);
+            for (var doc = docs.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.NextDoc())
+                if (ticks > last[doc]) last[doc] = ticks;
+        }
+        return last;
+    }
+
+    private static Dictionary<string, FixedBitSet> Postings(AtomicReader reader, string field, int maxDoc)
+    {
+        var sets = new Dictionary<string, FixedBitSet>(StringComparer.Ordinal);
+        var terms = reader.GetTerms(field);
+        if (terms is null) return sets;
+        var termsEnum = terms.GetEnumerator();
+        DocsEnum? docs = null;
+        while (termsEnum.MoveNext())
+        {
+            var set = new FixedBitSet(maxDoc);
+            docs = termsEnum.Docs(null, docs, DocsFlags.NONE);
+            for (var doc = docs.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.NextDoc())
+                set.Set(doc);
+            sets[termsEnum.Term.Utf8ToString()] = set;
+        }
+        return sets;
+    }
+}
