@@ -34,6 +34,31 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void Startup_WithMongoSelected_UsesTheMongoAdapter_AndFailsFastWhenItIsUnreachable()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Store"] = "Mongo", ["Marketplace:Mongo:ConnectionString"] = "mongodb://127.0.0.1:9/?replicaSet=rs0",
+            ["Marketplace:Mongo:ServerSelectionTimeout"] = "00:00:00.300",
+        });
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("MongoDB", Flatten(error) + error.GetType().FullName, StringComparison.OrdinalIgnoreCase);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public void Startup_WithElasticsearchSelected_UsesTheElasticsearchAdapter_AndFailsWhenItIsUnreachable()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Search"] = "Elasticsearch", ["Marketplace:Elasticsearch:Url"] = "http://127.0.0.1:9/",
+        });
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Elasticsearch refused the index template", Flatten(error));
+    }
+
+    [Fact]
     public void Startup_InProduction_WithoutSigningKey_Fails()
     {
         using var factory = new ProductionFactory(new Dictionary<string, string?>());

@@ -19,7 +19,15 @@ public static class AdapterRegistration
         services.AddSingleton(TimeProvider.System);
 
         if (settings.Store == StoreKind.Mongo)
-            services.AddMongoStore(o => { o.ConnectionString = settings.MongoConnectionString!; o.Database = settings.MongoDatabase; });
+        {
+            var selection = builder.Configuration.GetValue<TimeSpan?>("Marketplace:Mongo:ServerSelectionTimeout");
+            services.AddMongoStore(o =>
+            {
+                o.ConnectionString = settings.MongoConnectionString!;
+                o.Database = settings.MongoDatabase;
+                if (selection is { } timeout) o.ServerSelectionTimeout = timeout;
+            });
+        }
         else
             services.AddSqliteStore(o => o.DatabasePath = settings.DatabasePath);
         // Wake the outbox dispatcher the moment a commit carries events.
@@ -41,6 +49,8 @@ public static class AdapterRegistration
     {
         var original = services.Last(d => d.ServiceType == typeof(T));
         services.Remove(original);
-        services.AddSingleton(sp => decorate((T)ActivatorUtilities.GetServiceOrCreateInstance(sp, original.ImplementationType!), sp));
+        services.AddSingleton(sp => decorate((T)(original.ImplementationInstance
+            ?? original.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)), sp));
     }
 }
