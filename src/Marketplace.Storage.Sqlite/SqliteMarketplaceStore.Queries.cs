@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Marketplace.Core.Booking;
 using Marketplace.Core.Catalog;
@@ -6,8 +5,6 @@ using Marketplace.Core.Events;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Storage.Sqlite;
 

@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using Marketplace.Core.Booking;
-using Marketplace.Core.Catalog;
-using Marketplace.Core.Events;
-using Marketplace.Core.Identity;
-using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
