@@ -64,11 +64,11 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             await IndexAsync(target, offering, ct);
     }
 
-    public async Task RemoveAsync(Guid offeringId, CancellationToken ct = default)
+    public async Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default)
     {
-        await DeleteAsync(Alias, offeringId, ct);
+        await DeleteAsync(Alias, offeringId, version, ct);
         if (_rebuildTarget is { } target)
-            await DeleteAsync(target, offeringId, ct);
+            await DeleteAsync(target, offeringId, version, ct);
     }
 
     public async Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
@@ -129,10 +129,15 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             throw new InvalidOperationException($"Indexing offering {offering.Id} failed: {response.DebugInformation}");
     }
 
-    private async Task DeleteAsync(string index, Guid id, CancellationToken ct)
+    /// <summary>An externally versioned delete leaves a tombstone (kept for index.gc_deletes, 60 s by default) that makes
+    /// older upserts fail; 404 = already gone, 409 = a newer upsert got there first. Both are fine.</summary>
+    private async Task DeleteAsync(string index, Guid id, long version, CancellationToken ct)
     {
-        var response = await client.DeleteAsync(new DeleteRequest(index, id.ToString()) { Refresh = WriteRefresh }, ct);
-        if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode != 404)
+        var response = await client.DeleteAsync(new DeleteRequest(index, id.ToString())
+        {
+            Refresh = WriteRefresh, Version = version, VersionType = VersionType.ExternalGte,
+        }, ct);
+        if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode is not (404 or 409))
             throw new InvalidOperationException($"Removing offering {id} failed: {response.DebugInformation}");
     }
 

@@ -68,7 +68,8 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         }
     }
 
-    public async Task RemoveAsync(Guid offeringId, CancellationToken ct = default)
+    /// <summary>The embedded index has one writer applying outbox batches in order, so the version needs no tombstone here.</summary>
+    public async Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default)
     {
         await _writeGate.WaitAsync(ct);
         try

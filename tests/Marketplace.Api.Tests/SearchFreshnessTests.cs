@@ -133,7 +133,7 @@ public sealed class FlakyIndex(IOfferingIndex inner) : IOfferingIndex
     public Task InitializeAsync(CancellationToken ct = default) => inner.InitializeAsync(ct);
     public Task<bool> IsHealthyAsync(CancellationToken ct = default) => Down ? Task.FromResult(false) : inner.IsHealthyAsync(ct);
     public Task UpsertAsync(OfferingDocument document, CancellationToken ct = default) { ThrowIfDown(); return inner.UpsertAsync(document, ct); }
-    public Task RemoveAsync(Guid offeringId, CancellationToken ct = default) { ThrowIfDown(); return inner.RemoveAsync(offeringId, ct); }
+    public Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default) { ThrowIfDown(); return inner.RemoveAsync(offeringId, version, ct); }
     public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
     public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => inner.RebuildAsync(documents, ct);
 }

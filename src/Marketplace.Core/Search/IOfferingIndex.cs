@@ -11,8 +11,10 @@ public interface IOfferingIndex
     /// <summary>Idempotent, versioned upsert: a document older than the indexed one is ignored.</summary>
     Task UpsertAsync(OfferingDocument document, CancellationToken ct = default);
 
-    /// <summary>Removes an offering (unpublished, paused, provider suspended); removing a missing one is not an error.</summary>
-    Task RemoveAsync(Guid offeringId, CancellationToken ct = default);
+    /// <summary>Removes an offering (unpublished, paused, provider suspended); removing a missing one is not an error.
+    /// <paramref name="version"/> is the outbox cursor that decided the removal: an adapter that can be written by several
+    /// instances keeps it as a tombstone, so an older upsert arriving late cannot bring the offering back.</summary>
+    Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default);
 
     Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default);
 

@@ -42,7 +42,7 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
         foreach (var id in offeringIds)
         {
             if (documents.TryGetValue(id, out var doc)) await index.UpsertAsync(doc, ct);
-            else await index.RemoveAsync(id, ct);
+            else await index.RemoveAsync(id, version, ct);
         }
     }
 

@@ -184,9 +184,12 @@ public sealed class ElasticsearchRequestShapeTests
             ? (404, """{"_index":"offerings-v1","_id":"x","_version":1,"result":"not_found","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":1,"_primary_term":1}""")
             : null);
 
-        await es.Index.RemoveAsync(Robot.Id);
+        await es.Index.RemoveAsync(Robot.Id, 42);
 
-        Assert.Equal($"DELETE /offerings/_doc/{Robot.Id}", es.Requests.Select(r => $"{r.Method} {r.Path}").Single());
+        var delete = es.Requests.Single();
+        Assert.Equal($"DELETE /offerings/_doc/{Robot.Id}", $"{delete.Method} {delete.Path}");
+        Assert.Contains("version=42", delete.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("version_type=external_gte", delete.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class LuceneIndexStorageTests(TempIndexFolder folder) : IClassFixt
         {
             await first.UpsertAsync(Robot);
             await first.UpsertAsync(Football);
-            await first.RemoveAsync(Football.Id);
+            await first.RemoveAsync(Football.Id, Football.Version + 1);
         }
 
         using var second = Open(path);

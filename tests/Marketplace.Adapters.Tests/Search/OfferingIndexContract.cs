@@ -237,8 +237,8 @@ public abstract class OfferingIndexContract
     {
         await using var sut = await SeededAsync();
 
-        await sut.Index.RemoveAsync(Robot.Id);
-        await sut.Index.RemoveAsync(Guid.CreateVersion7());
+        await sut.Index.RemoveAsync(Robot.Id, Robot.Version + 1);
+        await sut.Index.RemoveAsync(Guid.CreateVersion7(), 1);
 
         AssertIds(await sut.Index.SearchAsync(Query() with { Category = Category.Science }), Coding);
     }

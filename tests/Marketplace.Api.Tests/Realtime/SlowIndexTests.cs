@@ -43,10 +43,10 @@ public sealed class SlowIndexFactory : MarketplaceFactory
             await inner.UpsertAsync(document, ct);
         }
 
-        public async Task RemoveAsync(Guid offeringId, CancellationToken ct = default)
+        public async Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default)
         {
             await Task.Delay(owner.WriteDelay, ct);
-            await inner.RemoveAsync(offeringId, ct);
+            await inner.RemoveAsync(offeringId, version, ct);
         }
 
         public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);

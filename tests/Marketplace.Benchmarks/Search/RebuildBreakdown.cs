@@ -61,7 +61,7 @@ internal static class RebuildBreakdown
         public Task InitializeAsync(CancellationToken ct = default) => Task.CompletedTask;
         public Task<bool> IsHealthyAsync(CancellationToken ct = default) => Task.FromResult(true);
         public Task UpsertAsync(OfferingDocument document, CancellationToken ct = default) => Task.CompletedTask;
-        public Task RemoveAsync(Guid offeringId, CancellationToken ct = default) => Task.CompletedTask;
+        public Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default) => Task.CompletedTask;
         public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => throw new NotSupportedException();
     }
