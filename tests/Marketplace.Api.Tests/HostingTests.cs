@@ -32,6 +32,20 @@ public class HostingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     }
 
     [Fact]
+    public async Task DemoSeed_GivesEveryPublishedOfferingFutureSessions_SomeSmall_SomeNearlyFull()
+    {
+        var bureau = await factory.ClientForAsync("bureau");
+        var offerings = (await bureau.GetJsonAsync("/api/offerings?status=Published")).AsArray();
+        var sessions = await Task.WhenAll(offerings.Select(o => factory.CreateClient().GetJsonAsync($"/api/offerings/{o!["id"]}/sessions")));
+        Assert.All(sessions, s => Assert.NotEmpty(s.AsArray()));
+        var all = sessions.SelectMany(s => s.AsArray()).ToList();
+        Assert.All(all, s => Assert.True(s!["startsAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow));
+        Assert.Contains(all, s => s!["capacity"]!.GetValue<int>() is >= 5 and <= 10);
+        Assert.Contains(all, s => s!["capacity"]!.GetValue<int>() > 5 && s["freeSeats"]!.GetValue<int>() == 2);
+        Assert.True(all.Count(s => s!["freeSeats"]!.GetValue<int>() > 2) > all.Count * 9 / 10);
+    }
+
+    [Fact]
     public async Task OpenApiDocument_DescribesTheRoutes()
     {
         var doc = await factory.CreateClient().GetJsonAsync("/openapi/v1.json");
