@@ -5,15 +5,8 @@ namespace Marketplace.Benchmarks.Search;
 /// <summary>Realistic after-school vocabulary (no academic subjects: the product refuses them).</summary>
 internal static class Vocabulary
 {
-    public static readonly (District District, double Lat, double Lon)[] Districts =
-    [
-        (new("110101", "东城区", "北京市", "北京市"), 39.9288, 116.4160), (new("110102", "西城区", "北京市", "北京市"), 39.9123, 116.3660),
-        (new("110105", "朝阳区", "北京市", "北京市"), 39.9215, 116.4434), (new("110108", "海淀区", "北京市", "北京市"), 39.9593, 116.2981),
-        (new("330102", "上城区", "杭州市", "浙江省"), 30.2425, 120.1692), (new("330105", "拱墅区", "杭州市", "浙江省"), 30.3192, 120.1418),
-        (new("330106", "西湖区", "杭州市", "浙江省"), 30.2595, 120.1300), (new("330108", "滨江区", "杭州市", "浙江省"), 30.2084, 120.2119),
-        (new("510104", "锦江区", "成都市", "四川省"), 30.6570, 104.0834), (new("510105", "青羊区", "成都市", "四川省"), 30.6742, 104.0620),
-        (new("510107", "武侯区", "成都市", "四川省"), 30.6423, 104.0431), (new("510108", "成华区", "成都市", "四川省"), 30.6600, 104.1013),
-    ];
+    /// <summary>The demo's twelve districts (real GB/T 2260 codes with centre coordinates): one list for product and benchmark.</summary>
+    public static (District District, double Lat, double Lon)[] Districts => Marketplace.Api.Seed.DemoCatalog.Districts;
 
     public static readonly Dictionary<Category, string[]> Topics = new()
     {
