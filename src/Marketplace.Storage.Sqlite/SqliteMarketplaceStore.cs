@@ -16,6 +16,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate;
+    private readonly SqliteGroupCommit _groupCommit;
 
     public SqliteMarketplaceStore(IOptions<SqliteStoreOptions> options)
     {
@@ -25,6 +26,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
             DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Cache = SqliteCacheMode.Private, Pooling = true, DefaultTimeout = 30,
         }.ToString();
         _writeGate = WriteGates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        _groupCommit = new SqliteGroupCommit(OpenForWrite, _writeGate);
     }
 
     public Task InitializeAsync(CancellationToken ct = default)
@@ -57,23 +59,9 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
         }
     }
 
-    public async Task CommitAsync(StoreChanges changes, CancellationToken ct = default)
-    {
-        if (changes.IsEmpty) return;
-        await _writeGate.WaitAsync(ct);
-        try
-        {
-            using var connection = OpenForWrite();
-            using var tx = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
-            var writer = new SqliteChangeWriter(connection, tx);
-            writer.Apply(changes);
-            tx.Commit();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    /// <summary>Queued for the next group commit: concurrent calls share one transaction and one fsync, each in its own savepoint.</summary>
+    public Task CommitAsync(StoreChanges changes, CancellationToken ct = default) =>
+        changes.IsEmpty ? Task.CompletedTask : _groupCommit.CommitAsync(changes, ct);
 
     internal static string Key(Guid id) => id.ToString("D");
 
