@@ -8,7 +8,8 @@ namespace Marketplace.Api.Hosting;
 /// fallback (and to see commits of other instances).
 /// <list type="bullet">
 /// <item>Durable consumers: handle, then advance the stored checkpoint — at least once; a failing consumer
-/// (index down) keeps its checkpoint and retries with back-off while the others go on.</item>
+/// (index down) keeps its checkpoint and retries with back-off while the others go on. After a partial batch a durable
+/// consumer waits <see cref="DurableBatchSpacing"/> so that events arriving meanwhile share its next batch.</item>
 /// <item>Live consumers: start at the newest event. With a Redis backplane one instance claims each batch by
 /// compare-and-set on a shared checkpoint, then pushes through the backplane; without one, each instance
 /// pushes every event to its own connections.</item>
@@ -20,6 +21,9 @@ internal sealed partial class OutboxDispatcher(
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    // At most ~5 partial batches a second per durable consumer: each costs the Lucene index a commit (with fsync) and a
+    // refresh, whatever its size. Well inside the index's freshness promise (2 s).
+    private static readonly TimeSpan DurableBatchSpacing = TimeSpan.FromMilliseconds(200);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _livePositions = new();
 
@@ -49,32 +53,41 @@ internal sealed partial class OutboxDispatcher(
         while (!ct.IsCancellationRequested)
         {
             var wake = signal.Next;
-            var more = consumer.IsLive ? await PushLiveAsync(consumer, ct) : await DispatchAsync(consumer, ct);
-            if (more) continue;
+            if (consumer.IsLive)
+            {
+                if (await PushLiveAsync(consumer, ct)) continue;
+            }
+            else
+            {
+                var handled = await DispatchAsync(consumer, ct);
+                if (handled == BatchSize) continue;
+                // A partial batch: let the next events gather, so a busy store gives the index fewer, larger commits.
+                if (handled > 0) await Task.Delay(DurableBatchSpacing, ct);
+            }
             try { await wake.WaitAsync(PollInterval, ct); }
             catch (TimeoutException) { /* poll: other instances commit too */ }
         }
     }
 
-    /// <summary>One batch for a durable consumer; true when more events are waiting.</summary>
-    private async Task<bool> DispatchAsync(IOutboxConsumer consumer, CancellationToken ct)
+    /// <summary>One batch for a durable consumer; how many events it handled (0 when none were waiting or it failed).</summary>
+    private async Task<int> DispatchAsync(IOutboxConsumer consumer, CancellationToken ct)
     {
-        if (_retryAt.TryGetValue(consumer.Name, out var at) && DateTimeOffset.UtcNow < at) return false;
+        if (_retryAt.TryGetValue(consumer.Name, out var at) && DateTimeOffset.UtcNow < at) return 0;
         try
         {
             var after = await store.GetCheckpointAsync(consumer.Name, ct);
             var batch = await store.ReadEventsAsync(after, null, BatchSize, ct);
-            if (batch.Count == 0) return false;
+            if (batch.Count == 0) return 0;
             await consumer.HandleAsync(batch, ct);
             await store.SetCheckpointAsync(consumer.Name, batch[^1].Cursor, ct);
             _retryAt.TryRemove(consumer.Name, out _);
-            return batch.Count == BatchSize;
+            return batch.Count;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogConsumerFailed(logger, e, consumer.Name);
             _retryAt[consumer.Name] = DateTimeOffset.UtcNow.AddSeconds(2);
-            return false;
+            return 0;
         }
     }
 
