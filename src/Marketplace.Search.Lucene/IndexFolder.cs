@@ -3,19 +3,25 @@ namespace Marketplace.Search.Lucene;
 /// <summary>
 /// The index root: generation sub-folders and a small <c>current</c> file naming the live one. The pointer
 /// is replaced by rename, so after a crash it names either the old or the new generation, never half of one.
+/// Each generation records the <paramref name="schema"/> it was written with (mapping version and synonyms): a
+/// generation of another schema is not current, so the host builds a new one from the store.
 /// </summary>
-internal sealed class IndexFolder(string root)
+internal sealed class IndexFolder(string root, string schema)
 {
     private const string PointerFile = "current";
+    private const string SchemaFile = "schema";
 
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <summary>The live generation, or null when there is none of this schema.</summary>
     public string? Current()
     {
         var pointer = Path.Combine(Root, PointerFile);
         if (!File.Exists(pointer)) return null;
         var name = File.ReadAllText(pointer).Trim();
-        return name.Length > 0 && System.IO.Directory.Exists(PathOf(name)) ? name : null;
+        if (name.Length == 0 || !System.IO.Directory.Exists(PathOf(name))) return null;
+        var stamp = Path.Combine(PathOf(name), SchemaFile);
+        return File.Exists(stamp) && File.ReadAllText(stamp) == schema ? name : null;
     }
 
     public string NewGeneration()
@@ -24,6 +30,7 @@ internal sealed class IndexFolder(string root)
         var name = $"gen-{DateTime.UtcNow:yyyyMMddHHmmssfffffff}";
         while (System.IO.Directory.Exists(PathOf(name))) name += "x";
         System.IO.Directory.CreateDirectory(PathOf(name));
+        File.WriteAllText(Path.Combine(PathOf(name), SchemaFile), schema);
         return name;
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using Lucene.Net.Analysis;
 using Lucene.Net.Documents;
+using Lucene.Net.Index;
 using Lucene.Net.Util;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
@@ -9,17 +11,27 @@ namespace Marketplace.Search.Lucene;
 /// <summary>Turns an <see cref="OfferingDocument"/> into the Lucene document: indexed fields for matching, doc values for the collector, JSON for rendering.</summary>
 internal static class LuceneDocumentMapper
 {
-    public static Document ToLucene(OfferingDocument offering)
+    /// <summary>Analysed text matched by term queries only: documents and frequencies, no positions (no phrase queries).</summary>
+    private static readonly FieldType SearchedText = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS });
+
+    /// <param name="analyzer">The index analyzer: title, summary and description are analysed here once, indexed from the
+    /// recorded tokens and their segmentation stored for highlighting (<see cref="StoredSegmentation"/>).</param>
+    public static Document ToLucene(OfferingDocument offering, Analyzer analyzer)
     {
+        var title = AnalyzedText.Analyze(analyzer, LuceneFields.Title, offering.Title);
+        var summary = AnalyzedText.Analyze(analyzer, LuceneFields.AllText, offering.Summary);
+        var description = AnalyzedText.Analyze(analyzer, LuceneFields.AllText, offering.Description);
         var doc = new Document
         {
             new StringField(LuceneFields.Id, IdTerm(offering.Id), Field.Store.YES),
             new StoredField(LuceneFields.Version, offering.Version),
             new StoredField(LuceneFields.Source, StoreJson.Serialize(offering)),
-            new TextField(LuceneFields.Title, offering.Title, Field.Store.NO),
-            new TextField(LuceneFields.Summary, offering.Summary, Field.Store.NO),
-            new TextField(LuceneFields.Description, offering.Description, Field.Store.NO),
-            new TextField(LuceneFields.ProviderName, offering.ProviderName, Field.Store.NO),
+            new StoredField(LuceneFields.Segmentation, StoredSegmentation.Pack(title.Words, summary.Words, description.Words)),
+            new Field(LuceneFields.Title, title.Replay(), SearchedText),
+            new Field(LuceneFields.AllText, title.Replay(), SearchedText),
+            new Field(LuceneFields.AllText, summary.Replay(), SearchedText),
+            new Field(LuceneFields.AllText, description.Replay(), SearchedText),
+            new Field(LuceneFields.AllText, offering.ProviderName, SearchedText),
             new StringField(LuceneFields.Category, offering.Category.ToString(), Field.Store.NO),
             new SortedDocValuesField(LuceneFields.Category, new BytesRef(offering.Category.ToString())),
             new StringField(LuceneFields.Mode, offering.Mode.ToString(), Field.Store.NO),
@@ -27,7 +39,7 @@ internal static class LuceneDocumentMapper
             new NumericDocValuesField(LuceneFields.PriceFen, offering.PriceFen),
         };
         foreach (var tag in offering.Tags)
-            doc.Add(new TextField(LuceneFields.Tags, tag, Field.Store.NO));
+            doc.Add(new Field(LuceneFields.AllText, tag, SearchedText));
         foreach (var grade in offering.Grades.Distinct())
             doc.Add(new StringField(LuceneFields.Grade, grade.ToString(), Field.Store.NO));
         foreach (var district in offering.Districts.Distinct())
@@ -45,6 +57,12 @@ internal static class LuceneDocumentMapper
         }
         AddSessions(doc, offering.Sessions);
         return doc;
+    }
+
+    private static FieldType Frozen(FieldType type)
+    {
+        type.Freeze();
+        return type;
     }
 
     public static string IdTerm(Guid id) => id.ToString("N");

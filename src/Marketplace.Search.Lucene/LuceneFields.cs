@@ -7,11 +7,21 @@ internal static class LuceneFields
     public const string Version = "version";
     public const string Source = "source";
 
+    /// <summary>Stored tokens of title, summary and description (<see cref="StoredSegmentation"/>).</summary>
+    public const string Segmentation = "segmentation";
+
+    /// <summary>The title alone, indexed again so a term found in the title scores higher.</summary>
     public const string Title = "title";
+
+    /// <summary>Every searched text in one field: title, summary, description, provider name and tags.</summary>
+    public const string AllText = "text";
+
+    /// <summary>Names of the highlighted stored texts (keys of a hit's highlights; no indexed field of these names).</summary>
     public const string Summary = "summary";
     public const string Description = "description";
-    public const string ProviderName = "providerName";
-    public const string Tags = "tags";
+
+    /// <summary>How much a term found in the title adds on top of its score in <see cref="AllText"/>.</summary>
+    public const float TitleBoost = 2f;
 
     public const string Category = "category";
     public const string Mode = "mode";
@@ -29,10 +39,6 @@ internal static class LuceneFields
 
     /// <summary>Sorted session start ticks packed as binary doc values (for the Soonest sort).</summary>
     public const string SessionStarts = "sessionStarts";
-
-    /// <summary>Text fields searched, with the query-time boost of each.</summary>
-    public static readonly (string Field, float Boost)[] Text =
-        [(Title, 3f), (Summary, 1f), (Description, 1f), (ProviderName, 1f), (Tags, 1f)];
 
     public static readonly string[] Keywords = [Id, Category, Mode, Grade, District];
 }

@@ -22,7 +22,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
     {
         _analyzers = new OfferingAnalyzers(options.Value.Synonyms);
         _search = new LuceneSearch(_analyzers);
-        _live = new LiveGeneration(new IndexFolder(options.Value.Directory), _analyzers.Index);
+        _live = new LiveGeneration(new IndexFolder(options.Value.Directory, IndexSchema.Stamp(options.Value.Synonyms)), _analyzers.Index);
     }
 
     /// <summary>How long the last near-real-time reopen took, in milliseconds (for diagnostics and benchmarks).</summary>
@@ -57,7 +57,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
             var id = LuceneDocumentMapper.IdTerm(document.Id);
             if (live.VersionOf(id) is not { } indexed || document.Version >= indexed)
             {
-                live.Writer.UpdateDocument(new Term(LuceneFields.Id, id), LuceneDocumentMapper.ToLucene(document));
+                live.Writer.UpdateDocument(new Term(LuceneFields.Id, id), LuceneDocumentMapper.ToLucene(document, live.Writer.Analyzer));
                 live.CommitAndRefresh();
             }
             _rebuild?.LiveUpsert(document);

@@ -11,18 +11,16 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHighlights = new Dictionary<string, IReadOnlyList<string>>();
 
-    private readonly SegmentedText _segmented = new(analyzers.Plain);
-
     public SearchResult Run(IndexSearcher searcher, OfferingQuery query)
     {
-        var textQuery = string.IsNullOrWhiteSpace(query.Text) ? null : LuceneTextQuery.Build(query.Text, analyzers);
+        var (textQuery, highlightTerms) = string.IsNullOrWhiteSpace(query.Text) ? default : LuceneTextQuery.Build(query.Text, analyzers);
         var from = (long)(query.Page - 1) * query.PageSize;
         var keep = from >= MaxWindow ? 0 : (int)Math.Min(from + query.PageSize, MaxWindow);
         var collector = new OfferingCollector(query, keep);
         if (textQuery is null) collector.CollectAll(searcher.IndexReader);
         else searcher.Search(textQuery, collector);
 
-        var highlighter = textQuery is null ? null : new LuceneHighlighter(textQuery, _segmented);
+        var highlighter = highlightTerms is null ? null : new TermHighlighter(highlightTerms);
         var items = collector.Best()
             .Skip((int)Math.Min(from, MaxWindow))
             .Select(candidate => ToHit(searcher, candidate, query, highlighter))
@@ -30,16 +28,17 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
         return new SearchResult(collector.Total, items, collector.Facets());
     }
 
-    private static SearchHit ToHit(IndexSearcher searcher, Candidate candidate, OfferingQuery query, LuceneHighlighter? highlighter)
+    private static SearchHit ToHit(IndexSearcher searcher, Candidate candidate, OfferingQuery query, TermHighlighter? highlighter)
     {
-        var offering = StoredOfferings.Load(searcher.IndexReader, candidate.Doc);
+        var stored = StoredOfferings.Load(searcher.IndexReader, candidate.Doc);
+        var offering = stored.Offering;
         SessionSlot? next = null;
         foreach (var session in offering.Sessions)
             if (session.StartsAt >= query.Now && (next is null || session.StartsAt < next.StartsAt)) next = session;
         return new SearchHit(
             offering.Id, offering.Title, offering.Summary, offering.Category, offering.Mode, offering.ProviderName, offering.PriceFen,
             offering.Grades, double.IsNaN(candidate.DistanceKm) ? null : candidate.DistanceKm,
-            highlighter?.Highlight(offering.Title, offering.Summary, offering.Description) ?? NoHighlights,
+            highlighter?.Highlight(stored) ?? NoHighlights,
             next, candidate.Score);
     }
 }

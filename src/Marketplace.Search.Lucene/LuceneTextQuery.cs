@@ -4,43 +4,30 @@ using Lucene.Net.Search;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Segments the user's text with the index's analyzer and requires every term (or one of its synonym
-/// alternatives) to occur in at least one text field: a cross-field AND, each term scored by its best field.
+/// Segments the user's text with the index's analyzer and requires every term (or one of its synonym alternatives)
+/// to occur in the searched text (<see cref="LuceneFields.AllText"/>: title, summary, description, provider name,
+/// tags); a term also found in the title adds its title score. Synonyms were injected at index time, so every
+/// document holding one alternative of a group holds all of them: matching on the alternative with the fewest terms
+/// finds exactly the same documents as matching on any of them, with the fewest postings to walk.
 /// </summary>
 internal static class LuceneTextQuery
 {
-    public static Query Build(string text, OfferingAnalyzers analyzers)
+    /// <summary>The query that matches and scores, and every alternative's terms for the highlighter.</summary>
+    public static (Query Match, HashSet<string> HighlightTerms) Build(string text, OfferingAnalyzers analyzers)
     {
         var terms = TokenText.Tokens(analyzers.Plain, LuceneFields.Title, text);
-        var query = new BooleanQuery();
+        var match = new BooleanQuery();
+        var highlight = new HashSet<string>(StringComparer.Ordinal);
         foreach (var alternatives in analyzers.Synonyms.Expand(terms))
-            query.Add(alternatives.Count == 1 ? AllOf(alternatives[0]) : AnyOf(alternatives), Occur.MUST);
+        {
+            foreach (var term in alternatives.MinBy(sequence => sequence.Length)!)
+            {
+                match.Add(new TermQuery(new Term(LuceneFields.AllText, term)), Occur.MUST);
+                match.Add(new TermQuery(new Term(LuceneFields.Title, term)) { Boost = LuceneFields.TitleBoost }, Occur.SHOULD);
+            }
+            highlight.UnionWith(alternatives.SelectMany(sequence => sequence));
+        }
         // No terms at all (only punctuation) matches nothing, as Elasticsearch's zero_terms_query "none" does.
-        return query;
-    }
-
-    private static Query AnyOf(List<string[]> alternatives)
-    {
-        var any = new BooleanQuery();
-        foreach (var sequence in alternatives)
-            any.Add(AllOf(sequence), Occur.SHOULD);
-        return any;
-    }
-
-    private static Query AllOf(string[] sequence)
-    {
-        if (sequence.Length == 1) return AcrossFields(sequence[0]);
-        var all = new BooleanQuery();
-        foreach (var term in sequence)
-            all.Add(AcrossFields(term), Occur.MUST);
-        return all;
-    }
-
-    private static DisjunctionMaxQuery AcrossFields(string term)
-    {
-        var best = new DisjunctionMaxQuery(tieBreakerMultiplier: 0.1f);
-        foreach (var (field, boost) in LuceneFields.Text)
-            best.Add(new TermQuery(new Term(field, term)) { Boost = boost });
-        return best;
+        return (match, highlight);
     }
 }

@@ -38,6 +38,6 @@ internal sealed class RebuildSession(LuceneGeneration target)
     {
         if (_versions.TryGetValue(document.Id, out var indexed) && document.Version < indexed) return;
         _versions[document.Id] = document.Version;
-        Target.Writer.UpdateDocument(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(document.Id)), LuceneDocumentMapper.ToLucene(document));
+        Target.Writer.UpdateDocument(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(document.Id)), LuceneDocumentMapper.ToLucene(document, Target.Writer.Analyzer));
     }
 }

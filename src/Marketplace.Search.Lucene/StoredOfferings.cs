@@ -6,6 +6,9 @@ using Marketplace.Core.Shared;
 
 namespace Marketplace.Search.Lucene;
 
+/// <summary>A hit's stored offering with the segmentation of its title, summary and description.</summary>
+internal sealed record StoredOffering(OfferingDocument Offering, TextToken[] Title, TextToken[] Summary, TextToken[] Description);
+
 /// <summary>
 /// The stored offering of a hit, parsed once and kept per segment core: stored fields of a segment never change
 /// (an update is a new document in a new segment), so a frequently shown offering is not decompressed and
@@ -15,19 +18,22 @@ internal static class StoredOfferings
 {
     public const int CapacityPerSegment = 1024;
 
-    private static readonly ISet<string> SourceOnly = new HashSet<string> { LuceneFields.Source };
-    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<int, OfferingDocument>> Cache = new();
+    private static readonly ISet<string> Fields = new HashSet<string> { LuceneFields.Source, LuceneFields.Segmentation };
+    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<int, StoredOffering>> Cache = new();
 
     /// <summary>The offering stored for <paramref name="doc"/> (top-level id) of <paramref name="reader"/>.</summary>
-    public static OfferingDocument Load(IndexReader reader, int doc)
+    public static StoredOffering Load(IndexReader reader, int doc)
     {
         var leaves = reader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
         var local = doc - leaf.DocBase;
-        var cache = Cache.GetValue(leaf.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<int, OfferingDocument>());
-        if (cache.TryGetValue(local, out var offering)) return offering;
-        offering = StoreJson.Deserialize<OfferingDocument>(leaf.AtomicReader.Document(local, SourceOnly).Get(LuceneFields.Source));
-        if (cache.Count < CapacityPerSegment) cache.TryAdd(local, offering);
-        return offering;
+        var cache = Cache.GetValue(leaf.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<int, StoredOffering>());
+        if (cache.TryGetValue(local, out var stored)) return stored;
+        var fields = leaf.AtomicReader.Document(local, Fields);
+        var packed = fields.GetBinaryValue(LuceneFields.Segmentation);
+        var texts = StoredSegmentation.Unpack(packed.Bytes, packed.Offset, packed.Length, 3);
+        stored = new StoredOffering(StoreJson.Deserialize<OfferingDocument>(fields.Get(LuceneFields.Source)), texts[0], texts[1], texts[2]);
+        if (cache.Count < CapacityPerSegment) cache.TryAdd(local, stored);
+        return stored;
     }
 }

@@ -34,6 +34,7 @@ public static class AdapterRegistration
         services.Decorate<IMarketplaceStore>((inner, sp) => new SignallingStore(inner, sp.GetRequiredService<OutboxSignal>()));
 
         var synonyms = new SearchSynonyms();
+        services.AddSingleton(synonyms);
         if (settings.Search == SearchKind.Elasticsearch)
             services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; });
         else

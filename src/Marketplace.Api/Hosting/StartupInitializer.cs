@@ -3,6 +3,7 @@ using Marketplace.Api.Search;
 using Marketplace.Api.Seed;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
+using Marketplace.Search.Lucene;
 
 namespace Marketplace.Api.Hosting;
 
@@ -12,12 +13,12 @@ namespace Marketplace.Api.Hosting;
 /// </summary>
 internal sealed class StartupInitializer(
     IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, IndexOutboxConsumer indexConsumer,
-    MarketplaceSettings settings, DemoSeeder seeder) : IHostedService
+    MarketplaceSettings settings, SearchSynonyms synonyms, DemoSeeder seeder) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.DataDirectory);
-        var indexIsNew = settings.Search == SearchKind.Lucene && !Directory.Exists(settings.IndexDirectory);
+        var indexIsNew = settings.Search == SearchKind.Lucene && !IndexSchema.HasCurrentIndex(settings.IndexDirectory, synonyms);
         await store.InitializeAsync(cancellationToken);
         await index.InitializeAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);

@@ -6,7 +6,7 @@ using static Marketplace.Adapters.Tests.Search.SearchSamples;
 namespace Marketplace.Adapters.Tests.Search;
 
 /// <summary>
-/// The Lucene adapter keeps per-segment columns, parsed hits and segmentations between searches; these check that
+/// The Lucene adapter keeps per-segment columns and parsed hits (with their stored segmentation) between searches; these check that
 /// what it serves still follows writes and that reused work gives the same answers as fresh work.
 /// </summary>
 public sealed class LuceneSearchCachingTests(TempIndexFolder folder) : IClassFixture<TempIndexFolder>
@@ -42,7 +42,7 @@ public sealed class LuceneSearchCachingTests(TempIndexFolder folder) : IClassFix
     }
 
     [Fact]
-    public async Task Highlights_AreTheSameWhenTheSegmentationIsReused()
+    public async Task Highlights_AreTheSameWhenTheStoredHitIsReused()
     {
         using var index = await SeededAsync();
         var query = Query() with { Text = "足球" };
@@ -64,7 +64,7 @@ public sealed class LuceneSearchCachingTests(TempIndexFolder folder) : IClassFix
         var hit = (await index.SearchAsync(Query() with { Text = "scratch" })).Items.Single();
 
         Assert.Contains("<em>Scratch</em>", Assert.Single(hit.Highlights["title"]), StringComparison.Ordinal);
-        Assert.False(hit.Highlights.ContainsKey("summary")); // no query term in it: skipped, as before
+        Assert.False(hit.Highlights.ContainsKey("summary")); // no query term in it: no fragment
     }
 
     private async Task<LuceneOfferingIndex> SeededAsync()

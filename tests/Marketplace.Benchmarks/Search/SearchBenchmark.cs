@@ -37,7 +37,14 @@ internal static class SearchBenchmark
             Console.WriteLine(Invariant($"generated {generated.Offerings} offerings, {generated.Sessions} sessions, {generated.Providers} providers in {generated.Elapsed.TotalSeconds:F1} s (store size {MachineFacts.Mb(new FileInfo(Path.Combine(data, "marketplace.db")).Length)})"));
         }
 
-        var indexIsNew = !Directory.Exists(Path.Combine(data, "index"));
+        if (options.Flag("index-only"))
+        {
+            // Only the in-process part, on the index a previous run kept (diagnosis and profiling).
+            foreach (var line in await InProcessAsync(Path.Combine(data, "index"), indexQueries)) Console.WriteLine(line);
+            return 0;
+        }
+
+        var indexIsNew = !IndexSchema.HasCurrentIndex(Path.Combine(data, "index"), new SearchSynonyms());
         var env = HostSettings.For(data, seedDemo: false, options);
         var report = new List<string>();
         double rebuildStart, plainStart;
