@@ -74,15 +74,17 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
     }
 
     /// <summary>
-    /// A connection for a write transaction. synchronous=FULL makes each commit durable; busy_timeout lets SQLite itself
-    /// wait (in short steps) for another process's writer, instead of the provider's coarse 150 ms retry sleeps.
+    /// A connection for a write transaction. synchronous=FULL makes each commit durable; <see cref="SqliteBusyWait"/> lets
+    /// it wait for another process's writer in 1 ms steps, instead of the provider's 150 ms retry sleeps or SQLite's
+    /// own busy timeout, whose sleeps grow to 100 ms and left one instance's writes waiting for a second at a time.
     /// </summary>
     private SqliteConnection OpenForWrite()
     {
         var connection = Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        cmd.CommandText = "PRAGMA synchronous = FULL;";
         cmd.ExecuteNonQuery();
+        SqliteBusyWait.Install(connection);
         return connection;
     }
 

@@ -160,6 +160,30 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.InRange(group.Transactions, 1, outcomes.Length - 1); // ~60 here: requests that arrive while a batch is written share the next
     }
 
+    [Fact]
+    public async Task AWriterOfAnotherConnection_HoldingTheLock_IsWaitedFor_ThenTheBatchCommits()
+    {
+        var school = MongoSamples.School();
+        using var other = OpenForWrite()();
+        using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+        }
+
+        var commit = Task.Run(() => _store.CommitAsync(new StoreChanges().Insert(school)));
+        await Task.Delay(300);
+        Assert.False(commit.IsCompleted);
+        using (var end = other.CreateCommand())
+        {
+            end.CommandText = "COMMIT";
+            end.ExecuteNonQuery();
+        }
+
+        await commit.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(await _store.FindAsync<School>(school.Id));
+    }
+
     /// <summary>A booking's change set, shaped as CreateBookingHandler builds it.</summary>
     private static (Booking Booking, string Key, StoreChanges Changes) Booked(Session session)
     {
