@@ -8,9 +8,9 @@ namespace Marketplace.Storage.Sqlite;
 /// at a time opens ONE <c>BEGIN IMMEDIATE</c> transaction, then takes up to <see cref="DefaultMaxBatch"/> (by default) queued change sets
 /// (taking them only once it holds SQLite's write lock, so everything that arrived while it waited joins) and applies
 /// each inside its own SAVEPOINT. A change set that fails — seats unavailable, version conflict, duplicate — is rolled
-/// back to its savepoint and only its caller gets the exception; the others commit together, with one fsync
-/// (synchronous=FULL). A caller's task completes only after that COMMIT returned; if the COMMIT, or the transaction
-/// itself, fails, every caller of the batch gets the failure and nothing of the batch is stored.
+/// back to its savepoint and only its caller gets that exception; the others commit together, with one fsync
+/// (synchronous=FULL). No caller's task completes before that COMMIT returned; if the COMMIT, or the transaction itself,
+/// fails, every caller of the batch gets that failure (a refusal judged inside the batch too) and nothing of it is stored.
 /// A caller that finds no writer running writes the first batch on its own thread (a lone commit costs no thread
 /// hop); later batches are written by a thread-pool task until the queue is empty.
 /// </summary>
@@ -84,11 +84,12 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openForWrite, Sem
         }
     }
 
-    /// <summary>One transaction for a batch. Never throws: every caller of the batch is completed one way or the other.</summary>
+    /// <summary>One transaction for a batch. Never throws: every caller of the batch is completed one way or the other,
+    /// and none before the COMMIT's outcome is known.</summary>
     private void WriteBatch()
     {
         List<Pending> batch = [];
-        var applied = new List<Pending>();
+        var outcomes = new List<(Pending Pending, Exception? Error)>();
         try
         {
             using var connection = openForWrite();
@@ -98,33 +99,37 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openForWrite, Sem
             foreach (var pending in batch)
             {
                 if (pending.Cancellation.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Cancellation);
-                else if (TryApply(tx, writer, pending)) applied.Add(pending);
+                else outcomes.Add((pending, TryApply(tx, writer, pending.Changes)));
             }
             tx.Commit();
             Interlocked.Increment(ref _transactions);
         }
         catch (Exception e)
         {
+            // Nothing of the batch is stored; a change set refused inside it may have been judged on the others' seats.
             foreach (var pending in batch.Count > 0 ? batch : TakeBatch()) pending.Done.TrySetException(e);
             return;
         }
-        foreach (var pending in applied) pending.Done.TrySetResult();
+        foreach (var (pending, error) in outcomes)
+        {
+            if (error is null) pending.Done.TrySetResult();
+            else pending.Done.TrySetException(error);
+        }
     }
 
-    /// <summary>Applies one change set inside a savepoint; on a rule failure rolls back just that change set and fails its caller.
+    /// <summary>Applies one change set inside a savepoint; on failure rolls back just that change set and returns why.
     /// Throws only when the rollback itself fails (the transaction is gone), which fails the whole batch.</summary>
-    private static bool TryApply(SqliteTransaction tx, SqliteChangeWriter writer, Pending pending)
+    private static Exception? TryApply(SqliteTransaction tx, SqliteChangeWriter writer, StoreChanges changes)
     {
         tx.Save(Savepoint);
         try
         {
-            writer.Apply(pending.Changes);
+            writer.Apply(changes);
             tx.Release(Savepoint);
-            return true;
+            return null;
         }
         catch (Exception e)
         {
-            pending.Done.TrySetException(e);
             try
             {
                 tx.Rollback(Savepoint);
@@ -135,7 +140,7 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openForWrite, Sem
                 throw new InvalidOperationException("A failing change set aborted the batch's transaction; nothing of the batch was stored.",
                     new AggregateException(e, rollbackFailed));
             }
-            return false;
+            return e;
         }
     }
 
