@@ -108,6 +108,9 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
             {
                 await foreach (var document in documents.WithCancellation(ct))
                     await UnderWriteGateAsync(() => session.FromStream(document), ct);
+                // One segment serves searches fastest (one term lookup per field, one set of columns). The merge runs
+                // outside the write gate: live writes meanwhile go to new small segments of the new generation.
+                session.Target.Writer.ForceMerge(1);
                 return await UnderWriteGateAsync(() => SwapIn(session), ct);
             }
             catch

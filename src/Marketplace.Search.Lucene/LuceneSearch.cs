@@ -16,16 +16,17 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
         var (textQuery, highlightTerms) = string.IsNullOrWhiteSpace(query.Text) ? default : LuceneTextQuery.Build(query.Text, analyzers);
         var from = (long)(query.Page - 1) * query.PageSize;
         var keep = from >= MaxWindow ? 0 : (int)Math.Min(from + query.PageSize, MaxWindow);
-        var collector = new OfferingCollector(query, keep);
+        using var collector = new OfferingCollector(query, keep);
         if (textQuery is null) collector.CollectAll(searcher.IndexReader);
         else searcher.Search(textQuery, collector);
 
+        var facets = collector.Facets(); // counts the last segment too: Total is final after this
         var highlighter = highlightTerms is null ? null : new TermHighlighter(highlightTerms);
         var items = collector.Best()
             .Skip((int)Math.Min(from, MaxWindow))
             .Select(candidate => ToHit(searcher, candidate, query, highlighter))
             .ToList();
-        return new SearchResult(collector.Total, items, collector.Facets());
+        return new SearchResult(collector.Total, items, facets);
     }
 
     private static SearchHit ToHit(IndexSearcher searcher, Candidate candidate, OfferingQuery query, TermHighlighter? highlighter)

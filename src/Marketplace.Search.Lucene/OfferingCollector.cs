@@ -1,19 +1,20 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Util;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Search;
 
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// One pass over the documents matching the text (or every live document when there is none). All filters are
-/// checks on <see cref="SegmentColumns"/>: first those that are not facet dimensions (grade, dates, availability,
-/// radius — a document failing one counts nowhere), then the facet dimensions (category, mode, district, max price),
-/// counting multi-select facets (a document that fails exactly one dimension still counts in that dimension's facet).
-/// The best <c>keep</c> hits are kept in a bounded heap; a hit is scored only when it could enter it.
+/// Filters, counts and ranks one search, segment by segment, on the precomputed <see cref="SegmentColumns"/>.
+/// Per segment it builds bit sets (<see cref="DocBits"/>): <c>base</c> = live documents passing the filters that are not
+/// facet dimensions (grade, dates, availability, radius — a document failing one counts nowhere), one mask per selected
+/// facet dimension (category, mode, district, max price) and <c>matched</c> = base ∩ the text's matches. Totals and
+/// multi-select facet counts (a dimension's counts ignore its own filter) are population counts of intersections.
+/// The best <c>keep</c> hits are kept in a bounded heap; a hit is scored only when it could enter it. Without text,
+/// price and soonest sorts walk the segment's precomputed orders and stop once <c>keep</c> hits are found.
 /// </summary>
-internal sealed class OfferingCollector : ICollector
+internal sealed class OfferingCollector : ICollector, IDisposable
 {
     private const int NotSelected = -2;
 
@@ -22,25 +23,22 @@ internal sealed class OfferingCollector : ICollector
     private readonly CandidateOrder _order;
     private readonly PriorityQueue<Candidate, Candidate> _worstFirst;
     private readonly FacetTally _tally = new();
+    private readonly BitsRental _bits = new();
     private readonly long _now;
     private readonly long? _from, _to;
-    private readonly bool _hasDates, _rejectAll;
     private readonly GeoPoint? _near;
     private readonly double _radius, _cosNearLat, _minLat, _maxLat, _minLon, _maxLon;
-    private readonly bool _hasRadius, _hasGrade, _availableOnly, _hasMaxPrice, _decayByDistance;
-    private readonly long _maxPrice;
+    private readonly bool _hasRadius, _rejectAll, _decayByDistance;
     private readonly SearchSort _sort;
     private Candidate _worst;
     private bool _full;
 
     private SegmentColumns? _c;
     private Scorer? _scorer;
-    private int _docBase;
-    private FixedBitSet? _grade;
-    private int _categoryOrd, _districtOrd;
-    private bool[]? _modeAllowed;
-    private bool[] _reachable = [];
-    private long[] _categoryCounts = [], _modeCounts = [], _districtCounts = [];
+    private int _docBase, _words;
+    private long[] _base = [], _matched = [];
+    private long[]? _category, _mode, _district, _price, _pass;
+    private double[]? _distances;
 
     public OfferingCollector(OfferingQuery query, int keep)
     {
@@ -51,12 +49,7 @@ internal sealed class OfferingCollector : ICollector
         _now = query.Now.UtcTicks;
         _from = query.From?.UtcTicks;
         _to = query.To?.UtcTicks;
-        _hasDates = query.From is not null || query.To is not null;
         _near = query.Near;
-        _hasGrade = query.Grade is not null;
-        _availableOnly = query.AvailableOnly;
-        _hasMaxPrice = query.MaxPriceFen is not null;
-        _maxPrice = query.MaxPriceFen ?? 0;
         _sort = query.Sort;
         _decayByDistance = query is { Sort: SearchSort.Relevance, Near: not null };
         // A radius without a point to measure from keeps nothing (no distance is within it).
@@ -82,87 +75,46 @@ internal sealed class OfferingCollector : ICollector
 
     public void SetScorer(Scorer scorer) => _scorer = scorer;
 
+    /// <summary>Text search: Lucene calls this per segment, then <see cref="Collect"/> for each document matching the text.</summary>
     public void SetNextReader(AtomicReaderContext context)
     {
-        FoldSegment();
-        var c = SegmentColumns.For(context.AtomicReader);
-        _c = c;
-        _docBase = context.DocBase;
-        _grade = _query.Grade is { } grade ? c.Grade(grade) : null;
-        _categoryOrd = _query.Category is { } category ? Array.IndexOf(c.CategoryNames, category.ToString()) : NotSelected;
-        _districtOrd = _query.District is { } district ? Array.IndexOf(c.DistrictNames, district) : NotSelected;
-        _modeAllowed = _query.Mode is { } mode ? [.. c.ModeValues.Select(v => v == mode || v == DeliveryMode.Both)] : null;
-        _reachable = [.. c.ModeValues.Select(v => v is DeliveryMode.OffCampus or DeliveryMode.Both)];
-        _categoryCounts = new long[c.CategoryNames.Length];
-        _modeCounts = new long[c.ModeNames.Length];
-        _districtCounts = new long[c.DistrictNames.Length];
-    }
-
-    /// <summary>Without text every live document is a match: no Lucene query to run, just this loop.</summary>
-    public void CollectAll(IndexReader reader)
-    {
-        foreach (var context in reader.Leaves)
-        {
-            SetNextReader(context);
-            var live = context.AtomicReader.LiveDocs;
-            if (_hasRadius)
-            {
-                // Only documents whose venue lies in the radius box's latitude band can pass; the others count nowhere.
-                var byLat = _c!.VenueDocsByLat;
-                var (start, end) = _c.VenuesWithLatBetween(_minLat, _maxLat);
-                for (var i = start; i < end; i++)
-                    if (live is null || live.Get(byLat[i])) Collect(byLat[i]);
-                continue;
-            }
-            var maxDoc = context.AtomicReader.MaxDoc;
-            for (var doc = 0; doc < maxDoc; doc++)
-                if (live is null || live.Get(doc)) Collect(doc);
-        }
+        Prepare(context);
+        _matched = _bits.Cleared(_words);
     }
 
     public void Collect(int doc)
     {
-        var c = _c!;
-        if (_rejectAll) return;
-        if (_hasGrade && (_grade is null || !_grade.Get(doc))) return;
-        if (_hasDates && !c.HasStartBetween(doc, _from, _to)) return;
-        if (_availableOnly && c.LastOpenStart[doc] < _now) return;
+        if (!DocBits.Get(_base, doc)) return;
+        DocBits.Set(_matched, doc);
+        if (_pass is not null && !DocBits.Get(_pass, doc)) return;
+        Offer(doc);
+    }
 
-        int categoryOrd = c.CategoryOrd[doc], modeOrd = c.ModeOrd[doc];
-        var distance = double.NaN;
-        if (_hasRadius)
+    /// <summary>Without text every live document is a match: no Lucene query to run.</summary>
+    public void CollectAll(IndexReader reader)
+    {
+        foreach (var context in reader.Leaves)
         {
-            if (!c.HasVenue[doc] || modeOrd < 0 || !_reachable[modeOrd]) return;
-            double lat = c.Lat[doc], lon = c.Lon[doc];
-            if (!(lat >= _minLat && lat <= _maxLat && lon >= _minLon && lon <= _maxLon)) return;
-            distance = DistanceKm(lat, lon);
-            if (!(distance <= _radius)) return;
+            Prepare(context);
+            _matched = _base;
+            if (_keep == 0) continue;
+            switch (_sort)
+            {
+                case SearchSort.Price:
+                    OfferInOrder(_c!.DocsByPrice);
+                    break;
+                case SearchSort.Soonest:
+                    OfferSoonest();
+                    break;
+                case SearchSort.Relevance when !_decayByDistance:
+                    OfferFirst(); // every document scores the same: the first ones in index order win
+                    break;
+                default:
+                    for (var doc = NextPassing(0); doc >= 0; doc = NextPassing(doc + 1)) Offer(doc);
+                    break;
+            }
         }
-        else if (_near is not null && c.HasVenue[doc])
-        {
-            distance = DistanceKm(c.Lat[doc], c.Lon[doc]);
-        }
-
-        var price = c.Price[doc];
-        var categoryOk = _categoryOrd == NotSelected || (categoryOrd >= 0 && categoryOrd == _categoryOrd);
-        var modeOk = _modeAllowed is null || (modeOrd >= 0 && _modeAllowed[modeOrd]);
-        var districtOk = _districtOrd == NotSelected || HasDistrict(c, doc);
-        var priceOk = !_hasMaxPrice || price <= _maxPrice;
-        var misses = (categoryOk ? 0 : 1) + (modeOk ? 0 : 1) + (districtOk ? 0 : 1) + (priceOk ? 0 : 1);
-        if (misses > 1) return;
-
-        if (!categoryOk || misses == 0) { if (categoryOrd >= 0) _categoryCounts[categoryOrd]++; }
-        if (!modeOk || misses == 0) { if (modeOrd >= 0) _modeCounts[modeOrd]++; }
-        if (!districtOk || misses == 0)
-        {
-            var districts = c.DistrictOrds;
-            for (int i = c.DistrictStart[doc], end = c.DistrictStart[doc + 1]; i < end; i++) _districtCounts[districts[i]]++;
-        }
-        if (!priceOk || misses == 0) _tally.Price[c.PriceBand[doc]]++;
-        if (misses > 0) return;
-
-        Total++;
-        Offer(doc, price, distance);
+        FoldSegment();
     }
 
     public SearchFacets Facets()
@@ -180,18 +132,182 @@ internal sealed class OfferingCollector : ICollector
         return best;
     }
 
-    private void Offer(int doc, long price, double distance)
+    public void Dispose() => _bits.Dispose();
+
+    /// <summary>Base set and facet masks of a new segment (after folding the previous segment's counts).</summary>
+    private void Prepare(AtomicReaderContext context)
+    {
+        FoldSegment();
+        var reader = context.AtomicReader;
+        var c = SegmentColumns.For(reader);
+        _c = c;
+        _docBase = context.DocBase;
+        _words = DocBits.Words(c.MaxDoc);
+        _base = _bits.CopyOf(c.LiveBits(reader), _words);
+        var none = _bits.Cleared(_words);
+
+        if (_rejectAll) Array.Clear(_base, 0, _words);
+        if (_query.Grade is { } grade) DocBits.And(_base, c.Grade(grade) ?? none, _words);
+        if (_query.AvailableOnly) DocBits.And(_base, OpenAt(c), _words);
+        if (_hasRadius)
+        {
+            _distances = _bits.Distances(c.MaxDoc);
+            DocBits.And(_base, WithinRadius(c), _words);
+        }
+        if (_from is not null || _to is not null)
+            for (var doc = DocBits.Next(_base, 0, _words); doc >= 0; doc = DocBits.Next(_base, doc + 1, _words))
+                if (!c.HasStartBetween(doc, _from, _to)) DocBits.Clear(_base, doc);
+
+        _category = _query.Category is { } category ? Ord(c.CategoryNames, category.ToString()) is var co and >= 0 ? c.CategoryBits[co] : none : null;
+        _district = _query.District is { } district ? Ord(c.DistrictNames, district) is var d and >= 0 ? c.DistrictBits[d] : none : null;
+        _mode = null;
+        if (_query.Mode is { } mode)
+        {
+            _mode = _bits.Cleared(_words);
+            for (var ord = 0; ord < c.ModeValues.Length; ord++)
+                if (c.ModeValues[ord] == mode || c.ModeValues[ord] == DeliveryMode.Both) DocBits.Or(_mode, c.ModeBits[ord], _words);
+        }
+        _price = null;
+        if (_query.MaxPriceFen is { } maxPrice)
+        {
+            _price = _bits.Cleared(_words);
+            var prices = c.PricesAscending;
+            for (var i = 0; i < prices.Length && prices[i] <= maxPrice; i++) DocBits.Set(_price, c.DocsByPrice[i]);
+        }
+        _pass = Intersection(_category, _mode, _district, _price);
+    }
+
+    /// <summary>Counts the finished segment: total and the four facets, each under every filter but its own.</summary>
+    private void FoldSegment()
+    {
+        if (_c is not { } c) return;
+        var all = Masked(_category, _mode, _district, _price);
+        Total += DocBits.Count(all, _words);
+        _tally.FoldCategories(c.CategoryNames, Counts(c.CategoryBits, _category is null ? all : Masked(null, _mode, _district, _price)));
+        _tally.FoldModes(c.ModeNames, Counts(c.ModeBits, _mode is null ? all : Masked(_category, null, _district, _price)));
+        _tally.FoldDistricts(c.DistrictNames, Counts(c.DistrictBits, _district is null ? all : Masked(_category, _mode, null, _price)));
+        var bands = Counts(c.PriceBandBits, _price is null ? all : Masked(_category, _mode, _district, null));
+        for (var band = 0; band < bands.Length; band++) _tally.Price[band] += bands[band];
+        _c = null;
+    }
+
+    private long[] Counts(long[][] values, long[] within)
+    {
+        var counts = new long[values.Length];
+        for (var v = 0; v < values.Length; v++) counts[v] = DocBits.IntersectionCount(values[v], within, _words);
+        return counts;
+    }
+
+    /// <summary>matched ∩ the given masks (null = no filter on that dimension).</summary>
+    private long[] Masked(params long[]?[] masks)
+    {
+        if (masks.All(m => m is null)) return _matched;
+        var result = _bits.CopyOf(_matched, _words);
+        foreach (var mask in masks)
+            if (mask is not null) DocBits.And(result, mask, _words);
+        return result;
+    }
+
+    private long[]? Intersection(params long[]?[] masks)
+    {
+        long[]? result = null;
+        foreach (var mask in masks)
+        {
+            if (mask is null) continue;
+            if (result is null) result = _bits.CopyOf(mask, _words);
+            else DocBits.And(result, mask, _words);
+        }
+        return result;
+    }
+
+    /// <summary>Documents with a session at or after now that has free seats: a prefix of the by-last-open order.</summary>
+    private long[] OpenAt(SegmentColumns c)
+    {
+        var open = _bits.Cleared(_words);
+        var lastOpen = c.LastOpenDescending;
+        for (var i = 0; i < lastOpen.Length && lastOpen[i] >= _now; i++) DocBits.Set(open, c.DocsByLastOpen[i]);
+        return open;
+    }
+
+    /// <summary>Off-campus venues within the radius: only those in the radius box's latitude band are looked at.</summary>
+    private long[] WithinRadius(SegmentColumns c)
+    {
+        var within = _bits.Cleared(_words);
+        var byLat = c.VenueDocsByLat;
+        var (start, end) = c.VenuesWithLatBetween(_minLat, _maxLat);
+        for (var i = start; i < end; i++)
+        {
+            var doc = byLat[i];
+            var lon = c.Lon[doc];
+            if (lon >= _minLon && lon <= _maxLon && DistanceKm(doc) <= _radius) DocBits.Set(within, doc);
+        }
+        return within;
+    }
+
+    private int NextPassing(int from)
+    {
+        for (var doc = DocBits.Next(_matched, from, _words); doc >= 0; doc = DocBits.Next(_matched, doc + 1, _words))
+            if (_pass is null || DocBits.Get(_pass, doc)) return doc;
+        return -1;
+    }
+
+    private bool Passes(int doc) => DocBits.Get(_matched, doc) && (_pass is null || DocBits.Get(_pass, doc));
+
+    private void OfferFirst()
+    {
+        var offered = 0;
+        for (var doc = NextPassing(0); doc >= 0 && offered < _keep; doc = NextPassing(doc + 1), offered++) Offer(doc);
+    }
+
+    /// <summary>Documents in a precomputed (key, document) order: the first <c>keep</c> that pass are this segment's best.</summary>
+    private void OfferInOrder(int[] docs)
+    {
+        var offered = 0;
+        for (var i = 0; i < docs.Length && offered < _keep; i++)
+            if (Passes(docs[i])) { Offer(docs[i]); offered++; }
+    }
+
+    /// <summary>Sessions from now on in (start, document) order: a document's first appearance is its next session.</summary>
+    private void OfferSoonest()
+    {
+        var c = _c!;
+        var seen = _bits.Cleared(_words);
+        var starts = c.SessionStartsAscending;
+        int lo = 0, hi = starts.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (starts[mid] < _now) lo = mid + 1;
+            else hi = mid;
+        }
+        var offered = 0;
+        for (var i = lo; i < starts.Length && offered < _keep; i++)
+        {
+            var doc = c.SessionDocs[i];
+            if (DocBits.Get(seen, doc) || !Passes(doc)) continue;
+            DocBits.Set(seen, doc);
+            Offer(doc);
+            offered++;
+        }
+        // Documents without a session to come sort last, in index order.
+        for (var doc = NextPassing(0); doc >= 0 && offered < _keep; doc = NextPassing(doc + 1))
+            if (!DocBits.Get(seen, doc)) { Offer(doc); offered++; }
+    }
+
+    private void Offer(int doc)
     {
         if (_keep == 0) return;
+        var c = _c!;
+        var distance = _near is not null && c.HasVenue[doc] ? DistanceKm(doc) : double.NaN;
         long key;
         switch (_sort)
         {
             case SearchSort.Price:
-                key = price;
+                key = c.Price[doc];
                 if (_full && key > _worst.Key) return; // turned away on the sort key alone, before the (lazy) score
                 break;
             case SearchSort.Soonest:
-                key = _c!.NextStart(doc, _now);
+                key = c.NextStart(doc, _now);
                 if (_full && key > _worst.Key) return;
                 break;
             case SearchSort.Distance:
@@ -222,32 +338,24 @@ internal sealed class OfferingCollector : ICollector
         _worst = _worstFirst.Peek();
     }
 
-    private bool HasDistrict(SegmentColumns c, int doc)
-    {
-        if (_districtOrd < 0) return false;
-        var districts = c.DistrictOrds;
-        for (int i = c.DistrictStart[doc], end = c.DistrictStart[doc + 1]; i < end; i++)
-            if (districts[i] == _districtOrd) return true;
-        return false;
-    }
+    private static int Ord(string[] names, string value) => Array.IndexOf(names, value);
 
-    private void FoldSegment()
+    /// <summary>
+    /// <see cref="GeoPoint.DistanceKmTo"/> from the query's point to the document's venue, term for term (same result), with the
+    /// venue's cosine of latitude precomputed per segment. Computed once per document and search (kept in <c>_distances</c>).
+    /// </summary>
+    private double DistanceKm(int doc)
     {
-        if (_c is not { } c) return;
-        _tally.FoldCategories(c.CategoryNames, _categoryCounts);
-        _tally.FoldModes(c.ModeNames, _modeCounts);
-        _tally.FoldDistricts(c.DistrictNames, _districtCounts);
-        _c = null;
-    }
-
-    /// <summary><see cref="GeoPoint.DistanceKmTo"/> from the query's point, term for term (same result), without allocating a point per document.</summary>
-    private double DistanceKm(double lat, double lon)
-    {
+        if (_distances is { } known && !double.IsNaN(known[doc])) return known[doc];
         const double r = 6371.0088;
+        var c = _c!;
         var near = _near!;
-        double dLat = Rad(lat - near.Lat), dLon = Rad(lon - near.Lon);
-        var a = Math.Pow(Math.Sin(dLat / 2), 2) + _cosNearLat * Math.Cos(Rad(lat)) * Math.Pow(Math.Sin(dLon / 2), 2);
-        return 2 * r * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+        double dLat = Rad(c.Lat[doc] - near.Lat), dLon = Rad(c.Lon[doc] - near.Lon);
+        double sinLat = Math.Sin(dLat / 2), sinLon = Math.Sin(dLon / 2);
+        var a = sinLat * sinLat + _cosNearLat * c.CosLat[doc] * (sinLon * sinLon);
+        var distance = 2 * r * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+        if (_distances is not null) _distances[doc] = distance;
+        return distance;
     }
 
     private static double Rad(double deg) => deg * Math.PI / 180;

@@ -19,6 +19,7 @@ internal sealed class SegmentColumns
     public const sbyte Missing = -1;
 
     private static readonly ConditionalWeakTable<object, SegmentColumns> Cache = new();
+    private static readonly ConditionalWeakTable<object, long[]> LiveCache = new();
     private static readonly string[] Bands = [.. PriceBands.All];
 
     private readonly Dictionary<string, FixedBitSet> _grades;
@@ -42,10 +43,56 @@ internal sealed class SegmentColumns
 
         (DistrictStart, DistrictOrds, DistrictNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.District), MaxDoc);
         (HasVenue, Lat, Lon) = Venues(reader, MaxDoc);
+        CosLat = [.. Lat.Select(lat => Math.Cos(lat * Math.PI / 180))];
         (StartsStart, Starts) = SessionStarts(reader.GetBinaryDocValues(LuceneFields.SessionStarts), MaxDoc);
         LastOpenStart = LastOpenStarts(reader, MaxDoc);
         (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, ModeOrd, ModeValues);
         _grades = Postings(reader, LuceneFields.Grade, MaxDoc);
+
+        AllDocs = DocBits.All(MaxDoc);
+        CategoryBits = ValueBits(CategoryNames.Length, doc => CategoryOrd[doc]);
+        ModeBits = ValueBits(ModeNames.Length, doc => ModeOrd[doc]);
+        PriceBandBits = ValueBits(Bands.Length, doc => PriceBand[doc]);
+        DistrictBits = [.. DistrictNames.Select(_ => new long[DocBits.Words(MaxDoc)])];
+        for (var doc = 0; doc < MaxDoc; doc++)
+            for (var i = DistrictStart[doc]; i < DistrictStart[doc + 1]; i++) DocBits.Set(DistrictBits[DistrictOrds[i]], doc);
+        (DocsByPrice, PricesAscending) = SortedBy(MaxDoc, doc => Price[doc]);
+        (DocsByLastOpen, LastOpenDescending) = SortedBy(MaxDoc, doc => LastOpenStart[doc], descending: true);
+        (SessionDocs, SessionStartsAscending) = SessionsByStart(StartsStart, Starts);
+    }
+
+    /// <summary>Every document of the segment, deleted or not (see <see cref="LiveBits"/>).</summary>
+    public long[] AllDocs { get; }
+
+    /// <summary>Documents per ordinal of <see cref="CategoryNames"/>, <see cref="ModeNames"/>, <see cref="DistrictNames"/>, <see cref="PriceBands.All"/>.</summary>
+    public long[][] CategoryBits { get; }
+    public long[][] ModeBits { get; }
+    public long[][] DistrictBits { get; }
+    public long[][] PriceBandBits { get; }
+
+    /// <summary>Documents by ascending price (then document), for the price ceiling and the price sort.</summary>
+    public int[] DocsByPrice { get; }
+    public long[] PricesAscending { get; }
+
+    /// <summary>Documents by descending <see cref="LastOpenStart"/>: those still open at a time are a prefix.</summary>
+    public int[] DocsByLastOpen { get; }
+    public long[] LastOpenDescending { get; }
+
+    /// <summary>Every session of the segment as (start, document), by ascending start then document: the soonest sort walks it from now.</summary>
+    public int[] SessionDocs { get; }
+    public long[] SessionStartsAscending { get; }
+
+    /// <summary>The live (not deleted) documents of <paramref name="reader"/>, built once per set of deletions.</summary>
+    public long[] LiveBits(AtomicReader reader)
+    {
+        if (reader.LiveDocs is not { } live) return AllDocs;
+        return LiveCache.GetValue(live, bits =>
+        {
+            var words = new long[DocBits.Words(MaxDoc)];
+            for (var doc = 0; doc < MaxDoc; doc++)
+                if (((IBits)bits).Get(doc)) DocBits.Set(words, doc);
+            return words;
+        });
     }
 
     public int MaxDoc { get; }
@@ -72,6 +119,9 @@ internal sealed class SegmentColumns
     public double[] Lat { get; }
     public double[] Lon { get; }
 
+    /// <summary>Cosine of each venue's latitude (the haversine term that depends on the venue alone).</summary>
+    public double[] CosLat { get; }
+
     /// <summary>Session start ticks of document d, ascending: <c>Starts[StartsStart[d]..StartsStart[d + 1]]</c>.</summary>
     public int[] StartsStart { get; }
     public long[] Starts { get; }
@@ -85,8 +135,8 @@ internal sealed class SegmentColumns
 
     public static SegmentColumns For(AtomicReader reader) => Cache.GetValue(reader.CoreCacheKey, _ => new SegmentColumns(reader));
 
-    /// <summary>Documents indexed with this grade, or null when no document of the segment has it.</summary>
-    public FixedBitSet? Grade(int grade) => _grades.GetValueOrDefault(grade.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Documents indexed with this grade (<see cref="DocBits"/> layout), or null when no document of the segment has it.</summary>
+    public long[]? Grade(int grade) => _grades.GetValueOrDefault(grade.ToString(System.Globalization.CultureInfo.InvariantCulture))?.GetBits();
 
     /// <summary>The first session start at or after <paramref name="ticks"/>, or <see cref="long.MaxValue"/>.</summary>
     public long NextStart(int doc, long ticks)
@@ -141,6 +191,35 @@ internal sealed class SegmentColumns
             else hi = mid;
         }
         return lo;
+    }
+
+    private long[][] ValueBits(int values, Func<int, int> ordOf)
+    {
+        var bits = new long[values][];
+        for (var v = 0; v < values; v++) bits[v] = new long[DocBits.Words(MaxDoc)];
+        for (var doc = 0; doc < MaxDoc; doc++)
+            if (ordOf(doc) is var ord and >= 0 && ord < values) DocBits.Set(bits[ord], doc);
+        return bits;
+    }
+
+    private static (int[] Docs, long[] Keys) SortedBy(int maxDoc, Func<int, long> key, bool descending = false)
+    {
+        var docs = new int[maxDoc];
+        var keys = new long[maxDoc];
+        for (var doc = 0; doc < maxDoc; doc++) (docs[doc], keys[doc]) = (doc, key(doc));
+        // Array.Sort is not stable: order equal keys by document explicitly.
+        Array.Sort(docs, (a, b) => descending ? keys[b].CompareTo(keys[a]) is var d && d != 0 ? d : a.CompareTo(b) : keys[a].CompareTo(keys[b]) is var e && e != 0 ? e : a.CompareTo(b));
+        return (docs, [.. docs.Select(doc => keys[doc])]);
+    }
+
+    private static (int[] Docs, long[] Starts) SessionsByStart(int[] startsStart, long[] starts)
+    {
+        var docs = new int[starts.Length];
+        for (var doc = 0; doc + 1 < startsStart.Length; doc++)
+            for (var i = startsStart[doc]; i < startsStart[doc + 1]; i++) docs[i] = doc;
+        var order = Enumerable.Range(0, starts.Length).ToArray();
+        Array.Sort(order, (a, b) => starts[a].CompareTo(starts[b]) is var c && c != 0 ? c : docs[a].CompareTo(docs[b]));
+        return ([.. order.Select(i => docs[i])], [.. order.Select(i => starts[i])]);
     }
 
     private static (int[] Docs, double[] Lats) ReachableVenuesByLat(bool[] hasVenue, double[] lat, sbyte[] modeOrd, DeliveryMode?[] modes)

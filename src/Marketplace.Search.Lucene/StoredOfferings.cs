@@ -12,11 +12,12 @@ internal sealed record StoredOffering(OfferingDocument Offering, TextToken[] Tit
 /// <summary>
 /// The stored offering of a hit, parsed once and kept per segment core: stored fields of a segment never change
 /// (an update is a new document in a new segment), so a frequently shown offering is not decompressed and
-/// deserialised again for every page it appears on. Bounded per segment; the entries go with the segment.
+/// deserialised again for every page it appears on. Bounded per segment (<see cref="CapacityOf"/>); the entries go with the segment.
 /// </summary>
 internal static class StoredOfferings
 {
-    public const int CapacityPerSegment = 1024;
+    /// <summary>Parsed hits kept per segment: a tenth of its documents, at least 1,024 (a few KB each).</summary>
+    public static int CapacityOf(int maxDoc) => Math.Max(1024, maxDoc / 10);
 
     private static readonly ISet<string> Fields = new HashSet<string> { LuceneFields.Source, LuceneFields.Segmentation };
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<int, StoredOffering>> Cache = new();
@@ -33,7 +34,7 @@ internal static class StoredOfferings
         var packed = fields.GetBinaryValue(LuceneFields.Segmentation);
         var texts = StoredSegmentation.Unpack(packed.Bytes, packed.Offset, packed.Length, 3);
         stored = new StoredOffering(StoreJson.Deserialize<OfferingDocument>(fields.Get(LuceneFields.Source)), texts[0], texts[1], texts[2]);
-        if (cache.Count < CapacityPerSegment) cache.TryAdd(local, stored);
+        if (cache.Count < CapacityOf(leaf.AtomicReader.MaxDoc)) cache.TryAdd(local, stored);
         return stored;
     }
 }

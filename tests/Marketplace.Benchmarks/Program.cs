@@ -10,7 +10,7 @@ internal static class Program
 {
     private const string Usage = """
         usage: dotnet run -c Release --project tests/Marketplace.Benchmarks -- <command> [options]
-          search   [--offerings 100000] [--seconds 20] [--concurrency 16] [--index-queries 5000] [--reuse <kept folder> [--index-only]] [--quiet-host] [--keep]
+          search   [--offerings 100000] [--seconds 20] [--concurrency 16] [--rate 1000] [--index-queries 5000] [--reuse <kept folder> [--index-only]] [--quiet-host] [--keep]
           bookings [--sessions 50] [--capacity 30] [--requests 2000] [--schools 200] [--instances 2] [--warmup 4000] [--commit-seconds 3] [--quiet-host] [--keep]
           push     [--clients 1000] [--bookings 200] [--offerings 4] [--min-threads 0] [--quiet-host] [--keep]
         common: --data-root <folder for temp data, default the system temp folder>

@@ -9,7 +9,8 @@ public sealed record GeoPoint(double Lat, double Lon)
     {
         const double r = 6371.0088;
         double dLat = Rad(other.Lat - Lat), dLon = Rad(other.Lon - Lon);
-        var a = Math.Pow(Math.Sin(dLat / 2), 2) + Math.Cos(Rad(Lat)) * Math.Cos(Rad(other.Lat)) * Math.Pow(Math.Sin(dLon / 2), 2);
+        double sinLat = Math.Sin(dLat / 2), sinLon = Math.Sin(dLon / 2);
+        var a = sinLat * sinLat + Math.Cos(Rad(Lat)) * Math.Cos(Rad(other.Lat)) * (sinLon * sinLon);
         return 2 * r * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
 

@@ -129,8 +129,9 @@ internal sealed class HostProcess : IAsyncDisposable
     private static string Snapshot(string runFolder)
     {
         var source = Path.GetDirectoryName(ApiDll())!;
-        var built = File.GetLastWriteTimeUtc(Path.Combine(source, "Marketplace.Api.dll"));
-        var target = Path.Combine(runFolder, $"host-bin-{built:yyyyMMddHHmmss}");
+        // The newest file of the build output names the copy: a rebuilt dependency (the Api assembly itself unchanged) is a new copy.
+        var built = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Max(File.GetLastWriteTimeUtc);
+        var target = Path.Combine(runFolder, $"host-bin-{built:yyyyMMddHHmmssfff}");
         if (!Directory.Exists(target))
         {
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))

@@ -22,6 +22,7 @@ internal static class SearchBenchmark
         var offerings = options.Int("offerings", 100_000);
         var seconds = options.Int("seconds", 20);
         var concurrency = Math.Max(1, options.Int("concurrency", 16));
+        var rate = Math.Max(1, options.Int("rate", 1000));
         var indexQueries = options.Int("index-queries", 5_000);
         var reuse = options.Text("reuse");
         using var temp = reuse is null ? new TempFolder(options, "search") : TempFolder.Existing(reuse);
@@ -46,6 +47,9 @@ internal static class SearchBenchmark
 
         var indexIsNew = !IndexSchema.HasCurrentIndex(Path.Combine(data, "index"), new SearchSynonyms());
         var env = HostSettings.For(data, seedDemo: false, options);
+        // Search needs no demo seed, so its host runs as it ships: Production (no developer exception page), own signing key.
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["Marketplace__Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
         var report = new List<string>();
         double rebuildStart, plainStart;
         string startCpuLine;
@@ -58,12 +62,19 @@ internal static class SearchBenchmark
             var cpu = CpuWindow.Start(host.Pid);
             var load = await DriveAsync(host.BaseAddress, concurrency, TimeSpan.FromSeconds(seconds));
             var cpuLine = "  " + cpu.Stop();
+            cpu = CpuWindow.Start(host.Pid);
+            var paced = await PacedAsync(host.BaseAddress, rate, TimeSpan.FromSeconds(seconds));
+            var pacedCpuLine = "  " + cpu.Stop();
             var rss = host.RssKb;
             var peak = host.PeakRssKb;
             report.Add(Invariant($"HTTP search, {concurrency} clients, {seconds} s (after {WarmUp.TotalSeconds:F0} s warm-up): {load.Total.Count} requests, {load.Total.Count / load.Elapsed.TotalSeconds:F0} req/s, errors {load.Errors}"));
             report.Add("  all:  " + load.Total.Summary());
             foreach (var kind in QueryMix.Kinds) report.Add($"  {kind,-20} {load.ByKind[kind].Summary()}");
             report.Add(cpuLine);
+            report.Add(Invariant($"HTTP search at a fixed rate of {rate}/s for {seconds} s (after {WarmUp.TotalSeconds:F0} s warm-up; latency from each request's scheduled send time): {paced.Total.Count} requests, {paced.Total.Count / paced.Elapsed.TotalSeconds:F0} req/s, errors {paced.Errors}"));
+            report.Add("  all:  " + paced.Total.Summary());
+            foreach (var kind in QueryMix.Kinds) report.Add($"  {kind,-20} {paced.ByKind[kind].Summary()}");
+            report.Add(pacedCpuLine);
             report.Add(Invariant($"host RSS after the run: {rss / 1024.0:F0} MB (peak {peak / 1024.0:F0} MB)"));
         }
         var indexBytes = MachineFacts.FolderBytes(Path.Combine(data, "index"));
@@ -134,6 +145,57 @@ internal static class SearchBenchmark
         }
         if (errors > 0) Console.WriteLine($"{errors} failed searches; first: {firstError}");
         return new LoadResult(total, byKind, errors, duration);
+    }
+
+    /// <summary>
+    /// Open loop: requests are sent on a fixed schedule (<paramref name="rate"/> per second) whatever the answers do, each
+    /// on its own pooled connection as needed, and latency counts from the scheduled send time, so a stalled server is
+    /// charged for the requests queued behind the stall (no coordinated omission). The pacer sleeps ~1 ms and sends every
+    /// request that has fallen due.
+    /// </summary>
+    private static async Task<LoadResult> PacedAsync(Uri baseAddress, int rate, TimeSpan duration)
+    {
+        var total = new Latencies();
+        var byKind = QueryMix.Kinds.ToDictionary(k => k, _ => new Latencies());
+        var errors = 0;
+        using var http = HttpApi.Client(baseAddress);
+        var mix = new QueryMix(2000);
+        var inFlight = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        var warmUntil = started + (long)(WarmUp.TotalSeconds * Stopwatch.Frequency);
+        var endAt = warmUntil + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var interval = (double)Stopwatch.Frequency / rate;
+        for (long sent = 0; ; sent++)
+        {
+            var due = started + (long)(sent * interval);
+            if (due >= endAt) break;
+            while (Stopwatch.GetTimestamp() < due) Thread.Sleep(1);
+            var query = mix.Next(DateTimeOffset.UtcNow);
+            var counted = due >= warmUntil;
+            inFlight.Add(SendAsync(query, due, counted));
+            if (inFlight.Count >= 4096) inFlight.RemoveAll(t => t.IsCompleted);
+        }
+        await Task.WhenAll(inFlight);
+        return new LoadResult(total, byKind, errors, duration);
+
+        async Task SendAsync(MixedQuery query, long due, bool counted)
+        {
+            var ok = false;
+            try
+            {
+                using var response = await http.GetAsync("api/search/offerings?" + query.QueryString);
+                await response.Content.ReadAsByteArrayAsync();
+                ok = response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (!counted) return;
+            if (!ok) Interlocked.Increment(ref errors);
+            var ms = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+            total.Add(ms);
+            byKind[query.Kind].Add(ms);
+        }
     }
 
     /// <summary>The same mix straight through the port on the index folder the host built (host stopped).</summary>
