@@ -74,7 +74,7 @@ internal static class BookingBenchmark
 
             var cpu = CpuWindow.Start(hosts.Select(h => h.Pid).ToArray());
             (outcomes, wall) = await BookingStorm.FireAsync(hosts, schoolTokens, sessionIds, requests, clientCount);
-            report.Add("  " + cpu.Stop());
+            report.Add("  storm's " + cpu.Stop());
             seenByA = await ReadSessionsAsync(a.BaseAddress, offering.OfferingId);
             seenByB = await ReadSessionsAsync(hosts[^1].BaseAddress, offering.OfferingId);
             report.Add("host RSS after the run: " + string.Join(", ", hosts.Select(h => Invariant($"{h.Name} {h.RssKb / 1024.0:F0} MB"))));
@@ -86,8 +86,11 @@ internal static class BookingBenchmark
         }
 
         var stored = await StoreProbes.CountStoredAsync(database, sessionIds);
+        // Other processes' disk writes slow these probes far more than the storm (fsync per commit): their own CPU line says how quiet it was.
+        var probeCpu = CpuWindow.Start();
         var raw = await StoreProbes.RawCommitsAsync(temp.Sub("scratch/commit-rate.db"), TimeSpan.FromSeconds(commitSeconds));
         var rawBooking = await StoreProbes.RawBookingCommitsAsync(temp.Sub("scratch/booking-commit-rate.db"), TimeSpan.FromSeconds(commitSeconds));
+        var probeNoise = "  raw probes' " + probeCpu.Stop();
 
         var created = outcomes.Where(o => o.Status == 201).ToList();
         var soldOut = outcomes.Count(o => o.Status == 409 && o.Code == "seats-unavailable");
@@ -119,6 +122,7 @@ internal static class BookingBenchmark
             Invariant($"raw store rate, one-row transaction (reference, same settings, {commitSeconds} s): {raw.PerSecond:F0} commits/s; {raw.Latency.Summary()}"),
             Invariant($"booking throughput / raw booking-shaped rate = {bookingsPerSecond / rawBooking.PerSecond:F2} (the target, ≥ 0.50: {(bookingsPerSecond >= rawBooking.PerSecond / 2 ? "met" : "NOT met")})"),
             Invariant($"booking throughput / raw one-row rate = {bookingsPerSecond / raw.PerSecond:F2} (reference; ≥ 0.50: {(bookingsPerSecond >= raw.PerSecond / 2 ? "yes" : "no")})"),
+            probeNoise,
         ]);
         // Answers per 250 ms by instance: a stall shows as a run of zeros.
         foreach (var g in outcomes.GroupBy(o => o.Host).OrderBy(g => g.Key))
