@@ -1,3 +1,4 @@
+using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Marketplace.Core.Search;
 
@@ -15,16 +16,17 @@ internal sealed class RebuildSession(LuceneGeneration target)
 
     public LuceneGeneration Target { get; } = target;
 
-    public void FromStream(OfferingDocument document)
+    /// <summary>A document of the rebuild stream, already mapped (analysed) by the caller.</summary>
+    public void FromStream(OfferingDocument document, Document mapped)
     {
         if (_removed.Contains(document.Id)) return;
-        Write(document);
+        Write(document, mapped);
     }
 
     public void LiveUpsert(OfferingDocument document)
     {
         _removed.Remove(document.Id);
-        Write(document);
+        Write(document, LuceneDocumentMapper.ToLucene(document, Target.Writer.Analyzer));
     }
 
     public void LiveRemove(Guid id)
@@ -34,10 +36,10 @@ internal sealed class RebuildSession(LuceneGeneration target)
         Target.Writer.DeleteDocuments(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(id)));
     }
 
-    private void Write(OfferingDocument document)
+    private void Write(OfferingDocument document, Document mapped)
     {
         if (_versions.TryGetValue(document.Id, out var indexed) && document.Version < indexed) return;
         _versions[document.Id] = document.Version;
-        Target.Writer.UpdateDocument(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(document.Id)), LuceneDocumentMapper.ToLucene(document, Target.Writer.Analyzer));
+        Target.Writer.UpdateDocument(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(document.Id)), mapped);
     }
 }
