@@ -53,9 +53,32 @@ public class ConfigurationTests
         using var factory = new MarketplaceFactory(new Dictionary<string, string?>
         {
             ["Marketplace:Search"] = "Elasticsearch", ["Marketplace:Elasticsearch:Url"] = "http://127.0.0.1:9/",
+            ["Marketplace:Elasticsearch:StartupWait"] = "00:00:00",
         });
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains("Elasticsearch refused the index template", Flatten(error));
+    }
+
+    [Fact]
+    public void Startup_WithElasticsearchUnreachable_RetriesForTheStartupWait_ThenFails()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Search"] = "Elasticsearch", ["Marketplace:Elasticsearch:Url"] = "http://127.0.0.1:9/",
+            ["Marketplace:Elasticsearch:StartupWait"] = "00:00:04",
+        });
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        // Attempts at 0, 1 and 3 s; a fourth would start after the 4 s wait, so it gives up after the third.
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(20));
+        Assert.Contains("Elasticsearch refused the index template", Flatten(error));
+    }
+
+    [Fact]
+    public void NegativeElasticsearchStartupWait_IsRefused()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?> { ["Marketplace:Elasticsearch:StartupWait"] = "-00:00:01" });
+        Assert.Contains("Marketplace:Elasticsearch:StartupWait must not be negative", Flatten(Assert.ThrowsAny<Exception>(() => factory.CreateClient())));
     }
 
     [Fact]

@@ -13,8 +13,11 @@ public sealed record MarketplaceSettings(
     string DataDirectory, StoreKind Store, SearchKind Search, PaymentsKind Payments, BackplaneKind Backplane,
     string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
     string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
-    string? SqlitePath = null)
+    string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null)
 {
+    /// <summary>How long start-up keeps retrying an unreachable Elasticsearch (Marketplace:Elasticsearch:StartupWait, default 60 s).</summary>
+    public TimeSpan SearchStartupWait => Search == SearchKind.Elasticsearch ? ElasticsearchStartupWait ?? TimeSpan.FromSeconds(60) : TimeSpan.Zero;
+
     /// <summary>The SQLite file: Marketplace:Sqlite:DatabasePath, else marketplace.db in the data folder.</summary>
     public string DatabasePath => SqlitePath ?? Path.Combine(DataDirectory, "marketplace.db");
     public string IndexDirectory => Path.Combine(DataDirectory, "index");
@@ -51,13 +54,16 @@ public sealed record MarketplaceSettings(
         var window = section.GetValue<TimeSpan?>("BookingResponseWindow") ?? TimeSpan.FromHours(48);
         if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
 
+        var startupWait = section.GetValue<TimeSpan?>("Elasticsearch:StartupWait");
+        if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
+
         if (errors.Count > 0)
             throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
 
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
             elastic, redis, stripeKey, stripeHook, signingKey, seed, window,
-            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null);
+            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait);
     }
 
     private static T Parse<T>(IConfigurationSection section, string key, List<string> errors) where T : struct, Enum

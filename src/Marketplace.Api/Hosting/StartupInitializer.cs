@@ -13,17 +13,41 @@ namespace Marketplace.Api.Hosting;
 /// </summary>
 internal sealed class StartupInitializer(
     IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, IndexOutboxConsumer indexConsumer,
-    MarketplaceSettings settings, SearchSynonyms synonyms, DemoSeeder seeder) : IHostedService
+    MarketplaceSettings settings, SearchSynonyms synonyms, DemoSeeder seeder, ILogger<StartupInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.DataDirectory);
         var indexIsNew = settings.Search == SearchKind.Lucene && !IndexSchema.HasCurrentIndex(settings.IndexDirectory, synonyms);
         await store.InitializeAsync(cancellationToken);
-        await index.InitializeAsync(cancellationToken);
+        await InitializeIndexAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
         if (indexIsNew) await IndexRebuild.RebuildAsync(store, index, projection, indexConsumer.Name, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Elasticsearch may still be starting when the app does (a node restart, containers started together): start-up
+    /// retries with growing pauses for <see cref="MarketplaceSettings.SearchStartupWait"/> before it gives up.
+    /// </summary>
+    private async Task InitializeIndexAsync(CancellationToken ct)
+    {
+        var giveUpAt = DateTimeOffset.UtcNow + settings.SearchStartupWait;
+        var pause = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await index.InitializeAsync(ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow + pause < giveUpAt)
+            {
+                logger.LogWarning("Search index not ready (attempt {Attempt}: {Error}); retrying in {Pause} s", attempt, e.Message, pause.TotalSeconds);
+                await Task.Delay(pause, ct);
+                pause = TimeSpan.FromSeconds(Math.Min(pause.TotalSeconds * 2, 10));
+            }
+        }
+    }
 }
