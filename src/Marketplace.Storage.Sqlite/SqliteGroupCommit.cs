@@ -4,10 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace Marketplace.Storage.Sqlite;
 
 /// <summary>
-/// Group commit for one database file in this process. Concurrent <see cref="CommitAsync"/> calls queue up; one writer
-/// at a time opens ONE <c>BEGIN IMMEDIATE</c> transaction, then takes up to <see cref="DefaultMaxBatch"/> (by default) queued change sets
-/// (taking them only once it holds SQLite's write lock, so everything that arrived while it waited joins) and applies
-/// each inside its own SAVEPOINT. A change set that fails — seats unavailable, version conflict, duplicate — is rolled
+/// Group commit for one store's database file. Concurrent <see cref="CommitAsync"/> calls queue up; one writer at a time
+/// opens ONE <c>BEGIN IMMEDIATE</c> transaction, then takes up to <c>maxBatch</c> (64 by default) queued change sets —
+/// only once it holds SQLite's write lock, so everything that arrived while it waited joins — and applies each inside
+/// its own SAVEPOINT. A caller whose token was cancelled before its batch was taken is cancelled, nothing written. A change set that fails — seats unavailable, version conflict, duplicate — is rolled
 /// back to its savepoint and only its caller gets that exception; the others commit together, with one fsync
 /// (synchronous=FULL). No caller's task completes before that COMMIT returned; if the COMMIT, or the transaction itself,
 /// fails, every caller of the batch gets that failure (a refusal judged inside the batch too) and nothing of it is stored.
