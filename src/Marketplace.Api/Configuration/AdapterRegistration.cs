@@ -33,7 +33,7 @@ public static class AdapterRegistration
         // Wake the outbox dispatcher the moment a commit carries events.
         services.Decorate<IMarketplaceStore>((inner, sp) => new SignallingStore(inner, sp.GetRequiredService<OutboxSignal>()));
 
-        var synonyms = new SearchSynonyms();
+        var synonyms = settings.Synonyms;
         services.AddSingleton(synonyms);
         if (settings.Search == SearchKind.Elasticsearch)
             services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; });

@@ -1,3 +1,5 @@
+using Marketplace.Core.Search;
+
 namespace Marketplace.Api.Configuration;
 
 public enum StoreKind { Sqlite, Mongo }
@@ -13,8 +15,11 @@ public sealed record MarketplaceSettings(
     string DataDirectory, StoreKind Store, SearchKind Search, PaymentsKind Payments, BackplaneKind Backplane,
     string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
     string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
-    string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null)
+    string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null)
 {
+    /// <summary>Synonym groups of both index adapters: Marketplace:Synonyms when set, else <see cref="SearchSynonyms.Default"/>.</summary>
+    public SearchSynonyms Synonyms => new() { Groups = SynonymGroups ?? SearchSynonyms.Default };
+
     /// <summary>How long start-up keeps retrying an unreachable Elasticsearch (Marketplace:Elasticsearch:StartupWait, default 60 s).</summary>
     public TimeSpan SearchStartupWait => Search == SearchKind.Elasticsearch ? ElasticsearchStartupWait ?? TimeSpan.FromSeconds(60) : TimeSpan.Zero;
 
@@ -54,6 +59,7 @@ public sealed record MarketplaceSettings(
         var window = section.GetValue<TimeSpan?>("BookingResponseWindow") ?? TimeSpan.FromHours(48);
         if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
 
+        var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var startupWait = section.GetValue<TimeSpan?>("Elasticsearch:StartupWait");
         if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
 
@@ -63,7 +69,25 @@ public sealed record MarketplaceSettings(
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
             elastic, redis, stripeKey, stripeHook, signingKey, seed, window,
-            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait);
+            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms);
+    }
+
+    /// <summary>
+    /// Marketplace:Synonyms — a list of groups, each a comma-separated string ("编程,程序设计", handy in environment
+    /// variables: Marketplace__Synonyms__0) or a list of words (JSON). Null when the section is absent.
+    /// </summary>
+    private static List<IReadOnlyList<string>>? SynonymGroupsOf(IConfigurationSection section, List<string> errors)
+    {
+        if (!section.Exists()) return null;
+        var groups = new List<IReadOnlyList<string>>();
+        foreach (var group in section.GetChildren())
+        {
+            var words = (group.Value is { } joined ? joined.Split([',', '，'], StringSplitOptions.TrimEntries) : group.GetChildren().Select(w => w.Value?.Trim() ?? ""))
+                .Where(w => w.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            if (words.Count < 2) errors.Add($"Marketplace:Synonyms:{group.Key} must name at least two different words (e.g. 编程,程序设计).");
+            else groups.Add(words);
+        }
+        return groups;
     }
 
     private static T Parse<T>(IConfigurationSection section, string key, List<string> errors) where T : struct, Enum
