@@ -10,7 +10,7 @@ internal sealed class FacetTally
     private readonly Dictionary<string, long> _mode = [];
     private readonly Dictionary<string, long> _district = [];
 
-    /// <summary>Counts by position in <see cref="PriceBands.All"/> (see <see cref="SegmentColumns.PriceBand"/>).</summary>
+    /// <summary>Counts by position in <see cref="PriceBands.All"/> (see <see cref="SegmentColumns.PriceBandBits"/>).</summary>
     public long[] Price { get; } = new long[Bands.Length];
 
     public void FoldCategories(string[] names, long[] counts) => Fold(names, counts, _category);

@@ -32,9 +32,7 @@ internal static class LuceneDocumentMapper
             new Field(LuceneFields.AllText, summary.Replay(), SearchedText),
             new Field(LuceneFields.AllText, description.Replay(), SearchedText),
             new Field(LuceneFields.AllText, offering.ProviderName, SearchedText),
-            new StringField(LuceneFields.Category, offering.Category.ToString(), Field.Store.NO),
             new SortedDocValuesField(LuceneFields.Category, new BytesRef(offering.Category.ToString())),
-            new StringField(LuceneFields.Mode, offering.Mode.ToString(), Field.Store.NO),
             new SortedDocValuesField(LuceneFields.Mode, new BytesRef(offering.Mode.ToString())),
             new NumericDocValuesField(LuceneFields.PriceFen, offering.PriceFen),
         };
@@ -44,14 +42,10 @@ internal static class LuceneDocumentMapper
             doc.Add(new StringField(LuceneFields.Grade, grade.ToString(), Field.Store.NO));
         foreach (var district in offering.Districts.Distinct())
         {
-            doc.Add(new StringField(LuceneFields.District, district, Field.Store.NO));
             doc.Add(new SortedSetDocValuesField(LuceneFields.District, new BytesRef(district)));
         }
         if (offering.Venue is { } venue)
         {
-            // Indexed for the bounding-box prefilter, doc values for the exact haversine check and sort.
-            doc.Add(new DoubleField(LuceneFields.Lat, venue.Lat, Field.Store.NO));
-            doc.Add(new DoubleField(LuceneFields.Lon, venue.Lon, Field.Store.NO));
             doc.Add(new DoubleDocValuesField(LuceneFields.Lat, venue.Lat));
             doc.Add(new DoubleDocValuesField(LuceneFields.Lon, venue.Lon));
         }
@@ -70,12 +64,8 @@ internal static class LuceneDocumentMapper
     private static void AddSessions(Document doc, IReadOnlyList<SessionSlot> sessions)
     {
         var starts = sessions.Select(s => s.StartsAt.UtcTicks).Order().ToArray();
-        foreach (var session in sessions)
-        {
-            doc.Add(new Int64Field(LuceneFields.SessionStart, session.StartsAt.UtcTicks, Field.Store.NO));
-            if (session.FreeSeats > 0)
-                doc.Add(new Int64Field(LuceneFields.OpenSessionStart, session.StartsAt.UtcTicks, Field.Store.NO));
-        }
+        foreach (var session in sessions.Where(s => s.FreeSeats > 0))
+            doc.Add(new Int64Field(LuceneFields.OpenSessionStart, session.StartsAt.UtcTicks, Field.Store.NO));
         if (starts.Length == 0) return;
         var bytes = new byte[starts.Length * sizeof(long)];
         for (var i = 0; i < starts.Length; i++)

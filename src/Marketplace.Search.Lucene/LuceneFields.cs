@@ -23,22 +23,23 @@ internal static class LuceneFields
     /// <summary>How much a term found in the title adds on top of its score in <see cref="AllText"/>.</summary>
     public const float TitleBoost = 2f;
 
+    /// <summary>Doc values read into <see cref="SegmentColumns"/> (category, mode, districts, price, venue).</summary>
     public const string Category = "category";
     public const string Mode = "mode";
-    public const string Grade = "grade";
     public const string District = "district";
     public const string PriceFen = "priceFen";
     public const string Lat = "lat";
     public const string Lon = "lon";
 
-    /// <summary>UTC ticks of every session start (multi-valued numeric, for the From/To filter).</summary>
-    public const string SessionStart = "sessionStart";
+    /// <summary>Indexed grade terms (their postings become the grade bit sets).</summary>
+    public const string Grade = "grade";
 
-    /// <summary>UTC ticks of starts of sessions with free seats (for AvailableOnly).</summary>
+    /// <summary>UTC ticks of starts of sessions with free seats, indexed (their terms give each document's last open start).</summary>
     public const string OpenSessionStart = "openSessionStart";
 
-    /// <summary>Sorted session start ticks packed as binary doc values (for the Soonest sort).</summary>
+    /// <summary>Sorted session start ticks packed as binary doc values (date filter, next session, soonest sort).</summary>
     public const string SessionStarts = "sessionStarts";
 
-    public static readonly string[] Keywords = [Id, Category, Mode, Grade, District];
+    /// <summary>Indexed untokenised fields.</summary>
+    public static readonly string[] Keywords = [Id, Grade];
 }

@@ -9,7 +9,8 @@ using Marketplace.Core.Search;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Everything the collector reads per document, copied once per segment core into plain arrays: segments are
+/// Everything the collector filters, counts and sorts on, copied once per segment core into plain arrays — values per
+/// document, bit sets of documents per value (<see cref="DocBits"/>) and documents in key order: segments are
 /// immutable (deletes only change live docs), so the copy is valid for as long as the segment lives and is shared by
 /// every search. Reading the same values through doc values per document (memory-mapped, byte by byte) was most of a
 /// query's cost at 100k offerings. Built on first use, or when a new searcher is opened (<see cref="Bm25SearcherFactory"/>).
@@ -27,38 +28,29 @@ internal sealed class SegmentColumns
     private SegmentColumns(AtomicReader reader)
     {
         MaxDoc = reader.MaxDoc;
-        (CategoryOrd, CategoryNames) = Ordinals(reader.GetSortedDocValues(LuceneFields.Category), MaxDoc);
-        (ModeOrd, ModeNames) = Ordinals(reader.GetSortedDocValues(LuceneFields.Mode), MaxDoc);
+        var (categoryOrd, categoryNames) = Ordinals(reader.GetSortedDocValues(LuceneFields.Category), MaxDoc);
+        var (modeOrd, modeNames) = Ordinals(reader.GetSortedDocValues(LuceneFields.Mode), MaxDoc);
+        (CategoryNames, ModeNames) = (categoryNames, modeNames);
         ModeValues = [.. ModeNames.Select(name => Enum.TryParse<DeliveryMode>(name, out var mode) ? mode : (DeliveryMode?)null)];
+        CategoryBits = ValueBits(CategoryNames.Length, doc => categoryOrd[doc]);
+        ModeBits = ValueBits(ModeNames.Length, doc => modeOrd[doc]);
 
         Price = new long[MaxDoc];
-        PriceBand = new byte[MaxDoc];
         var price = reader.GetNumericDocValues(LuceneFields.PriceFen);
-        for (var doc = 0; doc < MaxDoc; doc++)
-        {
-            var fen = price?.Get(doc) ?? 0;
-            Price[doc] = fen;
-            PriceBand[doc] = (byte)Array.IndexOf(Bands, PriceBands.Of(fen));
-        }
+        for (var doc = 0; doc < MaxDoc; doc++) Price[doc] = price?.Get(doc) ?? 0;
+        PriceBandBits = ValueBits(Bands.Length, doc => Array.IndexOf(Bands, PriceBands.Of(Price[doc])));
+        (DocsByPrice, PricesAscending) = SortedBy(MaxDoc, doc => Price[doc]);
 
-        (DistrictStart, DistrictOrds, DistrictNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.District), MaxDoc);
+        (DistrictBits, DistrictNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.District), MaxDoc);
         (HasVenue, Lat, Lon) = Venues(reader, MaxDoc);
         CosLat = [.. Lat.Select(lat => Math.Cos(lat * Math.PI / 180))];
+        (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, modeOrd, ModeValues);
         (StartsStart, Starts) = SessionStarts(reader.GetBinaryDocValues(LuceneFields.SessionStarts), MaxDoc);
-        LastOpenStart = LastOpenStarts(reader, MaxDoc);
-        (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, ModeOrd, ModeValues);
-        _grades = Postings(reader, LuceneFields.Grade, MaxDoc);
-
-        AllDocs = DocBits.All(MaxDoc);
-        CategoryBits = ValueBits(CategoryNames.Length, doc => CategoryOrd[doc]);
-        ModeBits = ValueBits(ModeNames.Length, doc => ModeOrd[doc]);
-        PriceBandBits = ValueBits(Bands.Length, doc => PriceBand[doc]);
-        DistrictBits = [.. DistrictNames.Select(_ => new long[DocBits.Words(MaxDoc)])];
-        for (var doc = 0; doc < MaxDoc; doc++)
-            for (var i = DistrictStart[doc]; i < DistrictStart[doc + 1]; i++) DocBits.Set(DistrictBits[DistrictOrds[i]], doc);
-        (DocsByPrice, PricesAscending) = SortedBy(MaxDoc, doc => Price[doc]);
-        (DocsByLastOpen, LastOpenDescending) = SortedBy(MaxDoc, doc => LastOpenStart[doc], descending: true);
         (SessionDocs, SessionStartsAscending) = SessionsByStart(StartsStart, Starts);
+        var lastOpenStart = LastOpenStarts(reader, MaxDoc);
+        (DocsByLastOpen, LastOpenDescending) = SortedBy(MaxDoc, doc => lastOpenStart[doc], descending: true);
+        _grades = Postings(reader, LuceneFields.Grade, MaxDoc);
+        AllDocs = DocBits.All(MaxDoc);
     }
 
     /// <summary>Every document of the segment, deleted or not (see <see cref="LiveBits"/>).</summary>
@@ -74,7 +66,7 @@ internal sealed class SegmentColumns
     public int[] DocsByPrice { get; }
     public long[] PricesAscending { get; }
 
-    /// <summary>Documents by descending <see cref="LastOpenStart"/>: those still open at a time are a prefix.</summary>
+    /// <summary>Documents by descending start of their last session with free seats (<see cref="long.MinValue"/> when none): those still open at a time are a prefix.</summary>
     public int[] DocsByLastOpen { get; }
     public long[] LastOpenDescending { get; }
 
@@ -97,22 +89,13 @@ internal sealed class SegmentColumns
 
     public int MaxDoc { get; }
 
-    /// <summary>Ordinal per document into <see cref="CategoryNames"/>, or <see cref="Missing"/>.</summary>
-    public sbyte[] CategoryOrd { get; }
     public string[] CategoryNames { get; }
-    public sbyte[] ModeOrd { get; }
     public string[] ModeNames { get; }
     public DeliveryMode?[] ModeValues { get; }
 
     /// <summary>Price in fen (0 when the document has none, as doc values read it).</summary>
     public long[] Price { get; }
 
-    /// <summary>Position in <see cref="PriceBands.All"/> of the document's price.</summary>
-    public byte[] PriceBand { get; }
-
-    /// <summary>District ordinals of document d: <c>DistrictOrds[DistrictStart[d]..DistrictStart[d + 1]]</c>, ascending.</summary>
-    public int[] DistrictStart { get; }
-    public int[] DistrictOrds { get; }
     public string[] DistrictNames { get; }
 
     public bool[] HasVenue { get; }
@@ -129,9 +112,6 @@ internal sealed class SegmentColumns
     /// <summary>Documents with a venue and an off-campus mode (OffCampus or Both), by ascending latitude (<see cref="VenueLats"/>).</summary>
     public int[] VenueDocsByLat { get; }
     public double[] VenueLats { get; }
-
-    /// <summary>The latest start ticks of a session with free seats, <see cref="long.MinValue"/> when none.</summary>
-    public long[] LastOpenStart { get; }
 
     public static SegmentColumns For(AtomicReader reader) => Cache.GetValue(reader.CoreCacheKey, _ => new SegmentColumns(reader));
 
@@ -260,20 +240,19 @@ internal sealed class SegmentColumns
         return names;
     }
 
-    private static (int[] Start, int[] Ords, string[] Names) Districts(SortedSetDocValues? values, int maxDoc)
+    /// <summary>Documents per district ordinal (a document is in the set of each of its districts) and the district codes.</summary>
+    private static (long[][] Bits, string[] Names) Districts(SortedSetDocValues? values, int maxDoc)
     {
-        var start = new int[maxDoc + 1];
-        if (values is null) return (start, [], []);
-        var ords = new List<int>(maxDoc * 2);
+        if (values is null) return ([], []);
+        var bits = new long[values.ValueCount][];
+        for (var ord = 0; ord < bits.Length; ord++) bits[ord] = new long[DocBits.Words(maxDoc)];
         for (var doc = 0; doc < maxDoc; doc++)
         {
-            start[doc] = ords.Count;
             values.SetDocument(doc);
             for (var ord = values.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = values.NextOrd())
-                ords.Add((int)ord);
+                DocBits.Set(bits[ord], doc);
         }
-        start[maxDoc] = ords.Count;
-        return (start, [.. ords], Names(values.ValueCount, (ord, bytes) => values.LookupOrd(ord, bytes)));
+        return (bits, Names(values.ValueCount, (ord, bytes) => values.LookupOrd(ord, bytes)));
     }
 
     private static (bool[] Has, double[] Lat, double[] Lon) Venues(AtomicReader reader, int maxDoc)
