@@ -31,6 +31,22 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
   skipped=$((skipped + $(value total) - $(value executed)))  # skipped tests are counted as not executed
 done
+if [ "$failed" -gt 0 ]; then
+  # The quiet console names a failing test but not why: print each failure's message, stack and output from the trx.
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name)
+        print "\n--- FAILED " name; inside = 1; shown = 0; next
+      }
+      inside && /<\/UnitTestResult>/ { inside = 0; next }
+      inside && shown < 80 {
+        line = $0; gsub(/<[^>]*>/, "", line); gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&amp;/, "\\&", line)
+        if (line ~ /[^ \t\r]/) { print line; shown++ }
+      }' "$trx"
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Marketplace.Api.Tests;
 
 /// <summary>The index follows the store through the outbox: every kind of change is searchable within 2 s.</summary>
+[Collection(TimingCollection.Name)]
 public class SearchFreshnessTests(FlakyIndexFactory factory) : IClassFixture<FlakyIndexFactory>
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(2);
@@ -19,7 +20,17 @@ public class SearchFreshnessTests(FlakyIndexFactory factory) : IClassFixture<Fla
         return result["items"]!.AsArray().FirstOrDefault(i => i!["title"]!.GetValue<string>() == title);
     }
 
-    private Task<JsonNode> Until(Func<Task<JsonNode?>> probe, TimeSpan? timeout = null) => BookingTests.WaitForAsync(probe, timeout ?? Fresh);
+    private async Task<JsonNode> Until(Func<Task<JsonNode?>> probe, TimeSpan? timeout = null)
+    {
+        try
+        {
+            return await BookingTests.WaitForAsync(probe, timeout ?? Fresh);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} (at {DateTimeOffset.UtcNow:HH:mm:ss.fff} UTC); {factory.Warnings}", e);
+        }
+    }
 
     private async Task<(HttpClient Provider, Guid Id)> PublishAsync(string username, string title)
     {

@@ -60,6 +60,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
     }
 }
 
+[Collection(TimingCollection.Name)]
 public sealed class BackplaneTests(ScaleOutFixture scaleOut, ITestOutputHelper output) : IClassFixture<ScaleOutFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);

@@ -9,6 +9,7 @@ namespace Marketplace.Api.Tests.Realtime;
 /// Core flow 6: every booking change is pushed over SignalR to the school, the provider, the bureau of the
 /// school's district and anyone watching the offering — and to no one else.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper output) : IClassFixture<DemoFactory>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);

@@ -56,6 +56,7 @@ public sealed class SlowIndexFactory : MarketplaceFactory
 }
 
 /// <summary>Live pushes are real time even when the search index is slow: the index is derived data and may lag, the school's screen may not.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class SlowIndexTests(SlowIndexFactory factory, ITestOutputHelper output) : IClassFixture<SlowIndexFactory>
 {
     [Fact]
