@@ -9,13 +9,14 @@ namespace Marketplace.Search.Lucene;
 
 /// <summary>
 /// SmartChineseAnalyzer's own chain (HMM segmentation, lower-casing, Porter stem, punctuation stop set)
-/// rebuilt by hand so a synonym filter can be appended; without synonyms it is the plain segmenter.
+/// rebuilt by hand so that the segmentation keeps the domain words of <paramref name="lexicon"/> whole and a synonym
+/// filter can be appended; without synonyms it is the plain segmenter.
 /// </summary>
-internal sealed class ChineseTextAnalyzer(SynonymMap? synonyms) : Analyzer
+internal sealed class ChineseTextAnalyzer(Lexicon lexicon, SynonymMap? synonyms) : Analyzer
 {
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
-        var tokenizer = new HMMChineseTokenizer(reader);
+        Tokenizer tokenizer = lexicon.Count == 0 ? new HMMChineseTokenizer(reader) : new LexiconChineseTokenizer(reader, lexicon);
         TokenStream stream = new PorterStemFilter(tokenizer);
         stream = new StopFilter(LuceneVersion.LUCENE_48, stream, SmartChineseAnalyzer.DefaultStopSet);
         if (synonyms is not null)

@@ -8,4 +8,7 @@ public sealed class LuceneIndexOptions
     public string Directory { get; set; } = "";
 
     public SearchSynonyms Synonyms { get; set; } = new();
+
+    /// <summary>Domain words the segmenter keeps whole (part of the index schema: a change rebuilds the index).</summary>
+    public SearchWords Words { get; set; } = new();
 }

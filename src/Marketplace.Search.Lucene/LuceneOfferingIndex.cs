@@ -20,9 +20,9 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
 
     public LuceneOfferingIndex(IOptions<LuceneIndexOptions> options)
     {
-        _analyzers = new OfferingAnalyzers(options.Value.Synonyms);
+        _analyzers = new OfferingAnalyzers(options.Value.Synonyms, options.Value.Words);
         _search = new LuceneSearch(_analyzers);
-        _live = new LiveGeneration(new IndexFolder(options.Value.Directory, IndexSchema.Stamp(options.Value.Synonyms)), _analyzers.Index);
+        _live = new LiveGeneration(new IndexFolder(options.Value.Directory, IndexSchema.Stamp(options.Value.Synonyms, options.Value.Words)), _analyzers.Index);
     }
 
     /// <summary>How long the last near-real-time reopen took, in milliseconds (for diagnostics and benchmarks).</summary>

@@ -5,14 +5,18 @@ using Marketplace.Core.Search;
 
 namespace Marketplace.Search.Lucene;
 
-/// <summary>The analyzers of one index: synonyms are expanded when writing and when building the query.</summary>
+/// <summary>
+/// The analyzers of one index: domain words are kept whole in both, synonyms are expanded when writing and when
+/// building the query.
+/// </summary>
 internal sealed class OfferingAnalyzers : IDisposable
 {
-    public OfferingAnalyzers(SearchSynonyms synonyms)
+    public OfferingAnalyzers(SearchSynonyms synonyms, SearchWords words)
     {
-        Plain = new ChineseTextAnalyzer(null);
+        var lexicon = new Lexicon(words.Words);
+        Plain = new ChineseTextAnalyzer(lexicon, null);
         Synonyms = SynonymTable.Build(synonyms, Plain);
-        _withSynonyms = new ChineseTextAnalyzer(Synonyms.ToMap());
+        _withSynonyms = new ChineseTextAnalyzer(lexicon, Synonyms.ToMap());
         _keyword = new KeywordAnalyzer();
         Index = new PerFieldAnalyzerWrapper(_withSynonyms, LuceneFields.Keywords.ToDictionary(f => f, _ => (Analyzer)_keyword));
     }

@@ -16,6 +16,8 @@ public class ConfigurationTests
     [InlineData("Marketplace:Payments", "Stripe", "Marketplace:Stripe:SecretKey is required")]
     [InlineData("Marketplace:Jwt:SigningKey", "too-short", "Marketplace:Jwt:SigningKey must be at least 32 bytes")]
     [InlineData("Marketplace:BookingResponseWindow", "-01:00:00", "Marketplace:BookingResponseWindow must be positive")]
+    [InlineData("Marketplace:SearchWords", "非遗,遗", "Marketplace:SearchWords: '遗' is not a word to keep whole")]
+    [InlineData("Marketplace:SearchWords", "龙泉 青瓷", "Marketplace:SearchWords: '龙泉 青瓷' is not a word to keep whole")]
     public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)
     {
         using var factory = new MarketplaceFactory(new Dictionary<string, string?> { [key] = value });

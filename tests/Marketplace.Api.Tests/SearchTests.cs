@@ -37,6 +37,26 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
                 $"{i!["title"]} matched {word} without containing it"));
     }
 
+    /// <summary>
+    /// The domain words of PRODUCT.md's example searches find the demo offerings that hold them (or the synonym
+    /// 非物质文化遗产), and only those. The texts that tell kept words from SmartCn's split (非遗传承人, 研学社 without
+    /// 学 elsewhere, 非常…遗址) are in LuceneOfferingIndexTests.DomainWords_FindTheirCompounds_AndNotTextsThatMerelyHoldTheirCharacters.
+    /// </summary>
+    [Theory]
+    [InlineData("非遗", new[] { "非遗竹编手作", "非遗皮影戏体验", "非物质文化遗产：剪纸" }, new[] { "非遗", "非物质文化遗产" })]
+    [InlineData("研学", new[] { "农耕研学实践", "小小讲解员研学社" }, new[] { "研学" })]
+    public async Task DomainWords_FindTheirOfferings_AndOnlyThose(string word, string[] titles, string[] holding)
+    {
+        var hits = Items(await SearchAsync("pageSize=100&q=" + Uri.EscapeDataString(word)));
+        var found = hits.Select(h => h!["title"]!.GetValue<string>()).ToHashSet();
+        Assert.All(titles, title => Assert.Contains(found, f => f.Contains(title, StringComparison.Ordinal)));
+        foreach (var hit in hits)
+        {
+            var offering = (await factory.CreateClient().GetJsonAsync($"/api/offerings/{hit!["id"]}")).ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            Assert.True(holding.Any(w => offering.Contains(w, StringComparison.Ordinal)), $"{hit["title"]} matched {word} without holding it");
+        }
+    }
+
     [Theory]
     [InlineData("category=Sports", "category", "Sports")]
     [InlineData("category=Reading", "category", "Reading")]

@@ -38,7 +38,7 @@ public static class AdapterRegistration
         if (settings.Search == SearchKind.Elasticsearch)
             services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; });
         else
-            services.AddLuceneOfferingIndex(o => { o.Directory = settings.IndexDirectory; o.Synonyms = synonyms; });
+            services.AddLuceneOfferingIndex(o => { o.Directory = settings.IndexDirectory; o.Synonyms = synonyms; o.Words = settings.Words; });
         var signalR = services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         if (settings.Backplane == BackplaneKind.Redis)
             signalR.AddStackExchangeRedis(settings.RedisConnectionString!, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("marketplace"));

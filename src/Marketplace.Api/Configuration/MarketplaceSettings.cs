@@ -15,10 +15,14 @@ public sealed record MarketplaceSettings(
     string DataDirectory, StoreKind Store, SearchKind Search, PaymentsKind Payments, BackplaneKind Backplane,
     string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
     string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
-    string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null)
+    string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null,
+    IReadOnlyList<string>? KeptWords = null)
 {
     /// <summary>Synonym groups of both index adapters: Marketplace:Synonyms when set, else <see cref="SearchSynonyms.Default"/>.</summary>
     public SearchSynonyms Synonyms => new() { Groups = SynonymGroups ?? SearchSynonyms.Default };
+
+    /// <summary>Words the embedded index's segmenter keeps whole: Marketplace:SearchWords when set, else <see cref="SearchWords.Default"/>.</summary>
+    public SearchWords Words => new() { Words = KeptWords ?? SearchWords.Default };
 
     /// <summary>How long start-up keeps retrying an unreachable Elasticsearch (Marketplace:Elasticsearch:StartupWait, default 60 s).</summary>
     public TimeSpan SearchStartupWait => Search == SearchKind.Elasticsearch ? ElasticsearchStartupWait ?? TimeSpan.FromSeconds(60) : TimeSpan.Zero;
@@ -60,6 +64,7 @@ public sealed record MarketplaceSettings(
         if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
 
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
+        var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var startupWait = section.GetValue<TimeSpan?>("Elasticsearch:StartupWait");
         if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
 
@@ -69,7 +74,7 @@ public sealed record MarketplaceSettings(
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
             elastic, redis, stripeKey, stripeHook, signingKey, seed, window,
-            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms);
+            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words);
     }
 
     /// <summary>
@@ -88,6 +93,20 @@ public sealed record MarketplaceSettings(
             else groups.Add(words);
         }
         return groups;
+    }
+
+    /// <summary>
+    /// Marketplace:SearchWords — one comma-separated string ("非遗,研学"; empty turns the list off) or a list (JSON).
+    /// Null when the section is absent.
+    /// </summary>
+    private static List<string>? SearchWordsOf(IConfigurationSection section, List<string> errors)
+    {
+        if (!section.Exists()) return null;
+        var words = (section.Value is { } joined ? joined.Split([',', '，'], StringSplitOptions.TrimEntries) : section.GetChildren().Select(w => w.Value?.Trim() ?? ""))
+            .Where(w => w.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var word in words.Where(w => w.Length < 2 || w.Any(char.IsWhiteSpace)))
+            errors.Add($"Marketplace:SearchWords: '{word}' is not a word to keep whole (two or more characters, no spaces).");
+        return words;
     }
 
     private static T Parse<T>(IConfigurationSection section, string key, List<string> errors) where T : struct, Enum

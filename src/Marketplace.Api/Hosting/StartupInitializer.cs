@@ -18,7 +18,7 @@ internal sealed class StartupInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.DataDirectory);
-        var indexIsNew = settings.Search == SearchKind.Lucene && !IndexSchema.HasCurrentIndex(settings.IndexDirectory, synonyms);
+        var indexIsNew = settings.Search == SearchKind.Lucene && !IndexSchema.HasCurrentIndex(settings.IndexDirectory, synonyms, settings.Words);
         await store.InitializeAsync(cancellationToken);
         await InitializeIndexAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);

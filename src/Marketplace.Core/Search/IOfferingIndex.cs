@@ -36,3 +36,20 @@ public sealed class SearchSynonyms
         ["书法", "写字"],
     ];
 }
+
+/// <summary>
+/// Domain words the Chinese segmenter must keep whole. SmartCn's dictionary lacks many words of after-school provision:
+/// it splits 非遗 into 非 + 遗 (so 非遗 would match any text holding both characters) and 非遗传承 into 非 + 遗传 + 承
+/// (so 非遗 would not find it at all). Applied by the embedded (Lucene) index at index and query time.
+/// </summary>
+public sealed class SearchWords
+{
+    public IReadOnlyList<string> Words { get; init; } = Default;
+
+    /// <summary>Words SmartCn splits into single characters that then pair wrongly with their neighbours.</summary>
+    public static IReadOnlyList<string> Default { get; } =
+    [
+        "非遗", "研学", "科创", "创客", "船模", "车模", "绘本", "国画", "竹笛", "管乐", "葫芦丝", "尤克里里", "街舞", "啦啦操",
+        "轮滑", "攀岩", "乐高", "动漫", "农耕", "课本剧", "物联网", "五育", "双减",
+    ];
+}

@@ -25,7 +25,7 @@ public sealed class TermHighlighterTests
     [Fact]
     public void SameFragmentsAsLucenesHighlighter_OnGeneratedTexts()
     {
-        using var analyzers = new OfferingAnalyzers(new SearchSynonyms());
+        using var analyzers = new OfferingAnalyzers(new SearchSynonyms(), new SearchWords());
         var random = new Random(20261129);
         var compared = 0;
         for (var round = 0; round < 400; round++)
@@ -49,7 +49,7 @@ public sealed class TermHighlighterTests
     [Fact]
     public void Escapes_Markup_AndMarksEachMatchedToken()
     {
-        using var analyzers = new OfferingAnalyzers(new SearchSynonyms());
+        using var analyzers = new OfferingAnalyzers(new SearchSynonyms(), new SearchWords());
         const string text = "青少年机器人编程<script>";
         var analyzed = AnalyzedText.Analyze(analyzers.Index, LuceneFields.Title, text);
 
@@ -61,7 +61,7 @@ public sealed class TermHighlighterTests
     [Fact]
     public void StoredSegmentation_RoundTrips()
     {
-        using var analyzers = new OfferingAnalyzers(new SearchSynonyms());
+        using var analyzers = new OfferingAnalyzers(new SearchSynonyms(), new SearchWords());
         var texts = new[] { "Scratch创意编程", "", "学习ＡＩ与Robots，体验3D打印。" }
             .Select(t => AnalyzedText.Analyze(analyzers.Index, LuceneFields.AllText, t).Words).ToArray();
 

@@ -45,7 +45,7 @@ internal static class SearchBenchmark
             return 0;
         }
 
-        var indexIsNew = !IndexSchema.HasCurrentIndex(Path.Combine(data, "index"), new SearchSynonyms());
+        var indexIsNew = !IndexSchema.HasCurrentIndex(Path.Combine(data, "index"), new SearchSynonyms(), new SearchWords());
         var env = HostSettings.For(data, seedDemo: false, options);
         // Search needs no demo seed, so its host runs as it ships: Production (no developer exception page), own signing key.
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
