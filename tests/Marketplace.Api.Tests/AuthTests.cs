@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Marketplace.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Api.Tests;
 
@@ -81,5 +84,65 @@ public class LoginRateLimitTests
         for (var i = 0; i < 4; i++) last = await client.PostAsJsonAsync("/api/auth/token", new { username = "nobody", password = "x" });
         await last.AssertProblemAsync(429);
         Assert.Equal("60", last.Headers.RetryAfter!.ToString());
+    }
+
+    /// <summary>
+    /// Behind nginx every request comes from the proxy. With Marketplace:TrustedProxies naming it, each client is limited
+    /// by its own address from X-Forwarded-For; without it, the header is ignored (a client cannot pick its own bucket).
+    /// </summary>
+    [Theory]
+    [InlineData("10.0.0.0/8", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData(null, false)]
+    [InlineData("192.168.0.0/16", false)]
+    public async Task BehindAProxy_LoginsAreLimitedPerForwardedClient_OnlyWhenTheProxyIsTrusted(string? trusted, bool perClient)
+    {
+        using var factory = new ProxiedFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:LoginsPerMinute"] = "2", ["Marketplace:SeedDemo"] = "false", ["Marketplace:TrustedProxies"] = trusted,
+        });
+        var client = factory.CreateClient();
+        Task<HttpResponseMessage> LoginFrom(string forwardedFor)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token") { Content = JsonContent.Create(new { username = "nobody", password = "x" }) };
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            return client.SendAsync(request);
+        }
+
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await LoginFrom("203.0.113.7")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginFrom("203.0.113.7")).StatusCode);
+        // Another school behind the same proxy (the header as nginx's $proxy_add_x_forwarded_for writes it).
+        Assert.Equal(perClient ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, (await LoginFrom("198.51.100.1, 203.0.113.9")).StatusCode);
+    }
+
+    [Fact]
+    public void AnUnparsableTrustedProxy_StopsTheStart_NamingTheKey()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?> { ["Marketplace:TrustedProxies"] = "10.0.0.0/8, nginx" });
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Marketplace:TrustedProxies: 'nginx' is neither an IP address nor a network", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every request reaches the host from 10.1.2.3, as through a reverse proxy at that address.</summary>
+    private sealed class ProxiedFactory(IDictionary<string, string?> settings) : MarketplaceFactory(settings)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, FromProxy>());
+        }
+
+        private sealed class FromProxy : IStartupFilter
+        {
+            public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+            {
+                app.Use((context, following) =>
+                {
+                    context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("10.1.2.3");
+                    return following(context);
+                });
+                next(app);
+            };
+        }
     }
 }

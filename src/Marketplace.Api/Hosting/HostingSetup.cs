@@ -8,7 +8,7 @@ using Scalar.AspNetCore;
 
 namespace Marketplace.Api.Hosting;
 
-/// <summary>Cross-cutting concerns: JSON, problem details, OpenAPI, health, metrics, request logging, rate limits.</summary>
+/// <summary>Cross-cutting concerns: JSON, problem details, OpenAPI, health, metrics, request logging, rate limits, proxies.</summary>
 public static class HostingSetup
 {
     public static void AddMarketplaceHosting(this WebApplicationBuilder builder)
@@ -25,6 +25,7 @@ public static class HostingSetup
         s.AddExceptionHandler<ProblemMapping>();
         s.AddOpenApi();
         s.AddMarketplaceRateLimits(builder.Configuration.GetValue("Marketplace:LoginsPerMinute", 30));
+        s.AddTrustedProxies(builder.Configuration);
         s.AddHttpLogging(o =>
         {
             o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
@@ -40,6 +41,7 @@ public static class HostingSetup
 
     public static void UseMarketplaceHosting(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseHttpLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
