@@ -92,6 +92,33 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal(25, (await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray()[0]!["freeSeats"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// The retry of a booking that takes the last seats must not lose to its own original: the retry finds the seats
+    /// taken, yet answers with the original's 201 (same body) or 422 (other body), never 409.
+    /// </summary>
+    [Fact]
+    public async Task SameKey_InParallel_OnTheLastSeats_ReplaysOr422_NeverSeatsUnavailable()
+    {
+        var school = await factory.ClientForAsync("school2");
+        for (var round = 0; round < 5; round++)
+        {
+            var (_, _, sessionId) = await FreshSessionAsync(factory, 5);
+            var key = $"last-seats-key-{round:D2}";
+            var same = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => school.SendAsync(Book(sessionId, 5, [2], key))));
+            Assert.All(same, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+            Assert.Single((await Task.WhenAll(same.Select(r => r.Content.ReadAsStringAsync()))).Distinct());
+
+            var (_, _, other) = await FreshSessionAsync(factory, 5);
+            var otherKey = $"last-seats-diff-{round:D2}";
+            var mixed = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => school.SendAsync(Book(other, 5 - i % 2, [2], otherKey))));
+            Assert.All(mixed, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity,
+                $"a concurrent request with the same key got {(int)r.StatusCode}"));
+            var created = mixed.Where(r => r.StatusCode == HttpStatusCode.Created).ToArray();
+            Assert.NotEmpty(created); // the winner, and the requests with its body (replays)
+            Assert.Single((await Task.WhenAll(created.Select(r => r.Content.ReadAsStringAsync()))).Distinct());
+        }
+    }
+
     [Fact]
     public async Task SameKeyDifferentBody_Is422_AndMissingKeyIs400()
     {

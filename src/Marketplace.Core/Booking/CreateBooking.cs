@@ -58,9 +58,11 @@ public sealed class CreateBookingHandler(IMarketplaceStore store, TimeProvider c
         {
             await store.CommitAsync(changes, ct);
         }
-        catch (DuplicateException e) when (e.Field == "Idempotency-Key")
+        catch (Exception e) when (e is DuplicateException { Field: "Idempotency-Key" } or SeatsUnavailableException)
         {
-            // A concurrent retry with the same key won the race: answer with its result.
+            // A concurrent request with the same key may have committed first. Its seats are then the ones this request
+            // found taken (the commit reserves seats before it records the key): answer with its result — or 422 if the
+            // bodies differ — rather than 409 for a booking that exists.
             var winner = await ReplayAsync(key, hash, ct);
             if (winner is null) throw;
             return winner;
