@@ -151,6 +151,25 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal(page1["total"]!.ToJsonString(), beyond["total"]!.ToJsonString());
     }
 
+    /// <summary>A date is a whole Beijing day: from=D&amp;to=D is that day; an instant without an offset is Beijing time.</summary>
+    [Fact]
+    public async Task DateOnlyTo_IncludesThatDay_AndInstantsWithoutOffset_AreBeijingTime()
+    {
+        var all = Items(await SearchAsync("pageSize=100&sort=soonest"));
+        var next = all[0]!["nextSession"]!["startsAt"]!.GetValue<DateTimeOffset>().ToOffset(TimeSpan.FromHours(8));
+        var day = next.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var oneDay = await SearchAsync($"pageSize=100&from={day}&to={day}");
+        Assert.Contains(Items(oneDay), i => i!["id"]!.GetValue<Guid>() == all[0]!["id"]!.GetValue<Guid>());
+
+        // A one-minute window on the soonest session's start, written without an offset, finds it (read as UTC it would
+        // lie 8 h later and miss it).
+        string Local(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        bool Holds(JsonNode result) => Items(result).Any(i => i!["id"]!.GetValue<Guid>() == all[0]!["id"]!.GetValue<Guid>());
+        Assert.True(Holds(await SearchAsync($"pageSize=100&from={Local(next)}&to={Local(next.AddMinutes(1))}")));
+        Assert.True(Holds(await SearchAsync($"pageSize=100&from={Uri.EscapeDataString(Local(next) + "+08:00")}&to={Uri.EscapeDataString(Local(next.AddMinutes(1)) + "+08:00")}")));
+        Assert.False(Holds(await SearchAsync($"pageSize=100&from={Local(next)}Z&to={Local(next.AddMinutes(1))}Z")));
+    }
+
     [Theory]
     [InlineData("radiusKm=5", "radiusKm")]
     [InlineData("pageSize=10000", "pageSize")]
@@ -160,6 +179,9 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [InlineData("category=Math", "category")]
     [InlineData("lat=39.9", "lon")]
     [InlineData("from=2026-13-01", "from")]
+    [InlineData("from=0001-01-01", "from")]
+    [InlineData("to=0001-01-01T00:00:00", "to")]
+    [InlineData("from=2026-09-02&to=2026-09-01", "to")]
     [InlineData("district=999999", "district")]
     [InlineData("available=maybe", "available")]
     [InlineData("colour=red", "colour")]

@@ -48,6 +48,29 @@ public class SessionTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal("session-overlap", (await clash.AssertProblemAsync(409))["code"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task StartsAtWithoutOffset_IsBeijingTime()
+    {
+        var (client, id) = await DraftAsync();
+        var year = DateTime.UtcNow.Year + 1;
+        var created = await (await client.PostJsonAsync($"/api/offerings/{id}/sessions",
+            new { startsAt = $"{year}-03-02T15:40:00", endsAt = $"{year}-03-02T17:10:00", capacity = 10 })).ReadJsonAsync();
+        Assert.Equal(new DateTimeOffset(year, 3, 2, 15, 40, 0, TimeSpan.FromHours(8)), created.AsArray()[0]!["startsAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("15:40–17:10", created.AsArray()[0]!["localTime"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"startsAt":"0001-01-01T00:00:00","endsAt":"0001-01-01T01:00:00","capacity":10}""", "startsAt")]
+    [InlineData("""{"capacity":10,"recurrence":{"daysOfWeek":["Monday"],"startTime":"15:40","endTime":"17:10","from":"0001-01-01","to":"0001-06-01"}}""", "recurrence.from")]
+    public async Task YearsOutsideTheSupportedRange_Are400(string body, string field)
+    {
+        var (client, id) = await DraftAsync();
+        var response = await client.PostAsync($"/api/offerings/{id}/sessions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.AssertProblemAsync(400);
+        Assert.Contains(field, problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty((await client.GetJsonAsync($"/api/offerings/{id}/sessions")).AsArray());
+    }
+
     [Theory]
     [InlineData(0, "capacity")]
     [InlineData(-5, "capacity")]

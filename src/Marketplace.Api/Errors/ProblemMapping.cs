@@ -15,6 +15,11 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
             {
                 Status = 400, Title = "请求参数有误 / One or more fields are invalid.",
             },
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 2 } path } json } =>
+                new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(path)] = [json.Message] })
+                {
+                    Status = 400, Title = "请求格式有误 / The request could not be read.",
+                },
             BadHttpRequestException b => new ProblemDetails { Status = 400, Title = "请求格式有误 / The request could not be read.", Detail = b.Message },
             NotFoundException n => new ProblemDetails { Status = 404, Title = "未找到 / Not found.", Detail = n.Message },
             ForbiddenException f => new ProblemDetails { Status = 403, Title = "无权操作 / Forbidden.", Detail = f.Message },
@@ -30,6 +35,9 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
         http.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });
     }
+
+    /// <summary>"$.recurrence.from" → "recurrence.from": the field as the validation errors name it.</summary>
+    private static string FieldOf(string jsonPath) => jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
 
     private static ProblemDetails WithExtensions(ProblemDetails details, DomainRuleException rule)
     {

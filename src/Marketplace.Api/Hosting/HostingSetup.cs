@@ -18,6 +18,7 @@ public static class HostingSetup
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.Converters.Add(new LenientTimeOnlyConverter());
+            o.SerializerOptions.Converters.Add(new ChinaTimeConverter());
             // Chinese text and <em> highlights stay readable; responses are JSON, never inlined into HTML.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });

@@ -66,8 +66,8 @@ internal static class SearchParameters
         var lat = Real(q, "lat", -90, 90, v);
         var lon = Real(q, "lon", -180, 180, v);
         var radius = Real(q, "radiusKm", 0.1, 500, v);
-        var from = Time(q, "from", v);
-        var to = Time(q, "to", v);
+        var from = Time(q, "from", endOfDay: false, v);
+        var to = Time(q, "to", endOfDay: true, v);
         if (from is not null && to is not null && from >= to) v.Add("to", "须晚于 from / must be after 'from'.");
         var district = q["district"].ToString();
         bool available = false;
@@ -113,15 +113,18 @@ internal static class SearchParameters
         return null;
     }
 
-    /// <summary>A date (Asia/Shanghai midnight) or an ISO-8601 instant.</summary>
-    private static DateTimeOffset? Time(IQueryCollection q, string key, Validator v)
+    /// <summary>
+    /// A date or an ISO-8601 instant (without an offset: Beijing time). A date is a whole Asia/Shanghai day: <c>from</c>
+    /// its midnight, <c>to</c> the midnight after it, so <c>from=2026-09-01&amp;to=2026-09-01</c> is that one day.
+    /// </summary>
+    private static DateTimeOffset? Time(IQueryCollection q, string key, bool endOfDay, Validator v)
     {
         var raw = q[key].ToString();
         if (raw.Length == 0) return null;
-        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
-            return ChinaTime.FromLocal(date, TimeOnly.MinValue);
-        if (DateTimeOffset.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)) return at.ToUniversalTime();
-        v.Add(key, "日期格式 yyyy-MM-dd 或 ISO-8601 / a date yyyy-MM-dd or an ISO-8601 time.");
+        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) && ChinaTime.Supports(date))
+            return ChinaTime.FromLocal(endOfDay ? date.AddDays(1) : date, TimeOnly.MinValue);
+        if (ChinaTime.TryParseInstant(raw, out var at)) return at;
+        v.Add(key, "日期格式 yyyy-MM-dd 或 ISO-8601，年份 2000–2099 / a date yyyy-MM-dd or an ISO-8601 time, years 2000–2099.");
         return null;
     }
 }

@@ -13,6 +13,32 @@ public static class ChinaTime
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
+    /// <summary>
+    /// The years the marketplace accepts in input. Outside them the zone's rules are not those of today (before 1901
+    /// Shanghai kept local mean time, +08:05:43) and year 1 cannot even be converted to UTC.
+    /// </summary>
+    public static bool Supports(DateOnly date) => date.Year is >= 2000 and <= 2099;
+
+    /// <summary>
+    /// An ISO-8601 instant from a client. One without an offset ("2026-09-01T15:40") is a Beijing wall-clock time, as a
+    /// school or provider means it, never the server's zone. False when unparsable or outside <see cref="Supports"/>.
+    /// </summary>
+    public static bool TryParseInstant(string? raw, out DateTimeOffset utc)
+    {
+        utc = default;
+        if (string.IsNullOrWhiteSpace(raw)) return false;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (DateTime.TryParse(raw, invariant, System.Globalization.DateTimeStyles.RoundtripKind, out var local) && local.Kind == DateTimeKind.Unspecified)
+        {
+            if (!Supports(DateOnly.FromDateTime(local))) return false;
+            utc = FromLocal(DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local));
+            return true;
+        }
+        if (!DateTimeOffset.TryParse(raw, invariant, System.Globalization.DateTimeStyles.None, out var at) || !Supports(DateOnly.FromDateTime(at.UtcDateTime))) return false;
+        utc = at.ToUniversalTime();
+        return true;
+    }
+
     public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(ToLocal(at).DateTime);
 
     public static DateOnly Today(TimeProvider clock) => DateOf(clock.GetUtcNow());

@@ -42,7 +42,9 @@ public sealed class ScheduleSessionsHandler(IMarketplaceStore store, OfferingCom
              .Require(rec.DaysOfWeek is { Count: > 0 }, "recurrence.daysOfWeek", "至少一天 / at least one weekday.")
              .Require(rec.StartTime is not null && rec.EndTime is not null && rec.StartTime < rec.EndTime, "recurrence.endTime", "结束须晚于开始 / endTime must be after startTime.")
              .Require(rec.From is not null && rec.To is not null && rec.From <= rec.To && rec.To.Value.DayNumber - rec.From.Value.DayNumber <= 366,
-                 "recurrence.to", "日期范围须有效且不超过一年 / from ≤ to, at most one year.");
+                 "recurrence.to", "日期范围须有效且不超过一年 / from ≤ to, at most one year.")
+             .Require(rec.From is null || ChinaTime.Supports(rec.From.Value), "recurrence.from", "年份须在 2000–2099 / a year from 2000 to 2099.")
+             .Require(rec.To is null || ChinaTime.Supports(rec.To.Value), "recurrence.to", "年份须在 2000–2099 / a year from 2000 to 2099.");
             v.ThrowIfInvalid();
             var skip = (rec.SkipDates ?? []).ToHashSet();
             for (var d = rec.From!.Value; d <= rec.To!.Value; d = d.AddDays(1))
