@@ -51,7 +51,13 @@ public sealed class Booking : IAggregate
         History = [new BookingHistoryEntry(BookingStatus.Requested, now, by, null)],
     };
 
-    public void Confirm(DateTimeOffset now, string by) => Move(BookingStatus.Confirmed, now, by, null, BookingStatus.Requested);
+    /// <summary>Only before <see cref="ExpiresAt"/>: past it the request is expired, whether or not the sweep has marked it yet.</summary>
+    public void Confirm(DateTimeOffset now, string by)
+    {
+        if (Status == BookingStatus.Requested && now >= ExpiresAt)
+            throw new DomainRuleException("booking-expired", $"该预约已于 {ChinaTime.ToLocal(ExpiresAt):yyyy-MM-dd HH:mm} 超过确认时限 / the request expired unanswered and can no longer be confirmed.");
+        Move(BookingStatus.Confirmed, now, by, null, BookingStatus.Requested);
+    }
 
     public void Decline(string reason, DateTimeOffset now, string by) => Move(BookingStatus.Declined, now, by, reason, BookingStatus.Requested);
 
