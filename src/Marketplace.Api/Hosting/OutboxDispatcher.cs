@@ -11,8 +11,9 @@ namespace Marketplace.Api.Hosting;
 /// (index down) keeps its checkpoint and retries with back-off while the others go on. After a partial batch a durable
 /// consumer waits <see cref="DurableBatchSpacing"/> so that events arriving meanwhile share its next batch.</item>
 /// <item>Live consumers: start at the newest event. With a Redis backplane one instance claims each batch by
-/// compare-and-set on a shared checkpoint, then pushes through the backplane; without one, each instance
-/// pushes every event to its own connections.</item>
+/// compare-and-set on a shared checkpoint, then pushes through the backplane (a joining instance leaves that
+/// checkpoint where it is unless its backlog is stale); without one, each instance pushes every event to its own
+/// connections.</item>
 /// </list>
 /// </summary>
 internal sealed partial class OutboxDispatcher(
@@ -24,6 +25,7 @@ internal sealed partial class OutboxDispatcher(
     // At most ~5 partial batches a second per durable consumer: each costs the Lucene index a commit (with fsync) and a
     // refresh, whatever its size. Well inside the index's freshness promise (2 s).
     private static readonly TimeSpan DurableBatchSpacing = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LiveBacklogStaleAfter = TimeSpan.FromSeconds(10);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _livePositions = new();
 
@@ -36,7 +38,7 @@ internal sealed partial class OutboxDispatcher(
             var latest = await store.GetLatestCursorAsync(stoppingToken);
             foreach (var live in consumers.Where(c => c.IsLive))
             {
-                if (SharedLive) await store.SetCheckpointAsync(live.Name, latest, stoppingToken);
+                if (SharedLive) await JoinSharedLiveAsync(live.Name, latest, stoppingToken);
                 else _livePositions[live.Name] = latest;
             }
             // One loop per consumer: a slow or failing index never holds back live pushes.
@@ -67,6 +69,21 @@ internal sealed partial class OutboxDispatcher(
             try { await wake.WaitAsync(PollInterval, ct); }
             catch (TimeoutException) { /* poll: other instances commit too */ }
         }
+    }
+
+    /// <summary>
+    /// An instance joining the shared live checkpoint must not move it over events another instance is about to push
+    /// (it claims them by compare-and-set from where the checkpoint stood: moving it would skip them for everyone, at
+    /// every rolling deploy). It skips only a stale backlog — the oldest unpushed event older than
+    /// <see cref="LiveBacklogStaleAfter"/>, so no instance has been pushing: live clients are not sent the history of a
+    /// downtime; they catch up through the change feed.
+    /// </summary>
+    private async Task JoinSharedLiveAsync(string consumer, long latest, CancellationToken ct)
+    {
+        var at = await store.GetCheckpointAsync(consumer, ct);
+        var oldest = await store.ReadEventsAsync(at, null, 1, ct);
+        if (oldest.Count == 0 || DateTimeOffset.UtcNow - oldest[0].At < LiveBacklogStaleAfter) return;
+        await store.TryAdvanceCheckpointAsync(consumer, at, latest, ct); // false: another instance moved it meanwhile
     }
 
     /// <summary>One batch for a durable consumer; how many events it handled (0 when none were waiting or it failed).</summary>
