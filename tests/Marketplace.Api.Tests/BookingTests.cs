@@ -137,6 +137,10 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         await (await school.SendAsync(Book(sessionId, 5, [8], "grade-refusal-1"))).AssertProblemAsync(400, "grades");
         await (await school.SendAsync(Book(sessionId, 5000, [3], "pupils-refusal-1"))).AssertProblemAsync(400, "pupils");
         await (await school.SendAsync(Book(sessionId, 0, [3], "zero-refusal-01"))).AssertProblemAsync(400, "pupils");
+        var (_, _, roomy) = await FreshSessionAsync(factory, 100); // seats enough: the offering's maxGroup (40) refuses
+        var tooBig = await (await school.SendAsync(Book(roomy, 41, [3], "maxgroup-refusal"))).AssertProblemAsync(400, "pupils");
+        Assert.Contains("maxGroup", tooBig.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await school.SendAsync(Book(roomy, 40, [3], "maxgroup-exactly"))).StatusCode);
         await (await school.SendAsync(Book(Guid.NewGuid(), 5, [3], "missing-session"))).AssertProblemAsync(404);
         await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions/{sessionId}/cancel", new { reason = "场馆检修" });
         Assert.Equal("session-cancelled", (await (await school.SendAsync(Book(sessionId, 5, [3], "cancelled-sess-1"))).AssertProblemAsync(409))["code"]!.GetValue<string>());

@@ -97,6 +97,10 @@ public sealed class CreateBookingHandler(IMarketplaceStore store, TimeProvider c
             throw ValidationFailedException.For("grades", $"该课程不面向 {string.Join("、", unserved)} 年级 / the offering does not serve grade(s) {string.Join(", ", unserved)}.");
         if (offering.Content.Mode == DeliveryMode.OnCampus && !offering.Content.Districts.Contains(school.DistrictCode))
             throw new DomainRuleException("district-not-served", "请进来课程不服务贵校所在区县 / this on-campus offering does not serve the school's district.");
+        // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup is not checked per
+        // booking: an off-campus session is filled by several schools' groups together.
+        if (r.Pupils > offering.Content.MaxGroup)
+            throw ValidationFailedException.For("pupils", $"每次预约最多 {offering.Content.MaxGroup} 人（最大组班人数）/ at most {offering.Content.MaxGroup} pupils per booking (the offering's maxGroup).");
         var enrolled = school.Enrolment(r.Grades!);
         if (r.Pupils > enrolled)
             throw ValidationFailedException.For("pupils", $"超过所选年级在校人数 {enrolled} / more pupils than the {enrolled} enrolled in those grades.");
