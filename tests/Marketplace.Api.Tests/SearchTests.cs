@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Tests;
 
@@ -119,11 +120,17 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [Fact]
     public async Task DateRange_And_Available_RequireAFittingSession()
     {
-        var from = DateTime.UtcNow.AddDays(14).ToString("yyyy-MM-dd");
-        var to = DateTime.UtcNow.AddDays(16).ToString("yyyy-MM-dd");
-        var items = Items(await SearchAsync($"from={from}&to={to}&available=true&pageSize=100"));
+        // As OfferingQuery defines them: a session starting in the range, and (separately) a future session with free seats.
+        var today = ChinaTime.Today(TimeProvider.System);
+        var (from, to) = (today.AddDays(14), today.AddDays(16));
+        var items = Items(await SearchAsync($"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&available=true&pageSize=100"));
         Assert.NotEmpty(items);
-        Assert.All(items, i => Assert.True(i!["nextSession"]!["freeSeats"]!.GetValue<int>() >= 0));
+        foreach (var item in items)
+        {
+            var sessions = (await factory.CreateClient().GetJsonAsync($"/api/offerings/{item!["id"]}/sessions")).AsArray();
+            Assert.Contains(sessions, s => ChinaTime.DateOf(s!["startsAt"]!.GetValue<DateTimeOffset>()) is var d && d >= from && d <= to);
+            Assert.Contains(sessions, s => s!["startsAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow && s["freeSeats"]!.GetValue<int>() > 0);
+        }
     }
 
     [Fact]
