@@ -35,11 +35,21 @@ internal sealed class LivePusher(IHubContext<MarketplaceHub> hub, IMarketplaceSt
                     break;
                 case EventTypes.AvailabilityChanged:
                     var a = StoreJson.Deserialize<AvailabilityChangedData>(e.Data);
-                    if (await store.FindAsync<Session>(a.SessionId, ct) is not { } s) break;
-                    await hub.Clients.Groups(e.Audiences).SendAsync(AvailabilityChanged,
-                        new AvailabilityChangedMessage(e.Cursor, e.At, a.OfferingId, a.SessionId, s.Capacity, s.Reserved, s.FreeSeats, s.Status.ToString()), ct);
+                    await PushAvailabilityAsync(e, a.OfferingId, a.SessionId, ct);
+                    break;
+                case EventTypes.SessionsChanged:
+                    // Sessions scheduled, edited or cancelled without bookings to release: watchers see the seats appear or go.
+                    var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);
+                    foreach (var sessionId in changed.SessionIds) await PushAvailabilityAsync(e, changed.OfferingId, sessionId, ct);
                     break;
             }
         }
+    }
+
+    private async Task PushAvailabilityAsync(OutboxMessage e, Guid offeringId, Guid sessionId, CancellationToken ct)
+    {
+        if (await store.FindAsync<Session>(sessionId, ct) is not { } s) return;
+        await hub.Clients.Groups(e.Audiences).SendAsync(AvailabilityChanged,
+            new AvailabilityChangedMessage(e.Cursor, e.At, offeringId, sessionId, s.Capacity, s.Reserved, s.FreeSeats, s.Status.ToString()), ct);
     }
 }

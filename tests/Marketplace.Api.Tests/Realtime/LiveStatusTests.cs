@@ -127,6 +127,23 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
         Assert.Single(provider.Availability, a => a.Message.Cursor == seats.Message.Cursor);
     }
 
+    [Fact]
+    public async Task AWatcher_HearsSessionsBeingScheduledAndCancelled_EvenWithoutBookings()
+    {
+        var (provider, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 30);
+        await using var watcher = await LiveClient.AnonymousAsync(factory, "watcher");
+        await watcher.WatchAsync(offeringId);
+
+        var start = DateTimeOffset.UtcNow.AddDays(9);
+        var added = (await (await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 12 })).ReadJsonAsync()).AsArray()[0]!["id"]!.GetValue<Guid>();
+        var appeared = await watcher.AvailabilityAsync(m => m.SessionId == added, Wait, "the new session");
+        Assert.Equal((12, 12, "Scheduled"), (appeared.Message.Capacity, appeared.Message.FreeSeats, appeared.Message.SessionStatus));
+
+        (await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions/{sessionId}/cancel", new { reason = "场馆检修" })).EnsureSuccessStatusCode();
+        var cancelled = await watcher.AvailabilityAsync(m => m.SessionId == sessionId, Wait, "the cancelled session");
+        Assert.Equal("Cancelled", cancelled.Message.SessionStatus);
+    }
+
     private static async Task<(Guid Id, long PostReturned)> BookAsync(HttpClient school, Guid sessionId, int pupils, string key)
     {
         var response = await school.SendAsync(BookingTests.Book(sessionId, pupils, [3], key));
