@@ -18,6 +18,7 @@ internal static class BookingQuery
         if (f.Districts is { } districts) filter.Add("districtCode", new BsonDocument("$in", new BsonArray(districts)));
         if (f.Status is { } status) filter.Add("status", status.ToString());
         if (f.ExpiresBefore is { } before) filter.Add("expiresAt", new BsonDocument("$lt", StoreJson.FormatTime(before)));
+        if (f.Before is { } newer) filter.Add("_id", new BsonDocument("$lt", StoredDocuments.Key(newer)));
         return filter;
     }
 }

@@ -89,12 +89,14 @@ internal sealed partial class SqliteMarketplaceStore
             AND ($districts IS NULL OR json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts)))
             AND ($status IS NULL OR json_extract(doc, '$.status') = $status)
             AND ($expires IS NULL OR json_extract(doc, '$.expiresAt') < $expires)
+            AND ($before IS NULL OR id < $before)
             ORDER BY id DESC LIMIT $limit
             """,
             ("$school", f.SchoolId is { } s ? Key(s) : null), ("$provider", f.ProviderId is { } p ? Key(p) : null),
             ("$offering", f.OfferingId is { } o ? Key(o) : null), ("$session", f.SessionId is { } se ? Key(se) : null),
             ("$districts", f.Districts is null ? null : StoreJson.Serialize(f.Districts)), ("$status", f.Status?.ToString()),
-            ("$expires", f.ExpiresBefore is { } e ? StoreJson.FormatTime(e) : null), ("$limit", f.Limit)));
+            ("$expires", f.ExpiresBefore is { } e ? StoreJson.FormatTime(e) : null), ("$limit", f.Limit),
+            ("$before", f.Before is { } b ? Key(b) : null)));
 
     public Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default)
     {

@@ -206,6 +206,33 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     }
 
     [Fact]
+    public async Task TheList_IsPaged_NewestFirst_WithALinkToTheNextPage()
+    {
+        var (_, offeringId, sessionId) = await FreshSessionAsync(factory, 30);
+        var school = await factory.ClientForAsync("school12");
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await (await school.SendAsync(Book(sessionId, 1, [3], $"paged-list-key-{i}"))).ReadJsonAsync())["id"]!.GetValue<Guid>());
+
+        var seen = new List<Guid>();
+        var url = $"/api/bookings?offeringId={offeringId}&limit=2";
+        for (var pages = 0; url is not null; pages++)
+        {
+            Assert.True(pages < 3, "three pages of 2 hold 5 bookings");
+            var response = await school.GetAsync(url);
+            response.EnsureSuccessStatusCode();
+            seen.AddRange((await response.ReadJsonAsync()).AsArray().Select(b => b!["id"]!.GetValue<Guid>()));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+            Assert.True(url is null || url.Contains($"offeringId={offeringId}", StringComparison.Ordinal), "the next page keeps the filters");
+        }
+        // Newest first by id (version-7: creation time to the millisecond), each booking exactly once across the pages.
+        Assert.Equal(ids.OrderByDescending(id => id.ToString("D"), StringComparer.Ordinal), seen);
+
+        await (await school.GetAsync("/api/bookings?limit=0")).AssertProblemAsync(400, "limit");
+        await (await school.GetAsync("/api/bookings?limit=501")).AssertProblemAsync(400, "limit");
+    }
+
+    [Fact]
     public async Task CancellingASession_CancelsItsBookings_AndTellsTheSchool()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, 20);

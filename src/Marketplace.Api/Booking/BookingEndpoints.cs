@@ -15,7 +15,8 @@ public static class BookingEndpoints
             .WithSummary("预约场次（须 Idempotency-Key）/ Book pupils on a session; seats are reserved atomically, retries are idempotent.")
             .Produces<BookingView>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
         group.MapGet("/", List).WithName("ListBookings")
-            .WithSummary("我的预约（学校/机构/教育局各见其范围）/ The caller's bookings: a school its own, a provider its offerings', the bureau its districts'.");
+            .WithSummary("我的预约（学校/机构/教育局各见其范围），新的在前，每页 limit 条，下一页见 Link 头 / The caller's bookings (a school its own, a provider its offerings', the bureau its districts'), newest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `before=<last id>`).")
+            .ProducesProblem(400);
         group.MapGet("/{id:guid}", Get).WithName("GetBooking").WithSummary("预约详情与历史 / A booking with its history.");
         foreach (var action in Enum.GetValues<BookingAction>())
         {
@@ -48,8 +49,27 @@ public static class BookingEndpoints
         }
     }
 
-    private static async Task<Ok<BookingView[]>> List(BookingStatus? status, Guid? offeringId, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok((await commands.ListAsync(user.RequireCaller(), status, offeringId, ct)).Select(BookingView.From).ToArray());
+    private const int DefaultPage = 100, MaxPage = 500;
+
+    private static async Task<Ok<BookingView[]>> List(
+        BookingStatus? status, Guid? offeringId, int? limit, Guid? before, HttpContext http, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct)
+    {
+        new Marketplace.Core.Shared.Validator().Require(limit is null or >= 1 and <= MaxPage, "limit", $"须在 1 到 {MaxPage} 之间 / must be between 1 and {MaxPage}.").ThrowIfInvalid();
+        var size = limit ?? DefaultPage;
+        // One more than the page tells whether a next page exists, without counting.
+        var found = await commands.ListAsync(user.RequireCaller(), status, offeringId, size + 1, before, ct);
+        var page = found.Take(size).Select(BookingView.From).ToArray();
+        if (found.Count > size)
+        {
+            var next = QueryString.Create([
+                .. http.Request.Query.Where(q => q.Key is not ("before" or "limit")).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))),
+                KeyValuePair.Create("limit", (string?)size.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                KeyValuePair.Create("before", (string?)page[^1].Id.ToString()),
+            ]);
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(page);
+    }
 
     private static async Task<Ok<BookingView>> Get(Guid id, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
         TypedResults.Ok(BookingView.From(await commands.GetAsync(user.RequireCaller(), id, ct)));

@@ -18,12 +18,13 @@ public sealed class BookingCommands(IMarketplaceStore store, TimeProvider clock)
         return booking is not null && CanSee(caller, booking) ? booking : throw new NotFoundException("booking", id);
     }
 
-    public Task<IReadOnlyList<Booking>> ListAsync(Caller caller, BookingStatus? status, Guid? offeringId, CancellationToken ct = default) =>
+    /// <summary>The caller's bookings, newest first, <paramref name="limit"/> at most, created before <paramref name="before"/> when given.</summary>
+    public Task<IReadOnlyList<Booking>> ListAsync(Caller caller, BookingStatus? status, Guid? offeringId, int limit, Guid? before, CancellationToken ct = default) =>
         store.ListBookingsAsync(caller.Role switch
         {
-            Role.School => new BookingFilter(SchoolId: caller.OrganizationId, Status: status, OfferingId: offeringId),
-            Role.Provider => new BookingFilter(ProviderId: caller.OrganizationId, Status: status, OfferingId: offeringId),
-            _ => new BookingFilter(Districts: caller.Districts, Status: status, OfferingId: offeringId),
+            Role.School => new BookingFilter(SchoolId: caller.OrganizationId, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
+            Role.Provider => new BookingFilter(ProviderId: caller.OrganizationId, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
+            _ => new BookingFilter(Districts: caller.Districts, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
         }, ct);
 
     public async Task<Booking> ActAsync(Caller caller, Guid id, BookingAction action, BookingActionRequest request, CancellationToken ct = default)

@@ -74,10 +74,11 @@ public interface IMarketplaceStore
     Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default);
 }
 
+/// <summary>Bookings newest first. <see cref="Before"/>: only those created before that booking (ids are version-7, time-ordered) — the next page.</summary>
 public sealed record BookingFilter(
     Guid? SchoolId = null, Guid? ProviderId = null, Guid? OfferingId = null, Guid? SessionId = null,
     IReadOnlyCollection<string>? Districts = null, Booking.BookingStatus? Status = null,
-    DateTimeOffset? ExpiresBefore = null, int Limit = 500);
+    DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null);
 
 /// <summary>The stored answer to a request made with an Idempotency-Key.</summary>
 public sealed record IdempotencyRecord(string Scope, string Key, string RequestHash, int StatusCode, string ResponseJson, DateTimeOffset CreatedAt);

@@ -98,7 +98,7 @@ public sealed class MongoDocumentTests
         var school = Ids.New();
 
         var filter = BookingQuery.Filter(new BookingFilter(SchoolId: school, Status: BookingStatus.Requested,
-            Districts: ["310104"], ExpiresBefore: new DateTimeOffset(2026, 9, 1, 15, 40, 0, TimeSpan.FromHours(8))));
+            Districts: ["310104"], ExpiresBefore: new DateTimeOffset(2026, 9, 1, 15, 40, 0, TimeSpan.FromHours(8)), Before: school));
 
         Assert.Equal(new BsonDocument
         {
@@ -106,6 +106,7 @@ public sealed class MongoDocumentTests
             { "districtCode", new BsonDocument("$in", new BsonArray { "310104" }) },
             { "status", "Requested" },
             { "expiresAt", new BsonDocument("$lt", "2026-09-01T07:40:00+00:00") },
+            { "_id", new BsonDocument("$lt", school.ToString("D")) },
         }, filter);
     }
 

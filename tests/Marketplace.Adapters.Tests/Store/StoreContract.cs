@@ -202,6 +202,8 @@ public abstract class StoreContract
         Assert.Equal([late.Id], (await db.Store.ListSessionsForOfferingsAsync([offeringId], Now.AddDays(2))).Select(s => s.Id));
         Assert.Equal([newer.Id, older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school))).Select(b => b.Id));
         Assert.Empty(await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Status: BookingStatus.Confirmed)));
+        Assert.Equal([older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Before: newer.Id))).Select(b => b.Id));
+        Assert.Equal([newer.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Limit: 1))).Select(b => b.Id));
         Assert.Equal(1, await db.Store.CountBookingsForSessionAsync(late.Id));
         Assert.Equal(["310104", "310105"], (await db.Store.ListDistrictsAsync()).Select(d => d.Code));
     }
