@@ -23,17 +23,22 @@ internal static class EsFilters
             filters.Add(new GeoDistanceQuery { Field = "venue", Location = At(near), Distance = $"{radius.ToString(System.Globalization.CultureInfo.InvariantCulture)}km" });
             filters.Add(AnyOf("mode", nameof(DeliveryMode.OffCampus), nameof(DeliveryMode.Both)));
         }
-        if (q.From is not null || q.To is not null)
+        var inRange = q.From is not null || q.To is not null;
+        if (inRange && !q.AvailableOnly)
             filters.Add(Sessions(new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(q.From), Lt = Date(q.To) }));
         if (q.AvailableOnly)
+        {
+            // One nested clause: the session in the range is the one with free seats (and it has not started).
+            var from = q.From is { } f && f > q.Now ? f : q.Now;
             filters.Add(Sessions(new BoolQuery
             {
                 Filter =
                 [
-                    new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(q.Now) },
+                    new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(from), Lt = Date(q.To) },
                     new NumberRangeQuery { Field = "sessions.freeSeats", Gt = 0 },
                 ],
             }));
+        }
         return filters;
     }
 

@@ -155,8 +155,12 @@ internal sealed class OfferingCollector : ICollector, IDisposable
             DocBits.And(_base, WithinRadius(c), _words);
         }
         if (_from is not null || _to is not null)
+        {
+            // With available=true the session in the range must itself have free seats (and not have started).
+            var openFrom = Math.Max(_from ?? long.MinValue, _now);
             for (var doc = DocBits.Next(_base, 0, _words); doc >= 0; doc = DocBits.Next(_base, doc + 1, _words))
-                if (!c.HasStartBetween(doc, _from, _to)) DocBits.Clear(_base, doc);
+                if (_query.AvailableOnly ? !c.HasOpenStartBetween(doc, openFrom, _to) : !c.HasStartBetween(doc, _from, _to)) DocBits.Clear(_base, doc);
+        }
 
         _category = _query.Category is { } category ? Ord(c.CategoryNames, category.ToString()) is var co and >= 0 ? c.CategoryBits[co] : none : null;
         _district = _query.District is { } district ? Ord(c.DistrictNames, district) is var d and >= 0 ? c.DistrictBits[d] : none : null;

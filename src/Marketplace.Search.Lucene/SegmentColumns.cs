@@ -47,7 +47,10 @@ internal sealed class SegmentColumns
         (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, modeOrd, ModeValues);
         (StartsStart, Starts) = SessionStarts(reader.GetBinaryDocValues(LuceneFields.SessionStarts), MaxDoc);
         (SessionDocs, SessionStartsAscending) = SessionsByStart(StartsStart, Starts);
-        var lastOpenStart = LastOpenStarts(reader, MaxDoc);
+        (OpenStartsStart, OpenStarts) = OpenSessionStarts(reader, MaxDoc);
+        var lastOpenStart = new long[MaxDoc];
+        for (var doc = 0; doc < MaxDoc; doc++)
+            lastOpenStart[doc] = OpenStartsStart[doc] < OpenStartsStart[doc + 1] ? OpenStarts[OpenStartsStart[doc + 1] - 1] : long.MinValue;
         (DocsByLastOpen, LastOpenDescending) = SortedBy(MaxDoc, doc => lastOpenStart[doc], descending: true);
         _grades = Postings(reader, LuceneFields.Grade, MaxDoc);
         AllDocs = DocBits.All(MaxDoc);
@@ -73,6 +76,10 @@ internal sealed class SegmentColumns
     /// <summary>Every session of the segment as (start, document), by ascending start then document: the soonest sort walks it from now.</summary>
     public int[] SessionDocs { get; }
     public long[] SessionStartsAscending { get; }
+
+    /// <summary>Starts of sessions with free seats, ascending, per document: OpenStarts[OpenStartsStart[doc] .. OpenStartsStart[doc + 1]).</summary>
+    public int[] OpenStartsStart { get; }
+    public long[] OpenStarts { get; }
 
     /// <summary>The live (not deleted) documents of <paramref name="reader"/>, built once per set of deletions.</summary>
     public long[] LiveBits(AtomicReader reader)
@@ -132,6 +139,19 @@ internal sealed class SegmentColumns
     {
         var i = from is { } f ? FirstAtOrAfter(doc, f) : StartsStart[doc];
         return i < StartsStart[doc + 1] && (to is not { } t || Starts[i] < t);
+    }
+
+    /// <summary>Whether a session with free seats starts in [from, to).</summary>
+    public bool HasOpenStartBetween(int doc, long from, long? to)
+    {
+        int lo = OpenStartsStart[doc], hi = OpenStartsStart[doc + 1];
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (OpenStarts[mid] < from) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo < OpenStartsStart[doc + 1] && (to is not { } t || OpenStarts[lo] < t);
     }
 
     private int FirstAtOrAfter(int doc, long ticks)
@@ -292,25 +312,39 @@ internal sealed class SegmentColumns
         return (start, [.. starts]);
     }
 
-    /// <summary>From the full-precision terms of the indexed open-session starts (the availability filter's field).</summary>
-    private static long[] LastOpenStarts(AtomicReader reader, int maxDoc)
+    /// <summary>
+    /// Each document's open-session starts, ascending, from the full-precision terms of the indexed field (the terms
+    /// come in ascending order, so appending keeps every document's slice sorted).
+    /// </summary>
+    private static (int[] Start, long[] Starts) OpenSessionStarts(AtomicReader reader, int maxDoc)
     {
-        var last = new long[maxDoc];
-        Array.Fill(last, long.MinValue);
+        var start = new int[maxDoc + 1];
         var terms = reader.GetTerms(LuceneFields.OpenSessionStart);
-        if (terms is null) return last;
+        if (terms is null) return (start, []);
+        var postings = new List<(long Ticks, int[] Docs)>();
         var termsEnum = terms.GetEnumerator();
         DocsEnum? docs = null;
+        var counts = new int[maxDoc];
+        var list = new List<int>();
         while (termsEnum.MoveNext())
         {
             var term = termsEnum.Term;
             if (NumericUtils.GetPrefixCodedInt64Shift(term) != 0) continue;
-            var ticks = NumericUtils.PrefixCodedToInt64(term);
             docs = termsEnum.Docs(null, docs, DocsFlags.NONE);
+            list.Clear();
             for (var doc = docs.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.NextDoc())
-                if (ticks > last[doc]) last[doc] = ticks;
+            {
+                list.Add(doc);
+                counts[doc]++;
+            }
+            postings.Add((NumericUtils.PrefixCodedToInt64(term), [.. list]));
         }
-        return last;
+        for (var doc = 0; doc < maxDoc; doc++) start[doc + 1] = start[doc] + counts[doc];
+        var starts = new long[start[maxDoc]];
+        var next = start[..maxDoc];
+        foreach (var (ticks, inTerm) in postings)
+            foreach (var doc in inTerm) starts[next[doc]++] = ticks;
+        return (start, starts);
     }
 
     private static Dictionary<string, FixedBitSet> Postings(AtomicReader reader, string field, int maxDoc)

@@ -10,7 +10,9 @@ public enum SearchSort { Relevance, Distance, Price, Soonest }
 /// <item>Text: Chinese-segmented full text over title (boosted), summary, description, provider name and tags, with synonyms; all terms should match (AND), ranked BM25.</item>
 /// <item>Mode OnCampus / OffCampus also matches offerings of mode Both.</item>
 /// <item>Near + RadiusKm: only offerings with a venue within the radius (OffCampus/Both); Near alone only computes distance.</item>
-/// <item>From/To: at least one session starting in [From, To). AvailableOnly: at least one session starting after Now with free seats.</item>
+/// <item>From/To: at least one session starting in [From, To). AvailableOnly: at least one session starting after Now with free seats —
+/// with From/To, that same session starts in the range (a school looking for free seats in September does not want an offering
+/// whose September sessions are full).</item>
 /// <item>Facets count under every filter except the facet's own dimension (multi-select faceting); the total counts all filters.</item>
 /// <item>Sort Soonest: by the next session start after Now (offerings without one last); Price ascending; Distance ascending (needs Near).</item>
 /// </list>

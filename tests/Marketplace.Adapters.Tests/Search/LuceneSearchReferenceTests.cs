@@ -94,8 +94,9 @@ public sealed class LuceneSearchReferenceTests(TempIndexFolder folder) : IClassF
     private static bool PassesNonFacet(OfferingDocument d, OfferingQuery q)
     {
         if (q.Grade is { } grade && !d.Grades.Contains(grade)) return false;
-        if ((q.From is not null || q.To is not null) && !d.Sessions.Any(s => (q.From is null || s.StartsAt >= q.From) && (q.To is null || s.StartsAt < q.To))) return false;
-        if (q.AvailableOnly && !d.Sessions.Any(s => s.StartsAt >= q.Now && s.FreeSeats > 0)) return false;
+        bool InRange(SessionSlot s) => (q.From is null || s.StartsAt >= q.From) && (q.To is null || s.StartsAt < q.To);
+        if ((q.From is not null || q.To is not null) && !d.Sessions.Any(InRange)) return false;
+        if (q.AvailableOnly && !d.Sessions.Any(s => InRange(s) && s.StartsAt >= q.Now && s.FreeSeats > 0)) return false;
         if (q.RadiusKm is { } radius)
             return q.Near is { } near && d.Venue is { } venue && d.Mode is DeliveryMode.OffCampus or DeliveryMode.Both && venue.DistanceKmTo(near) <= radius;
         return true;

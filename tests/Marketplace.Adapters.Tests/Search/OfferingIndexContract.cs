@@ -77,6 +77,26 @@ public abstract class OfferingIndexContract
     }
 
     [SkippableFact]
+    public async Task Availability_WithADateRange_NeedsFreeSeatsInThatRange()
+    {
+        await using var sut = await CreateAsync();
+        // Full in the first days, open a week later.
+        var fullFirst = Robot with
+        {
+            Id = Guid.CreateVersion7(),
+            Sessions = [new SessionSlot(Guid.CreateVersion7(), Now.AddDays(2), Now.AddDays(2).AddHours(1), 0), new SessionSlot(Guid.CreateVersion7(), Now.AddDays(9), Now.AddDays(9).AddHours(1), 5)],
+        };
+        await sut.Index.UpsertAsync(fullFirst);
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(1), To = Now.AddDays(3) }), fullFirst);
+        AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(1), To = Now.AddDays(3), AvailableOnly = true }));
+        AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(8), To = Now.AddDays(10), AvailableOnly = true }), fullFirst);
+        AssertIds(await sut.Index.SearchAsync(Query() with { AvailableOnly = true }), fullFirst);
+        // A range reaching into the past counts only sessions still to come.
+        AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(-30), To = Now.AddDays(3), AvailableOnly = true }));
+    }
+
+    [SkippableFact]
     public async Task Sorts_ByPrice_Distance_AndSoonest()
     {
         await using var sut = await SeededAsync();
