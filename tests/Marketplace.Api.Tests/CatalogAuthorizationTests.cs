@@ -93,6 +93,9 @@ public class CatalogAuthorizationTests(DemoFactory factory) : IClassFixture<Demo
         Assert.Equal(HttpStatusCode.OK, (await (await factory.ClientForAsync("bureau")).GetAsync($"/api/schools/{schoolId}/plans/2026-2027-2")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await factory.ClientForAsync("school2")).GetAsync($"/api/schools/{schoolId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await factory.ClientForAsync("provider1")).GetAsync($"/api/schools/{schoolId}/plans/2026-2027-1")).StatusCode);
+        var nullWindow = await school.PutAsync($"/api/schools/{schoolId}/plans/2026-2027-2",
+            new StringContent("""{"targetCategories":["Science"],"windows":[null],"budgetFen":0}""", System.Text.Encoding.UTF8, "application/json"));
+        await nullWindow.AssertProblemAsync(400, "windows");
         var bad = await school.PutAsJsonAsync($"/api/schools/{schoolId}/plans/autumn", new { targetCategories = Array.Empty<string>(), budgetFen = -1 });
         var problem = await bad.AssertProblemAsync(400, "semester");
         Assert.NotNull(problem["errors"]!["budgetFen"]);

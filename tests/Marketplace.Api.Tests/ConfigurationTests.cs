@@ -111,6 +111,18 @@ public class ConfigurationTests
 
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
 
+    /// <summary>ASP.NET throws on unreadable input only in Development unless told to: in Production the problem must still name the field.</summary>
+    [Theory]
+    [InlineData("""{"name":"某协会","kind":7,"creditCode":"91350100M000100Y43","contactName":"赵老师","contactPhone":"13912345678","districts":["110108"],"username":"u1234567","password":"Weiqi@2026"}""", "kind")]
+    [InlineData("""{"name":"某协会","kind":"Museum, University","creditCode":"91350100M000100Y43","contactName":"赵老师","contactPhone":"13912345678","districts":["110108"],"username":"u1234567","password":"Weiqi@2026"}""", "kind")]
+    public async Task InProduction_AnUnreadableBody_Is400NamingTheField(string body, string field)
+    {
+        using var factory = new ProductionFactory(new Dictionary<string, string?> { ["Marketplace:Jwt:SigningKey"] = new string('k', 40) });
+        var response = await factory.CreateClient().PostAsync("/api/providers", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.AssertProblemAsync(400, field);
+        Assert.Contains("must be one of", problem.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private sealed class ProductionFactory(IDictionary<string, string?> settings) : MarketplaceFactory(settings)
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)

@@ -51,6 +51,10 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         { new { title = "足球", summary = "s", category = "Sports", mode = "OnCampus", grades = new[] { 3 }, minGroup = 5, maxGroup = 20, durationMinutes = 60, priceFen = 0 }, "districts" },
         { new { title = "足球", summary = "s", category = "Sports", mode = "OnCampus", grades = new[] { 3 }, minGroup = 30, maxGroup = 20, durationMinutes = 60, priceFen = 0, districts = new[] { "110105" } }, "maxGroup" },
         { new { title = "足球", summary = "s", category = "Sports", mode = "OnCampus", grades = new[] { 3 }, minGroup = 5, maxGroup = 20, durationMinutes = 6000, priceFen = 0, districts = new[] { "110105" } }, "durationMinutes" },
+        // Enums by defined name only: mode 5 was neither on- nor off-campus, so no venue or district rule applied.
+        { new { title = "足球", summary = "s", category = "Sports", mode = 5, grades = new[] { 3 }, minGroup = 5, maxGroup = 20, durationMinutes = 60, priceFen = 0 }, "mode" },
+        { new { title = "足球", summary = "s", category = "7", mode = "OnCampus", grades = new[] { 3 }, minGroup = 5, maxGroup = 20, durationMinutes = 60, priceFen = 0, districts = new[] { "110105" } }, "category" },
+        { new { title = "足球", summary = "s", category = "Sports", mode = "OnCampus, OffCampus", grades = new[] { 3 }, minGroup = 5, maxGroup = 20, durationMinutes = 60, priceFen = 0, districts = new[] { "110105" } }, "mode" },
     };
 
     [Theory]
@@ -133,6 +137,19 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal("Published", (await wording.ReadJsonAsync())["status"]!.GetValue<string>());
         var price = await Put(provider, id, wording.Headers.ETag!.Tag, Demo.OfferingBody(title: "青少年机器人编程科普体验课", priceFen: 900));
         Assert.Equal("PendingReview", (await price.ReadJsonAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EditOfPublished_ChangingTheCategory_GoesBackToReview()
+    {
+        var (provider, id, _) = await DraftAsync();
+        await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
+        await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null);
+        var current = await provider.GetAsync($"/api/offerings/{id}");
+        var body = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Demo.OfferingBody()))!;
+        body["category"] = "Arts";
+        var recategorised = await Put(provider, id, current.Headers.ETag!.Tag, body);
+        Assert.Equal("PendingReview", (await recategorised.ReadJsonAsync())["status"]!.GetValue<string>());
     }
 
     private static Task<HttpResponseMessage> Put(HttpClient client, Guid id, string etag, object body)

@@ -16,12 +16,14 @@ public static class HostingSetup
         var s = builder.Services;
         s.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new StrictEnumConverter());
             o.SerializerOptions.Converters.Add(new LenientTimeOnlyConverter());
             o.SerializerOptions.Converters.Add(new ChinaTimeConverter());
             // Chinese text and <em> highlights stay readable; responses are JSON, never inlined into HTML.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
+        // Unreadable bodies and parameters throw (as in Development) so that ProblemMapping names the field in every environment.
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
         s.AddExceptionHandler<ProblemMapping>();
         s.AddOpenApi();

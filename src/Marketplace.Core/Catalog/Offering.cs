@@ -21,9 +21,12 @@ public sealed record OfferingContent(
     public bool ServesOnCampus => Mode is DeliveryMode.OnCampus or DeliveryMode.Both;
     public bool ServesOffCampus => Mode is DeliveryMode.OffCampus or DeliveryMode.Both;
 
-    /// <summary>What schools rely on when they book: changing it sends a published offering back to review.</summary>
+    /// <summary>
+    /// What schools rely on when they book, and what the bureau vetted it as: changing it sends a published offering
+    /// back to review. Wording (title, summary, description, tags) stays live; the 学科类 check runs on every edit.
+    /// </summary>
     public bool MateriallyDiffersFrom(OfferingContent other) =>
-        PriceFen != other.PriceFen || Mode != other.Mode || !Grades.Order().SequenceEqual(other.Grades.Order())
+        PriceFen != other.PriceFen || Mode != other.Mode || Category != other.Category || !Grades.Order().SequenceEqual(other.Grades.Order())
         || Venue != other.Venue || !Districts.Order().SequenceEqual(other.Districts.Order());
 }
 

@@ -28,7 +28,7 @@ public sealed class SchoolCommands(IMarketplaceStore store, TimeProvider clock)
         var v = new Validator()
             .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20\d\d-20\d\d-[12]$"), "semester", "格式如 2026-2027-1 / format like 2026-2027-1.")
             .Require(input.TargetCategories is { Count: > 0 }, "targetCategories", "至少一个类别 / at least one category.")
-            .Require(input.Windows is not null && input.Windows.All(w => w.Start < w.End), "windows", "每个时段结束须晚于开始 / each window must end after it starts.")
+            .Require(input.Windows is not null && input.Windows.All(w => w is not null && w.Start < w.End), "windows", "每个时段结束须晚于开始 / each window must end after it starts.")
             .Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", "0–10000.")
             .Require(input.BudgetFen is >= 0 and <= 10_000_000_000, "budgetFen", "单位为分，0 到 1 亿元 / fen, 0 to ¥100,000,000.");
         v.ThrowIfInvalid();
