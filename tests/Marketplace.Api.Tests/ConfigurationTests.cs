@@ -17,6 +17,7 @@ public class ConfigurationTests
     [InlineData("Marketplace:Jwt:SigningKey", "too-short", "Marketplace:Jwt:SigningKey must be at least 32 bytes")]
     [InlineData("Marketplace:BookingResponseWindow", "-01:00:00", "Marketplace:BookingResponseWindow must be positive")]
     [InlineData("Marketplace:SearchWords", "非遗,遗", "Marketplace:SearchWords: '遗' is not a word to keep whole")]
+    [InlineData("Marketplace:Holidays", "2027-02-06..2027-02-14, 2027-13-01", "Marketplace:Holidays: '2027-13-01' is neither a day")]
     [InlineData("Marketplace:SearchWords", "龙泉 青瓷", "Marketplace:SearchWords: '龙泉 青瓷' is not a word to keep whole")]
     public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)
     {
@@ -110,6 +111,25 @@ public class ConfigurationTests
     }
 
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+
+    [Fact]
+    public async Task ConfiguredHolidays_AreSkippedByRecurrences()
+    {
+        var year = DateTime.UtcNow.Year + 1;
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?> { ["Marketplace:Holidays"] = $"{year}-03-09..{year}-03-13" });
+        var provider = await factory.ClientForAsync("provider4");
+        var id = (await (await provider.PostJsonAsync("/api/offerings", Demo.OfferingBody("少儿合唱团"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
+        var created = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new
+        {
+            capacity = 30,
+            recurrence = new { daysOfWeek = new[] { "Monday", "Wednesday" }, startTime = "15:40", endTime = "17:10", from = $"{year}-03-01", to = $"{year}-03-31" },
+        })).ReadJsonAsync()).AsArray();
+        var dates = created.Select(s => s!["localDate"]!.GetValue<string>()[..10]).ToList();
+        var expected = Enumerable.Range(1, 31).Select(day => new DateOnly(year, 3, day))
+            .Where(d => d.DayOfWeek is DayOfWeek.Monday or DayOfWeek.Wednesday && (d.Day < 9 || d.Day > 13))
+            .Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, dates);
+    }
 
     /// <summary>ASP.NET throws on unreadable input only in Development unless told to: in Production the problem must still name the field.</summary>
     [Theory]

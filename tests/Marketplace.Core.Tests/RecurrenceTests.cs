@@ -1,3 +1,4 @@
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Sessions;
 using Marketplace.Core.Shared;
 
@@ -24,6 +25,25 @@ public class RecurrenceTests
         Assert.DoesNotContain(new DateOnly(2026, 11, 12), dates); // listed skip date
         Assert.Contains(new DateOnly(2026, 10, 13), dates);
         Assert.All(dates, d => Assert.True(d.DayOfWeek is DayOfWeek.Tuesday or DayOfWeek.Thursday));
+    }
+
+    [Fact]
+    public void HolidaysFixedByDate_AreSkippedEveryYear_AndConfiguredOnesToo()
+    {
+        var fridays = new ScheduleSessionsRequest(null, null, 30, new RecurrenceInput([DayOfWeek.Friday], new TimeOnly(15, 40), new TimeOnly(17, 10),
+            new DateOnly(2026, 12, 1), new DateOnly(2027, 2, 28), []));
+        DateOnly[] Dates(SchoolCalendar? calendar) => [.. ScheduleSessionsHandler.Expand(fridays, Now, calendar).Select(s => ChinaTime.DateOf(s.Start))];
+
+        Assert.DoesNotContain(new DateOnly(2027, 1, 1), Dates(null)); // 元旦, a Friday
+        Assert.Contains(new DateOnly(2027, 2, 12), Dates(null));
+        Assert.True(SchoolCalendar.TryParseRange("2027-02-06..2027-02-14", out var springFestival));
+        var configured = Dates(new SchoolCalendar([springFestival]));
+        Assert.DoesNotContain(new DateOnly(2027, 2, 12), configured);
+        Assert.Contains(new DateOnly(2027, 2, 19), configured);
+        Assert.True(new SchoolCalendar().IsPublicHoliday(new DateOnly(2030, 10, 3)));
+        Assert.False(SchoolCalendar.TryParseRange("2027-02-14..2027-02-06", out _));
+        Assert.False(SchoolCalendar.TryParseRange("2027-01-01..2027-06-01", out _));
+        Assert.False(SchoolCalendar.TryParseRange("next week", out _));
     }
 
     [Fact]

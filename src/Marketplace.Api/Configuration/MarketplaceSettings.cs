@@ -16,8 +16,11 @@ public sealed record MarketplaceSettings(
     string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
     string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
     string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null,
-    IReadOnlyList<string>? KeptWords = null)
+    IReadOnlyList<string>? KeptWords = null, IReadOnlyList<(DateOnly From, DateOnly To)>? ExtraHolidays = null)
 {
+    /// <summary>The built-in school calendar plus Marketplace:Holidays.</summary>
+    public Core.Catalog.SchoolCalendar Calendar => new(ExtraHolidays);
+
     /// <summary>Synonym groups of both index adapters: Marketplace:Synonyms when set, else <see cref="SearchSynonyms.Default"/>.</summary>
     public SearchSynonyms Synonyms => new() { Groups = SynonymGroups ?? SearchSynonyms.Default };
 
@@ -65,6 +68,7 @@ public sealed record MarketplaceSettings(
 
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
+        var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
         var startupWait = section.GetValue<TimeSpan?>("Elasticsearch:StartupWait");
         if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
 
@@ -74,7 +78,7 @@ public sealed record MarketplaceSettings(
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
             elastic, redis, stripeKey, stripeHook, signingKey, seed, window,
-            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words);
+            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays);
     }
 
     /// <summary>
@@ -107,6 +111,20 @@ public sealed record MarketplaceSettings(
         foreach (var word in words.Where(w => w.Length < 2 || w.Any(char.IsWhiteSpace)))
             errors.Add($"Marketplace:SearchWords: '{word}' is not a word to keep whole (two or more characters, no spaces).");
         return words;
+    }
+
+    /// <summary>Marketplace:Holidays — days or ranges ("2027-02-05..2027-02-13"), comma-separated or a list (JSON).</summary>
+    private static List<(DateOnly, DateOnly)> HolidaysOf(IConfigurationSection section, List<string> errors)
+    {
+        var entries = section.Value is { } joined ? joined.Split([',', '，'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : section.GetChildren().Select(c => c.Value?.Trim() ?? "").Where(v => v.Length > 0).ToArray();
+        var ranges = new List<(DateOnly, DateOnly)>();
+        foreach (var entry in entries)
+        {
+            if (Core.Catalog.SchoolCalendar.TryParseRange(entry, out var range)) ranges.Add(range);
+            else errors.Add($"Marketplace:Holidays: '{entry}' is neither a day (2027-04-05) nor a range of at most a month (2027-02-05..2027-02-13).");
+        }
+        return ranges;
     }
 
     private static T Parse<T>(IConfigurationSection section, string key, List<string> errors) where T : struct, Enum

@@ -18,6 +18,7 @@ public static class ModuleRegistration
         s.AddHostedService<StartupInitializer>(); // first: hosted services start in order, the others need the schema
         s.AddSingleton<RegisterProviderHandler>().AddSingleton<DecideProviderHandler>().AddSingleton<ProviderQueries>();
         s.AddSingleton<OfferingCommands>().AddSingleton<OfferingQueries>();
+        s.AddSingleton(sp => sp.GetRequiredService<Configuration.MarketplaceSettings>().Calendar);
         s.AddSingleton<ScheduleSessionsHandler>().AddSingleton<SessionCommands>();
         s.AddSingleton<SchoolCommands>();
         s.AddSingleton<OfferingProjection>();

@@ -9,7 +9,7 @@ public sealed record RecurrenceInput(IReadOnlyList<DayOfWeek>? DaysOfWeek, TimeO
 /// <summary>Either StartsAt/EndsAt for one session, or Recurrence for many; Capacity always.</summary>
 public sealed record ScheduleSessionsRequest(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? Capacity, RecurrenceInput? Recurrence);
 
-public sealed class ScheduleSessionsHandler(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock)
+public sealed class ScheduleSessionsHandler(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock, SchoolCalendar calendar)
 {
     public const int MaxSessionsPerRequest = 400;
 
@@ -19,7 +19,7 @@ public sealed class ScheduleSessionsHandler(IMarketplaceStore store, OfferingCom
         if (offering.Status == OfferingStatus.Archived)
             throw new DomainRuleException("offering-archived", "An archived offering cannot get new sessions.");
         var now = clock.GetUtcNow();
-        var slots = Expand(r, now);
+        var slots = Expand(r, now, calendar);
         var existing = await store.ListSessionsAsync(offeringId, ct);
         var clash = slots.FirstOrDefault(s => existing.Any(e => e.Overlaps(s.Start, s.End)));
         if (clash != default)
@@ -32,7 +32,7 @@ public sealed class ScheduleSessionsHandler(IMarketplaceStore store, OfferingCom
         return sessions;
     }
 
-    public static List<(DateTimeOffset Start, DateTimeOffset End)> Expand(ScheduleSessionsRequest r, DateTimeOffset now)
+    public static List<(DateTimeOffset Start, DateTimeOffset End)> Expand(ScheduleSessionsRequest r, DateTimeOffset now, SchoolCalendar? calendar = null)
     {
         var v = new Validator().Require(r.Capacity is >= 1 and <= 1000, "capacity", "须在 1 到 1000 之间 / must be between 1 and 1000.");
         List<(DateTimeOffset, DateTimeOffset)> slots = [];
@@ -49,7 +49,7 @@ public sealed class ScheduleSessionsHandler(IMarketplaceStore store, OfferingCom
             var skip = (rec.SkipDates ?? []).ToHashSet();
             for (var d = rec.From!.Value; d <= rec.To!.Value; d = d.AddDays(1))
             {
-                if (!rec.DaysOfWeek!.Contains(d.DayOfWeek) || skip.Contains(d) || SchoolCalendar.IsPublicHoliday(d)) continue;
+                if (!rec.DaysOfWeek!.Contains(d.DayOfWeek) || skip.Contains(d) || (calendar ?? SchoolCalendar.Default).IsPublicHoliday(d)) continue;
                 slots.Add((ChinaTime.FromLocal(d, rec.StartTime!.Value), ChinaTime.FromLocal(d, rec.EndTime!.Value)));
             }
             slots.RemoveAll(s => s.Item1 <= now);
