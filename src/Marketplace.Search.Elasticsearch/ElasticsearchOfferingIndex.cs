@@ -24,23 +24,41 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 
     private Refresh? WriteRefresh => _options.RefreshOnWrite ? Refresh.WaitFor : null;
 
-    public async Task InitializeAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Puts the template, and creates the first index behind the alias when there is none. True (rebuild from the store)
+    /// when it created it, or when the index behind the alias was made from another template: a template only applies to
+    /// indices created after it, so changed synonyms or mappings need a new index.
+    /// </summary>
+    public async Task<bool> InitializeAsync(CancellationToken ct = default)
     {
-        var template = OfferingTemplate.Render(Alias, _options.Synonyms);
+        var (template, schema) = OfferingTemplate.RenderWithSchema(Alias, _options.Synonyms);
         var put = await client.Transport.RequestAsync<StringResponse>(
             new EndpointPath(Elastic.Transport.HttpMethod.PUT, $"/_index_template/{Alias}"), PostData.String(template), ct);
         if (!put.ApiCallDetails.HasSuccessfulStatusCode)
             throw new InvalidOperationException($"Elasticsearch refused the index template: {put.ApiCallDetails.DebugInformation}");
 
         var exists = await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct);
-        if (exists.Exists) return;
+        if (exists.Exists) return !await LiveIndexHasSchemaAsync(schema, ct);
         // A fixed first name: when two instances start on an empty cluster, the second create fails and the alias stays single.
         var create = await client.Indices.CreateAsync(
             new CreateIndexRequest($"{Alias}-v0") { Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias() } }, ct);
         if (!create.IsValidResponse && !(await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).Exists)
             throw new InvalidOperationException($"Could not create the first offerings index: {create.DebugInformation}");
+        return true;
     }
 
+    /// <summary>Whether every index behind the alias was created from the template with this schema stamp (its mapping's <c>_meta.schema</c>).</summary>
+    private async Task<bool> LiveIndexHasSchemaAsync(string schema, CancellationToken ct)
+    {
+        var response = await client.Transport.RequestAsync<StringResponse>(
+            new EndpointPath(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_mapping"), null, ct);
+        if (!response.ApiCallDetails.HasSuccessfulStatusCode)
+            throw new InvalidOperationException($"Could not read the mapping behind alias {Alias}: {response.ApiCallDetails.DebugInformation}");
+        var indices = System.Text.Json.Nodes.JsonNode.Parse(response.Body)!.AsObject();
+        return indices.Count > 0 && indices.All(i => i.Value?["mappings"]?["_meta"]?["schema"]?.GetValue<string>() == schema);
+    }
+
+    /// <summary>Reachable, and the alias is there (writes through a missing alias are refused, see <see cref="IndexAsync"/>).</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -48,11 +66,12 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         try
         {
             var ping = await client.PingAsync(timeout.Token);
-            return ping.ApiCallDetails.HttpStatusCode == 200; // a proxy's 404 is not a healthy cluster
+            if (ping.ApiCallDetails.HttpStatusCode != 200) return false; // a proxy's 404 is not a healthy cluster
+            return (await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), timeout.Token)).Exists;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return false;
+            return false; // timed out, unreachable, or not Elasticsearch at all
         }
     }
 
@@ -64,11 +83,17 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             await IndexAsync(target, offering, ct);
     }
 
+    /// <summary>
+    /// Deletes from the indices behind the alias, named: an externally versioned delete addressed to a missing alias
+    /// would make Elasticsearch auto-create a plain index of that name (delete has no require_alias), which would then
+    /// block the alias for good.
+    /// </summary>
     public async Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default)
     {
-        await DeleteAsync(Alias, offeringId, version, ct);
-        if (_rebuildTarget is { } target)
-            await DeleteAsync(target, offeringId, version, ct);
+        var live = await IndicesBehindAliasAsync(ct);
+        if (live.Count == 0) throw new InvalidOperationException($"Alias {Alias} is missing: restart the host or rebuild the index.");
+        foreach (var index in live.Append(_rebuildTarget).OfType<string>().Distinct())
+            await DeleteAsync(index, offeringId, version, ct);
     }
 
     public async Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
@@ -119,6 +144,8 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     {
         var response = await client.IndexAsync(new IndexRequest<EsOffering>(offering, index, offering.Id)
         {
+            // Through the alias, never auto-create: a missing alias must fail (and be retried), not become a plain index.
+            RequireAlias = index == Alias,
             // external_gte: an equal version is re-applied (same event redelivered, or seat counts refreshed
             // under an unchanged offering version); only strictly older documents are refused, as the port says.
             VersionType = VersionType.ExternalGte,

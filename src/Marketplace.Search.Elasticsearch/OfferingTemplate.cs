@@ -14,6 +14,16 @@ internal static class OfferingTemplate
 
     public static string IndexPattern(string alias) => $"{alias}-v*";
 
+    /// <summary>The template, and its schema stamp: a hash of everything in it, kept in the mapping's <c>_meta.schema</c>
+    /// so that start-up can tell an index written under another template (mapping, analysis, synonyms) and rebuild it.</summary>
+    public static (string Json, string Schema) RenderWithSchema(string alias, SearchSynonyms synonyms)
+    {
+        var template = JsonNode.Parse(Render(alias, synonyms))!;
+        var schema = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(template.ToJsonString())))[..16].ToLowerInvariant();
+        template["template"]!["mappings"]!["_meta"] = new JsonObject { ["schema"] = schema };
+        return (template.ToJsonString(), schema);
+    }
+
     public static string Render(string alias, SearchSynonyms synonyms)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)

@@ -59,6 +59,9 @@ internal sealed class LiveGeneration(IndexFolder folder, Analyzer analyzer) : ID
         if (_current is { } live) folder.DeleteAllExcept(live.Name);
     }
 
+    /// <summary>Whether opening found no generation of this schema and started an empty one.</summary>
+    public bool StartedEmpty { get; private set; }
+
     public void Dispose()
     {
         lock (_lock)
@@ -74,7 +77,9 @@ internal sealed class LiveGeneration(IndexFolder folder, Analyzer analyzer) : ID
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_current is not null) return _current;
-        var name = folder.Current() ?? folder.NewGeneration();
+        var current = folder.Current();
+        StartedEmpty = current is null;
+        var name = current ?? folder.NewGeneration();
         var generation = LuceneGeneration.Open(name, folder.PathOf(name), analyzer);
         generation.CommitAndRefresh(); // a brand-new generation gets its first commit, so the pointer never names an empty folder
         folder.PointTo(name);

@@ -28,10 +28,11 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
     /// <summary>How long the last near-real-time reopen took, in milliseconds (for diagnostics and benchmarks).</summary>
     public double LastRefreshMs => _live.LastRefreshMs;
 
-    public Task InitializeAsync(CancellationToken ct = default)
+    /// <summary>True when no generation of this schema was on disk, so an empty one was started.</summary>
+    public Task<bool> InitializeAsync(CancellationToken ct = default)
     {
         _ = _live.Current;
-        return Task.CompletedTask;
+        return Task.FromResult(_live.StartedEmpty);
     }
 
     public Task<bool> IsHealthyAsync(CancellationToken ct = default)

@@ -141,7 +141,7 @@ public sealed class FlakyIndex(IOfferingIndex inner) : IOfferingIndex
         if (Down) throw new HttpRequestException("index unreachable (simulated)");
     }
 
-    public Task InitializeAsync(CancellationToken ct = default) => inner.InitializeAsync(ct);
+    public Task<bool> InitializeAsync(CancellationToken ct = default) => inner.InitializeAsync(ct);
     public Task<bool> IsHealthyAsync(CancellationToken ct = default) => Down ? Task.FromResult(false) : inner.IsHealthyAsync(ct);
     public Task UpsertAsync(OfferingDocument document, CancellationToken ct = default) { ThrowIfDown(); return inner.UpsertAsync(document, ct); }
     public Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default) { ThrowIfDown(); return inner.RemoveAsync(offeringId, version, ct); }

@@ -3,26 +3,24 @@ using Marketplace.Api.Search;
 using Marketplace.Api.Seed;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
-using Marketplace.Search.Lucene;
 
 namespace Marketplace.Api.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: schema migrations, index creation, the demo seed
-/// (Development only) and, when the embedded index is new, a rebuild from the store.
+/// (Development only) and, when the index is new or of another schema (either adapter), a rebuild from the store.
 /// </summary>
 internal sealed class StartupInitializer(
     IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, IndexOutboxConsumer indexConsumer,
-    MarketplaceSettings settings, SearchSynonyms synonyms, DemoSeeder seeder, ILogger<StartupInitializer> logger) : IHostedService
+    MarketplaceSettings settings, DemoSeeder seeder, ILogger<StartupInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.DataDirectory);
-        var indexIsNew = settings.Search == SearchKind.Lucene && !IndexSchema.HasCurrentIndex(settings.IndexDirectory, synonyms, settings.Words);
         await store.InitializeAsync(cancellationToken);
-        await InitializeIndexAsync(cancellationToken);
+        var indexNeedsRebuild = await InitializeIndexAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
-        if (indexIsNew) await IndexRebuild.RebuildAsync(store, index, projection, indexConsumer.Name, cancellationToken);
+        if (indexNeedsRebuild) await IndexRebuild.RebuildAsync(store, index, projection, indexConsumer.Name, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -31,7 +29,7 @@ internal sealed class StartupInitializer(
     /// Elasticsearch may still be starting when the app does (a node restart, containers started together): start-up
     /// retries with growing pauses for <see cref="MarketplaceSettings.SearchStartupWait"/> before it gives up.
     /// </summary>
-    private async Task InitializeIndexAsync(CancellationToken ct)
+    private async Task<bool> InitializeIndexAsync(CancellationToken ct)
     {
         var giveUpAt = DateTimeOffset.UtcNow + settings.SearchStartupWait;
         var pause = TimeSpan.FromSeconds(1);
@@ -39,8 +37,7 @@ internal sealed class StartupInitializer(
         {
             try
             {
-                await index.InitializeAsync(ct);
-                return;
+                return await index.InitializeAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow + pause < giveUpAt)
             {

@@ -3,8 +3,12 @@ namespace Marketplace.Core.Search;
 /// <summary>Port: the offering search index (Lucene.Net embedded, Elasticsearch in production). Derived data.</summary>
 public interface IOfferingIndex
 {
-    /// <summary>Creates the index (mapping/analysers) if missing; safe to call on every start.</summary>
-    Task InitializeAsync(CancellationToken ct = default);
+    /// <summary>
+    /// Creates the index (mapping/analysers) if missing; safe to call on every start. True when the index is new or was
+    /// written with another schema (mapping, synonyms, kept words): it holds nothing current, and the host rebuilds it
+    /// from the store.
+    /// </summary>
+    Task<bool> InitializeAsync(CancellationToken ct = default);
 
     Task<bool> IsHealthyAsync(CancellationToken ct = default);
 

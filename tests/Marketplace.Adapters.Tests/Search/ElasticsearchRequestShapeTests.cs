@@ -13,9 +13,10 @@ public sealed class ElasticsearchRequestShapeTests
     {
         var es = new FakeElasticsearch();
 
-        await es.Index.InitializeAsync();
+        Assert.True(await es.Index.InitializeAsync()); // a new, empty index: the host rebuilds it from the store
 
         var template = Body(es.Requests.Single(r => r.Path == "/_index_template/offerings"));
+        Assert.Matches("^[0-9a-f]{16}$", template["template"]!["mappings"]!["_meta"]!["schema"]!.GetValue<string>());
         var analysis = template["template"]!["settings"]!["analysis"]!;
         var mappings = template["template"]!["mappings"]!["properties"]!;
         Assert.Equal("offerings-v*", template["index_patterns"]![0]!.GetValue<string>());
@@ -40,13 +41,49 @@ public sealed class ElasticsearchRequestShapeTests
     }
 
     [Fact]
-    public async Task Initialize_WhenTheAliasExists_CreatesNoIndex()
+    public async Task Initialize_WhenTheAliasExists_CreatesNoIndex_AndAsksForARebuildOnlyIfItsSchemaDiffers()
     {
-        var es = new FakeElasticsearch(r => r.Method == "HEAD" ? (200, "") : null);
+        var current = OfferingTemplateSchema(new SearchSynonyms());
+        var es = new FakeElasticsearch(r => (r.Method, r.Path) switch
+        {
+            ("HEAD", _) => (200, ""),
+            ("GET", "/offerings/_mapping") => (200, "{\"offerings-v1\":{\"mappings\":{\"_meta\":{\"schema\":\"" + current + "\"},\"properties\":{}}}}"),
+            _ => null,
+        });
+        Assert.False(await es.Index.InitializeAsync());
+        Assert.Equal(["PUT /_index_template/offerings", "HEAD /_alias/offerings", "GET /offerings/_mapping"], es.Requests.Select(r => $"{r.Method} {r.Path}"));
 
-        await es.Index.InitializeAsync();
+        // Written under other synonyms (or before the schema stamp existed): a template only shapes new indices, so rebuild.
+        var stale = new FakeElasticsearch(r => (r.Method, r.Path) switch
+        {
+            ("HEAD", _) => (200, ""),
+            ("GET", "/offerings/_mapping") => (200, """{"offerings-v1":{"mappings":{"properties":{}}}}"""),
+            _ => null,
+        });
+        Assert.True(await stale.Index.InitializeAsync());
+        Assert.DoesNotContain(stale.Requests, r => r.Method == "PUT" && r.Path.StartsWith("/offerings-v", StringComparison.Ordinal));
+        Assert.NotEqual(current, OfferingTemplateSchema(new SearchSynonyms { Groups = [["足球", "英式足球"]] }));
+    }
 
-        Assert.Equal(["PUT /_index_template/offerings", "HEAD /_alias/offerings"], es.Requests.Select(r => $"{r.Method} {r.Path}"));
+    private static string OfferingTemplateSchema(SearchSynonyms synonyms) =>
+        Marketplace.Search.Elasticsearch.OfferingTemplate.RenderWithSchema(FakeElasticsearch.Alias, synonyms).Schema;
+
+    [Fact]
+    public async Task Health_NeedsTheAlias_AndAnythingUnexpectedIsUnhealthy()
+    {
+        Assert.False(await new FakeElasticsearch().Index.IsHealthyAsync()); // alias missing (the fake's default)
+        Assert.True(await new FakeElasticsearch(r => r.Method == "HEAD" ? (200, "") : null).Index.IsHealthyAsync());
+        Assert.False(await new FakeElasticsearch(r => r.Method == "HEAD" ? (503, "") : null).Index.IsHealthyAsync());
+    }
+
+    [Fact]
+    public async Task Upserts_ThroughTheAlias_RequireIt()
+    {
+        var es = new FakeElasticsearch();
+        await es.Index.UpsertAsync(Robot);
+        var index = es.Requests.Single();
+        Assert.Equal($"/offerings/_doc/{Robot.Id}", index.Path);
+        Assert.Contains("require_alias=true", index.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,10 +225,20 @@ public sealed class ElasticsearchRequestShapeTests
 
         await es.Index.RemoveAsync(Robot.Id, 42);
 
-        var delete = es.Requests.Single();
-        Assert.Equal($"DELETE /offerings/_doc/{Robot.Id}", $"{delete.Method} {delete.Path}");
+        // To the index behind the alias, by name: a delete cannot require an alias, and one to a missing alias would
+        // auto-create a plain index called "offerings".
+        var delete = es.Requests.Single(r => r.Method == "DELETE");
+        Assert.Equal($"DELETE /offerings-v1/_doc/{Robot.Id}", $"{delete.Method} {delete.Path}");
         Assert.Contains("version=42", delete.PathAndQuery, StringComparison.Ordinal);
         Assert.Contains("version_type=external_gte", delete.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Remove_WithTheAliasMissing_Fails_AndCreatesNothing()
+    {
+        var es = new FakeElasticsearch(r => r.Method == "GET" && r.Path == "/_alias/offerings" ? (404, """{"error":"alias [offerings] missing","status":404}""") : null);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RemoveAsync(Robot.Id, 42));
+        Assert.DoesNotContain(es.Requests, r => r.Method == "DELETE");
     }
 
     [Fact]

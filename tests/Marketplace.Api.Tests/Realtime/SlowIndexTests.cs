@@ -33,7 +33,7 @@ public sealed class SlowIndexFactory : MarketplaceFactory
 
     private sealed class SlowIndex(IOfferingIndex inner, SlowIndexFactory owner) : IOfferingIndex
     {
-        public Task InitializeAsync(CancellationToken ct = default) => inner.InitializeAsync(ct);
+        public Task<bool> InitializeAsync(CancellationToken ct = default) => inner.InitializeAsync(ct);
 
         public Task<bool> IsHealthyAsync(CancellationToken ct = default) => inner.IsHealthyAsync(ct);
 

@@ -58,7 +58,7 @@ internal static class RebuildBreakdown
     /// <summary>The projection's constructor wants an index; reading documents never touches it.</summary>
     private sealed class NoIndex : IOfferingIndex
     {
-        public Task InitializeAsync(CancellationToken ct = default) => Task.CompletedTask;
+        public Task<bool> InitializeAsync(CancellationToken ct = default) => Task.FromResult(false);
         public Task<bool> IsHealthyAsync(CancellationToken ct = default) => Task.FromResult(true);
         public Task UpsertAsync(OfferingDocument document, CancellationToken ct = default) => Task.CompletedTask;
         public Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default) => Task.CompletedTask;
