@@ -13,8 +13,10 @@ internal static class IndexRebuild
         var cursor = await store.GetLatestCursorAsync(ct);
         var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, ct), ct);
         // Back to the snapshot's cursor, even if the dispatcher (here or on another instance) went further meanwhile:
-        // events it applied to the old index during the rebuild are applied again to the new one.
-        await store.ResetCheckpointAsync(consumer, cursor, ct);
+        // events it applied to the old index during the rebuild are applied again to the new one. Stored complemented
+        // (~cursor, negative): no batch in flight can have started from that value, so none can advance over the reset
+        // (OutboxDispatcher reads it back as the cursor).
+        await store.ResetCheckpointAsync(consumer, ~cursor, ct);
         return count;
     }
 

@@ -7,7 +7,7 @@ namespace Marketplace.Api.Hosting;
 /// Delivers committed outbox events in cursor order. Woken right after a local commit, polling as a
 /// fallback (and to see commits of other instances).
 /// <list type="bullet">
-/// <item>Durable consumers: handle, then advance the stored checkpoint — at least once; a failing consumer
+/// <item>Durable consumers: handle, then advance the stored checkpoint by compare-and-set — at least once; a failing consumer
 /// (index down) keeps its checkpoint and retries with back-off while the others go on. After a partial batch a durable
 /// consumer waits <see cref="DurableBatchSpacing"/> so that events arriving meanwhile share its next batch.</item>
 /// <item>Live consumers: start at the newest event. With a Redis backplane one instance claims each batch by
@@ -92,11 +92,15 @@ internal sealed partial class OutboxDispatcher(
         if (_retryAt.TryGetValue(consumer.Name, out var at) && DateTimeOffset.UtcNow < at) return 0;
         try
         {
-            var after = await store.GetCheckpointAsync(consumer.Name, ct);
+            var stored = await store.GetCheckpointAsync(consumer.Name, ct);
+            var after = stored < 0 ? ~stored : stored; // negative: reset by an index rebuild, stored complemented (IndexRebuild)
             var batch = await store.ReadEventsAsync(after, null, BatchSize, ct);
             if (batch.Count == 0) return 0;
             await consumer.HandleAsync(batch, ct);
-            await store.SetCheckpointAsync(consumer.Name, batch[^1].Cursor, ct);
+            // Compare-and-set from the value this batch began at: if an index rebuild reset the checkpoint meanwhile (here
+            // or on another instance), the advance is dropped and the next round reads from the reset point again — a
+            // plain "move forward" would carry the checkpoint past events the new index has not seen.
+            await store.TryAdvanceCheckpointAsync(consumer.Name, stored, batch[^1].Cursor, ct);
             _retryAt.TryRemove(consumer.Name, out _);
             return batch.Count;
         }
