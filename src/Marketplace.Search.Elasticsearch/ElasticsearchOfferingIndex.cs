@@ -125,11 +125,10 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         }
         catch
         {
-            if (_rebuildTarget == index)
-            {
-                _rebuildTarget = null;
-                await client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
-            }
+            // Also when the create itself timed out on our side: the cluster may have made the index anyway, and an
+            // index of the template's pattern that no alias points at would only pile up. Not there: a 404, ignored.
+            _rebuildTarget = null;
+            await client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
             throw;
         }
         finally

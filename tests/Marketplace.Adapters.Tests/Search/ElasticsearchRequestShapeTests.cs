@@ -283,6 +283,18 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.DoesNotContain(es.Requests, r => r.Path == "/_aliases");
     }
 
+    [Fact]
+    public async Task Rebuild_WhenTheCreateFails_StillTriesToDeleteWhatTheClusterMayHaveMade()
+    {
+        var es = new FakeElasticsearch(r => r.Method == "PUT" && r.Path.StartsWith("/offerings-v", StringComparison.Ordinal)
+            ? (504, """{"error":{"type":"timeout_exception","reason":"timed out waiting for active shards"},"status":504}""")
+            : null);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
+
+        Assert.Equal($"DELETE {es.Requests[0].Path}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
+    }
+
     private static JsonNode Body(CapturedRequest request) => JsonNode.Parse(request.Body!)!;
 
     /// <summary>The client writes a one-element clause list as a single object; ES accepts both.</summary>
