@@ -116,6 +116,16 @@ public class LoginRateLimitTests
     }
 
     [Fact]
+    public async Task AnonymousRegistrations_ShareTheLoginBudget()
+    {
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?> { ["Marketplace:LoginsPerMinute"] = "2", ["Marketplace:SeedDemo"] = "false" });
+        var client = factory.CreateClient();
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 3; i++) last = await client.PostAsJsonAsync("/api/providers", new { name = "某协会" });
+        await last.AssertProblemAsync(429);
+    }
+
+    [Fact]
     public void AnUnparsableTrustedProxy_StopsTheStart_NamingTheKey()
     {
         using var factory = new MarketplaceFactory(new Dictionary<string, string?> { ["Marketplace:TrustedProxies"] = "10.0.0.0/8, nginx" });

@@ -17,6 +17,9 @@ public class ConfigurationTests
     [InlineData("Marketplace:Jwt:SigningKey", "too-short", "Marketplace:Jwt:SigningKey must be at least 32 bytes")]
     [InlineData("Marketplace:BookingResponseWindow", "-01:00:00", "Marketplace:BookingResponseWindow must be positive")]
     [InlineData("Marketplace:SearchWords", "非遗,遗", "Marketplace:SearchWords: '遗' is not a word to keep whole")]
+    [InlineData("Marketplace:BookingExpirySweep", "00:00:00", "Marketplace:BookingExpirySweep must be a positive time span")]
+    [InlineData("Marketplace:BookingExpirySweep", "soon", "Marketplace:BookingExpirySweep must be a positive time span")]
+    [InlineData("Marketplace:LoginsPerMinute", "0", "Marketplace:LoginsPerMinute must be a whole number")]
     [InlineData("Marketplace:Holidays", "2027-02-06..2027-02-14, 2027-13-01", "Marketplace:Holidays: '2027-13-01' is neither a day")]
     [InlineData("Marketplace:SearchWords", "龙泉 青瓷", "Marketplace:SearchWords: '龙泉 青瓷' is not a word to keep whole")]
     public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)

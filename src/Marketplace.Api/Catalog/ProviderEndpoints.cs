@@ -12,6 +12,7 @@ public static class ProviderEndpoints
     {
         var group = app.MapGroup("/api/providers").WithTags("Providers");
         group.MapPost("/", Register).WithName("RegisterProvider").AllowAnonymous()
+            .RequireRateLimiting(Hosting.RateLimits.Login) // anonymous, and each one hashes a password: same budget as logins
             .WithSummary("机构自助注册 / Self-registration of a provider organisation with its first user; starts Pending.");
         group.MapGet("/", List).WithName("ListProviders").RequireAuthorization(AuthSetup.BureauPolicy)
             .WithSummary("机构名录（教育局）/ Providers of the bureau's districts, optionally by status.");

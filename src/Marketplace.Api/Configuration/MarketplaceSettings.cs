@@ -65,6 +65,9 @@ public sealed record MarketplaceSettings(
         if (seed && !isDevelopment) errors.Add("Marketplace:SeedDemo may only be enabled in the Development environment.");
         var window = section.GetValue<TimeSpan?>("BookingResponseWindow") ?? TimeSpan.FromHours(48);
         if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
+        if (section["BookingExpirySweep"] is { Length: > 0 } sweep
+            && !(TimeSpan.TryParse(sweep, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero))
+            errors.Add($"Marketplace:BookingExpirySweep must be a positive time span, e.g. 00:00:30 (was '{sweep}').");
 
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);

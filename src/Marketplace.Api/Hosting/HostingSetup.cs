@@ -27,7 +27,7 @@ public static class HostingSetup
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
         s.AddExceptionHandler<ProblemMapping>();
         s.AddOpenApi();
-        s.AddMarketplaceRateLimits(builder.Configuration.GetValue("Marketplace:LoginsPerMinute", 30));
+        s.AddMarketplaceRateLimits(PositiveOrFail(builder.Configuration, "Marketplace:LoginsPerMinute", 30, "a whole number of requests per minute, e.g. 30"));
         s.AddTrustedProxies(builder.Configuration);
         s.AddHttpLogging(o =>
         {
@@ -65,4 +65,12 @@ public static class HostingSetup
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
     }
 
+    /// <summary>A positive whole number from configuration, or a start-up failure naming the key.</summary>
+    private static int PositiveOrFail(IConfiguration configuration, string key, int fallback, string expected)
+    {
+        var raw = configuration[key];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        return int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value : throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine} - {key} must be {expected} (was '{raw}').");
+    }
 }
