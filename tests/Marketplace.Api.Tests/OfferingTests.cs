@@ -139,6 +139,30 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal("PendingReview", (await price.ReadJsonAsync())["status"]!.GetValue<string>());
     }
 
+    /// <summary>The reviewer approves the version it read: a provider's edit in between makes the approval 412.</summary>
+    [Fact]
+    public async Task Approve_WithTheETagRead_Is412AfterAnEdit_And200OnTheCurrentVersion()
+    {
+        var (provider, id, _) = await DraftAsync();
+        await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
+        var bureau = await factory.ClientForAsync("bureau");
+        var read = (await bureau.GetAsync($"/api/offerings/{id}")).Headers.ETag!.Tag;
+        var current = await provider.GetAsync($"/api/offerings/{id}");
+        var edited = await Put(provider, id, current.Headers.ETag!.Tag, Demo.OfferingBody(title: "青少年机器人编程科普课（新）"));
+        Assert.Equal("PendingReview", (await edited.ReadJsonAsync())["status"]!.GetValue<string>());
+
+        HttpRequestMessage Approve(string etag)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/offerings/{id}/approve");
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            return request;
+        }
+        await (await bureau.SendAsync(Approve(read))).AssertProblemAsync(412);
+        await (await bureau.SendAsync(Approve("not-an-etag"))).AssertProblemAsync(400, "If-Match");
+        var approved = await bureau.SendAsync(Approve(edited.Headers.ETag!.Tag));
+        Assert.Equal("Published", (await approved.ReadJsonAsync())["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task EditOfPublished_ChangingTheCategory_GoesBackToReview()
     {

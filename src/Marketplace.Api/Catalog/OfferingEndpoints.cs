@@ -73,7 +73,13 @@ public static class OfferingEndpoints
 
     private static async Task<Ok<OfferingDto>> Act(Guid id, OfferingAction action, string? reason, ClaimsPrincipal user, OfferingCommands commands, IMarketplaceStore store, HttpContext http, CancellationToken ct)
     {
-        var offering = await commands.ActAsync(user.RequireCaller(), id, action, reason, ct);
+        // Optional If-Match: a reviewer who sends the ETag of the version read approves exactly that version (412 if the
+        // provider edited it since). Unparsable is refused rather than ignored.
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        long? expected = null;
+        if (ifMatch.Length > 0 && (expected = ParseIfMatch(ifMatch)) is null)
+            throw Core.Shared.ValidationFailedException.For("If-Match", "须为课程的 ETag / must be the offering's ETag.");
+        var offering = await commands.ActAsync(user.RequireCaller(), id, action, reason, expected, ct);
         SetETag(http, offering);
         return TypedResults.Ok(await ToDtoAsync(offering, store, ct));
     }

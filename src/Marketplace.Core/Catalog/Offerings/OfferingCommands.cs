@@ -29,7 +29,8 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         return offering;
     }
 
-    public async Task<Offering> ActAsync(Caller caller, Guid id, OfferingAction action, string? reason, CancellationToken ct = default)
+    /// <summary>With <paramref name="ifMatchVersion"/>, only on that version (the one the reviewer read).</summary>
+    public async Task<Offering> ActAsync(Caller caller, Guid id, OfferingAction action, string? reason, long? ifMatchVersion = null, CancellationToken ct = default)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
@@ -42,6 +43,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         }
 
         var expected = offering.Version;
+        if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);
         var now = clock.GetUtcNow();
         switch (action)
         {
