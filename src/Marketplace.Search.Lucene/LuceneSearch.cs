@@ -13,7 +13,7 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
 
     public SearchResult Run(IndexSearcher searcher, OfferingQuery query)
     {
-        var (textQuery, highlightTerms) = string.IsNullOrWhiteSpace(query.Text) ? default : LuceneTextQuery.Build(query.Text, analyzers);
+        var (textQuery, highlighter) = string.IsNullOrWhiteSpace(query.Text) ? default : LuceneTextQuery.Build(query.Text, analyzers);
         var from = (long)(query.Page - 1) * query.PageSize;
         var keep = from >= MaxWindow ? 0 : (int)Math.Min(from + query.PageSize, MaxWindow);
         using var collector = new OfferingCollector(query, keep);
@@ -21,7 +21,6 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
         else searcher.Search(textQuery, collector);
 
         var facets = collector.Facets(); // counts the last segment too: Total is final after this
-        var highlighter = highlightTerms is null ? null : new TermHighlighter(highlightTerms);
         var items = collector.Best()
             .Skip((int)Math.Min(from, MaxWindow))
             .Select(candidate => ToHit(searcher, candidate, query, highlighter))

@@ -12,12 +12,13 @@ namespace Marketplace.Search.Lucene;
 /// </summary>
 internal static class LuceneTextQuery
 {
-    /// <summary>The query that matches and scores, and every alternative's terms for the highlighter.</summary>
-    public static (Query Match, HashSet<string> HighlightTerms) Build(string text, OfferingAnalyzers analyzers)
+    /// <summary>The query that matches and scores, and for the highlighter the single-term alternatives and the phrases.</summary>
+    public static (Query Match, TermHighlighter Highlighter) Build(string text, OfferingAnalyzers analyzers)
     {
         var terms = TokenText.Tokens(analyzers.Plain, LuceneFields.Title, text);
         var match = new BooleanQuery();
         var highlight = new HashSet<string>(StringComparer.Ordinal);
+        var phrases = new List<string[]>();
         foreach (var alternatives in analyzers.Synonyms.Expand(terms))
         {
             foreach (var term in alternatives.MinBy(sequence => sequence.Length)!)
@@ -25,9 +26,13 @@ internal static class LuceneTextQuery
                 match.Add(new TermQuery(new Term(LuceneFields.AllText, term)), Occur.MUST);
                 match.Add(new TermQuery(new Term(LuceneFields.Title, term)) { Boost = LuceneFields.TitleBoost }, Occur.SHOULD);
             }
-            highlight.UnionWith(alternatives.SelectMany(sequence => sequence));
+            foreach (var sequence in alternatives)
+            {
+                if (sequence.Length == 1) highlight.Add(sequence[0]);
+                else phrases.Add(sequence);
+            }
         }
         // No terms at all (only punctuation) matches nothing, as Elasticsearch's zero_terms_query "none" does.
-        return (match, highlight);
+        return (match, new TermHighlighter(highlight, phrases));
     }
 }

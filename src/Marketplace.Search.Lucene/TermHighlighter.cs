@@ -8,6 +8,8 @@ namespace Marketplace.Search.Lucene;
 /// is what Lucene's Highlighter gives with a QueryScorer, SimpleHTMLFormatter, an HTML-escaping encoder and a
 /// NullFragmenter (whole texts) or SimpleFragmenter(80) (description) — a test compares the two on many texts.
 /// Text is HTML-escaped, so fragments are safe to render as markup.
+/// A synonym alternative of several terms (非遗 ⇒ 非物质文化遗产) is a phrase: its terms are marked only where they
+/// stand together, so 非遗 does not light up every 文化 of a text.
 /// </summary>
 internal sealed class TermHighlighter
 {
@@ -16,11 +18,13 @@ internal sealed class TermHighlighter
 
     private readonly HashSet<string> _terms;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly string[][] _phrases;
 
-    public TermHighlighter(IEnumerable<string> terms)
+    public TermHighlighter(IEnumerable<string> terms, IEnumerable<string[]>? phrases = null)
     {
         _terms = new HashSet<string>(terms, StringComparer.Ordinal);
         _lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
+        _phrases = [.. (phrases ?? []).Where(p => p.Length > 1)];
     }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Highlight(StoredOffering stored)
@@ -37,7 +41,9 @@ internal sealed class TermHighlighter
     public List<string> Fragments(string text, IReadOnlyList<TextToken> tokens, int? fragmentSize, int maxFragments)
     {
         var found = new List<string>();
-        if (string.IsNullOrEmpty(text) || !AnyMatch(text, tokens)) return found;
+        if (string.IsNullOrEmpty(text)) return found;
+        var hits = Hits(text, tokens);
+        if (hits is null) return found;
 
         var marked = new StringBuilder(text.Length + 32);
         var fragments = new List<Fragment>();
@@ -60,9 +66,8 @@ internal sealed class TermHighlighter
                 fragments.Add(current);
                 seen.Clear();
             }
-            var term = Term(text, token);
-            var hit = term is not null;
-            if (hit && seen.Add(term!)) current.Score++;
+            var hit = hits[i];
+            if (hit && seen.Add(token.Term ?? text[token.Start..token.End])) current.Score++;
             if (token.Start > lastEnd) Escape(marked, text.AsSpan(lastEnd, token.Start - lastEnd));
             if (hit) marked.Append("<em>");
             Escape(marked, text.AsSpan(token.Start, token.End - token.Start));
@@ -97,11 +102,28 @@ internal sealed class TermHighlighter
         return _lookup.TryGetValue(text.AsSpan(token.Start, token.End - token.Start), out var same) ? same : null;
     }
 
-    private bool AnyMatch(string text, IReadOnlyList<TextToken> tokens)
+    /// <summary>Which tokens to mark: a query term, or a token of a phrase found there whole; null when none is.</summary>
+    private bool[]? Hits(string text, IReadOnlyList<TextToken> tokens)
     {
-        foreach (var token in tokens)
-            if (token.End <= text.Length && Term(text, token) is not null) return true;
-        return false;
+        bool[]? hits = null;
+        for (var i = 0; i < tokens.Count && tokens[i].End <= text.Length; i++)
+        {
+            if (Term(text, tokens[i]) is not null) (hits ??= new bool[tokens.Count])[i] = true;
+            foreach (var phrase in _phrases)
+            {
+                if (i + phrase.Length > tokens.Count) continue;
+                var whole = true;
+                for (var k = 0; k < phrase.Length && whole; k++)
+                {
+                    var token = tokens[i + k];
+                    whole = token.End <= text.Length && (token.Term is { } t ? t == phrase[k] : text.AsSpan(token.Start, token.End - token.Start).SequenceEqual(phrase[k]));
+                }
+                if (!whole) continue;
+                hits ??= new bool[tokens.Count];
+                for (var k = 0; k < phrase.Length; k++) hits[i + k] = true;
+            }
+        }
+        return hits;
     }
 
     /// <summary>Highlighter.MergeContiguousFragments: a fragment that follows another in the text is joined to it (best score kept).</summary>

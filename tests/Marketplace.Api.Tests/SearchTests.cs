@@ -51,6 +51,9 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var hits = Items(await SearchAsync("pageSize=100&q=" + Uri.EscapeDataString(word)));
         var found = hits.Select(h => h!["title"]!.GetValue<string>()).ToHashSet();
         Assert.All(titles, title => Assert.Contains(found, f => f.Contains(title, StringComparison.Ordinal)));
+        // The synonym 非物质文化遗产 is highlighted only whole: not the 文化 of 非遗文化传习中心.
+        Assert.DoesNotContain(hits.SelectMany(h => h!["highlights"]!.AsObject().SelectMany(f => f.Value!.AsArray())),
+            f => f!.GetValue<string>().Contains("</em><em>文化</em>传习", StringComparison.Ordinal));
         foreach (var hit in hits)
         {
             var offering = (await factory.CreateClient().GetJsonAsync($"/api/offerings/{hit!["id"]}")).ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

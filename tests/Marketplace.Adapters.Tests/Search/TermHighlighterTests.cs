@@ -58,6 +58,20 @@ public sealed class TermHighlighterTests
         Assert.Equal("青少年<em>机器人</em><em>编程</em>&lt;script&gt;", fragment);
     }
 
+    /// <summary>A synonym alternative of several terms is marked only where its terms stand together.</summary>
+    [Fact]
+    public void APhrase_IsMarkedOnlyWhole()
+    {
+        using var analyzers = new OfferingAnalyzers(new SearchSynonyms(), new SearchWords());
+        const string text = "非遗文化传习中心开设非物质文化遗产课程";
+        var words = AnalyzedText.Analyze(analyzers.Index, LuceneFields.AllText, text).Words;
+
+        var marked = new TermHighlighter(["非遗"], [["非", "物质", "文化", "遗产"]]).Fragments(text, words, null, 1);
+
+        Assert.Equal(["<em>非遗</em>文化传习中心开设<em>非</em><em>物质</em><em>文化</em><em>遗产</em>课程"], marked);
+        Assert.Empty(new TermHighlighter([], [["非", "物质", "文化", "遗产"]]).Fragments("传统文化与物质文明", AnalyzedText.Analyze(analyzers.Index, LuceneFields.AllText, "传统文化与物质文明").Words, null, 1));
+    }
+
     [Fact]
     public void StoredSegmentation_RoundTrips()
     {
