@@ -161,11 +161,6 @@ internal sealed class MongoMarketplaceStore : IMarketplaceStore, IDisposable
         return document?["cursor"].ToInt64() ?? 0;
     }
 
-    public Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default) =>
-        _database.GetCollection<BsonDocument>(MongoSchema.Checkpoints).UpdateOneAsync(
-            new BsonDocument("_id", consumer), new BsonDocument("$max", new BsonDocument("cursor", cursor)),
-            new UpdateOptions { IsUpsert = true }, ct);
-
     public Task ResetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default) =>
         _database.GetCollection<BsonDocument>(MongoSchema.Checkpoints).UpdateOneAsync(
             new BsonDocument("_id", consumer), new BsonDocument("$set", new BsonDocument("cursor", cursor)),

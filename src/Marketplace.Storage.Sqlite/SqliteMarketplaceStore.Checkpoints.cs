@@ -19,23 +19,6 @@ internal sealed partial class SqliteMarketplaceStore
         return Task.FromResult(cmd.ExecuteScalar() is long cursor ? cursor : 0L);
     }
 
-    public async Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default)
-    {
-        await _writeGate.WaitAsync(ct);
-        try
-        {
-            using var connection = OpenForWrite();
-            using var cmd = Command(connection,
-                "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = max(cursor, excluded.cursor)",
-                ("$c", consumer), ("$v", cursor));
-            cmd.ExecuteNonQuery();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
     public async Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default)
     {
         await _writeGate.WaitAsync(ct);

@@ -37,5 +37,4 @@ internal sealed class SignallingStore(IMarketplaceStore inner, OutboxSignal sign
     public Task<long> GetCheckpointAsync(string consumer, CancellationToken ct = default) => inner.GetCheckpointAsync(consumer, ct);
     public Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default) => inner.TryAdvanceCheckpointAsync(consumer, expected, next, ct);
     public Task ResetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default) => inner.ResetCheckpointAsync(consumer, cursor, ct);
-    public Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default) => inner.SetCheckpointAsync(consumer, cursor, ct);
 }

@@ -62,8 +62,6 @@ public interface IMarketplaceStore
 
     Task<long> GetCheckpointAsync(string consumer, CancellationToken ct = default);
 
-    /// <summary>Moves a checkpoint only forward (never back).</summary>
-    Task SetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default);
 
     /// <summary>Puts a checkpoint at exactly <paramref name="cursor"/>, backwards too: after an index rebuild from a snapshot
     /// at that cursor, every later event must be applied again to the new index.</summary>

@@ -35,7 +35,7 @@ public sealed class OutboxDispatcherTests : IDisposable
     {
         const string consumer = "live-join-test";
         var shared = _settings with { Backplane = BackplaneKind.Redis };
-        await _store.SetCheckpointAsync(consumer, await _store.GetLatestCursorAsync());
+        await _store.ResetCheckpointAsync(consumer, await _store.GetLatestCursorAsync());
 
         // Committed a moment ago, not yet pushed by anyone: the joining instance claims and pushes them.
         var recent = await CommitAsync(DateTimeOffset.UtcNow, 3);
@@ -58,7 +58,7 @@ public sealed class OutboxDispatcherTests : IDisposable
     {
         const string consumer = "durable-reset-test";
         var start = await _store.GetLatestCursorAsync();
-        await _store.SetCheckpointAsync(consumer, start);
+        await _store.ResetCheckpointAsync(consumer, start);
         var committed = await CommitAsync(DateTimeOffset.UtcNow, 3);
 
         var gated = new Recording(consumer, live: false) { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
