@@ -21,6 +21,8 @@ internal sealed class LexiconChineseTokenizer : Tokenizer
     private readonly IOffsetAttribute _offset;
     private readonly ITypeAttribute _type;
     private readonly List<(int Start, int End, string Term)> _tokens = [];
+    private readonly System.Text.StringBuilder _text = new();
+    private readonly char[] _buffer = new char[1024];
     private int _next;
     private int _length;
 
@@ -37,7 +39,7 @@ internal sealed class LexiconChineseTokenizer : Tokenizer
     public override void Reset()
     {
         base.Reset();
-        var text = ReadAll(m_input);
+        var text = ReadAll(m_input, _text, _buffer);
         _length = text.Length;
         _next = 0;
         _tokens.Clear();
@@ -90,10 +92,9 @@ internal sealed class LexiconChineseTokenizer : Tokenizer
     }
 
     /// <summary>Reads with Read(char[], …): the analyzer's reusable string reader implements no more than that.</summary>
-    private static string ReadAll(TextReader reader)
+    private static string ReadAll(TextReader reader, System.Text.StringBuilder text, char[] buffer)
     {
-        var text = new System.Text.StringBuilder();
-        var buffer = new char[1024];
+        text.Clear();
         for (int read; (read = reader.Read(buffer, 0, buffer.Length)) > 0;) text.Append(buffer, 0, read);
         return text.ToString();
     }

@@ -34,7 +34,6 @@ public static class AdapterRegistration
         services.Decorate<IMarketplaceStore>((inner, sp) => new SignallingStore(inner, sp.GetRequiredService<OutboxSignal>()));
 
         var synonyms = settings.Synonyms;
-        services.AddSingleton(synonyms);
         if (settings.Search == SearchKind.Elasticsearch)
             services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; });
         else
