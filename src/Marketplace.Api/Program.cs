@@ -1,18 +1,25 @@
 using Marketplace.Api.Auth;
-using Marketplace.Api.Booking;
-using Marketplace.Api.Realtime;
+using Marketplace.Api.Bookings;
 using Marketplace.Api.Catalog;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Outbox;
+using Marketplace.Api.Realtime;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 
-var settings = builder.AddMarketplaceAdapters();
-builder.AddMarketplaceAuth(settings);
-builder.AddMarketplaceHosting();
-builder.AddMarketplaceModules();
+var settings = builder.AddMarketplaceAdapters(); // every Marketplace:* setting, validated; one adapter per port
+builder.Services
+    .AddMarketplaceHosting(settings) // first: its start-up initializer runs before every other hosted service
+    .AddMarketplaceAuth(settings)
+    .AddCatalog(settings)
+    .AddSchools()
+    .AddSearch()
+    .AddBookings(settings)
+    .AddRealtime()
+    .AddOutbox();
 
 var app = builder.Build();
 
@@ -25,15 +32,11 @@ if (args.Contains("--rebuild-index"))
 
 app.UseMarketplaceHosting();
 app.MapAuth();
-app.MapDistricts();
-app.MapProviders();
-app.MapOfferings();
-app.MapSessions();
+app.MapCatalog();
 app.MapSchools();
 app.MapSearch();
 app.MapBookings();
-app.MapEvents();
-app.MapHub<MarketplaceHub>(MarketplaceHub.Route).AllowAnonymous(); // anyone may watch availability; signed-in callers also get their own streams
+app.MapRealtime();
 app.MapOperations();
 
 await app.RunAsync();

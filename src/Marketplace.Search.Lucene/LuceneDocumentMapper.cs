@@ -3,6 +3,7 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
 

@@ -1,6 +1,6 @@
-using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis;
 using Marketplace.Core.Search;
 
 namespace Marketplace.Search.Lucene;

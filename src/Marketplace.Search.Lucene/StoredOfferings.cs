@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
 

@@ -1,5 +1,5 @@
-using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Synonym;
+using Lucene.Net.Analysis;
 using Lucene.Net.Util;
 using Marketplace.Core.Search;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Storage.Mongo;

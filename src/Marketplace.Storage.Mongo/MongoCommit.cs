@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -90,7 +91,7 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            throw new DuplicateException("Idempotency-Key", "该 Idempotency-Key 已被使用 / the Idempotency-Key was already used.");
+            throw new DuplicateException(IdempotencyRecord.KeyField, "此幂等键已被并发请求使用 / this idempotency key was used by a concurrent request.");
         }
     }
 
@@ -99,7 +100,7 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
     /// document, so concurrent writers conflict and retry one after another: a cursor is taken only after all lower
     /// cursors have committed, and a feed reader never sees cursor n+1 while n is still to come.
     /// </summary>
-    private async Task PublishAsync(IReadOnlyList<Core.Events.OutboxMessage> events)
+    private async Task PublishAsync(IReadOnlyList<OutboxMessage> events)
     {
         var counter = await Collection(MongoSchema.Counters).FindOneAndUpdateAsync(session,
             new BsonDocument("_id", MongoSchema.OutboxCounter),

@@ -1,17 +1,17 @@
 using System.Runtime.CompilerServices;
 using Marketplace.Core.Catalog;
-using Marketplace.Core.Events;
 using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using BookingAggregate = Marketplace.Core.Booking.Booking;
+using BookingAggregate = Marketplace.Core.Bookings.Booking;
 
 namespace Marketplace.Storage.Mongo;
 
 /// <summary>The production store: one BSON document per aggregate, multi-document transactions on a replica set.</summary>
-internal sealed class MongoMarketplaceStore : IMarketplaceStore, IDisposable
+internal sealed class MongoMarketplaceStore : IMarketplaceStore, IOutboxFeed, IDisposable
 {
     private const int PageSize = 500;
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
@@ -25,9 +25,11 @@ internal sealed class MongoMarketplaceStore : IMarketplaceStore, IDisposable
 
     private readonly MongoClient _client;
     private readonly IMongoDatabase _database;
+    private readonly ICommitObserver[] _observers;
 
-    public MongoMarketplaceStore(MongoStoreOptions options)
+    public MongoMarketplaceStore(MongoStoreOptions options, IEnumerable<ICommitObserver>? observers = null)
     {
+        _observers = observers?.ToArray() ?? [];
         var settings = MongoClientSettings.FromConnectionString(options.ConnectionString);
         settings.ReadConcern = ReadConcern.Majority;
         settings.WriteConcern = WriteConcern.WMajority.With(journal: true);
@@ -40,6 +42,7 @@ internal sealed class MongoMarketplaceStore : IMarketplaceStore, IDisposable
 
     public Task InitializeAsync(CancellationToken ct = default) => MongoSchema.ApplyAsync(_database, ct);
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Health: any failure to answer a ping is 'unhealthy', never an error of the probe.")]
     public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -64,6 +67,7 @@ internal sealed class MongoMarketplaceStore : IMarketplaceStore, IDisposable
             await new MongoCommit(_database, s, token).ApplyAsync(changes);
             return true;
         }, Transaction, ct);
+        if (changes.Events.Count > 0) Array.ForEach(_observers, o => o.EventsCommitted());
     }
 
     public async Task<T?> FindAsync<T>(Guid id, CancellationToken ct = default) where T : class, IAggregate =>

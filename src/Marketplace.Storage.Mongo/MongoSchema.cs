@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using MongoDB.Bson;
 using MongoDB.Driver;

@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -6,12 +7,15 @@ namespace Marketplace.Storage.Mongo;
 
 public static class MongoStoreServiceCollectionExtensions
 {
-    /// <summary>Registers the MongoDB <see cref="IMarketplaceStore"/>; options are validated at start-up.</summary>
+    /// <summary>Registers the MongoDB <see cref="IMarketplaceStore"/> and <see cref="IOutboxFeed"/>; options are validated at start-up.</summary>
     public static IServiceCollection AddMongoStore(this IServiceCollection services, Action<MongoStoreOptions> configure)
     {
         services.AddOptions<MongoStoreOptions>().Configure(configure).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MongoStoreOptions>, MongoStoreOptionsValidator>();
-        services.AddSingleton<IMarketplaceStore>(sp => new MongoMarketplaceStore(sp.GetRequiredService<IOptions<MongoStoreOptions>>().Value));
+        services.AddSingleton(sp => new MongoMarketplaceStore(
+            sp.GetRequiredService<IOptions<MongoStoreOptions>>().Value, sp.GetServices<ICommitObserver>()));
+        services.AddSingleton<IMarketplaceStore>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
+        services.AddSingleton<IOutboxFeed>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
         return services;
     }
 }

@@ -1,4 +1,4 @@
-using Marketplace.Core.Events;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using MongoDB.Bson;
 

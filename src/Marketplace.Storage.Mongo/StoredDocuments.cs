@@ -1,6 +1,7 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
-using MongoDB.Bson;
 using MongoDB.Bson.IO;
+using MongoDB.Bson;
 
 namespace Marketplace.Storage.Mongo;
 

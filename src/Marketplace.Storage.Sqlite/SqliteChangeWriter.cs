@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Data.Sqlite;
 
@@ -79,16 +80,16 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
     {
         try
         {
-            Execute("INSERT INTO idempotency (scope, key, request_hash, status_code, response, created_at) VALUES ($s, $k, $h, $c, $r, $t)",
-                ("$s", r.Scope), ("$k", r.Key), ("$h", r.RequestHash), ("$c", r.StatusCode), ("$r", r.ResponseJson), ("$t", StoreJson.FormatTime(r.CreatedAt)));
+            Execute("INSERT INTO idempotency (scope, key, request_hash, result_id, response, created_at) VALUES ($s, $k, $h, $id, $r, $t)",
+                ("$s", r.Scope), ("$k", r.Key), ("$h", r.RequestHash), ("$id", SqliteMarketplaceStore.Key(r.ResultId)), ("$r", r.ResponseJson), ("$t", StoreJson.FormatTime(r.CreatedAt)));
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
-            throw new DuplicateException("Idempotency-Key", "This Idempotency-Key was used by a concurrent request.");
+            throw new DuplicateException(IdempotencyRecord.KeyField, "此幂等键已被并发请求使用 / this idempotency key was used by a concurrent request.");
         }
     }
 
-    private void Append(Core.Events.OutboxMessage m)
+    private void Append(OutboxMessage m)
     {
         using var cmd = SqliteMarketplaceStore.Command(connection,
             "INSERT INTO outbox (id, type, at, audiences, data) VALUES ($id, $type, $at, $aud, $data) RETURNING cursor",

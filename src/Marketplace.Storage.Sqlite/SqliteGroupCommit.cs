@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Data.Sqlite;
 
@@ -104,7 +105,9 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openForWrite, Sem
             tx.Commit();
             Interlocked.Increment(ref _transactions);
         }
+#pragma warning disable CA1031 // whatever failed the shared transaction is handed to every waiting caller, none is swallowed
         catch (Exception e)
+#pragma warning restore CA1031
         {
             // Nothing of the batch is stored; a change set refused inside it may have been judged on the others' seats.
             foreach (var pending in batch.Count > 0 ? batch : TakeBatch()) pending.Done.TrySetException(e);
@@ -128,7 +131,9 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openForWrite, Sem
             tx.Release(Savepoint);
             return null;
         }
+#pragma warning disable CA1031 // the change set's own failure is returned to its caller, not swallowed
         catch (Exception e)
+#pragma warning restore CA1031
         {
             try
             {

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using Marketplace.Core.Booking;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
-using Marketplace.Core.Events;
 using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
@@ -111,10 +111,10 @@ internal sealed partial class SqliteMarketplaceStore
     public Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken ct = default)
     {
         using var connection = Open();
-        using var cmd = Command(connection, "SELECT request_hash, status_code, response, created_at FROM idempotency WHERE scope = $s AND key = $k", ("$s", scope), ("$k", key));
+        using var cmd = Command(connection, "SELECT request_hash, result_id, response, created_at FROM idempotency WHERE scope = $s AND key = $k", ("$s", scope), ("$k", key));
         using var reader = cmd.ExecuteReader();
         IdempotencyRecord? record = reader.Read()
-            ? new IdempotencyRecord(scope, key, reader.GetString(0), reader.GetInt32(1), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture))
+            ? new IdempotencyRecord(scope, key, reader.GetString(0), Guid.Parse(reader.GetString(1)), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture))
             : null;
         return Task.FromResult(record);
     }

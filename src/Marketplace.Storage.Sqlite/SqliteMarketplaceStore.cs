@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace Marketplace.Storage.Sqlite;
 /// Embedded store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged commit survives
 /// a crash. Aggregates are JSON documents; write transactions start with BEGIN IMMEDIATE.
 /// </summary>
-internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
+internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore, IOutboxFeed
 {
     // One writer at a time per file inside this process: waiting here is cheaper than SQLite's busy retry loop.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
@@ -17,9 +18,11 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate;
     private readonly SqliteGroupCommit _groupCommit;
+    private readonly ICommitObserver[] _observers;
 
-    public SqliteMarketplaceStore(IOptions<SqliteStoreOptions> options)
+    public SqliteMarketplaceStore(IOptions<SqliteStoreOptions> options, IEnumerable<ICommitObserver> observers)
     {
+        _observers = observers.ToArray();
         var path = Path.GetFullPath(options.Value.DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -60,8 +63,12 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
     }
 
     /// <summary>Queued for the next group commit: concurrent calls share one transaction and one fsync, each in its own savepoint.</summary>
-    public Task CommitAsync(StoreChanges changes, CancellationToken ct = default) =>
-        changes.IsEmpty ? Task.CompletedTask : _groupCommit.CommitAsync(changes, ct);
+    public async Task CommitAsync(StoreChanges changes, CancellationToken ct = default)
+    {
+        if (changes.IsEmpty) return;
+        await _groupCommit.CommitAsync(changes, ct);
+        if (changes.Events.Count > 0) Array.ForEach(_observers, o => o.EventsCommitted());
+    }
 
     internal static string Key(Guid id) => id.ToString("D");
 
@@ -88,6 +95,8 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore
         return connection;
     }
 
+    /// <summary>SQL text is always a constant of this adapter; every value travels as a parameter.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Callers pass constant SQL; values are parameters.")]
     internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var cmd = connection.CreateCommand();

@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Data.Sqlite;
 
@@ -25,6 +26,12 @@ internal static class SqliteSchema
         CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (scope, key));
         CREATE TABLE checkpoints (consumer TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
         """,
+        // 2: an idempotency record names the resource it created (was: the HTTP status of the answer)
+        """
+        ALTER TABLE idempotency ADD COLUMN result_id TEXT NOT NULL DEFAULT '';
+        UPDATE idempotency SET result_id = coalesce(json_extract(response, '$.id'), '');
+        ALTER TABLE idempotency DROP COLUMN status_code;
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)
@@ -39,6 +46,7 @@ internal static class SqliteSchema
         tx.Commit();
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Migrations are constants of this class.")]
     private static object? Scalar(SqliteConnection c, SqliteTransaction tx, string sql)
     {
         using var cmd = c.CreateCommand();
@@ -47,6 +55,7 @@ internal static class SqliteSchema
         return cmd.ExecuteScalar();
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Migrations are constants of this class.")]
     private static void Execute(SqliteConnection c, SqliteTransaction tx, string sql)
     {
         using var cmd = c.CreateCommand();

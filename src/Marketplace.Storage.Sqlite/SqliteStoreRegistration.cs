@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,9 @@ public static class SqliteStoreRegistration
         services.AddOptions<SqliteStoreOptions>().Configure(configure)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Marketplace:DataDirectory must name a writable folder for the SQLite store.")
             .ValidateOnStart();
-        services.AddSingleton<IMarketplaceStore, SqliteMarketplaceStore>();
+        services.AddSingleton<SqliteMarketplaceStore>();
+        services.AddSingleton<IMarketplaceStore>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
+        services.AddSingleton<IOutboxFeed>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
         return services;
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Hosting;
 using Marketplace.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 
 namespace Marketplace.Api.Tests;
 
@@ -8,12 +8,12 @@ public class ConfigurationTests
     [Theory]
     [InlineData("Marketplace:Store", "Cassandra", "Marketplace:Store must be one of Sqlite, Mongo")]
     [InlineData("Marketplace:Search", "Solr", "Marketplace:Search must be one of Lucene, Elasticsearch")]
-    [InlineData("Marketplace:Payments", "Cash", "Marketplace:Payments must be one of Offline, Stripe")]
+    [InlineData("Marketplace:TrustedProxies", "172.30.0.0/24, nginx", "Marketplace:TrustedProxies: 'nginx' is neither an IP address")]
     [InlineData("Marketplace:Backplane", "Kafka", "Marketplace:Backplane must be one of None, Redis")]
     [InlineData("Marketplace:Store", "Mongo", "Marketplace:Mongo:ConnectionString is required")]
     [InlineData("Marketplace:Search", "Elasticsearch", "Marketplace:Elasticsearch:Url is required")]
     [InlineData("Marketplace:Backplane", "Redis", "Marketplace:Redis:ConnectionString is required")]
-    [InlineData("Marketplace:Payments", "Stripe", "Marketplace:Stripe:SecretKey is required")]
+    [InlineData("Marketplace:Mongo:ServerSelectionTimeout", "fast", "Marketplace:Mongo:ServerSelectionTimeout must be a positive time span")]
     [InlineData("Marketplace:Jwt:SigningKey", "too-short", "Marketplace:Jwt:SigningKey must be at least 32 bytes")]
     [InlineData("Marketplace:BookingResponseWindow", "-01:00:00", "Marketplace:BookingResponseWindow must be positive")]
     [InlineData("Marketplace:SearchWords", "非遗,遗", "Marketplace:SearchWords: '遗' is not a word to keep whole")]

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using Marketplace.Api.Tests.Infrastructure;
 
 namespace Marketplace.Api.Tests;

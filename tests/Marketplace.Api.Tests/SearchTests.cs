@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Tests;

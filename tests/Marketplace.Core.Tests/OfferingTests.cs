@@ -1,5 +1,6 @@
-using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Tests;

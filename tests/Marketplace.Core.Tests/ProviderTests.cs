@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Tests;

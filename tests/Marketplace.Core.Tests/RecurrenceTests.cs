@@ -1,5 +1,6 @@
-using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Sessions;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Tests;
@@ -15,7 +16,7 @@ public class RecurrenceTests
     [Fact]
     public void WeeklyRecurrence_IsInShanghaiTime_AndSkipsPublicHolidaysAndListedDates()
     {
-        var slots = ScheduleSessionsHandler.Expand(Semester(new DateOnly(2026, 11, 12)), Now);
+        var slots = SessionSchedule.Expand(Semester(new DateOnly(2026, 11, 12)), Now);
         var first = slots[0];
         Assert.Equal(new DateTimeOffset(2026, 9, 1, 7, 40, 0, TimeSpan.Zero), first.Start); // 15:40 CST = 07:40 UTC
         Assert.Equal(TimeSpan.FromMinutes(90), first.End - first.Start);
@@ -32,7 +33,7 @@ public class RecurrenceTests
     {
         var fridays = new ScheduleSessionsRequest(null, null, 30, new RecurrenceInput([DayOfWeek.Friday], new TimeOnly(15, 40), new TimeOnly(17, 10),
             new DateOnly(2026, 12, 1), new DateOnly(2027, 2, 28), []));
-        DateOnly[] Dates(SchoolCalendar? calendar) => [.. ScheduleSessionsHandler.Expand(fridays, Now, calendar).Select(s => ChinaTime.DateOf(s.Start))];
+        DateOnly[] Dates(SchoolCalendar? calendar) => [.. SessionSchedule.Expand(fridays, Now, calendar).Select(s => ChinaTime.DateOf(s.Start))];
 
         Assert.DoesNotContain(new DateOnly(2027, 1, 1), Dates(null)); // 元旦, a Friday
         Assert.Contains(new DateOnly(2027, 2, 12), Dates(null));
@@ -49,7 +50,7 @@ public class RecurrenceTests
     [Fact]
     public void Recurrence_DropsPastDates()
     {
-        var slots = ScheduleSessionsHandler.Expand(Semester(), new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var slots = SessionSchedule.Expand(Semester(), new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.All(slots, s => Assert.True(s.Start > new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
@@ -59,15 +60,15 @@ public class RecurrenceTests
     public void BadCapacity_IsNamed(int capacity, string field)
     {
         var r = Semester() with { Capacity = capacity };
-        Assert.Contains(field, Assert.Throws<ValidationFailedException>(() => ScheduleSessionsHandler.Expand(r, Now)).Errors.Keys);
+        Assert.Contains(field, Assert.Throws<ValidationFailedException>(() => SessionSchedule.Expand(r, Now)).Errors.Keys);
     }
 
     [Fact]
     public void InvertedTimes_AndSingleInThePast_AreNamed()
     {
         var inverted = Semester() with { Recurrence = Semester().Recurrence! with { StartTime = new TimeOnly(17, 0), EndTime = new TimeOnly(16, 0) } };
-        Assert.Contains("recurrence.endTime", Assert.Throws<ValidationFailedException>(() => ScheduleSessionsHandler.Expand(inverted, Now)).Errors.Keys);
+        Assert.Contains("recurrence.endTime", Assert.Throws<ValidationFailedException>(() => SessionSchedule.Expand(inverted, Now)).Errors.Keys);
         var past = new ScheduleSessionsRequest(Now.AddDays(-1), Now.AddDays(-1).AddHours(1), 10, null);
-        Assert.Contains("startsAt", Assert.Throws<ValidationFailedException>(() => ScheduleSessionsHandler.Expand(past, Now)).Errors.Keys);
+        Assert.Contains("startsAt", Assert.Throws<ValidationFailedException>(() => SessionSchedule.Expand(past, Now)).Errors.Keys);
     }
 }

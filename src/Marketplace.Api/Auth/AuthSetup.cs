@@ -16,12 +16,13 @@ public static class AuthSetup
     public const string ProviderPolicy = nameof(Role.Provider);
     public const string BureauPolicy = nameof(Role.Bureau);
 
-    public static void AddMarketplaceAuth(this WebApplicationBuilder builder, MarketplaceSettings settings)
+    public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services, MarketplaceSettings settings)
     {
         var key = new SymmetricSecurityKey(LoadSigningKey(settings));
-        builder.Services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
-        builder.Services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        services.AddSingleton(sp => new TokenIssuer(key, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
+        services.AddSingleton<UserQueries>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = new TokenValidationParameters
@@ -40,12 +41,19 @@ public static class AuthSetup
                 },
             };
         });
-        builder.Services.AddAuthorizationBuilder()
+        services.AddAuthorizationBuilder()
             // An endpoint that forgets to declare its policy is closed, not open.
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SchoolPolicy, p => p.RequireRole(nameof(Role.School)))
             .AddPolicy(ProviderPolicy, p => p.RequireRole(nameof(Role.Provider)))
             .AddPolicy(BureauPolicy, p => p.RequireRole(nameof(Role.Bureau)));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        AuthEndpoints.Map(app);
+        return app;
     }
 
     /// <summary>The configured key, or in Development one generated once into the data folder (never committed).</summary>

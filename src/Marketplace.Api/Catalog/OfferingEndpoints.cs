@@ -9,7 +9,7 @@ namespace Marketplace.Api.Catalog;
 
 public static class OfferingEndpoints
 {
-    public static void MapOfferings(this IEndpointRouteBuilder app)
+    internal static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/offerings").WithTags("Offerings");
         group.MapPost("/", Create).WithName("CreateOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
@@ -20,74 +20,80 @@ public static class OfferingEndpoints
             .WithSummary("课程详情（含 ETag）/ An offering; drafts only for the owner and its bureau.");
         group.MapPut("/{id:guid}", Edit).WithName("EditOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
             .WithSummary("修改课程（须 If-Match）/ Edit with If-Match; price, mode or grade changes go back to review.");
-        foreach (var action in Enum.GetValues<OfferingAction>())
-        {
-            var route = group.MapPost("/{id:guid}/" + action.ToString().ToLowerInvariant(),
-                    (Guid id, ReasonRequest? body, ClaimsPrincipal user, OfferingCommands commands, IMarketplaceStore store, HttpContext http, CancellationToken ct) =>
-                        Act(id, action, body?.Reason, user, commands, store, http, ct))
-                .WithName(action + "Offering").WithSummary(Summaries[action]);
-            route.RequireAuthorization(action is OfferingAction.Approve or OfferingAction.Reject ? AuthSetup.BureauPolicy : AuthSetup.ProviderPolicy);
-        }
+        // Transitions take an optional If-Match: a reviewer who sends the ETag of the version read acts on exactly that version.
+        group.MapPost("/{id:guid}/submit", Submit).WithName("SubmitOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+            .WithSummary("提交审核 / Submit for the bureau's review.");
+        group.MapPost("/{id:guid}/approve", Approve).WithName("ApproveOffering").RequireAuthorization(AuthSetup.BureauPolicy)
+            .WithSummary("审核通过并发布 / Approve and publish (bureau).");
+        group.MapPost("/{id:guid}/reject", Reject).WithName("RejectOffering").RequireAuthorization(AuthSetup.BureauPolicy)
+            .WithSummary("驳回（须说明理由）/ Reject with a reason (bureau).");
+        group.MapPost("/{id:guid}/pause", Pause).WithName("PauseOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+            .WithSummary("暂停 / Pause a published offering.");
+        group.MapPost("/{id:guid}/resume", Resume).WithName("ResumeOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+            .WithSummary("恢复 / Resume a paused offering.");
+        group.MapPost("/{id:guid}/archive", Archive).WithName("ArchiveOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+            .WithSummary("归档 / Archive for good.");
     }
 
-    private static readonly Dictionary<OfferingAction, string> Summaries = new()
+    private static async Task<Created<OfferingDto>> Create(OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct)
     {
-        [OfferingAction.Submit] = "提交审核 / Submit for the bureau's review.",
-        [OfferingAction.Approve] = "审核通过并发布 / Approve and publish (bureau).",
-        [OfferingAction.Reject] = "驳回（须说明理由）/ Reject with a reason (bureau).",
-        [OfferingAction.Pause] = "暂停 / Pause a published offering.",
-        [OfferingAction.Resume] = "恢复 / Resume a paused offering.",
-        [OfferingAction.Archive] = "归档 / Archive for good.",
-    };
-
-    private static async Task<Created<OfferingDto>> Create(OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, IMarketplaceStore store, HttpContext http, CancellationToken ct)
-    {
-        var offering = await commands.CreateAsync(user.RequireCaller(), input, ct);
-        SetETag(http, offering);
-        return TypedResults.Created($"/api/offerings/{offering.Id}", await ToDtoAsync(offering, store, ct));
+        var (offering, provider) = await commands.CreateAsync(user.RequireCaller(), input, ct);
+        return TypedResults.Created($"/api/offerings/{offering.Id}", Versioned(http, offering, provider));
     }
 
-    private static async Task<Ok<OfferingDto[]>> List(OfferingStatus? status, ClaimsPrincipal user, OfferingQueries queries, IMarketplaceStore store, CancellationToken ct)
-    {
-        var offerings = await queries.ListAsync(user.RequireCaller(), status, ct);
-        var names = (await store.FindManyAsync<Provider>(offerings.Select(o => o.ProviderId).Distinct().ToArray(), ct)).ToDictionary(p => p.Id, p => p.Name);
-        return TypedResults.Ok(offerings.Select(o => OfferingDto.From(o, names.GetValueOrDefault(o.ProviderId, ""))).ToArray());
-    }
+    private static async Task<Ok<OfferingDto[]>> List(OfferingStatus? status, ClaimsPrincipal user, OfferingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok((await queries.ListAsync(user.RequireCaller(), status, ct)).Select(o => OfferingDto.From(o.Offering, o.ProviderName)).ToArray());
 
     private static async Task<Ok<OfferingDto>> Get(Guid id, ClaimsPrincipal user, OfferingQueries queries, HttpContext http, CancellationToken ct)
     {
         var (offering, provider) = await queries.GetAsync(user.ToCaller(), id, ct);
-        SetETag(http, offering);
-        return TypedResults.Ok(OfferingDto.From(offering, provider.Name));
+        return TypedResults.Ok(Versioned(http, offering, provider));
     }
 
     private static async Task<Results<Ok<OfferingDto>, ProblemHttpResult>> Edit(
-        Guid id, OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, IMarketplaceStore store, HttpContext http, CancellationToken ct)
+        Guid id, OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct)
     {
         if (ParseIfMatch(http.Request.Headers.IfMatch.ToString()) is not { } version)
             return TypedResults.Problem(statusCode: 428, title: "缺少 If-Match / If-Match with the offering's ETag is required.");
-        var offering = await commands.EditAsync(user.RequireCaller(), id, version, input, ct);
-        SetETag(http, offering);
-        return TypedResults.Ok(await ToDtoAsync(offering, store, ct));
+        var (offering, provider) = await commands.EditAsync(user.RequireCaller(), id, version, input, ct);
+        return TypedResults.Ok(Versioned(http, offering, provider));
     }
 
-    private static async Task<Ok<OfferingDto>> Act(Guid id, OfferingAction action, string? reason, ClaimsPrincipal user, OfferingCommands commands, IMarketplaceStore store, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<OfferingDto>> Submit(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
+        Done(http, await commands.SubmitAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+
+    private static async Task<Ok<OfferingDto>> Approve(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
+        Done(http, await commands.ApproveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+
+    private static async Task<Ok<OfferingDto>> Reject(Guid id, ReasonRequest? body, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
+        Done(http, await commands.RejectAsync(user.RequireCaller(), id, body?.Reason, OptionalIfMatch(http), ct));
+
+    private static async Task<Ok<OfferingDto>> Pause(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
+        Done(http, await commands.PauseAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+
+    private static async Task<Ok<OfferingDto>> Resume(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
+        Done(http, await commands.ResumeAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+
+    private static async Task<Ok<OfferingDto>> Archive(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
+        Done(http, await commands.ArchiveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+
+    private static Ok<OfferingDto> Done(HttpContext http, (Offering Offering, Provider Provider) changed) =>
+        TypedResults.Ok(Versioned(http, changed.Offering, changed.Provider));
+
+    /// <summary>The offering as sent, with its version as the ETag for the next If-Match.</summary>
+    private static OfferingDto Versioned(HttpContext http, Offering offering, Provider provider)
     {
-        // Optional If-Match: a reviewer who sends the ETag of the version read approves exactly that version (412 if the
-        // provider edited it since). Unparsable is refused rather than ignored.
-        var ifMatch = http.Request.Headers.IfMatch.ToString();
-        long? expected = null;
-        if (ifMatch.Length > 0 && (expected = ParseIfMatch(ifMatch)) is null)
-            throw Core.Shared.ValidationFailedException.For("If-Match", "须为课程的 ETag / must be the offering's ETag.");
-        var offering = await commands.ActAsync(user.RequireCaller(), id, action, reason, expected, ct);
-        SetETag(http, offering);
-        return TypedResults.Ok(await ToDtoAsync(offering, store, ct));
+        http.Response.Headers.ETag = $"\"{offering.Version}\"";
+        return OfferingDto.From(offering, provider.Name);
     }
 
-    private static async Task<OfferingDto> ToDtoAsync(Offering offering, IMarketplaceStore store, CancellationToken ct) =>
-        OfferingDto.From(offering, (await store.FindAsync<Provider>(offering.ProviderId, ct))?.Name ?? "");
-
-    private static void SetETag(HttpContext http, Offering offering) => http.Response.Headers.ETag = $"\"{offering.Version}\"";
+    /// <summary>The If-Match version when sent; unparsable is refused rather than ignored.</summary>
+    private static long? OptionalIfMatch(HttpContext http)
+    {
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (ifMatch.Length == 0) return null;
+        return ParseIfMatch(ifMatch) ?? throw ValidationFailedException.For("If-Match", "须为课程的 ETag / must be the offering's ETag.");
+    }
 
     internal static long? ParseIfMatch(string header)
     {

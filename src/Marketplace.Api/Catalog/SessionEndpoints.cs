@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Auth;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,7 @@ namespace Marketplace.Api.Catalog;
 
 public static class SessionEndpoints
 {
-    public static void MapSessions(this IEndpointRouteBuilder app)
+    internal static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/offerings/{offeringId:guid}/sessions").WithTags("Sessions");
         group.MapPost("/", Schedule).WithName("ScheduleSessions").RequireAuthorization(AuthSetup.ProviderPolicy)
@@ -15,22 +16,23 @@ public static class SessionEndpoints
         group.MapGet("/", List).WithName("ListSessions").AllowAnonymous()
             .WithSummary("场次与余位 / Sessions with capacity and free seats.");
         group.MapPost("/{sessionId:guid}/cancel", Cancel).WithName("CancelSession").RequireAuthorization(AuthSetup.ProviderPolicy)
-            .WithSummary("取消场次（须说明理由）/ Cancel a session, with a reason.");
+            .WithSummary("取消场次（须说明理由），其预约一并取消 / Cancel a session, with a reason; its live bookings are cancelled with it.");
         group.MapDelete("/{sessionId:guid}", Delete).WithName("DeleteSession").RequireAuthorization(AuthSetup.ProviderPolicy)
             .WithSummary("删除未被预约的场次 / Delete a session nobody has booked.");
     }
 
-    private static async Task<Created<SessionDto[]>> Schedule(Guid offeringId, ScheduleSessionsRequest request, ClaimsPrincipal user, ScheduleSessionsHandler handler, CancellationToken ct)
+    private static async Task<Created<SessionDto[]>> Schedule(Guid offeringId, ScheduleSessionsRequest request, ClaimsPrincipal user, SessionCommands commands, CancellationToken ct)
     {
-        var sessions = await handler.HandleAsync(user.RequireCaller(), offeringId, request, ct);
+        var sessions = await commands.ScheduleAsync(user.RequireCaller(), offeringId, request, ct);
         return TypedResults.Created($"/api/offerings/{offeringId}/sessions", sessions.Select(SessionDto.From).ToArray());
     }
 
-    private static async Task<Ok<SessionDto[]>> List(Guid offeringId, ClaimsPrincipal user, SessionCommands commands, CancellationToken ct) =>
-        TypedResults.Ok((await commands.ListAsync(user.ToCaller(), offeringId, ct)).Select(SessionDto.From).ToArray());
+    private static async Task<Ok<SessionDto[]>> List(Guid offeringId, ClaimsPrincipal user, SessionQueries queries, CancellationToken ct) =>
+        TypedResults.Ok((await queries.ListAsync(user.ToCaller(), offeringId, ct)).Select(SessionDto.From).ToArray());
 
-    private static async Task<Ok<SessionDto>> Cancel(Guid offeringId, Guid sessionId, ReasonRequest body, ClaimsPrincipal user, SessionCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(SessionDto.From(await commands.CancelAsync(user.RequireCaller(), offeringId, sessionId, body.Reason, ct)));
+    /// <summary>The booking module owns this use case: cancelling a session cancels its bookings in the same commit.</summary>
+    private static async Task<Ok<SessionDto>> Cancel(Guid offeringId, Guid sessionId, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(SessionDto.From(await commands.CancelSessionAsync(user.RequireCaller(), offeringId, sessionId, body.Reason, ct)));
 
     private static async Task<NoContent> Delete(Guid offeringId, Guid sessionId, ClaimsPrincipal user, SessionCommands commands, CancellationToken ct)
     {

@@ -1,6 +1,4 @@
-using Marketplace.Api.Hosting;
 using Marketplace.Core.Search;
-using Marketplace.Core.Shared;
 using Marketplace.Search.Elasticsearch;
 using Marketplace.Search.Lucene;
 using Marketplace.Storage.Mongo;
@@ -20,18 +18,15 @@ public static class AdapterRegistration
 
         if (settings.Store == StoreKind.Mongo)
         {
-            var selection = builder.Configuration.GetValue<TimeSpan?>("Marketplace:Mongo:ServerSelectionTimeout");
             services.AddMongoStore(o =>
             {
                 o.ConnectionString = settings.MongoConnectionString!;
                 o.Database = settings.MongoDatabase;
-                if (selection is { } timeout) o.ServerSelectionTimeout = timeout;
+                if (settings.MongoServerSelectionTimeout is { } timeout) o.ServerSelectionTimeout = timeout;
             });
         }
         else
             services.AddSqliteStore(o => o.DatabasePath = settings.DatabasePath);
-        // Wake the outbox dispatcher the moment a commit carries events.
-        services.Decorate<IMarketplaceStore>((inner, sp) => new SignallingStore(inner, sp.GetRequiredService<OutboxSignal>()));
 
         var synonyms = settings.Synonyms;
         if (settings.Search == SearchKind.Elasticsearch)
@@ -42,15 +37,5 @@ public static class AdapterRegistration
         if (settings.Backplane == BackplaneKind.Redis)
             signalR.AddStackExchangeRedis(settings.RedisConnectionString!, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("marketplace"));
         return settings;
-    }
-
-    /// <summary>Replaces a registered singleton with a decorator around it (no Scrutor on the mirror, and it is six lines).</summary>
-    private static void Decorate<T>(this IServiceCollection services, Func<T, IServiceProvider, T> decorate) where T : class
-    {
-        var original = services.Last(d => d.ServiceType == typeof(T));
-        services.Remove(original);
-        services.AddSingleton(sp => decorate((T)(original.ImplementationInstance
-            ?? original.ImplementationFactory?.Invoke(sp)
-            ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)), sp));
     }
 }

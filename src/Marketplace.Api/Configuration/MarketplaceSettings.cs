@@ -1,23 +1,36 @@
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Search;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace Marketplace.Api.Configuration;
 
 public enum StoreKind { Sqlite, Mongo }
 public enum SearchKind { Lucene, Elasticsearch }
-public enum PaymentsKind { Offline, Stripe }
 public enum BackplaneKind { None, Redis }
 
 /// <summary>
-/// The adapter choices and their connection settings, read once from configuration section "Marketplace".
-/// Invalid or incomplete settings stop the start-up with a message that names the key to fix.
+/// Every <c>Marketplace:*</c> setting, read and validated once, here, from configuration section "Marketplace": no other
+/// class reads configuration. Invalid or incomplete settings stop the start-up with a message that names the key to fix.
 /// </summary>
 public sealed record MarketplaceSettings(
-    string DataDirectory, StoreKind Store, SearchKind Search, PaymentsKind Payments, BackplaneKind Backplane,
+    string DataDirectory, StoreKind Store, SearchKind Search, BackplaneKind Backplane,
     string? MongoConnectionString, string MongoDatabase, string? ElasticsearchUrl, string? RedisConnectionString,
-    string? StripeSecretKey, string? StripeWebhookSecret, string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
+    string? JwtSigningKey, bool SeedDemo, TimeSpan BookingResponseWindow,
     string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null,
     IReadOnlyList<string>? KeptWords = null, IReadOnlyList<(DateOnly From, DateOnly To)>? ExtraHolidays = null)
 {
+    /// <summary>How often unanswered booking requests are expired (Marketplace:BookingExpirySweep, default 30 s).</summary>
+    public TimeSpan BookingExpirySweep { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sign-ins (and provider registrations) per client address and minute (Marketplace:LoginsPerMinute, default 30).</summary>
+    public int LoginsPerMinute { get; init; } = 30;
+
+    /// <summary>Proxies whose X-Forwarded-* headers are believed (Marketplace:TrustedProxies); empty: none.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
+    public TimeSpan? MongoServerSelectionTimeout { get; init; }
+
     /// <summary>The built-in school calendar plus Marketplace:Holidays.</summary>
     public Core.Catalog.SchoolCalendar Calendar => new(ExtraHolidays);
 
@@ -40,7 +53,6 @@ public sealed record MarketplaceSettings(
         var errors = new List<string>();
         var store = Parse<StoreKind>(section, "Store", errors);
         var search = Parse<SearchKind>(section, "Search", errors);
-        var payments = Parse<PaymentsKind>(section, "Payments", errors);
         var backplane = Parse<BackplaneKind>(section, "Backplane", errors);
 
         string? Required(string key, bool when)
@@ -55,8 +67,6 @@ public sealed record MarketplaceSettings(
         if (elastic is not null && !Uri.TryCreate(elastic, UriKind.Absolute, out _))
             errors.Add($"Marketplace:Elasticsearch:Url must be an absolute URL (was '{elastic}').");
         var redis = Required("Redis:ConnectionString", backplane == BackplaneKind.Redis);
-        var stripeKey = Required("Stripe:SecretKey", payments == PaymentsKind.Stripe);
-        var stripeHook = Required("Stripe:WebhookSecret", payments == PaymentsKind.Stripe);
         var signingKey = Required("Jwt:SigningKey", !isDevelopment);
         if (signingKey is not null && System.Text.Encoding.UTF8.GetByteCount(signingKey) < 32)
             errors.Add("Marketplace:Jwt:SigningKey must be at least 32 bytes long.");
@@ -65,9 +75,21 @@ public sealed record MarketplaceSettings(
         if (seed && !isDevelopment) errors.Add("Marketplace:SeedDemo may only be enabled in the Development environment.");
         var window = section.GetValue<TimeSpan?>("BookingResponseWindow") ?? TimeSpan.FromHours(48);
         if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
-        if (section["BookingExpirySweep"] is { Length: > 0 } sweep
-            && !(TimeSpan.TryParse(sweep, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero))
-            errors.Add($"Marketplace:BookingExpirySweep must be a positive time span, e.g. 00:00:30 (was '{sweep}').");
+        var sweep = TimeSpan.FromSeconds(30);
+        if (section["BookingExpirySweep"] is { Length: > 0 } rawSweep
+            && !(TimeSpan.TryParse(rawSweep, System.Globalization.CultureInfo.InvariantCulture, out sweep) && sweep > TimeSpan.Zero))
+            errors.Add($"Marketplace:BookingExpirySweep must be a positive time span, e.g. 00:00:30 (was '{rawSweep}').");
+        var logins = 30;
+        if (section["LoginsPerMinute"] is { Length: > 0 } rawLogins
+            && !(int.TryParse(rawLogins, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out logins) && logins > 0))
+            errors.Add($"Marketplace:LoginsPerMinute must be a whole number of requests per minute, e.g. 30 (was '{rawLogins}').");
+        var proxies = Hosting.TrustedProxies.Parse(section["TrustedProxies"], errors);
+        TimeSpan? selection = null;
+        if (section["Mongo:ServerSelectionTimeout"] is { Length: > 0 } rawSelection)
+        {
+            if (TimeSpan.TryParse(rawSelection, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero) selection = parsed;
+            else errors.Add($"Marketplace:Mongo:ServerSelectionTimeout must be a positive time span, e.g. 00:00:05 (was '{rawSelection}').");
+        }
 
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
@@ -79,9 +101,12 @@ public sealed record MarketplaceSettings(
             throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
 
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
-        return new MarketplaceSettings(dataDirectory, store, search, payments, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
-            elastic, redis, stripeKey, stripeHook, signingKey, seed, window,
-            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays);
+        return new MarketplaceSettings(dataDirectory, store, search, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
+            elastic, redis, signingKey, seed, window,
+            section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays)
+        {
+            BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
+        };
     }
 
     /// <summary>
@@ -144,7 +169,6 @@ public sealed record MarketplaceSettings(
         "Mongo:ConnectionString" => "Marketplace:Store is Mongo",
         "Elasticsearch:Url" => "Marketplace:Search is Elasticsearch",
         "Redis:ConnectionString" => "Marketplace:Backplane is Redis",
-        "Stripe:SecretKey" or "Stripe:WebhookSecret" => "Marketplace:Payments is Stripe",
         _ => "the environment is not Development (no generated development key)",
     };
 }

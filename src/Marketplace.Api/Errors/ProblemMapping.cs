@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,10 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
             NotFoundException n => new ProblemDetails { Status = 404, Title = "未找到 / Not found.", Detail = n.Message },
             ForbiddenException f => new ProblemDetails { Status = 403, Title = "无权操作 / Forbidden.", Detail = f.Message },
             ConcurrencyConflictException c => new ProblemDetails { Status = 412, Title = "数据已被他人修改 / Precondition failed.", Detail = c.Message },
+            IdempotencyMismatchException m => new ProblemDetails
+            {
+                Status = 422, Title = "Idempotency-Key 冲突 / Idempotency-Key reused with a different request.", Detail = m.Message,
+            },
             DuplicateException d => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [d.Field] = [d.Message] })
             {
                 Status = 409, Title = "已存在 / Already exists.",

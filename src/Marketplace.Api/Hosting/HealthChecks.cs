@@ -1,5 +1,5 @@
 using Marketplace.Core.Search;
-using Marketplace.Core.Shared;
+using Marketplace.Core.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Marketplace.Api.Hosting;

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
+using Marketplace.Api.Seed;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,9 +13,9 @@ namespace Marketplace.Api.Hosting;
 /// <summary>Cross-cutting concerns: JSON, problem details, OpenAPI, health, metrics, request logging, rate limits, proxies.</summary>
 public static class HostingSetup
 {
-    public static void AddMarketplaceHosting(this WebApplicationBuilder builder)
+    public static IServiceCollection AddMarketplaceHosting(this IServiceCollection s, MarketplaceSettings settings)
     {
-        var s = builder.Services;
+        s.AddHostedService<StartupInitializer>(); // first: hosted services start in order, the others need the schema
         s.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new StrictEnumConverter());
@@ -27,8 +29,8 @@ public static class HostingSetup
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
         s.AddExceptionHandler<ProblemMapping>();
         s.AddOpenApi();
-        s.AddMarketplaceRateLimits(PositiveOrFail(builder.Configuration, "Marketplace:LoginsPerMinute", 30, "a whole number of requests per minute, e.g. 30"));
-        s.AddTrustedProxies(builder.Configuration);
+        s.AddMarketplaceRateLimits(settings.LoginsPerMinute);
+        s.AddTrustedProxies(settings.TrustedProxies);
         s.AddHttpLogging(o =>
         {
             o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
@@ -40,6 +42,8 @@ public static class HostingSetup
             .AddCheck<IndexHealthCheck>("index", tags: ["ready"], timeout: TimeSpan.FromSeconds(3));
         s.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter("Marketplace").AddPrometheusExporter());
+        s.AddSingleton<DemoSeeder>();
+        return s;
     }
 
     public static void UseMarketplaceHosting(this WebApplication app)
@@ -63,14 +67,5 @@ public static class HostingSetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
-    }
-
-    /// <summary>A positive whole number from configuration, or a start-up failure naming the key.</summary>
-    private static int PositiveOrFail(IConfiguration configuration, string key, int fallback, string expected)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw)) return fallback;
-        return int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value : throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine} - {key} must be {expected} (was '{raw}').");
     }
 }

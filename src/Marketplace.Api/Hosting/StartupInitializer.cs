@@ -1,8 +1,8 @@
 using Marketplace.Api.Configuration;
-using Marketplace.Api.Search;
+using Marketplace.Api.Outbox;
 using Marketplace.Api.Seed;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
-using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Hosting;
 
@@ -11,8 +11,8 @@ namespace Marketplace.Api.Hosting;
 /// (Development only) and, when the index is new or of another schema (either adapter), a rebuild from the store.
 /// </summary>
 internal sealed class StartupInitializer(
-    IMarketplaceStore store, IOfferingIndex index, OfferingProjection projection, IndexOutboxConsumer indexConsumer,
-    MarketplaceSettings settings, DemoSeeder seeder, ILogger<StartupInitializer> logger) : IHostedService
+    IMarketplaceStore store, IOfferingIndex index, IndexRebuild rebuild, MarketplaceSettings settings, DemoSeeder seeder,
+    TimeProvider clock, ILogger<StartupInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ internal sealed class StartupInitializer(
         await store.InitializeAsync(cancellationToken);
         var indexNeedsRebuild = await InitializeIndexAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
-        if (indexNeedsRebuild) await IndexRebuild.RebuildAsync(store, index, projection, indexConsumer.Name, cancellationToken);
+        if (indexNeedsRebuild) await rebuild.RebuildAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -31,7 +31,7 @@ internal sealed class StartupInitializer(
     /// </summary>
     private async Task<bool> InitializeIndexAsync(CancellationToken ct)
     {
-        var giveUpAt = DateTimeOffset.UtcNow + settings.SearchStartupWait;
+        var giveUpAt = clock.GetUtcNow() + settings.SearchStartupWait;
         var pause = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
         {
@@ -39,7 +39,7 @@ internal sealed class StartupInitializer(
             {
                 return await index.InitializeAsync(ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow + pause < giveUpAt)
+            catch (Exception e) when (e is not OperationCanceledException && clock.GetUtcNow() + pause < giveUpAt)
             {
                 logger.LogWarning("Search index not ready (attempt {Attempt}: {Error}); retrying in {Pause} s", attempt, e.Message, pause.TotalSeconds);
                 await Task.Delay(pause, ct);

@@ -13,11 +13,8 @@ namespace Marketplace.Api.Hosting;
 /// </summary>
 public static class TrustedProxies
 {
-    private const string Key = "Marketplace:TrustedProxies";
-
-    public static void AddTrustedProxies(this IServiceCollection services, IConfiguration configuration)
+    public static void AddTrustedProxies(this IServiceCollection services, IReadOnlyList<IPNetwork> proxies)
     {
-        var proxies = Parse(configuration[Key]);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -35,14 +32,15 @@ public static class TrustedProxies
             app.UseForwardedHeaders();
     }
 
-    internal static List<IPNetwork> Parse(string? value)
+    /// <summary>Marketplace:TrustedProxies — addresses or networks, comma-separated; each bad entry is added to <paramref name="errors"/>.</summary>
+    internal static List<IPNetwork> Parse(string? value, List<string> errors)
     {
         var networks = new List<IPNetwork>();
         foreach (var entry in (value ?? "").Split([',', '，', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (IPAddress.TryParse(entry, out var address)) networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
             else if (IPNetwork.TryParse(entry, out var network)) networks.Add(network);
-            else throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine} - {Key}: '{entry}' is neither an IP address nor a network such as 172.30.0.0/24.");
+            else errors.Add($"Marketplace:TrustedProxies: '{entry}' is neither an IP address nor a network such as 172.30.0.0/24.");
         }
         return networks;
     }

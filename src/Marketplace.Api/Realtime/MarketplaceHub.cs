@@ -1,4 +1,5 @@
 using Marketplace.Api.Auth;
+using Marketplace.Core.Catalog.Offerings;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.SignalR;
 
@@ -8,9 +9,11 @@ namespace Marketplace.Api.Realtime;
 /// Live status. A signed-in caller joins its own organisation's stream (a bureau also its districts');
 /// anyone may watch an offering's seat availability. Server-to-client: bookingChanged, availabilityChanged.
 /// </summary>
-public sealed class MarketplaceHub(IMarketplaceStore store) : Hub
+public sealed class MarketplaceHub(OfferingQueries offerings) : Hub
 {
     public const string Route = "/hubs/marketplace";
+    public const string BookingChanged = "bookingChanged";
+    public const string AvailabilityChanged = "availabilityChanged";
 
     public override async Task OnConnectedAsync()
     {
@@ -23,11 +26,22 @@ public sealed class MarketplaceHub(IMarketplaceStore store) : Hub
     public async Task WatchOffering(Guid offeringId)
     {
         // The offering's own provider already hears its seat changes on its organisation stream; joining twice would double them.
-        if (Context.User?.ToCaller() is { Role: Role.Provider } caller
-            && await store.FindAsync<Core.Catalog.Offering>(offeringId, Context.ConnectionAborted) is { } offering && offering.ProviderId == caller.OrganizationId)
-            return;
+        if (Context.User?.ToCaller() is { Role: Role.Provider } caller && await OwnsAsync(caller, offeringId)) return;
         await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Offering(offeringId));
     }
 
     public Task UnwatchOffering(Guid offeringId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, Audience.Offering(offeringId));
+
+    private async Task<bool> OwnsAsync(Caller provider, Guid offeringId)
+    {
+        try
+        {
+            var (offering, _) = await offerings.GetAsync(provider, offeringId, Context.ConnectionAborted);
+            return offering.ProviderId == provider.OrganizationId;
+        }
+        catch (NotFoundException)
+        {
+            return false;
+        }
+    }
 }

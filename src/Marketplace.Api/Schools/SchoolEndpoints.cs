@@ -12,17 +12,21 @@ public sealed record SchoolDto(Guid Id, string Name, string DistrictCode, string
 
 public static class SchoolEndpoints
 {
-    public static void MapSchools(this IEndpointRouteBuilder app)
+    internal static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/schools/{schoolId:guid}").WithTags("Schools").RequireAuthorization();
-        group.MapGet("/", async (Guid schoolId, ClaimsPrincipal user, SchoolCommands c, CancellationToken ct) =>
-                TypedResults.Ok(SchoolDto.From(await c.GetAsync(user.RequireCaller(), schoolId, ct))))
-            .WithName("GetSchool").WithSummary("学校概况 / The school profile (the school itself or its bureau).");
-        group.MapGet("/plans/{semester}", async (Guid schoolId, string semester, ClaimsPrincipal user, SchoolCommands c, CancellationToken ct) =>
-                TypedResults.Ok(await c.GetPlanAsync(user.RequireCaller(), schoolId, semester, ct)))
-            .WithName("GetSchoolPlan").WithSummary("一校一案 / The school's plan for a semester, e.g. 2026-2027-1.");
-        group.MapPut("/plans/{semester}", async (Guid schoolId, string semester, SchoolPlanInput input, ClaimsPrincipal user, SchoolCommands c, CancellationToken ct) =>
-                TypedResults.Ok(await c.PutPlanAsync(user.RequireCaller(), schoolId, semester, input, ct)))
-            .WithName("PutSchoolPlan").RequireAuthorization(AuthSetup.SchoolPolicy).WithSummary("保存一校一案 / Save the school's plan for a semester.");
+        group.MapGet("/", Get).WithName("GetSchool").WithSummary("学校概况 / The school profile (the school itself or its bureau).");
+        group.MapGet("/plans/{semester}", GetPlan).WithName("GetSchoolPlan").WithSummary("一校一案 / The school's plan for a semester, e.g. 2026-2027-1.");
+        group.MapPut("/plans/{semester}", SavePlan).WithName("PutSchoolPlan").RequireAuthorization(AuthSetup.SchoolPolicy)
+            .WithSummary("保存一校一案 / Save the school's plan for a semester.");
     }
+
+    private static async Task<Ok<SchoolDto>> Get(Guid schoolId, ClaimsPrincipal user, SchoolQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(SchoolDto.From(await queries.GetAsync(user.RequireCaller(), schoolId, ct)));
+
+    private static async Task<Ok<SchoolPlan>> GetPlan(Guid schoolId, string semester, ClaimsPrincipal user, SchoolQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.GetPlanAsync(user.RequireCaller(), schoolId, semester, ct));
+
+    private static async Task<Ok<SchoolPlan>> SavePlan(Guid schoolId, string semester, SchoolPlanInput input, ClaimsPrincipal user, SchoolCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(await commands.SavePlanAsync(user.RequireCaller(), schoolId, semester, input, ct));
 }

@@ -1,7 +1,9 @@
-using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
 using Marketplace.Core.Catalog.Sessions;
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
@@ -43,7 +45,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             changes.Insert(provider).Insert(new User(Ids.New(), $"provider{i + 1}", hash, Role.Provider, provider.Id, provider.ContactName));
             foreach (var (offering, sessions) in Offerings(provider, lat, lon, i < approvedCount, random, now, titleTurns))
             {
-                changes.Insert(offering).Publish(OfferingEvents.Changed(offering, provider, now));
+                changes.Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
                 if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, sessions[0], schools, now);
             }
@@ -58,13 +60,13 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             && (offering.Content.ServesOffCampus || offering.Content.Districts.Contains(s.DistrictCode)));
         if (school is null || session.Capacity < 5) return;
         var grades = school.Grades.Intersect(offering.Content.Grades).ToArray();
-        var booking = Core.Booking.Booking.Request(new Core.Booking.BookingRequestFacts(session.Id, offering.Id, offering.ProviderId, school.Id,
+        var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, offering.ProviderId, school.Id,
             school.DistrictCode, session.Capacity - 2, grades, "课后服务负责人", "13800138000", "演示预约 / demo booking", offering.Content.PriceFen,
             session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48)), now, "School:demo");
         booking.Confirm(now, "Provider:demo");
         changes.Insert(booking).ReserveSeats(session.Id, booking.Pupils)
-            .Publish(Core.Booking.BookingEvents.Changed(booking, null, now))
-            .Publish(Core.Booking.BookingEvents.Availability(offering.Id, session.Id, offering.ProviderId, now));
+            .Publish(BookingEvents.Changed(booking, null, now))
+            .Publish(CatalogEvents.AvailabilityChanged(offering.Id, session.Id, offering.ProviderId, now));
     }
 
     private static List<School> Schools(StoreChanges changes, string hash, Random random, DateTimeOffset now)
@@ -130,7 +132,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var recurrence = new RecurrenceInput([days[n % 5], days[(n + 2) % 5]], start, start.AddMinutes(offering.Content.DurationMinutes),
             today.AddDays(1), today.AddDays(56), null);
         var capacity = n % 5 == 4 ? random.Next(5, 11) : random.Next(25, 46);
-        return ScheduleSessionsHandler.Expand(new ScheduleSessionsRequest(null, null, capacity, recurrence), now)
+        return SessionSchedule.Expand(new ScheduleSessionsRequest(null, null, capacity, recurrence), now)
             .Select(s => Session.Schedule(offering.Id, offering.ProviderId, s.Start, s.End, capacity)).ToList();
     }
 

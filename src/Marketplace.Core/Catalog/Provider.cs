@@ -43,7 +43,7 @@ public sealed class Provider : IAggregate
     public static Provider Register(string name, ProviderKind kind, string creditCode, string contactName, string contactPhone,
         IReadOnlyList<string> districts, DateTimeOffset now) => new()
     {
-        Id = Ids.New(), Version = 1, Name = name.Trim(), Kind = kind, CreditCode = Shared.CreditCode.Normalize(creditCode),
+        Id = Ids.New(), Version = 1, Name = name.Trim(), Kind = kind, CreditCode = Catalog.CreditCode.Normalize(creditCode),
         ContactName = contactName.Trim(), ContactPhone = contactPhone.Trim(), Districts = districts.Distinct().ToArray(),
         Status = ProviderStatus.Pending, RegisteredAt = now,
         Decisions = [new ProviderDecision(ProviderStatus.Pending, now, "self-registration", null)],

@@ -1,29 +1,17 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Schools;
 
 public sealed record SchoolPlanInput(IReadOnlyList<Category>? TargetCategories, IReadOnlyList<PlanWindow>? Windows, IReadOnlyDictionary<Category, int>? PupilsExpected, long? BudgetFen);
 
-/// <summary>The school profile and its 一校一案 plans: visible to the school itself and its district's bureau.</summary>
-public sealed class SchoolCommands(IMarketplaceStore store, TimeProvider clock)
+/// <summary>The school's 一校一案 plans: only the school itself edits them.</summary>
+public sealed class SchoolCommands(IMarketplaceStore store, SchoolQueries queries, TimeProvider clock)
 {
-    public async Task<School> GetAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
+    public async Task<SchoolPlan> SavePlanAsync(Caller caller, Guid schoolId, string semester, SchoolPlanInput input, CancellationToken ct = default)
     {
-        var school = await store.FindAsync<School>(schoolId, ct);
-        return school is not null && (caller.OrganizationId == schoolId || caller.IsBureauOf(school.DistrictCode))
-            ? school : throw new NotFoundException("school", schoolId);
-    }
-
-    public async Task<SchoolPlan> GetPlanAsync(Caller caller, Guid schoolId, string semester, CancellationToken ct = default)
-    {
-        await GetAsync(caller, schoolId, ct);
-        return await store.FindSchoolPlanAsync(schoolId, semester, ct) ?? throw new NotFoundException("school plan", semester);
-    }
-
-    public async Task<SchoolPlan> PutPlanAsync(Caller caller, Guid schoolId, string semester, SchoolPlanInput input, CancellationToken ct = default)
-    {
-        var school = await GetAsync(caller, schoolId, ct);
+        var school = await queries.GetAsync(caller, schoolId, ct);
         if (caller.OrganizationId != school.Id) throw new ForbiddenException("Only the school edits its own plan.");
         var v = new Validator()
             .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20\d\d-20\d\d-[12]$"), "semester", "格式如 2026-2027-1 / format like 2026-2027-1.")

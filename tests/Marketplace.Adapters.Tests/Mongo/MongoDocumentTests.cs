@@ -1,6 +1,6 @@
-using Marketplace.Core.Booking;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
-using Marketplace.Core.Events;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Mongo;
@@ -85,7 +85,7 @@ public sealed class MongoDocumentTests
     [Fact]
     public void IdempotencyRecord_RoundTrips()
     {
-        var record = new IdempotencyRecord("booking:school-1", "key-1", "abc", 201, """{"id":"x"}""", MongoSamples.Now);
+        var record = new IdempotencyRecord("booking:school-1", "key-1", "abc", Guid.NewGuid(), """{"id":"x"}""", MongoSamples.Now);
 
         var back = StoredDocuments.FromBson<IdempotencyRecord>(StoredDocuments.ToBson(record, "booking:school-1|key-1"));
 

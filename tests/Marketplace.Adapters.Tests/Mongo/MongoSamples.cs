@@ -1,6 +1,7 @@
-using Marketplace.Core.Booking;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
@@ -21,7 +22,7 @@ internal static class MongoSamples
     public static Session Session(Guid offeringId, Guid providerId, int capacity = 30) =>
         Marketplace.Core.Catalog.Session.Schedule(offeringId, providerId, Now.AddDays(7), Now.AddDays(7).AddMinutes(90), capacity);
 
-    public static Booking Booking(Session session, Guid schoolId) => Marketplace.Core.Booking.Booking.Request(new BookingRequestFacts(
+    public static Booking Booking(Session session, Guid schoolId) => Marketplace.Core.Bookings.Booking.Request(new BookingRequestFacts(
         session.Id, session.OfferingId, session.ProviderId, schoolId, "310104", 25, [4, 3], "李老师", "13900000000", "请准备投影仪",
         120_00, session.StartsAt, 48, TimeSpan.FromHours(72)), Now, "school:user");
 

@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Mongo;
 using Microsoft.Extensions.DependencyInjection;

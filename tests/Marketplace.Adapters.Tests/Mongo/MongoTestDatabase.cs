@@ -17,7 +17,7 @@ internal sealed class MongoTestDatabase : Store.IStoreUnderTest
 
     public MongoMarketplaceStore MongoStore { get; }
 
-    public Marketplace.Core.Shared.IMarketplaceStore Store => MongoStore;
+    public Marketplace.Core.Persistence.IMarketplaceStore Store => MongoStore;
 
     public static async Task<MongoTestDatabase> CreateAsync()
     {

@@ -1,6 +1,6 @@
-using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Cn.Smart;
 using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Analysis;
 using Lucene.Net.Util;
 using Marketplace.Core.Search;
 using Marketplace.Search.Lucene;

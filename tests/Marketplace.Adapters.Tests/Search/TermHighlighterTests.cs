@@ -1,7 +1,7 @@
 using System.Text;
 using Lucene.Net.Index;
-using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search;
 using Marketplace.Core.Search;
 using Marketplace.Search.Lucene;
 

@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Adapters.Tests.Store;
@@ -5,4 +6,7 @@ namespace Marketplace.Adapters.Tests.Store;
 public interface IStoreUnderTest : IAsyncDisposable
 {
     IMarketplaceStore Store { get; }
+
+    /// <summary>The same adapter's outbox feed.</summary>
+    IOutboxFeed Feed => (IOutboxFeed)Store;
 }

@@ -1,6 +1,7 @@
 using Marketplace.Adapters.Tests.Mongo;
-using Marketplace.Core.Booking;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;
@@ -23,7 +24,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = DatabasePath }));
+        _store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = DatabasePath }), []);
         await _store.InitializeAsync();
     }
 
@@ -39,7 +40,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     {
         var session = MongoSamples.Session(Ids.New(), Ids.New(), capacity: 2);
         var offering = MongoSamples.Offering(Ids.New());
-        var record = new IdempotencyRecord("booking", "key-taken", "hash", 201, "{}", MongoSamples.Now);
+        var record = new IdempotencyRecord("booking", "key-taken", "hash", Guid.NewGuid(), "{}", MongoSamples.Now);
         await _store.CommitAsync(new StoreChanges().Insert(session).Insert(offering).Remember(record));
         var stale = (await _store.FindAsync<Offering>(offering.Id))!;
         stale.Submit(MongoSamples.Now);
@@ -64,7 +65,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Assert.Equal(1, group.Transactions);
         Assert.True(commits[0].IsCompletedSuccessfully && commits[1].IsCompletedSuccessfully && commits[5].IsCompletedSuccessfully);
         Assert.Equal(0, (await Assert.ThrowsAsync<SeatsUnavailableException>(() => commits[2])).SeatsLeft);
-        Assert.Equal("Idempotency-Key", (await Assert.ThrowsAsync<DuplicateException>(() => commits[3])).Field);
+        Assert.Equal(IdempotencyRecord.KeyField, (await Assert.ThrowsAsync<DuplicateException>(() => commits[3])).Field);
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => commits[4]);
         Assert.Equal(2, (await _store.FindAsync<Session>(session.Id))!.Reserved);
         Assert.Equal(2, await _store.CountBookingsForSessionAsync(session.Id));
@@ -193,9 +194,9 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         var booking = MongoSamples.Booking(session, Ids.New());
         var key = Ids.New().ToString("N");
         var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, 1)
-            .Remember(new IdempotencyRecord("booking", key, "hash", 201, "{}", MongoSamples.Now))
+            .Remember(new IdempotencyRecord("booking", key, "hash", Guid.NewGuid(), "{}", MongoSamples.Now))
             .Publish(BookingEvents.Changed(booking, null, MongoSamples.Now))
-            .Publish(BookingEvents.Availability(session.OfferingId, session.Id, session.ProviderId, MongoSamples.Now));
+            .Publish(CatalogEvents.AvailabilityChanged(session.OfferingId, session.Id, session.ProviderId, MongoSamples.Now));
         return (booking, key, changes);
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -10,7 +11,7 @@ public sealed class SqliteStoreContractTests : StoreContract
     protected override async Task<IStoreUnderTest> CreateAsync()
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-store-tests", Guid.NewGuid().ToString("N"));
-        var store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = Path.Combine(folder, "test.db") }));
+        var store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = Path.Combine(folder, "test.db") }), []);
         await store.InitializeAsync();
         return new TempSqlite(store, folder);
     }

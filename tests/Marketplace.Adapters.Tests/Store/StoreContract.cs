@@ -1,6 +1,6 @@
-using Marketplace.Core.Booking;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
-using Marketplace.Core.Events;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 using Marketplace.Adapters.Tests.Mongo;
@@ -131,27 +131,27 @@ public abstract class StoreContract
         await Task.WhenAll(parallel);
         await db.Store.CommitAsync(new StoreChanges().Publish(Event("school:a")).Publish(Event("provider:b", "public")));
 
-        var all = await db.Store.ReadEventsAsync(0, null, 100);
-        var forSchool = await db.Store.ReadEventsAsync(0, ["school:a"], 100);
-        var tail = await db.Store.ReadEventsAsync(20, ["public"], 100);
+        var all = await db.Feed.ReadEventsAsync(0, null, 100);
+        var forSchool = await db.Feed.ReadEventsAsync(0, ["school:a"], 100);
+        var tail = await db.Feed.ReadEventsAsync(20, ["public"], 100);
 
         Assert.Equal(Enumerable.Range(1, 22).Select(i => (long)i), all.Select(e => e.Cursor));
         Assert.Equal(21L, Assert.Single(forSchool).Cursor);
         Assert.Equal(["provider:b", "public"], Assert.Single(tail).Audiences);
-        Assert.Equal(22L, await db.Store.GetLatestCursorAsync());
+        Assert.Equal(22L, await db.Feed.GetLatestCursorAsync());
     }
 
     [SkippableFact]
     public async Task Idempotency_SameKeyTwice_IsADuplicateAndRollsBackTheCommit()
     {
         await using var db = await CreateAsync();
-        var record = new IdempotencyRecord("bookings:school-1", "key-1", "hash", 201, """{"ok":true}""", Now);
+        var record = new IdempotencyRecord("bookings:school-1", "key-1", "hash", Guid.NewGuid(), """{"ok":true}""", Now);
         await db.Store.CommitAsync(new StoreChanges().Remember(record));
         var bystander = MongoSamples.Provider();
 
         var error = await Assert.ThrowsAsync<DuplicateException>(() => db.Store.CommitAsync(new StoreChanges().Insert(bystander).Remember(record)));
 
-        Assert.Equal("Idempotency-Key", error.Field);
+        Assert.Equal(IdempotencyRecord.KeyField, error.Field);
         Assert.Equal(record, await db.Store.FindIdempotencyAsync("bookings:school-1", "key-1"));
         Assert.Null(await db.Store.FindAsync<Provider>(bystander.Id));
     }
@@ -162,12 +162,12 @@ public abstract class StoreContract
     {
         await using var db = await CreateAsync();
 
-        Assert.Equal(0, await db.Store.GetCheckpointAsync("other"));
-        await db.Store.ResetCheckpointAsync("index", ~7L);
-        Assert.Equal(~7L, await db.Store.GetCheckpointAsync("index"));
-        Assert.False(await db.Store.TryAdvanceCheckpointAsync("index", 7, 9));
-        Assert.True(await db.Store.TryAdvanceCheckpointAsync("index", ~7L, 9));
-        Assert.Equal(9, await db.Store.GetCheckpointAsync("index"));
+        Assert.Equal(0, await db.Feed.GetCheckpointAsync("other"));
+        await db.Feed.ResetCheckpointAsync("index", ~7L);
+        Assert.Equal(~7L, await db.Feed.GetCheckpointAsync("index"));
+        Assert.False(await db.Feed.TryAdvanceCheckpointAsync("index", 7, 9));
+        Assert.True(await db.Feed.TryAdvanceCheckpointAsync("index", ~7L, 9));
+        Assert.Equal(9, await db.Feed.GetCheckpointAsync("index"));
     }
 
     [SkippableFact]
@@ -175,15 +175,15 @@ public abstract class StoreContract
     {
         await using var db = await CreateAsync();
 
-        await db.Store.ResetCheckpointAsync("index", 9);
-        await db.Store.ResetCheckpointAsync("index", 4);
-        Assert.Equal(4, await db.Store.GetCheckpointAsync("index"));
+        await db.Feed.ResetCheckpointAsync("index", 9);
+        await db.Feed.ResetCheckpointAsync("index", 4);
+        Assert.Equal(4, await db.Feed.GetCheckpointAsync("index"));
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => db.Store.TryAdvanceCheckpointAsync("live", 0, 12)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => db.Feed.TryAdvanceCheckpointAsync("live", 0, 12)));
         Assert.Equal(1, claims.Count(won => won));
-        Assert.False(await db.Store.TryAdvanceCheckpointAsync("live", 0, 20));
-        Assert.True(await db.Store.TryAdvanceCheckpointAsync("live", 12, 20));
-        Assert.Equal(20, await db.Store.GetCheckpointAsync("live"));
+        Assert.False(await db.Feed.TryAdvanceCheckpointAsync("live", 0, 20));
+        Assert.True(await db.Feed.TryAdvanceCheckpointAsync("live", 12, 20));
+        Assert.Equal(20, await db.Feed.GetCheckpointAsync("live"));
     }
 
     [SkippableFact]

@@ -1,7 +1,8 @@
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Outbox;
 using Marketplace.Api.Tests.Infrastructure;
-using Marketplace.Core.Events;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,12 +17,14 @@ public sealed class OutboxDispatcherTests : IDisposable
 {
     private readonly MarketplaceFactory _factory = new(new Dictionary<string, string?> { ["Marketplace:SeedDemo"] = "false" });
     private readonly IMarketplaceStore _store;
+    private readonly IOutboxFeed _feed;
     private readonly MarketplaceSettings _settings;
 
     public OutboxDispatcherTests()
     {
         _factory.CreateClient().Dispose();
         _store = _factory.Services.GetRequiredService<IMarketplaceStore>();
+        _feed = _factory.Services.GetRequiredService<IOutboxFeed>();
         _settings = _factory.Services.GetRequiredService<MarketplaceSettings>();
     }
 
@@ -35,18 +38,18 @@ public sealed class OutboxDispatcherTests : IDisposable
     {
         const string consumer = "live-join-test";
         var shared = _settings with { Backplane = BackplaneKind.Redis };
-        await _store.ResetCheckpointAsync(consumer, await _store.GetLatestCursorAsync());
+        await _feed.ResetCheckpointAsync(consumer, await _feed.GetLatestCursorAsync());
 
         // Committed a moment ago, not yet pushed by anyone: the joining instance claims and pushes them.
         var recent = await CommitAsync(DateTimeOffset.UtcNow, 3);
         var pushed = await RunAsync(new Recording(consumer, live: true), shared, expect: 3);
         Assert.Equal(recent, pushed.Cursors);
-        Assert.Equal(recent[^1], await _store.GetCheckpointAsync(consumer));
+        Assert.Equal(recent[^1], await _feed.GetCheckpointAsync(consumer));
 
         // Unpushed for an hour (every instance was down): skipped, not sent to live clients.
         var stale = await CommitAsync(DateTimeOffset.UtcNow.AddHours(-1), 3);
         Assert.Empty((await RunAsync(new Recording(consumer, live: true), shared, expect: 0)).Cursors);
-        Assert.Equal(stale[^1], await _store.GetCheckpointAsync(consumer));
+        Assert.Equal(stale[^1], await _feed.GetCheckpointAsync(consumer));
     }
 
     /// <summary>
@@ -57,23 +60,23 @@ public sealed class OutboxDispatcherTests : IDisposable
     public async Task AResetDuringABatch_IsNotOverwritten_AndTheEventsAreHandledAgain()
     {
         const string consumer = "durable-reset-test";
-        var start = await _store.GetLatestCursorAsync();
-        await _store.ResetCheckpointAsync(consumer, start);
+        var start = await _feed.GetLatestCursorAsync();
+        await _feed.ResetCheckpointAsync(consumer, start);
         var committed = await CommitAsync(DateTimeOffset.UtcNow, 3);
 
         var gated = new Recording(consumer, live: false) { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        using var dispatcher = new OutboxDispatcher(_store, [gated], new OutboxSignal(), _settings, NullLogger<OutboxDispatcher>.Instance);
+        using var dispatcher = new OutboxDispatcher(_feed, [gated], new OutboxSignal(), _settings, TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
         await dispatcher.StartAsync(CancellationToken.None);
         await gated.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
         // The rebuild's reset to its snapshot cursor — here the very cursor the batch began from — while the batch is handled.
-        await _store.ResetCheckpointAsync(consumer, ~start);
+        await _feed.ResetCheckpointAsync(consumer, ~start);
         gated.Gate.TrySetResult();
         await WaitAsync(() => gated.Batches.Count >= 2, TimeSpan.FromSeconds(5));
         await dispatcher.StopAsync(CancellationToken.None);
 
         Assert.True(gated.Batches.Count >= 2, $"the events after the reset were handled again; batches: {string.Join(" / ", gated.Batches.Select(b => string.Join(",", b)))}");
         Assert.Equal(committed, gated.Batches.ElementAt(1));
-        Assert.Equal(committed[^1], await _store.GetCheckpointAsync(consumer));
+        Assert.Equal(committed[^1], await _feed.GetCheckpointAsync(consumer));
     }
 
     public void Dispose() => _factory.Dispose();
@@ -83,12 +86,12 @@ public sealed class OutboxDispatcherTests : IDisposable
         var changes = new StoreChanges();
         for (var i = 0; i < count; i++) changes.Publish(OutboxMessage.Create("test", at, ["bureau:000000"], new { i }));
         await _store.CommitAsync(changes);
-        return [.. (await _store.ReadEventsAsync(await _store.GetLatestCursorAsync() - count, null, count)).Select(e => e.Cursor)];
+        return [.. (await _feed.ReadEventsAsync(await _feed.GetLatestCursorAsync() - count, null, count)).Select(e => e.Cursor)];
     }
 
     private async Task<Recording> RunAsync(Recording consumer, MarketplaceSettings settings, int expect)
     {
-        using var dispatcher = new OutboxDispatcher(_store, [consumer], new OutboxSignal(), settings, NullLogger<OutboxDispatcher>.Instance);
+        using var dispatcher = new OutboxDispatcher(_feed, [consumer], new OutboxSignal(), settings, TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
         await dispatcher.StartAsync(CancellationToken.None);
         await WaitAsync(() => expect > 0 && consumer.Cursors.Count >= expect, TimeSpan.FromSeconds(expect > 0 ? 5 : 1));
         await dispatcher.StopAsync(CancellationToken.None);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Marketplace.Benchmarks.Infrastructure;
-using Marketplace.Core.Booking;
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,9 +45,9 @@ internal static class StoreProbes
             var booking = Booking.Request(new BookingRequestFacts(session.Id, session.OfferingId, session.ProviderId, schoolId, "110101", 1, [3],
                 "课后服务负责人", "13800138000", null, 8_000, session.StartsAt, 48, TimeSpan.FromHours(48)), now, "school:bench");
             return new StoreChanges().Insert(booking).ReserveSeats(session.Id, 1)
-                .Remember(new IdempotencyRecord(CreateBookingHandler.Scope, Ids.New().ToString("N"), "0123456789ABCDEF", 201, StoreJson.Serialize(BookingView.From(booking)), now))
+                .Remember(new IdempotencyRecord(BookingCommands.IdempotencyScope, Ids.New().ToString("N"), "0123456789ABCDEF", Guid.NewGuid(), StoreJson.Serialize(BookingView.From(booking)), now))
                 .Publish(BookingEvents.Changed(booking, null, now))
-                .Publish(BookingEvents.Availability(session.OfferingId, session.Id, session.ProviderId, now));
+                .Publish(CatalogEvents.AvailabilityChanged(session.OfferingId, session.Id, session.ProviderId, now));
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Benchmarks.Search;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Lucene.Net.Analysis.Cn.Smart;
 using Lucene.Net.Util;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Marketplace.Benchmarks.Infrastructure;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
 using Marketplace.Search.Lucene;

@@ -1,40 +1,81 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Catalog.Offerings;
 
-public enum OfferingAction { Submit, Approve, Reject, Pause, Resume, Archive }
-
 /// <summary>Create, edit (optimistic concurrency) and move offerings through review and publication.</summary>
+/// <remarks>An optional <c>ifMatchVersion</c> on a transition applies it only to that version (the one the reviewer read).</remarks>
 public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock)
 {
-    public async Task<Offering> CreateAsync(Caller caller, OfferingInput input, CancellationToken ct = default)
+    public async Task<(Offering Offering, Provider Provider)> CreateAsync(Caller caller, OfferingInput input, CancellationToken ct = default)
     {
         if (caller.Role != Role.Provider) throw new ForbiddenException("Only providers create offerings.");
         var provider = await store.FindAsync<Provider>(caller.OrganizationId, ct) ?? throw new NotFoundException("provider", caller.OrganizationId);
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
         var offering = Offering.Create(provider.Id, content, now);
-        await store.CommitAsync(new StoreChanges().Insert(offering).Publish(OfferingEvents.Changed(offering, provider, now)), ct);
-        return offering;
+        await store.CommitAsync(new StoreChanges().Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
+        return (offering, provider);
     }
 
-    public async Task<Offering> EditAsync(Caller caller, Guid id, long ifMatchVersion, OfferingInput input, CancellationToken ct = default)
+    public async Task<(Offering Offering, Provider Provider)> EditAsync(Caller caller, Guid id, long ifMatchVersion, OfferingInput input, CancellationToken ct = default)
     {
         var (offering, provider) = await LoadOwnedAsync(caller, id, ct);
         if (offering.Version != ifMatchVersion) throw new ConcurrencyConflictException("offering", id);
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
         offering.Edit(content, now);
-        await store.CommitAsync(new StoreChanges().Update(offering, ifMatchVersion).Publish(OfferingEvents.Changed(offering, provider, now)), ct);
-        return offering;
+        await store.CommitAsync(new StoreChanges().Update(offering, ifMatchVersion).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
+        return (offering, provider);
     }
 
-    /// <summary>With <paramref name="ifMatchVersion"/>, only on that version (the one the reviewer read).</summary>
-    public async Task<Offering> ActAsync(Caller caller, Guid id, OfferingAction action, string? reason, long? ifMatchVersion = null, CancellationToken ct = default)
+    /// <summary>The provider submits for review; only an approved provider may.</summary>
+    public Task<(Offering Offering, Provider Provider)> SubmitAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, provider, now) =>
+        {
+            if (!provider.CanPublish)
+                throw new DomainRuleException("provider-not-approved", "机构尚未通过审核，不能提交课程 / the provider must be approved before submitting offerings.");
+            offering.Submit(now);
+        }, ct);
+
+    public Task<(Offering Offering, Provider Provider)> ApproveAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) => offering.Approve(now), ct);
+
+    public Task<(Offering Offering, Provider Provider)> RejectAsync(Caller caller, Guid id, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
+        {
+            new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+            offering.Reject(reason!, now);
+        }, ct);
+
+    public Task<(Offering Offering, Provider Provider)> PauseAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Pause(now), ct);
+
+    public Task<(Offering Offering, Provider Provider)> ResumeAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Resume(now), ct);
+
+    public Task<(Offering Offering, Provider Provider)> ArchiveAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Archive(now), ct);
+
+    /// <summary>The owning provider's offering (404 to other providers, 403 to other roles), with its provider.</summary>
+    public async Task<(Offering Offering, Provider Provider)> LoadOwnedAsync(Caller caller, Guid id, CancellationToken ct)
+    {
+        var offering = await store.FindAsync<Offering>(id, ct);
+        if (offering is null || caller.Role != Role.Provider || offering.ProviderId != caller.OrganizationId)
+        {
+            if (offering is not null && caller.Role != Role.Provider) throw new ForbiddenException("Only the owning provider may change an offering.");
+            throw new NotFoundException("offering", id);
+        }
+        var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
+        return (offering, provider);
+    }
+
+    /// <summary>A review (bureau of the provider's districts) or an owner's transition, committed with its event.</summary>
+    private async Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
+        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
-        var reviewing = action is OfferingAction.Approve or OfferingAction.Reject;
         if (reviewing ? !caller.IsBureauOfAny(provider.Districts) : caller.OrganizationId != offering.ProviderId)
         {
             // A provider must not learn that another provider's draft exists.
@@ -45,35 +86,8 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         var expected = offering.Version;
         if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);
         var now = clock.GetUtcNow();
-        switch (action)
-        {
-            case OfferingAction.Submit:
-                if (!provider.CanPublish)
-                    throw new DomainRuleException("provider-not-approved", "机构尚未通过审核，不能提交课程 / the provider must be approved before submitting offerings.");
-                offering.Submit(now);
-                break;
-            case OfferingAction.Approve: offering.Approve(now); break;
-            case OfferingAction.Reject:
-                new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
-                offering.Reject(reason!, now);
-                break;
-            case OfferingAction.Pause: offering.Pause(now); break;
-            case OfferingAction.Resume: offering.Resume(now); break;
-            default: offering.Archive(now); break;
-        }
-        await store.CommitAsync(new StoreChanges().Update(offering, expected).Publish(OfferingEvents.Changed(offering, provider, now)), ct);
-        return offering;
-    }
-
-    public async Task<(Offering Offering, Provider Provider)> LoadOwnedAsync(Caller caller, Guid id, CancellationToken ct)
-    {
-        var offering = await store.FindAsync<Offering>(id, ct);
-        if (offering is null || caller.Role != Role.Provider || offering.ProviderId != caller.OrganizationId)
-        {
-            if (offering is not null && caller.Role != Role.Provider) throw new ForbiddenException("Only the owning provider may change an offering.");
-            throw new NotFoundException("offering", id);
-        }
-        var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
+        change(offering, provider, now);
+        await store.CommitAsync(new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
         return (offering, provider);
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Catalog.Offerings;
@@ -16,12 +17,32 @@ public sealed class OfferingQueries(IMarketplaceStore store)
         return visible ? (offering, provider) : throw new NotFoundException("offering", id);
     }
 
-    /// <summary>A provider's own offerings (all states), or for the bureau the review queue of its districts.</summary>
-    public async Task<IReadOnlyList<Offering>> ListAsync(Caller caller, OfferingStatus? status, CancellationToken ct = default)
+    /// <summary>Whether the caller may watch the offering's seats live: anyone a published one, the owner and its bureau any.</summary>
+    public async Task<bool> IsVisibleAsync(Caller? caller, Guid id, CancellationToken ct = default)
     {
-        if (caller.Role == Role.Provider) return await store.ListOfferingsAsync(caller.OrganizationId, status, ct);
-        if (caller.Role != Role.Bureau) throw new ForbiddenException("Schools find offerings through search.");
-        var providers = (await store.ListProvidersAsync(null, ct)).Where(p => caller.IsBureauOfAny(p.Districts)).Select(p => p.Id).ToHashSet();
-        return (await store.ListOfferingsAsync(null, status, ct)).Where(o => providers.Contains(o.ProviderId)).ToList();
+        try
+        {
+            await GetAsync(caller, id, ct);
+            return true;
+        }
+        catch (NotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A provider's own offerings (all states), or for the bureau the review queue of its districts; each with its provider's name.</summary>
+    public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(Caller caller, OfferingStatus? status, CancellationToken ct = default)
+    {
+        IReadOnlyList<Offering> offerings;
+        if (caller.Role == Role.Provider) offerings = await store.ListOfferingsAsync(caller.OrganizationId, status, ct);
+        else if (caller.Role != Role.Bureau) throw new ForbiddenException("Schools find offerings through search.");
+        else
+        {
+            var providers = (await store.ListProvidersAsync(null, ct)).Where(p => caller.IsBureauOfAny(p.Districts)).Select(p => p.Id).ToHashSet();
+            offerings = (await store.ListOfferingsAsync(null, status, ct)).Where(o => providers.Contains(o.ProviderId)).ToList();
+        }
+        var names = (await store.FindManyAsync<Provider>(offerings.Select(o => o.ProviderId).Distinct().ToArray(), ct)).ToDictionary(p => p.Id, p => p.Name);
+        return offerings.Select(o => (o, names.GetValueOrDefault(o.ProviderId, ""))).ToList();
     }
 }

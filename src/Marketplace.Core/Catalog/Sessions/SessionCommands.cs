@@ -1,48 +1,46 @@
-using Marketplace.Core.Booking;
 using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Catalog.Sessions;
 
-public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands offerings, OfferingQueries queries, TimeProvider clock)
+/// <summary>
+/// The provider's sessions of an offering: schedule and delete. Cancelling a session also cancels its bookings, so that
+/// use case belongs to the booking module (<c>BookingCommands.CancelSessionAsync</c>).
+/// </summary>
+public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock, SchoolCalendar calendar)
 {
-    public async Task<IReadOnlyList<Session>> ListAsync(Caller? caller, Guid offeringId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Session>> ScheduleAsync(Caller caller, Guid offeringId, ScheduleSessionsRequest r, CancellationToken ct = default)
     {
-        await queries.GetAsync(caller, offeringId, ct); // visibility check
-        return await store.ListSessionsAsync(offeringId, ct);
+        var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
+        if (offering.Status == OfferingStatus.Archived)
+            throw new DomainRuleException("offering-archived", "An archived offering cannot get new sessions.");
+        var now = clock.GetUtcNow();
+        var slots = SessionSchedule.Expand(r, now, calendar);
+        var existing = await store.ListSessionsAsync(offeringId, ct);
+        var clash = slots.FirstOrDefault(s => existing.Any(e => e.Overlaps(s.Start, s.End)));
+        if (clash != default)
+            throw new DomainRuleException("session-overlap", $"与已有场次时间重叠：{ChinaTime.ToLocal(clash.Start):yyyy-MM-dd HH:mm} / overlaps an existing session of this offering.");
+
+        var sessions = slots.Select(s => Session.Schedule(offering.Id, offering.ProviderId, s.Start, s.End, r.Capacity!.Value)).ToList();
+        var changes = new StoreChanges();
+        sessions.ForEach(s => changes.Insert(s));
+        await store.CommitAsync(changes.Publish(CatalogEvents.SessionsChanged(offering, sessions.Select(s => s.Id), now)), ct);
+        return sessions;
     }
 
     /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled.</summary>
     public async Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default)
     {
-        var (offering, session) = await LoadAsync(caller, offeringId, sessionId, ct);
+        var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
         if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
             throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
         await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
-            .Publish(OfferingEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
+            .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
     }
 
-    /// <summary>Cancels the session and, in the same commit, every live booking on it (each school is notified).</summary>
-    public async Task<Session> CancelAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default)
-    {
-        new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
-        var (offering, session) = await LoadAsync(caller, offeringId, sessionId, ct);
-        var now = clock.GetUtcNow();
-        var expected = session.Version;
-        session.Cancel(reason!);
-        var changes = new StoreChanges().Update(session, expected).Publish(OfferingEvents.SessionsChanged(offering, [session.Id], now));
-        var live = (await store.ListBookingsAsync(new BookingFilter(SessionId: sessionId, Limit: 10_000), ct)).Where(b => b.HoldsSeats);
-        foreach (var booking in live)
-        {
-            var (bookingVersion, old) = (booking.Version, booking.Status);
-            booking.CancelByProvider("场次取消 / session cancelled: " + reason!.Trim(), now, caller.AuditName);
-            BookingCommands.Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
-        }
-        await store.CommitAsync(changes, ct);
-        return session;
-    }
-
-    private async Task<(Offering, Session)> LoadAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)
+    /// <summary>The owning provider's session of the offering, with the offering; 404 otherwise.</summary>
+    public async Task<(Offering Offering, Session Session)> LoadOwnedAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)
     {
         var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
         var session = await store.FindAsync<Session>(sessionId, ct);

@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using Marketplace.Api.Auth;
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Api.Bookings;
+
+public sealed record BookingActionRequest(string? Reason, int? Attended);
+
+public static class BookingEndpoints
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int DefaultPage = 100, MaxPage = 500;
+
+    internal static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization();
+        group.MapPost("/", Create).WithName("CreateBooking").RequireAuthorization(AuthSetup.SchoolPolicy)
+            .WithSummary("预约场次（须 Idempotency-Key）/ Book pupils on a session; seats are reserved atomically, retries are idempotent.")
+            .Produces<BookingView>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+        group.MapGet("/", List).WithName("ListBookings")
+            .WithSummary("我的预约（学校/机构/教育局各见其范围），新的在前，每页 limit 条，下一页见 Link 头 / The caller's bookings (a school its own, a provider its offerings', the bureau its districts'), newest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `before=<last id>`).")
+            .ProducesProblem(400);
+        group.MapGet("/{id:guid}", Get).WithName("GetBooking").WithSummary("预约详情与历史 / A booking with its history.");
+        group.MapPost("/{id:guid}/confirm", Confirm).WithName("ConfirmBooking").WithSummary("机构确认 / The provider confirms.");
+        group.MapPost("/{id:guid}/decline", Decline).WithName("DeclineBooking")
+            .WithSummary("机构婉拒（须说明理由）/ The provider declines, with a reason; seats are released.");
+        group.MapPost("/{id:guid}/cancel", Cancel).WithName("CancelBooking")
+            .WithSummary("取消：学校须在截止时间前；机构须说明理由 / Cancel: a school before the cut-off, a provider with a reason; seats are released.");
+        group.MapPost("/{id:guid}/complete", Complete).WithName("CompleteBooking")
+            .WithSummary("记录实到人数并完成 / The provider records delivery and attendance.");
+    }
+
+    private static async Task<IResult> Create(
+        CreateBookingRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct)
+    {
+        new Validator().Require(idempotencyKey is { Length: >= 8 and <= 100 }, IdempotencyKeyHeader,
+            "请求头 Idempotency-Key 必填（8–100 字符）/ the Idempotency-Key header is required (8–100 characters).").ThrowIfInvalid();
+        var result = await commands.RequestAsync(user.RequireCaller(), idempotencyKey!, request, ct);
+        return new StoredJsonResult(StatusCodes.Status201Created, result.Json, $"/api/bookings/{result.BookingId}", result.Replayed);
+    }
+
+    private static async Task<Ok<BookingView[]>> List(
+        BookingStatus? status, Guid? offeringId, int? limit, Guid? before, HttpContext http, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct)
+    {
+        new Validator().Require(limit is null or >= 1 and <= MaxPage, "limit", $"须在 1 到 {MaxPage} 之间 / must be between 1 and {MaxPage}.").ThrowIfInvalid();
+        var size = limit ?? DefaultPage;
+        // One more than the page tells whether a next page exists, without counting.
+        var found = await queries.ListAsync(user.RequireCaller(), status, offeringId, size + 1, before, ct);
+        var page = found.Take(size).Select(BookingView.From).ToArray();
+        if (found.Count > size)
+        {
+            var next = QueryString.Create([
+                .. http.Request.Query.Where(q => q.Key is not ("before" or "limit")).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))),
+                KeyValuePair.Create("limit", (string?)size.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                KeyValuePair.Create("before", (string?)page[^1].Id.ToString()),
+            ]);
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(page);
+    }
+
+    private static async Task<Ok<BookingView>> Get(Guid id, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(BookingView.From(await queries.GetAsync(user.RequireCaller(), id, ct)));
+
+    private static async Task<Ok<BookingView>> Confirm(Guid id, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(BookingView.From(await commands.ConfirmAsync(user.RequireCaller(), id, ct)));
+
+    private static async Task<Ok<BookingView>> Decline(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(BookingView.From(await commands.DeclineAsync(user.RequireCaller(), id, body?.Reason, ct)));
+
+    private static async Task<Ok<BookingView>> Cancel(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(BookingView.From(await commands.CancelAsync(user.RequireCaller(), id, body?.Reason, ct)));
+
+    private static async Task<Ok<BookingView>> Complete(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(BookingView.From(await commands.CompleteAsync(user.RequireCaller(), id, body?.Attended, ct)));
+
+    /// <summary>Writes the stored response body verbatim, so a replay is byte-for-byte the first answer.</summary>
+    private sealed class StoredJsonResult(int status, string json, string location, bool replayed) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = status;
+            http.Response.Headers.Location = location;
+            if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(json);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Marketplace.Api.Configuration;
+using Marketplace.Core.Bookings;
+
+namespace Marketplace.Api.Bookings;
+
+/// <summary>Booking requests, their lifecycle, and the sweep that expires unanswered ones.</summary>
+public static class BookingsModule
+{
+    public static IServiceCollection AddBookings(this IServiceCollection services, MarketplaceSettings settings)
+    {
+        services.AddSingleton(new BookingOptions { ResponseWindow = settings.BookingResponseWindow });
+        services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>();
+        services.AddHostedService<BookingExpiryService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapBookings(this IEndpointRouteBuilder app)
+    {
+        BookingEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,15 @@
+using Marketplace.Core.Persistence;
+
+namespace Marketplace.Api.Outbox;
+
+/// <summary>Something the outbox feeds. Durable consumers (the index) get every event at least once and must be
+/// idempotent; live consumers (SignalR) get new events once, best effort — the change feed is their guarantee.</summary>
+public interface IOutboxConsumer
+{
+    /// <summary>Checkpoint name in the store (durable consumers, and live ones shared across instances).</summary>
+    string Name { get; }
+
+    bool IsLive { get; }
+
+    Task HandleAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct);
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Marketplace.Api.Realtime;
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Marketplace.Api.Outbox;
+
+/// <summary>Pushes outbox events to the SignalR groups they are addressed to. Seat counts are read at delivery, so they are current.</summary>
+internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketplaceStore store) : IOutboxConsumer
+{
+    public string Name => "live";
+
+    public bool IsLive => true;
+
+    public async Task HandleAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct)
+    {
+        foreach (var e in batch)
+        {
+            switch (e.Type)
+            {
+                case EventTypes.BookingChanged:
+                    var b = StoreJson.Deserialize<BookingChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.BookingChanged,
+                        new BookingChangedMessage(e.Cursor, e.At, b.BookingId, b.SessionId, b.OfferingId, b.SchoolId, b.ProviderId, b.OldStatus, b.NewStatus, b.Pupils), ct);
+                    break;
+                case EventTypes.AvailabilityChanged:
+                    var a = StoreJson.Deserialize<AvailabilityChangedData>(e.Data);
+                    await PushAvailabilityAsync(e, a.OfferingId, a.SessionId, ct);
+                    break;
+                case EventTypes.SessionsChanged:
+                    // Sessions scheduled, edited or cancelled without bookings to release: watchers see the seats appear or go.
+                    var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);
+                    foreach (var sessionId in changed.SessionIds) await PushAvailabilityAsync(e, changed.OfferingId, sessionId, ct);
+                    break;
+            }
+        }
+    }
+
+    private async Task PushAvailabilityAsync(OutboxMessage e, Guid offeringId, Guid sessionId, CancellationToken ct)
+    {
+        if (await store.FindAsync<Session>(sessionId, ct) is not { } s) return;
+        await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.AvailabilityChanged,
+            new AvailabilityChangedMessage(e.Cursor, e.At, offeringId, sessionId, s.Capacity, s.Reserved, s.FreeSeats, s.Status.ToString()), ct);
+    }
+}

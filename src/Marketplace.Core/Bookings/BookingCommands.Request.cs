@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Bookings;
+
+public sealed record CreateBookingRequest(Guid? SessionId, int? Pupils, IReadOnlyList<int>? Grades, string? ContactName, string? ContactPhone, string? Note);
+
+/// <summary>The booking a request made (or made before, for a repeated idempotency key) and the exact body to answer with.</summary>
+public sealed record BookingRequestResult(Guid BookingId, string Json, bool Replayed);
+
+public sealed partial class BookingCommands
+{
+    public const string IdempotencyScope = "booking";
+
+    /// <summary>
+    /// Books pupils onto a session. The seat check is not done here: the store's ONE conditional update
+    /// (reserved + n ≤ capacity) inside the booking's transaction decides, so concurrency cannot oversell.
+    /// The same <paramref name="idempotencyKey"/> with the same request answers with the first result; with another, refused.
+    /// </summary>
+    public async Task<BookingRequestResult> RequestAsync(Caller caller, string idempotencyKey, CreateBookingRequest r, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("Only schools book sessions.");
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        var key = caller.OrganizationId.ToString("N") + ":" + idempotencyKey;
+        var hash = Hash(r);
+        if (await ReplayAsync(key, hash, ct) is { } replay) return replay;
+
+        Validate(r);
+        var now = clock.GetUtcNow();
+        var session = await store.FindAsync<Session>(r.SessionId!.Value, ct) ?? throw new NotFoundException("session", r.SessionId);
+        var offering = await store.FindAsync<Offering>(session.OfferingId, ct) ?? throw new NotFoundException("session", r.SessionId);
+        var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("session", r.SessionId);
+        var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
+        if (!OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("session", r.SessionId);
+        CheckRules(r, session, offering, school, now);
+
+        var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
+            r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
+            options.ResponseWindow), now, caller.AuditName);
+        var json = StoreJson.Serialize(BookingView.From(booking));
+        var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, booking.Pupils)
+            .Remember(new IdempotencyRecord(IdempotencyScope, key, hash, booking.Id, json, now))
+            .Publish(BookingEvents.Changed(booking, null, now))
+            .Publish(CatalogEvents.AvailabilityChanged(offering.Id, session.Id, provider.Id, now));
+        try
+        {
+            await store.CommitAsync(changes, ct);
+        }
+        catch (Exception e) when (e is DuplicateException { Field: IdempotencyRecord.KeyField } or SeatsUnavailableException)
+        {
+            // A concurrent request with the same key may have committed first. Its seats are then the ones this request
+            // found taken (the commit reserves seats before it records the key): answer with its result — or 422 if the
+            // bodies differ — rather than 409 for a booking that exists.
+            var winner = await ReplayAsync(key, hash, ct);
+            if (winner is null) throw;
+            return winner;
+        }
+        return new BookingRequestResult(booking.Id, json, Replayed: false);
+    }
+
+    private async Task<BookingRequestResult?> ReplayAsync(string key, string hash, CancellationToken ct)
+    {
+        var record = await store.FindIdempotencyAsync(IdempotencyScope, key, ct);
+        if (record is null) return null;
+        return record.RequestHash == hash ? new BookingRequestResult(record.ResultId, record.ResponseJson, Replayed: true) : throw new IdempotencyMismatchException();
+    }
+
+    private static void Validate(CreateBookingRequest r) => new Validator()
+        .Require(r.SessionId is not null && r.SessionId != Guid.Empty, "sessionId", "必填 / required.")
+        .Require(r.Pupils is >= 1 and <= 1000, "pupils", "须在 1 到 1000 之间 / must be between 1 and 1000.")
+        .Require(r.Grades is { Count: > 0 } g && g.All(x => x is >= 1 and <= 9), "grades", "年级须为 1–9 / grades from 1 to 9.")
+        .Text(r.ContactName, "contactName", 50)
+        .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' '), "contactPhone", "请填写联系电话 / a contact phone number.")
+        .Text(r.Note, "note", 500, required: false)
+        .ThrowIfInvalid();
+
+    private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, DateTimeOffset now)
+    {
+        if (session.Status == SessionStatus.Cancelled)
+            throw new DomainRuleException("session-cancelled", "该场次已取消 / the session is cancelled.");
+        if (session.StartsAt <= now)
+            throw new DomainRuleException("session-past", "该场次已开始或已结束 / the session has already started.");
+        var unserved = r.Grades!.Except(offering.Content.Grades).ToArray();
+        if (unserved.Length > 0)
+            throw ValidationFailedException.For("grades", $"该课程不面向 {string.Join("、", unserved)} 年级 / the offering does not serve grade(s) {string.Join(", ", unserved)}.");
+        if (offering.Content.Mode == DeliveryMode.OnCampus && !offering.Content.Districts.Contains(school.DistrictCode))
+            throw new DomainRuleException("district-not-served", "请进来课程不服务贵校所在区县 / this on-campus offering does not serve the school's district.");
+        // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup is not checked per
+        // booking: an off-campus session is filled by several schools' groups together.
+        if (r.Pupils > offering.Content.MaxGroup)
+            throw ValidationFailedException.For("pupils", $"每次预约最多 {offering.Content.MaxGroup} 人（最大组班人数）/ at most {offering.Content.MaxGroup} pupils per booking (the offering's maxGroup).");
+        var enrolled = school.Enrolment(r.Grades!);
+        if (r.Pupils > enrolled)
+            throw ValidationFailedException.For("pupils", $"超过所选年级在校人数 {enrolled} / more pupils than the {enrolled} enrolled in those grades.");
+    }
+
+    private static string Hash(CreateBookingRequest r) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(StoreJson.Serialize(r with { Grades = r.Grades?.Order().ToArray() }))));
+}

@@ -1,0 +1,123 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Sessions;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Bookings;
+
+public sealed class BookingOptions
+{
+    /// <summary>How long a provider has to answer a request before it expires and its seats return.</summary>
+    public TimeSpan ResponseWindow { get; set; } = TimeSpan.FromHours(48);
+}
+
+/// <summary>
+/// Requests a booking (<c>BookingCommands.Request.cs</c>) and moves it through its lifecycle. Every transition is checked by
+/// the aggregate, kept in its history, and committed with its events; transitions that end a live booking release its
+/// seats in the same commit.
+/// </summary>
+public sealed partial class BookingCommands(
+    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, TimeProvider clock, BookingOptions options)
+{
+    public Task<Booking> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) => booking.Confirm(now, caller.AuditName), ct);
+
+    public Task<Booking> DeclineAsync(Caller caller, Guid id, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) =>
+        {
+            new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+            booking.Decline(reason!, now, caller.AuditName);
+        }, ct);
+
+    /// <summary>A school before the offering's cut-off (reason optional); the provider at any time, with a reason.</summary>
+    public Task<Booking> CancelAsync(Caller caller, Guid id, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, byProvider: true, bySchool: true, (booking, now) =>
+        {
+            if (caller.Role == Role.Provider)
+            {
+                new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+                booking.CancelByProvider(reason!, now, caller.AuditName);
+            }
+            else
+            {
+                new Validator().Text(reason, "reason", 500, required: false).ThrowIfInvalid();
+                booking.CancelBySchool(reason, now, caller.AuditName);
+            }
+        }, ct);
+
+    /// <summary>The provider records delivery and how many pupils attended.</summary>
+    public Task<Booking> CompleteAsync(Caller caller, Guid id, int? attended, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) =>
+        {
+            new Validator().Require(attended is not null, "attended", "实到人数必填 / attendance is required.").ThrowIfInvalid();
+            booking.Complete(attended!.Value, now, caller.AuditName);
+        }, ct);
+
+    /// <summary>Expires requests nobody answered in time, releasing their seats. Returns how many expired.</summary>
+    public async Task<int> ExpireOverdueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var overdue = await store.ListBookingsAsync(new BookingFilter(Status: BookingStatus.Requested, ExpiresBefore: now, Limit: 200), ct);
+        var expired = 0;
+        foreach (var booking in overdue)
+        {
+            var expected = booking.Version;
+            booking.Expire(now);
+            try
+            {
+                await store.CommitAsync(Transition(new StoreChanges(), booking, expected, BookingStatus.Requested, true, now), ct);
+                expired++;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // The provider answered at the same moment: their decision stands.
+            }
+        }
+        return expired;
+    }
+
+    /// <summary>The provider cancels a session and, in the same commit, every live booking on it (each school is notified).</summary>
+    public async Task<Session> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default)
+    {
+        new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+        var (offering, session) = await sessions.LoadOwnedAsync(caller, offeringId, sessionId, ct);
+        var now = clock.GetUtcNow();
+        var expected = session.Version;
+        session.Cancel(reason!);
+        var changes = new StoreChanges().Update(session, expected).Publish(CatalogEvents.SessionsChanged(offering, [session.Id], now));
+        var live = (await store.ListBookingsAsync(new BookingFilter(SessionId: sessionId, Limit: 10_000), ct)).Where(b => b.HoldsSeats);
+        foreach (var booking in live)
+        {
+            var (bookingVersion, old) = (booking.Version, booking.Status);
+            booking.CancelByProvider("场次取消 / session cancelled: " + reason!.Trim(), now, caller.AuditName);
+            Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
+        }
+        await store.CommitAsync(changes, ct);
+        return session;
+    }
+
+    /// <summary>Loads the caller's booking, checks who may act, applies the change and commits it with its events.</summary>
+    private async Task<Booking> ChangeAsync(Caller caller, Guid id, bool byProvider, bool bySchool, Action<Booking, DateTimeOffset> change, CancellationToken ct)
+    {
+        var booking = await queries.GetAsync(caller, id, ct);
+        var isSchool = caller.Role == Role.School && caller.OrganizationId == booking.SchoolId;
+        var isProvider = caller.Role == Role.Provider && caller.OrganizationId == booking.ProviderId;
+        if (!(byProvider && isProvider || bySchool && isSchool))
+            throw new ForbiddenException(bySchool ? "Only the school or the provider cancels." : "Only the provider of the offering does this.");
+
+        var now = clock.GetUtcNow();
+        var (old, expected, heldSeats) = (booking.Status, booking.Version, booking.HoldsSeats);
+        change(booking, now);
+        await store.CommitAsync(Transition(new StoreChanges(), booking, expected, old, heldSeats, now), ct);
+        return booking;
+    }
+
+    private static StoreChanges Transition(StoreChanges changes, Booking booking, long expected, BookingStatus old, bool heldSeats, DateTimeOffset now)
+    {
+        changes.Update(booking, expected).Publish(BookingEvents.Changed(booking, old, now));
+        if (heldSeats && !booking.HoldsSeats)
+            changes.ReleaseSeats(booking.SessionId, booking.Pupils)
+                .Publish(CatalogEvents.AvailabilityChanged(booking.OfferingId, booking.SessionId, booking.ProviderId, now));
+        return changes;
+    }
+}

@@ -1,0 +1,36 @@
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Catalog;
+
+/// <summary>Payloads of catalog events; consumers (index, live clients) reload state from the store.</summary>
+public sealed record ProviderChangedData(Guid ProviderId, string Status);
+
+public sealed record OfferingChangedData(Guid OfferingId, Guid ProviderId, string Status, long Version);
+
+public sealed record SessionsChangedData(Guid OfferingId, IReadOnlyList<Guid> SessionIds);
+
+/// <summary>Seats moved on a session. Seat counts are read when the event is delivered (the stored event names the session only).</summary>
+public sealed record AvailabilityChangedData(Guid OfferingId, Guid SessionId, int? Capacity, int? Reserved, int? FreeSeats);
+
+public static class CatalogEvents
+{
+    /// <summary>Addressed to the provider itself and the bureaus of its districts.</summary>
+    public static OutboxMessage ProviderChanged(Provider p, DateTimeOffset at) =>
+        OutboxMessage.Create(EventTypes.ProviderChanged, at,
+            [Audience.Organization(p.Id), .. p.Districts.Select(Audience.District)], new ProviderChangedData(p.Id, p.Status.ToString()));
+
+    public static OutboxMessage OfferingChanged(Offering o, Provider provider, DateTimeOffset at) =>
+        OutboxMessage.Create(EventTypes.OfferingChanged, at,
+            [Audience.Organization(o.ProviderId), Audience.Offering(o.Id), .. provider.Districts.Select(Audience.District)],
+            new OfferingChangedData(o.Id, o.ProviderId, o.Status.ToString(), o.Version));
+
+    public static OutboxMessage SessionsChanged(Offering o, IEnumerable<Guid> sessionIds, DateTimeOffset at) =>
+        OutboxMessage.Create(EventTypes.SessionsChanged, at,
+            [Audience.Organization(o.ProviderId), Audience.Offering(o.Id)], new SessionsChangedData(o.Id, sessionIds.ToArray()));
+
+    /// <summary>Seats moved on a session: watchers of the offering and its provider hear about it.</summary>
+    public static OutboxMessage AvailabilityChanged(Guid offeringId, Guid sessionId, Guid providerId, DateTimeOffset at) =>
+        OutboxMessage.Create(EventTypes.AvailabilityChanged, at, [Audience.Organization(providerId), Audience.Offering(offeringId)],
+            new AvailabilityChangedData(offeringId, sessionId, null, null, null));
+}

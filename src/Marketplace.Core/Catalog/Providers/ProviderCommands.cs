@@ -1,0 +1,66 @@
+using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Catalog.Providers;
+
+public sealed record RegisterProviderRequest(
+    string? Name, ProviderKind? Kind, string? CreditCode, string? ContactName, string? ContactPhone,
+    IReadOnlyList<string>? Districts, string? Username, string? Password);
+
+/// <summary>Self-registration, and the bureau's vetting (资质审核): approve onto the white list, reject, or suspend (offerings leave search).</summary>
+public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
+{
+    /// <summary>The organisation and its first user account, pending the bureau's vetting.</summary>
+    public async Task<Provider> RegisterAsync(RegisterProviderRequest r, CancellationToken ct = default)
+    {
+        var known = (await store.ListDistrictsAsync(ct)).Select(d => d.Code).ToHashSet();
+        var v = new Validator()
+            .Text(r.Name, "name", 100)
+            .Require(r.Kind is not null, "kind", "必填，取值见 ProviderKind / required: one of " + string.Join(", ", Enum.GetNames<ProviderKind>()))
+            .Require(Catalog.CreditCode.IsValid(r.CreditCode), "creditCode", "统一社会信用代码无效（18 位，校验位不符）/ not a valid unified social credit code (GB 32100-2015 checksum).")
+            .Text(r.ContactName, "contactName", 50)
+            .Require(IsPhone(r.ContactPhone), "contactPhone", "请填写 11 位手机号或带区号的座机 / a mobile (11 digits) or landline number.")
+            .Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", "至少一个平台服务的区县代码 / at least one district code the platform serves.")
+            .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", "3–40 位字母、数字或 _-. / 3–40 letters, digits or _-.")
+            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", "至少 8 位 / at least 8 characters.");
+        v.ThrowIfInvalid();
+
+        if (await store.FindProviderByCreditCodeAsync(r.CreditCode!, ct) is not null)
+            throw new DuplicateException("creditCode", "该统一社会信用代码已注册 / this credit code is already registered.");
+        if (await store.FindUserAsync(r.Username!, ct) is not null)
+            throw new DuplicateException("username", "用户名已被使用 / this username is taken.");
+
+        var now = clock.GetUtcNow();
+        var provider = Provider.Register(r.Name!, r.Kind!.Value, r.CreditCode!, r.ContactName!, r.ContactPhone!, r.Districts!, now);
+        var user = new User(Ids.New(), User.NormalizeUsername(r.Username!), hashing.Hash(r.Password!), Role.Provider, provider.Id, r.ContactName!.Trim());
+        await store.CommitAsync(new StoreChanges().Insert(provider).Insert(user).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
+        return provider;
+    }
+
+    public Task<Provider> ApproveAsync(Caller caller, Guid providerId, string? note, CancellationToken ct = default) =>
+        DecideAsync(caller, providerId, new Validator().Text(note, "note", 500, required: false), (p, now) => p.Approve(caller.AuditName, note, now), ct);
+
+    public Task<Provider> RejectAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
+        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500), (p, now) => p.Reject(caller.AuditName, reason!, now), ct);
+
+    public Task<Provider> SuspendAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
+        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500), (p, now) => p.Suspend(caller.AuditName, reason!, now), ct);
+
+    /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
+    private async Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct)
+    {
+        var provider = await store.FindAsync<Provider>(providerId, ct) ?? throw new NotFoundException("provider", providerId);
+        if (!caller.IsBureauOfAny(provider.Districts))
+            throw new ForbiddenException("Only the bureau of one of the provider's districts may vet it.");
+        input.ThrowIfInvalid();
+        var expected = provider.Version;
+        var now = clock.GetUtcNow();
+        decide(provider, now);
+        await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
+        return provider;
+    }
+
+    private static bool IsPhone(string? phone) =>
+        phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$");
+}

@@ -1,0 +1,25 @@
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Identity;
+
+/// <summary>A user who proved their password, with the districts a bureau user acts for.</summary>
+public sealed record SignedInUser(User User, IReadOnlyList<string> Districts);
+
+public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashing)
+{
+    private readonly Lazy<string> _unknownUserHash = new(() => hashing.Hash(Guid.NewGuid().ToString()));
+
+    /// <summary>The user when the password matches, else null. An unknown name costs the same hash as a known one:
+    /// the answer's timing must not tell which names exist.</summary>
+    public async Task<SignedInUser?> SignInAsync(string? username, string? password, CancellationToken ct = default)
+    {
+        new Validator().Text(username, "username", 100).Text(password, "password", 200).ThrowIfInvalid();
+        var user = await store.FindUserAsync(username!, ct);
+        if (!hashing.Verify(user?.PasswordHash ?? _unknownUserHash.Value, password!) || user is null) return null;
+        IReadOnlyList<string> districts = user.Role == Role.Bureau
+            ? (await store.FindAsync<Bureau>(user.OrganizationId, ct))?.Districts ?? []
+            : [];
+        return new SignedInUser(user, districts);
+    }
+}

@@ -1,0 +1,29 @@
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Schools;
+
+namespace Marketplace.Core.Persistence;
+
+/// <summary>The table / collection name of each aggregate type, shared by every store adapter.</summary>
+public static class DocumentKinds
+{
+    private static readonly Dictionary<Type, string> Names = new()
+    {
+        [typeof(User)] = "users",
+        [typeof(Bureau)] = "bureaus",
+        [typeof(Provider)] = "providers",
+        [typeof(Offering)] = "offerings",
+        [typeof(Session)] = "sessions",
+        [typeof(School)] = "schools",
+        [typeof(SchoolPlan)] = "school_plans",
+        [typeof(Booking)] = "bookings",
+    };
+
+    public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));
+
+    public static string Of(Type type) =>
+        Names.TryGetValue(type, out var name) ? name : throw new InvalidOperationException($"{type.Name} is not a stored aggregate.");
+
+    public static string Of<T>() => Of(typeof(T));
+}

@@ -1,0 +1,83 @@
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Persistence;
+
+/// <summary>
+/// Port: the primary store (SQLite embedded, MongoDB in production). Reads return aggregates;
+/// every write goes through <see cref="CommitAsync"/>, which applies a <see cref="StoreChanges"/>
+/// — documents, seat counters, outbox events, idempotency records — in ONE transaction.
+/// The outbox is read back through the other port of the same adapter, <see cref="IOutboxFeed"/>.
+/// </summary>
+public interface IMarketplaceStore
+{
+    /// <summary>Creates the schema / collections and indexes; safe to call on every start.</summary>
+    Task InitializeAsync(CancellationToken ct = default);
+
+    Task<bool> IsHealthyAsync(CancellationToken ct = default);
+
+    /// <summary>Applies all changes atomically or none. Throws <see cref="ConcurrencyConflictException"/>
+    /// on a version mismatch, <see cref="SeatsUnavailableException"/> when a seat reservation does not fit,
+    /// and <see cref="DuplicateException"/> on a unique value already taken.</summary>
+    Task CommitAsync(StoreChanges changes, CancellationToken ct = default);
+
+    Task<T?> FindAsync<T>(Guid id, CancellationToken ct = default) where T : class, IAggregate;
+
+    Task<IReadOnlyList<T>> FindManyAsync<T>(IReadOnlyCollection<Guid> ids, CancellationToken ct = default) where T : class, IAggregate;
+
+    Task<User?> FindUserAsync(string username, CancellationToken ct = default);
+
+    Task<Provider?> FindProviderByCreditCodeAsync(string creditCode, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderStatus? status, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default);
+
+    /// <summary>Streams every offering (for index rebuilds), oldest first, in pages.</summary>
+    IAsyncEnumerable<Offering> StreamOfferingsAsync(CancellationToken ct = default);
+
+    Task<IReadOnlyList<Session>> ListSessionsAsync(Guid offeringId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Session>> ListSessionsForOfferingsAsync(IReadOnlyCollection<Guid> offeringIds, DateTimeOffset endsAfter, CancellationToken ct = default);
+
+    Task<IReadOnlyList<School>> ListSchoolsAsync(CancellationToken ct = default);
+
+    Task<SchoolPlan?> FindSchoolPlanAsync(Guid schoolId, string semester, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Booking>> ListBookingsAsync(BookingFilter filter, CancellationToken ct = default);
+
+    Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default);
+
+    Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken ct = default);
+}
+
+/// <summary>Bookings newest first. <see cref="Before"/>: only those created before that booking (ids are version-7, time-ordered) — the next page.</summary>
+public sealed record BookingFilter(
+    Guid? SchoolId = null, Guid? ProviderId = null, Guid? OfferingId = null, Guid? SessionId = null,
+    IReadOnlyCollection<string>? Districts = null, BookingStatus? Status = null,
+    DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null);
+
+/// <summary>The stored answer to a request made with an idempotency key: the resource it created and the exact body sent.</summary>
+public sealed record IdempotencyRecord(string Scope, string Key, string RequestHash, Guid ResultId, string ResponseJson, DateTimeOffset CreatedAt)
+{
+    /// <summary>The field a store's <see cref="DuplicateException"/> names when the key was taken by a concurrent commit.</summary>
+    public const string KeyField = "idempotencyKey";
+}
+
+/// <summary>The idempotency key was used before with a different request.</summary>
+public sealed class IdempotencyMismatchException()
+    : Exception("此幂等键已用于不同的请求 / this idempotency key was already used with a different request body.");
+
+/// <summary>Thrown by the store when a conditional seat reservation does not fit.</summary>
+public sealed class SeatsUnavailableException(Guid sessionId, int seatsLeft)
+    : DomainRuleException("seats-unavailable", $"余位不足，剩余 {seatsLeft} 个 / not enough seats: {seatsLeft} left.")
+{
+    public Guid SessionId { get; } = sessionId;
+    public int SeatsLeft { get; } = seatsLeft;
+    public override IReadOnlyDictionary<string, object?> Extensions => new Dictionary<string, object?> { ["seatsLeft"] = SeatsLeft };
+}

@@ -1,0 +1,112 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Search;
+
+/// <summary>The search parameters exactly as a client sent them (query-string names, values as text).</summary>
+public sealed record SearchParameters(IReadOnlyDictionary<string, string> Parameters)
+{
+    public string this[string name] => Parameters.TryGetValue(name, out var value) ? value : "";
+
+    public bool Has(string name) => Parameters.ContainsKey(name);
+}
+
+/// <summary>
+/// Searches offerings: validates every parameter (each bad one named in the 400 answer), resolves what needs the store
+/// (a signed-in school's own location, known districts), then asks the index.
+/// </summary>
+public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store, TimeProvider clock)
+{
+    public const int MaxPageSize = 100;
+
+    private static readonly HashSet<string> Known = new(
+        ["q", "category", "mode", "grade", "district", "lat", "lon", "radiusKm", "from", "to", "maxPrice", "available", "sort", "page", "pageSize"],
+        StringComparer.OrdinalIgnoreCase);
+
+    public async Task<(OfferingQuery Query, SearchResult Result)> SearchAsync(Caller? caller, SearchParameters request, CancellationToken ct = default)
+    {
+        var query = await ParseAsync(request, caller, ct);
+        return (query, await index.SearchAsync(query, ct));
+    }
+
+    private async Task<OfferingQuery> ParseAsync(SearchParameters q, Caller? caller, CancellationToken ct)
+    {
+        var v = new Validator();
+        foreach (var key in q.Parameters.Keys.Where(k => !Known.Contains(k))) v.Add(key, "未知参数 / unknown parameter.");
+
+        var text = q["q"].Trim();
+        v.Require(text.Length <= 100, "q", "最多 100 个字符 / at most 100 characters.");
+        var category = Enum<Category>(q, "category", v);
+        var mode = Enum<DeliveryMode>(q, "mode", v);
+        var sort = Enum<SearchSort>(q, "sort", v) ?? SearchSort.Relevance;
+        var grade = Number(q, "grade", 1, 9, v);
+        var page = Number(q, "page", 1, 10_000, v) ?? 1;
+        var pageSize = Number(q, "pageSize", 1, MaxPageSize, v) ?? 20;
+        var maxPrice = Number(q, "maxPrice", 0, 10_000_000, v);
+        var lat = Real(q, "lat", -90, 90, v);
+        var lon = Real(q, "lon", -180, 180, v);
+        var radius = Real(q, "radiusKm", 0.1, 500, v);
+        var from = Time(q, "from", endOfDay: false, v);
+        var to = Time(q, "to", endOfDay: true, v);
+        if (from is not null && to is not null && from >= to) v.Add("to", "须晚于 from / must be after 'from'.");
+        var district = q["district"];
+        bool available = false;
+        if (q.Has("available") && !bool.TryParse(q["available"], out available)) v.Add("available", "true 或 false / true or false.");
+        if ((lat is null) != (lon is null)) v.Add(lat is null ? "lat" : "lon", "lat 与 lon 须同时提供 / lat and lon go together.");
+
+        GeoPoint? near = lat is not null && lon is not null ? new GeoPoint(lat.Value, lon.Value) : null;
+        if (near is null && caller is { Role: Role.School } && (radius is not null || sort == SearchSort.Distance))
+            near = await store.FindAsync<School>(caller.OrganizationId, ct) is { } school ? new GeoPoint(school.Lat, school.Lon) : null;
+        if (radius is not null && near is null) v.Add("radiusKm", "须同时提供 lat/lon（或以学校身份登录）/ needs lat and lon (or a signed-in school).");
+        if (sort == SearchSort.Distance && near is null) v.Add("sort", "按距离排序须提供 lat/lon / sort=distance needs lat and lon.");
+        if (district.Length > 0 && !(await store.ListDistrictsAsync(ct)).Any(d => d.Code == district)) v.Add("district", "未知区县代码 / unknown district code.");
+        v.ThrowIfInvalid();
+
+        return new OfferingQuery(text.Length == 0 ? null : text, category, mode, grade, district.Length == 0 ? null : district, near, radius,
+            from, to, maxPrice, available, sort, page, pageSize, clock.GetUtcNow());
+    }
+
+    private static T? Enum<T>(SearchParameters q, string key, Validator v) where T : struct, System.Enum
+    {
+        var raw = q[key];
+        if (raw.Length == 0) return null;
+        if (System.Enum.TryParse<T>(raw, true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(raw, out _)) return value;
+        v.Add(key, $"取值须为 {string.Join(", ", System.Enum.GetNames<T>())} / must be one of them.");
+        return null;
+    }
+
+    private static int? Number(SearchParameters q, string key, int min, int max, Validator v)
+    {
+        var raw = q[key];
+        if (raw.Length == 0) return null;
+        if (int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+        v.Add(key, $"须为 {min} 到 {max} 的整数 / an integer from {min} to {max}.");
+        return null;
+    }
+
+    private static double? Real(SearchParameters q, string key, double min, double max, Validator v)
+    {
+        var raw = q[key];
+        if (raw.Length == 0) return null;
+        if (double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+        v.Add(key, $"须为 {min} 到 {max} 的数 / a number from {min} to {max}.");
+        return null;
+    }
+
+    /// <summary>
+    /// A date or an ISO-8601 instant (without an offset: Beijing time). A date is a whole Asia/Shanghai day: <c>from</c>
+    /// its midnight, <c>to</c> the midnight after it, so <c>from=2026-09-01&amp;to=2026-09-01</c> is that one day.
+    /// </summary>
+    private static DateTimeOffset? Time(SearchParameters q, string key, bool endOfDay, Validator v)
+    {
+        var raw = q[key];
+        if (raw.Length == 0) return null;
+        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) && ChinaTime.Supports(date))
+            return ChinaTime.FromLocal(endOfDay ? date.AddDays(1) : date, TimeOnly.MinValue);
+        if (ChinaTime.TryParseInstant(raw, out var at)) return at;
+        v.Add(key, "日期格式 yyyy-MM-dd 或 ISO-8601，年份 2000–2099 / a date yyyy-MM-dd or an ISO-8601 time, years 2000–2099.");
+        return null;
+    }
+}
