@@ -14,6 +14,28 @@ install_browser() {
 }
 install_browser
 
+# docker-compose validates infra/docker-compose.yml offline and nginx runs infra/nginx/nginx.conf in the Infra tests
+# (tests/Marketplace.Api.Tests/Infra); without them those tests report themselves skipped.
+install_infra_tools() {
+  local missing=()
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${missing[*]} for the infra checks"
+    # Only the programs: no Docker engine (docker-compose recommends docker.io), and no nginx service started on
+    # port 80 (a policy-rc.d that refuses service starts, Debian's convention, unless the machine has one).
+    local policy=/usr/sbin/policy-rc.d added=""
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && added=1; fi
+    local log; log="$(mktemp)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null 2>"$log" \
+      || { tail -n 5 "$log"; echo "test.sh: could not install ${missing[*]}; the infra checks will report themselves skipped"; }
+    rm -f "$log"
+    if [ -n "$added" ]; then rm -f "$policy"; fi
+  fi
+}
+install_infra_tools
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
