@@ -110,7 +110,13 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         var index = NewIndexName();
         try
         {
-            var created = await client.Indices.CreateAsync(new CreateIndexRequest(index), ct);
+            // The template says 0 replicas (the single-node compose); a cluster whose operator raised the live index's count
+            // keeps it across rebuilds.
+            var replicas = await LiveReplicasAsync(ct);
+            var created = await client.Indices.CreateAsync(new CreateIndexRequest(index)
+            {
+                Settings = replicas is { } n ? new IndexSettings { NumberOfReplicas = n } : null,
+            }, ct);
             if (!created.IsValidResponse)
                 throw new InvalidOperationException($"Could not create {index}: {created.DebugInformation}");
             _rebuildTarget = index; // live writes now land in both indices; versions settle any overlap
@@ -204,6 +210,23 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         if (!response.IsValidResponse || response.Aliases is null)
             throw new InvalidOperationException($"Could not read the indices behind alias {Alias}: {response.DebugInformation}");
         return [.. response.Aliases.Keys];
+    }
+
+    /// <summary>The replica count of the index behind the alias, or null when there is none (the template's count applies).</summary>
+    private async Task<int?> LiveReplicasAsync(CancellationToken ct)
+    {
+        var response = await client.Transport.RequestAsync<StringResponse>(
+            new EndpointPath(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_settings/index.number_of_replicas"), null, ct);
+        if (response.ApiCallDetails.HttpStatusCode == 404) return null;
+        // Guessing here would quietly drop a production index to the template's 0 replicas.
+        if (!response.ApiCallDetails.HasSuccessfulStatusCode)
+            throw new InvalidOperationException($"Could not read the replica count behind alias {Alias}: {response.ApiCallDetails.DebugInformation}");
+        var counts = System.Text.Json.Nodes.JsonNode.Parse(response.Body)!.AsObject()
+            .Select(i => i.Value?["settings"]?["index"]?["number_of_replicas"]?.GetValue<string>())
+            .Select(v => int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (int?)null)
+            .OfType<int>()
+            .ToList();
+        return counts.Count == 0 ? null : counts.Max();
     }
 
     private async Task SwapAliasAsync(List<string> previous, string next, CancellationToken ct)

@@ -13,14 +13,17 @@ namespace Marketplace.Search.Elasticsearch;
 /// </summary>
 internal static class EsSearchRequestFactory
 {
+    /// <summary>index.max_result_window, left at its default in the template; the Lucene adapter serves the same window.</summary>
     public const int MaxWindow = 10_000;
     public const string Values = "values";
     private static readonly string[] TextFields = ["title^3", "summary", "description", "providerName", "tags"];
 
     public static SearchRequest Build(string alias, OfferingQuery q)
     {
+        // from + size may not pass index.max_result_window (10,000 by default): the page that straddles it is cut to what
+        // fits, and pages past it ask for totals and facets only, as the Lucene adapter serves them.
         var from = (long)(q.Page - 1) * q.PageSize;
-        var beyondWindow = from + q.PageSize > MaxWindow; // totals and facets still come back; hits cannot
+        var size = from >= MaxWindow ? 0 : (int)Math.Min(q.PageSize, MaxWindow - from);
         var facetFilters = EsFilters.Facets(q);
         return new SearchRequest(alias)
         {
@@ -28,8 +31,8 @@ internal static class EsSearchRequestFactory
             PostFilter = facetFilters.Count == 0 ? null : (Query)new BoolQuery { Filter = [.. facetFilters.Values] },
             Aggregations = Facets(facetFilters),
             Sort = Sorts(q),
-            From = beyondWindow ? 0 : (int)from,
-            Size = beyondWindow ? 0 : q.PageSize,
+            From = size == 0 ? 0 : (int)from,
+            Size = size,
             TrackTotalHits = new TrackHits(true),
             Highlight = string.IsNullOrWhiteSpace(q.Text) ? null : Highlights(),
         };

@@ -20,6 +20,7 @@ public sealed class ElasticsearchRequestShapeTests
         var analysis = template["template"]!["settings"]!["analysis"]!;
         var mappings = template["template"]!["mappings"]!["properties"]!;
         Assert.Equal("offerings-v*", template["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal(0, template["template"]!["settings"]!["number_of_replicas"]!.GetValue<int>()); // green on the single-node compose
         Assert.Equal("smartcn_tokenizer", analysis["analyzer"]!["zh_index"]!["tokenizer"]!.GetValue<string>());
         Assert.Equal("smartcn_tokenizer", analysis["analyzer"]!["zh_search"]!["tokenizer"]!.GetValue<string>());
         Assert.Contains("zh_synonyms", Strings(analysis["analyzer"]!["zh_search"]!["filter"]));
@@ -185,6 +186,21 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.True(body["track_total_hits"]!.GetValue<bool>());
     }
 
+    [Theory]
+    [InlineData(500, 20, 9980, 20)]  // ends exactly at the window
+    [InlineData(334, 30, 9990, 10)]  // straddles it: the part that fits, as the Lucene adapter serves it
+    [InlineData(1, 10_000, 0, 10_000)]
+    public async Task Search_APageReachingTheResultWindow_IsCutToWhatFits(int page, int pageSize, int from, int size)
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Page: page, PageSize: pageSize, Now: Now));
+
+        var body = Body(es.Requests.Single());
+        Assert.Equal(from, body["from"]!.GetValue<int>());
+        Assert.Equal(size, body["size"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task Upsert_UsesTheOfferingVersionAsAnExternalVersion_AndAConflictIsIgnored()
     {
@@ -250,24 +266,51 @@ public sealed class ElasticsearchRequestShapeTests
 
         Assert.Equal(All.Count, count);
         var steps = es.Requests.Select(r => $"{r.Method} {r.Path}").ToList();
-        var created = es.Requests[0].Path.TrimStart('/');
+        var created = es.Requests[1].Path.TrimStart('/');
         Assert.StartsWith("offerings-v", created, StringComparison.Ordinal);
-        Assert.Equal([$"PUT /{created}", $"POST /{created}/_bulk", $"POST /{created}/_refresh", "GET /_alias/offerings", "POST /_aliases", "DELETE /offerings-v1"], steps);
+        Assert.Equal(
+            ["GET /offerings/_settings/index.number_of_replicas", $"PUT /{created}", $"POST /{created}/_bulk", $"POST /{created}/_refresh", "GET /_alias/offerings", "POST /_aliases", "DELETE /offerings-v1"],
+            steps);
 
-        var bulk = es.Requests[1].Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var bulk = es.Requests[2].Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(All.Count * 2, bulk.Length);
         var action = JsonNode.Parse(bulk[0])!["index"]!;
         Assert.Equal(All[0].Id.ToString(), action["_id"]!.GetValue<string>());
         Assert.Equal("external_gte", action["version_type"]!.GetValue<string>());
         Assert.Equal(1, action["version"]!.GetValue<long>());
 
-        var actions = Body(es.Requests[4])["actions"]!.AsArray();
+        var actions = Body(es.Requests[5])["actions"]!.AsArray();
         Assert.Equal(2, actions.Count);
         Assert.Equal("offerings-v1", actions[0]!["remove"]!["index"]!.GetValue<string>());
         Assert.Equal("offerings", actions[0]!["remove"]!["alias"]!.GetValue<string>());
         Assert.Equal(created, actions[1]!["add"]!["index"]!.GetValue<string>());
         Assert.Equal("offerings", actions[1]!["add"]!["alias"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Rebuild_KeepsTheReplicaCountAnOperatorGaveTheLiveIndex()
+    {
+        var raised = new FakeElasticsearch(r => r.Path == "/offerings/_settings/index.number_of_replicas"
+            ? (200, """{"offerings-v1":{"settings":{"index":{"number_of_replicas":"2"}}}}""")
+            : null);
+        await raised.Index.RebuildAsync(All.ToAsyncEnumerable());
+        Assert.Equal(2, Body(CreatedIndex(raised))["settings"]!["number_of_replicas"]!.GetValue<int>());
+
+        // No index behind the alias yet: the template's count (0) applies, so the create names none.
+        var first = new FakeElasticsearch(r => r.Method == "GET" && r.Path.StartsWith("/offerings/", StringComparison.Ordinal)
+            ? (404, """{"error":{"type":"index_not_found_exception","reason":"no such index [offerings]"},"status":404}""")
+            : null);
+        await first.Index.RebuildAsync(All.ToAsyncEnumerable());
+        Assert.Null(CreatedIndex(first).Body is { Length: > 0 } body ? JsonNode.Parse(body)!["settings"] : null);
+
+        // Unreadable: the rebuild fails rather than quietly dropping a production index to no replicas.
+        var unreadable = new FakeElasticsearch(r => r.Path == "/offerings/_settings/index.number_of_replicas" ? (503, "{}") : null);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => unreadable.Index.RebuildAsync(All.ToAsyncEnumerable()));
+        Assert.DoesNotContain(unreadable.Requests, r => r.Method == "PUT");
+    }
+
+    private static CapturedRequest CreatedIndex(FakeElasticsearch es) =>
+        es.Requests.First(r => r.Method == "PUT" && r.Path.StartsWith("/offerings-v", StringComparison.Ordinal));
 
     [Fact]
     public async Task Rebuild_WhenBulkFails_DeletesTheNewIndex_AndLeavesTheAlias()
@@ -278,7 +321,7 @@ public sealed class ElasticsearchRequestShapeTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
 
-        var created = es.Requests[0].Path;
+        var created = CreatedIndex(es).Path;
         Assert.Equal($"DELETE {created}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
         Assert.DoesNotContain(es.Requests, r => r.Path == "/_aliases");
     }
@@ -292,7 +335,7 @@ public sealed class ElasticsearchRequestShapeTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
 
-        Assert.Equal($"DELETE {es.Requests[0].Path}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
+        Assert.Equal($"DELETE {CreatedIndex(es).Path}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
     }
 
     private static JsonNode Body(CapturedRequest request) => JsonNode.Parse(request.Body!)!;

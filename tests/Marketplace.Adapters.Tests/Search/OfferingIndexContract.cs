@@ -128,6 +128,26 @@ public abstract class OfferingIndexContract
         Assert.Equal(7, fourth.Facets.Category.Values.Sum());
     }
 
+    /// <summary>Hits are served to depth 10,000 (Elasticsearch's index.max_result_window): the page that straddles it
+    /// returns the part that fits, later pages only the total and facets.</summary>
+    [SkippableFact]
+    public async Task Paging_APageStraddlingTheResultWindow_ReturnsThePartThatFits()
+    {
+        await using var sut = await CreateAsync();
+        var many = Enumerable.Range(0, 10_005).Select(i => Football with { Id = Guid.CreateVersion7(), PriceFen = i }).ToList();
+        await sut.Index.RebuildAsync(Stream([.. many]));
+        var page = Query(SearchSort.Price) with { PageSize = 30 };
+
+        var straddling = await sut.Index.SearchAsync(page with { Page = 334 }); // hits 9,990 to 10,019
+        var past = await sut.Index.SearchAsync(page with { Page = 335 });
+
+        Assert.Equal(10_005, straddling.Total);
+        Assert.Equal(many.Skip(9_990).Take(10).Select(d => d.Id), straddling.Items.Select(i => i.Id));
+        Assert.Empty(past.Items);
+        Assert.Equal(10_005, past.Total);
+        Assert.Equal(10_005, past.Facets.Category[nameof(Category.Sports)]);
+    }
+
     [SkippableFact]
     public async Task Facets_WithoutFilters_AddUpToTheTotal()
     {
