@@ -58,7 +58,10 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         return indices.Count > 0 && indices.All(i => i.Value?["mappings"]?["_meta"]?["schema"]?.GetValue<string>() == schema);
     }
 
-    /// <summary>Reachable, and the alias is there (writes through a missing alias are refused, see <see cref="IndexAsync"/>).</summary>
+    /// <summary>
+    /// Reachable, and the alias names exactly one index: writes through a missing alias are refused (see
+    /// <see cref="IndexAsync"/>), and so are writes through an alias left on two indices, whose searches count every hit twice.
+    /// </summary>
     public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -67,7 +70,8 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         {
             var ping = await client.PingAsync(timeout.Token);
             if (ping.ApiCallDetails.HttpStatusCode != 200) return false; // a proxy's 404 is not a healthy cluster
-            return (await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), timeout.Token)).Exists;
+            var alias = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)), timeout.Token);
+            return alias.IsValidResponse && alias.Aliases?.Count == 1;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -108,6 +112,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     {
         await _rebuildGate.WaitAsync(ct);
         var index = NewIndexName();
+        var swapSent = false;
         try
         {
             // The template says 0 replicas (the single-node compose); a cluster whose operator raised the live index's count
@@ -121,8 +126,11 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
                 throw new InvalidOperationException($"Could not create {index}: {created.DebugInformation}");
             _rebuildTarget = index; // live writes now land in both indices; versions settle any overlap
             var count = await BulkIndexAsync(index, documents, ct);
-            await client.Indices.RefreshAsync(new RefreshRequest(index), ct);
+            var refreshed = await client.Indices.RefreshAsync(new RefreshRequest(index), ct);
+            if (!refreshed.IsValidResponse)
+                throw new InvalidOperationException($"Could not refresh {index}: {refreshed.DebugInformation}");
             var previous = await IndicesBehindAliasAsync(ct);
+            swapSent = true;
             await SwapAliasAsync(previous, index, ct);
             _rebuildTarget = null;
             if (previous.Count > 0)
@@ -131,10 +139,13 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         }
         catch
         {
+            _rebuildTarget = null;
             // Also when the create itself timed out on our side: the cluster may have made the index anyway, and an
             // index of the template's pattern that no alias points at would only pile up. Not there: a 404, ignored.
-            _rebuildTarget = null;
-            await client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
+            // After the swap was sent, the new index goes unless the alias names it alone: then the swap went through
+            // and only its answer was lost, and deleting the index would leave the alias on nothing.
+            if (!swapSent || !await MayBeAloneBehindAliasAsync(index))
+                await client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
             throw;
         }
         finally
@@ -229,15 +240,41 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         return counts.Count == 0 ? null : counts.Max();
     }
 
+    /// <summary>
+    /// Moves the alias in one atomic <c>_aliases</c> call. Each remove must find its alias (<c>must_exist</c>): without it,
+    /// a remove whose alias another instance's rebuild already moved is skipped while the add still applies, and the alias
+    /// ends up on two indices — answered with 200 and <c>errors: true</c>, which the typed response does not carry
+    /// (it has <c>acknowledged</c> only), so the raw body is read too.
+    /// </summary>
     private async Task SwapAliasAsync(List<string> previous, string next, CancellationToken ct)
     {
         var actions = previous
-            .Select(old => new IndexUpdateAliasesAction { Remove = new RemoveAction { Index = old, Alias = Alias } })
+            .Select(old => new IndexUpdateAliasesAction { Remove = new RemoveAction { Index = old, Alias = Alias, MustExist = true } })
             .Append(new IndexUpdateAliasesAction { Add = new AddAction { Index = next, Alias = Alias } })
             .ToList();
-        var response = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions }, ct);
+        var response = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest
+        {
+            Actions = actions,
+            RequestConfiguration = new RequestConfiguration { DisableDirectStreaming = true },
+        }, ct);
         if (!response.IsValidResponse)
             throw new InvalidOperationException($"Moving alias {Alias} to {next} failed: {response.DebugInformation}");
+        var body = response.ApiCallDetails.ResponseBodyInBytes is { Length: > 0 } bytes ? System.Text.Json.Nodes.JsonNode.Parse(bytes) : null;
+        if (body?["errors"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+            throw new InvalidOperationException($"Moving alias {Alias} to {next} failed in part: {body.ToJsonString()}");
+    }
+
+    /// <summary>Whether the alias may name <paramref name="index"/> alone (also when that cannot be read: keep the index).</summary>
+    private async Task<bool> MayBeAloneBehindAliasAsync(string index)
+    {
+        try
+        {
+            return await IndicesBehindAliasAsync(CancellationToken.None) is [var only] && only == index;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TransportException or HttpRequestException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Timestamped for operators; the random tail keeps two rebuilds in one millisecond (or two instances) apart.</summary>

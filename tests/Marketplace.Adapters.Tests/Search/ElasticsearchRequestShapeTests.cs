@@ -70,10 +70,16 @@ public sealed class ElasticsearchRequestShapeTests
         Marketplace.Search.Elasticsearch.OfferingTemplate.RenderWithSchema(FakeElasticsearch.Alias, synonyms).Schema;
 
     [Fact]
-    public async Task Health_NeedsTheAlias_AndAnythingUnexpectedIsUnhealthy()
+    public async Task Health_NeedsTheAliasOnExactlyOneIndex_AndAnythingUnexpectedIsUnhealthy()
     {
-        Assert.False(await new FakeElasticsearch().Index.IsHealthyAsync()); // alias missing (the fake's default)
-        Assert.True(await new FakeElasticsearch(r => r.Method == "HEAD" ? (200, "") : null).Index.IsHealthyAsync());
+        Assert.True(await new FakeElasticsearch().Index.IsHealthyAsync()); // the fake's default: offerings → offerings-v1
+        Assert.False(await new FakeElasticsearch(r => r.Method == "GET" && r.Path == "/_alias/offerings"
+            ? (404, """{"error":"alias [offerings] missing","status":404}""")
+            : null).Index.IsHealthyAsync());
+        // Left on two indices (two rebuilds racing): every hit counts twice and every write through the alias is refused.
+        Assert.False(await new FakeElasticsearch(r => r.Method == "GET" && r.Path == "/_alias/offerings"
+            ? (200, """{"offerings-v1":{"aliases":{"offerings":{}}},"offerings-v2":{"aliases":{"offerings":{}}}}""")
+            : null).Index.IsHealthyAsync());
         Assert.False(await new FakeElasticsearch(r => r.Method == "HEAD" ? (503, "") : null).Index.IsHealthyAsync());
     }
 
@@ -283,6 +289,7 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Equal(2, actions.Count);
         Assert.Equal("offerings-v1", actions[0]!["remove"]!["index"]!.GetValue<string>());
         Assert.Equal("offerings", actions[0]!["remove"]!["alias"]!.GetValue<string>());
+        Assert.True(actions[0]!["remove"]!["must_exist"]!.GetValue<bool>()); // else a remove another rebuild beat us to is skipped, the add kept
         Assert.Equal(created, actions[1]!["add"]!["index"]!.GetValue<string>());
         Assert.Equal("offerings", actions[1]!["add"]!["alias"]!.GetValue<string>());
     }
@@ -307,6 +314,62 @@ public sealed class ElasticsearchRequestShapeTests
         var unreadable = new FakeElasticsearch(r => r.Path == "/offerings/_settings/index.number_of_replicas" ? (503, "{}") : null);
         await Assert.ThrowsAsync<InvalidOperationException>(() => unreadable.Index.RebuildAsync(All.ToAsyncEnumerable()));
         Assert.DoesNotContain(unreadable.Requests, r => r.Method == "PUT");
+    }
+
+    [Fact]
+    public async Task Rebuild_WhenTheSwapIsRefused_BecauseAnotherRebuildMovedTheAlias_DeletesOnlyItsOwnIndex()
+    {
+        var es = new FakeElasticsearch(r => r.Path == "/_aliases"
+            ? (404, """{"error":{"type":"aliases_not_found_exception","reason":"aliases [offerings] missing","resource.id":"offerings"},"status":404}""")
+            : null);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
+
+        Assert.Equal([$"DELETE {CreatedIndex(es).Path}"], es.Requests.Where(r => r.Method == "DELETE").Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    /// <summary>Without must_exist (or on a cluster that ignores it) Elasticsearch applies the add, skips the remove and
+    /// answers 200 with errors: true — which the client's typed response does not show.</summary>
+    [Fact]
+    public async Task Rebuild_WhenTheSwapAnswers200WithErrors_Fails_AndTakesItsIndexOffTheAlias()
+    {
+        var es = new FakeElasticsearch(r => r.Path == "/_aliases"
+            ? (200, """
+                {"acknowledged":true,"errors":true,"action_results":[
+                  {"action":{"type":"remove","indices":["offerings-v1"],"aliases":["offerings"]},"status":404,
+                   "error":{"type":"aliases_not_found_exception","reason":"aliases [offerings] missing"}},
+                  {"action":{"type":"add","indices":["offerings-v2"],"aliases":["offerings"]},"status":200}]}
+                """)
+            : null);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
+
+        Assert.Contains("aliases_not_found_exception", error.Message, StringComparison.Ordinal);
+        // Deleting the new index also takes it off the alias, which then names the old index alone again.
+        Assert.Equal([$"DELETE {CreatedIndex(es).Path}"], es.Requests.Where(r => r.Method == "DELETE").Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
+    public async Task Rebuild_WhenTheSwapsAnswerIsLost_ButTheAliasNamesTheNewIndexAlone_KeepsIt()
+    {
+        string? created = null;
+        var swapSent = false;
+        var es = new FakeElasticsearch(r =>
+        {
+            if (r.Method == "PUT" && r.Path.StartsWith("/offerings-v", StringComparison.Ordinal)) created ??= r.Path.TrimStart('/');
+            if (r.Path == "/_aliases")
+            {
+                swapSent = true;
+                return (504, """{"error":{"type":"process_cluster_event_timeout_exception","reason":"timed out"},"status":504}""");
+            }
+            return r.Method == "GET" && r.Path == "/_alias/offerings" && swapSent
+                ? (200, "{\"" + created + "\":{\"aliases\":{\"offerings\":{}}}}")
+                : null;
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
+
+        Assert.DoesNotContain(es.Requests, r => r.Method == "DELETE"); // neither the live new index nor the old one (not known to be unused)
     }
 
     private static CapturedRequest CreatedIndex(FakeElasticsearch es) =>
