@@ -17,6 +17,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 {
     private const int BulkBatch = 500;
     private readonly ElasticsearchIndexOptions _options = options.Value;
+    private readonly (string Json, string Schema) _template = OfferingTemplate.RenderWithSchema(options.Value.IndexAlias, options.Value.Synonyms);
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
     private volatile string? _rebuildTarget;
 
@@ -26,12 +27,13 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 
     /// <summary>
     /// Puts the template, and creates the first index behind the alias when there is none. True (rebuild from the store)
-    /// when it created it, or when the index behind the alias was made from another template: a template only applies to
-    /// indices created after it, so changed synonyms or mappings need a new index.
+    /// unless the index behind the alias carries this template's schema stamp, which only a completed rebuild gives it:
+    /// the first index is created empty and unstamped (a failed first rebuild is retried at the next start), and an index
+    /// made from another template needs a new one (a template only applies to indices created after it).
     /// </summary>
     public async Task<bool> InitializeAsync(CancellationToken ct = default)
     {
-        var (template, schema) = OfferingTemplate.RenderWithSchema(Alias, _options.Synonyms);
+        var (template, schema) = _template;
         var put = await client.Transport.RequestAsync<StringResponse>(
             new EndpointPath(Elastic.Transport.HttpMethod.PUT, $"/_index_template/{Alias}"), PostData.String(template), ct);
         if (!put.ApiCallDetails.HasSuccessfulStatusCode)
@@ -47,7 +49,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         return true;
     }
 
-    /// <summary>Whether every index behind the alias was created from the template with this schema stamp (its mapping's <c>_meta.schema</c>).</summary>
+    /// <summary>Whether every index behind the alias was filled by a rebuild under this template (its mapping's <c>_meta.schema</c>).</summary>
     private async Task<bool> LiveIndexHasSchemaAsync(string schema, CancellationToken ct)
     {
         var response = await client.Transport.RequestAsync<StringResponse>(
@@ -129,6 +131,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             var refreshed = await client.Indices.RefreshAsync(new RefreshRequest(index), ct);
             if (!refreshed.IsValidResponse)
                 throw new InvalidOperationException($"Could not refresh {index}: {refreshed.DebugInformation}");
+            await StampAsync(index, ct); // complete: from now on a start-up need not rebuild it
             var previous = await IndicesBehindAliasAsync(ct);
             swapSent = true;
             await SwapAliasAsync(previous, index, ct);
@@ -221,6 +224,16 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         if (!response.IsValidResponse || response.Aliases is null)
             throw new InvalidOperationException($"Could not read the indices behind alias {Alias}: {response.DebugInformation}");
         return [.. response.Aliases.Keys];
+    }
+
+    /// <summary>Records in the index's mapping (<c>_meta.schema</c>) that it holds a full rebuild under this template.</summary>
+    private async Task StampAsync(string index, CancellationToken ct)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject { ["_meta"] = new System.Text.Json.Nodes.JsonObject { ["schema"] = _template.Schema } };
+        var response = await client.Transport.RequestAsync<StringResponse>(
+            new EndpointPath(Elastic.Transport.HttpMethod.PUT, $"/{index}/_mapping"), PostData.String(body.ToJsonString()), ct);
+        if (!response.ApiCallDetails.HasSuccessfulStatusCode)
+            throw new InvalidOperationException($"Could not stamp {index} with its schema: {response.ApiCallDetails.DebugInformation}");
     }
 
     /// <summary>The replica count of the index behind the alias, or null when there is none (the template's count applies).</summary>

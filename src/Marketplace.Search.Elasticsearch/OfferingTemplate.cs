@@ -14,13 +14,17 @@ internal static class OfferingTemplate
 
     public static string IndexPattern(string alias) => $"{alias}-v*";
 
-    /// <summary>The template, and its schema stamp: a hash of everything in it, kept in the mapping's <c>_meta.schema</c>
-    /// so that start-up can tell an index written under another template (mapping, analysis, synonyms) and rebuild it.</summary>
+    /// <summary>
+    /// The template, and its schema stamp: a hash of everything in it (mapping, analysis, synonyms). An index gets the stamp
+    /// in its mapping's <c>_meta.schema</c> only once a rebuild has filled it (<see cref="ElasticsearchOfferingIndex.RebuildAsync"/>),
+    /// so start-up rebuilds an index written under another template and one that was never filled. The template itself shows
+    /// the stamp in its own <c>_meta</c>, which indices do not inherit.
+    /// </summary>
     public static (string Json, string Schema) RenderWithSchema(string alias, SearchSynonyms synonyms)
     {
         var template = JsonNode.Parse(Render(alias, synonyms))!;
         var schema = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(template.ToJsonString())))[..16].ToLowerInvariant();
-        template["template"]!["mappings"]!["_meta"] = new JsonObject { ["schema"] = schema };
+        template["_meta"]!["schema"] = schema;
         return (template.ToJsonString(), schema);
     }
 

@@ -16,7 +16,8 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.True(await es.Index.InitializeAsync()); // a new, empty index: the host rebuilds it from the store
 
         var template = Body(es.Requests.Single(r => r.Path == "/_index_template/offerings"));
-        Assert.Matches("^[0-9a-f]{16}$", template["template"]!["mappings"]!["_meta"]!["schema"]!.GetValue<string>());
+        Assert.Equal(OfferingTemplateSchema(new SearchSynonyms()), template["_meta"]!["schema"]!.GetValue<string>()); // for operators
+        Assert.Null(template["template"]!["mappings"]!["_meta"]?["schema"]); // indices made from it are not stamped: a rebuild does that
         var analysis = template["template"]!["settings"]!["analysis"]!;
         var mappings = template["template"]!["mappings"]!["properties"]!;
         Assert.Equal("offerings-v*", template["index_patterns"]![0]!.GetValue<string>());
@@ -64,6 +65,43 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.True(await stale.Index.InitializeAsync());
         Assert.DoesNotContain(stale.Requests, r => r.Method == "PUT" && r.Path.StartsWith("/offerings-v", StringComparison.Ordinal));
         Assert.NotEqual(current, OfferingTemplateSchema(new SearchSynonyms { Groups = [["足球", "英式足球"]] }));
+    }
+
+    /// <summary>The first index is created from the template and holds nothing: if the rebuild that follows fails, the next
+    /// start must still rebuild (it used to find the index stamped current and serve it empty for good).</summary>
+    [Fact]
+    public async Task Initialize_AfterTheFirstIndexWasCreatedButNeverFilled_AsksForARebuildAgain()
+    {
+        var first = new FakeElasticsearch();
+        Assert.True(await first.Index.InitializeAsync());
+        var mappings = Body(first.Requests.Single(r => r.Path == "/_index_template/offerings"))["template"]!["mappings"]!;
+
+        // The next start finds offerings-v0 as Elasticsearch made it: with the template's mappings, and no rebuild since.
+        var next = new FakeElasticsearch(r => (r.Method, r.Path) switch
+        {
+            ("HEAD", _) => (200, ""),
+            ("GET", "/offerings/_mapping") => (200, new JsonObject { ["offerings-v0"] = new JsonObject { ["mappings"] = mappings.DeepClone() } }.ToJsonString()),
+            _ => null,
+        });
+        Assert.True(await next.Index.InitializeAsync());
+    }
+
+    [Fact]
+    public async Task Rebuild_StampsTheSchema_OnlyOnceTheNewIndexIsFilledAndRefreshed_BeforeTheSwap()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.RebuildAsync(All.ToAsyncEnumerable());
+
+        var created = CreatedIndex(es).Path;
+        var steps = es.Requests.Select(r => $"{r.Method} {r.Path}").ToList();
+        var stamp = steps.IndexOf($"PUT {created}/_mapping");
+        Assert.True(stamp > steps.IndexOf($"POST {created}/_refresh") && stamp < steps.IndexOf("POST /_aliases"), string.Join(", ", steps));
+        Assert.Equal(OfferingTemplateSchema(new SearchSynonyms()), Body(es.Requests[stamp])["_meta"]!["schema"]!.GetValue<string>());
+
+        var failed = new FakeElasticsearch(r => r.Path.EndsWith("/_bulk", StringComparison.Ordinal) ? (400, """{"error":{"type":"x","reason":"y"},"status":400}""") : null);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed.Index.RebuildAsync(All.ToAsyncEnumerable()));
+        Assert.DoesNotContain(failed.Requests, r => r.Path.EndsWith("/_mapping", StringComparison.Ordinal));
     }
 
     private static string OfferingTemplateSchema(SearchSynonyms synonyms) =>
@@ -275,7 +313,10 @@ public sealed class ElasticsearchRequestShapeTests
         var created = es.Requests[1].Path.TrimStart('/');
         Assert.StartsWith("offerings-v", created, StringComparison.Ordinal);
         Assert.Equal(
-            ["GET /offerings/_settings/index.number_of_replicas", $"PUT /{created}", $"POST /{created}/_bulk", $"POST /{created}/_refresh", "GET /_alias/offerings", "POST /_aliases", "DELETE /offerings-v1"],
+            [
+                "GET /offerings/_settings/index.number_of_replicas", $"PUT /{created}", $"POST /{created}/_bulk", $"POST /{created}/_refresh",
+                $"PUT /{created}/_mapping", "GET /_alias/offerings", "POST /_aliases", "DELETE /offerings-v1",
+            ],
             steps);
 
         var bulk = es.Requests[2].Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -285,7 +326,7 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Equal("external_gte", action["version_type"]!.GetValue<string>());
         Assert.Equal(1, action["version"]!.GetValue<long>());
 
-        var actions = Body(es.Requests[5])["actions"]!.AsArray();
+        var actions = Body(es.Requests.Single(r => r.Path == "/_aliases"))["actions"]!.AsArray();
         Assert.Equal(2, actions.Count);
         Assert.Equal("offerings-v1", actions[0]!["remove"]!["index"]!.GetValue<string>());
         Assert.Equal("offerings", actions[0]!["remove"]!["alias"]!.GetValue<string>());

@@ -40,6 +40,7 @@ public sealed class FakeElasticsearch
         ("GET", "/" + Alias + "/_settings/index.number_of_replicas") => (200, """{"offerings-v1":{"settings":{"index":{"number_of_replicas":"0"}}}}"""),
         ("POST", "/_aliases") => (200, """{"acknowledged":true}"""),
         ("PUT", var p) when p.StartsWith("/_index_template/", StringComparison.Ordinal) => (200, """{"acknowledged":true}"""),
+        ("PUT", var p) when p.EndsWith("/_mapping", StringComparison.Ordinal) => (200, """{"acknowledged":true}"""),
         (_, var p) when p.Contains("/_doc/", StringComparison.Ordinal) =>
             (200, """{"_index":"offerings-v1","_id":"x","_version":1,"result":"updated","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":1,"_primary_term":1}"""),
         ("PUT", var p) => (200, $$"""{"acknowledged":true,"shards_acknowledged":true,"index":"{{p.TrimStart('/')}}"}"""),
