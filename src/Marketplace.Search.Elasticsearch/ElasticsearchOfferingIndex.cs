@@ -9,8 +9,9 @@ namespace Marketplace.Search.Elasticsearch;
 
 /// <summary>
 /// The production offering index. Everything goes through the alias; a rebuild fills a fresh concrete index
-/// and moves the alias in one <c>_aliases</c> call. Writes use external versions (the offering's own), so a
-/// stale or replayed event can never overwrite a newer document.
+/// and moves the alias in one <c>_aliases</c> call. Writes use external versions (outbox cursors), removals
+/// included — a removal is a marker document, not a delete — so a stale or replayed event can never overwrite
+/// a newer state.
 /// </summary>
 internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOptions<ElasticsearchIndexOptions> options, TimeProvider time)
     : IOfferingIndex, IDisposable
@@ -84,22 +85,25 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     public async Task UpsertAsync(OfferingDocument document, CancellationToken ct = default)
     {
         var offering = EsOffering.From(document);
-        await IndexAsync(Alias, offering, ct);
+        await IndexAsync(Alias, offering.Id, offering.Version, offering, ct);
         if (_rebuildTarget is { } target)
-            await IndexAsync(target, offering, ct);
+            await IndexAsync(target, offering.Id, offering.Version, offering, ct);
     }
 
     /// <summary>
-    /// Deletes from the indices behind the alias, named: an externally versioned delete addressed to a missing alias
-    /// would make Elasticsearch auto-create a plain index of that name (delete has no require_alias), which would then
-    /// block the alias for good.
+    /// Replaces the offering with a removal marker (<see cref="EsRemoval"/>) at the removal's version, through the alias:
+    /// a versioned delete's tombstone lasts only <c>index.gc_deletes</c> (60 s), after which a late upsert from an older batch
+    /// would bring the offering back for good, while the marker keeps refusing older versions until a newer upsert replaces
+    /// it. Searches leave markers out (<see cref="EsSearchRequestFactory"/>). Being an index request, it can also require
+    /// the alias, so a missing alias fails instead of auto-creating a plain index in its place.
     /// </summary>
     public async Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default)
     {
-        var live = await IndicesBehindAliasAsync(ct);
-        if (live.Count == 0) throw new InvalidOperationException($"Alias {Alias} is missing: restart the host or rebuild the index.");
-        foreach (var index in live.Append(_rebuildTarget).OfType<string>().Distinct())
-            await DeleteAsync(index, offeringId, version, ct);
+        var removal = new EsRemoval { Id = offeringId.ToString(), Version = version };
+        await IndexAsync(Alias, removal.Id, version, removal, ct);
+        // A rebuild in progress gets the marker too: its bulk carries the store snapshot's older version for this offering.
+        if (_rebuildTarget is { } target)
+            await IndexAsync(target, removal.Id, version, removal, ct);
     }
 
     public async Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
@@ -159,32 +163,21 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 
     public void Dispose() => _rebuildGate.Dispose();
 
-    private async Task IndexAsync(string index, EsOffering offering, CancellationToken ct)
+    private async Task IndexAsync<TDocument>(string index, string id, long version, TDocument document, CancellationToken ct)
     {
-        var response = await client.IndexAsync(new IndexRequest<EsOffering>(offering, index, offering.Id)
+        var response = await client.IndexAsync(new IndexRequest<TDocument>(document, index, id)
         {
             // Through the alias, never auto-create: a missing alias must fail (and be retried), not become a plain index.
             RequireAlias = index == Alias,
             // external_gte: an equal version is re-applied (same event redelivered, or seat counts refreshed
             // under an unchanged offering version); only strictly older documents are refused, as the port says.
             VersionType = VersionType.ExternalGte,
-            Version = offering.Version,
+            Version = version,
             Refresh = WriteRefresh,
         }, ct);
+        // 409: a newer upsert or removal got there first.
         if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode != 409)
-            throw new InvalidOperationException($"Indexing offering {offering.Id} failed: {response.DebugInformation}");
-    }
-
-    /// <summary>An externally versioned delete leaves a tombstone (kept for index.gc_deletes, 60 s by default) that makes
-    /// older upserts fail; 404 = already gone, 409 = a newer upsert got there first. Both are fine.</summary>
-    private async Task DeleteAsync(string index, Guid id, long version, CancellationToken ct)
-    {
-        var response = await client.DeleteAsync(new DeleteRequest(index, id.ToString())
-        {
-            Refresh = WriteRefresh, Version = version, VersionType = VersionType.ExternalGte,
-        }, ct);
-        if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode is not (404 or 409))
-            throw new InvalidOperationException($"Removing offering {id} failed: {response.DebugInformation}");
+            throw new InvalidOperationException($"Writing offering {id} to {index} failed: {response.DebugInformation}");
     }
 
     private async Task<long> BulkIndexAsync(string index, IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct)

@@ -27,7 +27,8 @@ internal static class EsSearchRequestFactory
         var facetFilters = EsFilters.Facets(q);
         return new SearchRequest(alias)
         {
-            Query = Scored(q, new BoolQuery { Must = [Text(q)], Filter = EsFilters.Base(q) }),
+            // Removal markers are left out in the query itself, so hits, the total and every facet count go without them.
+            Query = Scored(q, new BoolQuery { Must = [Text(q)], Filter = EsFilters.Base(q), MustNot = [EsFilters.Removed] }),
             PostFilter = facetFilters.Count == 0 ? null : (Query)new BoolQuery { Filter = [.. facetFilters.Values] },
             Aggregations = Facets(facetFilters),
             Sort = Sorts(q),

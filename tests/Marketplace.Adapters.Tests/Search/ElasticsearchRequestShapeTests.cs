@@ -32,6 +32,7 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Contains("编程, 程序设计", Strings(analysis["filter"]!["zh_synonyms"]!["synonyms"]));
         Assert.Contains("非遗, 非物质文化遗产", Strings(analysis["filter"]!["zh_synonyms"]!["synonyms"]));
         Assert.Equal("geo_point", mappings["venue"]!["type"]!.GetValue<string>());
+        Assert.Equal("boolean", mappings["removed"]!["type"]!.GetValue<string>()); // removal markers
         Assert.Equal("nested", mappings["sessions"]!["type"]!.GetValue<string>());
         Assert.Equal("date", mappings["sessions"]!["properties"]!["startsAt"]!["type"]!.GetValue<string>());
         Assert.Equal("zh_search", mappings["title"]!["search_analyzer"]!.GetValue<string>());
@@ -276,29 +277,88 @@ public sealed class ElasticsearchRequestShapeTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.UpsertAsync(Robot));
     }
 
+    /// <summary>
+    /// A versioned delete's tombstone lasts index.gc_deletes (60 s): an upsert from an older batch arriving later re-created
+    /// the offering for good. A removal is now a marker document at the removal's version, through the alias.
+    /// </summary>
     [Fact]
-    public async Task Remove_OfAMissingOffering_IsFine()
+    public async Task Remove_IndexesAVersionedRemovalMarker_ThroughTheAlias_NotADelete()
     {
-        var es = new FakeElasticsearch(r => r.Method == "DELETE"
-            ? (404, """{"_index":"offerings-v1","_id":"x","_version":1,"result":"not_found","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":1,"_primary_term":1}""")
-            : null);
+        var es = new FakeElasticsearch();
 
         await es.Index.RemoveAsync(Robot.Id, 42);
 
-        // To the index behind the alias, by name: a delete cannot require an alias, and one to a missing alias would
-        // auto-create a plain index called "offerings".
-        var delete = es.Requests.Single(r => r.Method == "DELETE");
-        Assert.Equal($"DELETE /offerings-v1/_doc/{Robot.Id}", $"{delete.Method} {delete.Path}");
-        Assert.Contains("version=42", delete.PathAndQuery, StringComparison.Ordinal);
-        Assert.Contains("version_type=external_gte", delete.PathAndQuery, StringComparison.Ordinal);
+        var marker = es.Requests.Single();
+        Assert.Equal($"PUT /offerings/_doc/{Robot.Id}", $"{marker.Method} {marker.Path}");
+        Assert.Contains("require_alias=true", marker.PathAndQuery, StringComparison.Ordinal); // a missing alias fails, creates nothing
+        Assert.Contains("version=42", marker.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("version_type=external_gte", marker.PathAndQuery, StringComparison.Ordinal);
+        var body = Body(marker);
+        Assert.Equal(Robot.Id.ToString(), body["id"]!.GetValue<string>());
+        Assert.True(body["removed"]!.GetValue<bool>());
+        Assert.Equal(42, body["version"]!.GetValue<long>());
+        Assert.Equal(["id", "removed", "version"], body.AsObject().Select(p => p.Key).Order());
     }
 
     [Fact]
-    public async Task Remove_WithTheAliasMissing_Fails_AndCreatesNothing()
+    public async Task Remove_OlderThanTheIndexedVersion_IsFine_OtherErrorsAreNot()
     {
-        var es = new FakeElasticsearch(r => r.Method == "GET" && r.Path == "/_alias/offerings" ? (404, """{"error":"alias [offerings] missing","status":404}""") : null);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RemoveAsync(Robot.Id, 42));
-        Assert.DoesNotContain(es.Requests, r => r.Method == "DELETE");
+        var newer = new FakeElasticsearch(r => r.Path.Contains("/_doc/", StringComparison.Ordinal)
+            ? (409, """{"error":{"type":"version_conflict_engine_exception","reason":"current version [50] is higher"},"status":409}""")
+            : null);
+        await newer.Index.RemoveAsync(Robot.Id, 42);
+
+        var noAlias = new FakeElasticsearch(r => r.Path.Contains("/_doc/", StringComparison.Ordinal)
+            ? (404, """{"error":{"type":"index_not_found_exception","reason":"no such index [offerings] and [require_alias] request flag is [true] and [offerings] is not an alias"},"status":404}""")
+            : null);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => noAlias.Index.RemoveAsync(Robot.Id, 42));
+        Assert.Single(noAlias.Requests);
+    }
+
+    [Fact]
+    public async Task RemoveAndUpsert_DuringARebuild_AlsoReachTheNewIndex()
+    {
+        var es = new FakeElasticsearch();
+        var streaming = new TaskCompletionSource();
+        var proceed = new TaskCompletionSource();
+
+        async IAsyncEnumerable<OfferingDocument> Snapshot()
+        {
+            yield return Football;
+            streaming.SetResult();
+            await proceed.Task;
+            yield return Reading;
+        }
+
+        var rebuild = es.Index.RebuildAsync(Snapshot());
+        await streaming.Task;
+        var created = CreatedIndex(es).Path;
+        await es.Index.RemoveAsync(Robot.Id, 42);
+        await es.Index.UpsertAsync(Coding);
+        proceed.SetResult();
+        await rebuild;
+
+        var writes = es.Requests.Where(r => r.Path.Contains("/_doc/", StringComparison.Ordinal)).Select(r => r.Path).ToList();
+        Assert.Equal([$"/offerings/_doc/{Robot.Id}", $"{created}/_doc/{Robot.Id}", $"/offerings/_doc/{Coding.Id}", $"{created}/_doc/{Coding.Id}"], writes);
+        Assert.True(Body(es.Requests.Single(r => r.Path == $"{created}/_doc/{Robot.Id}"))["removed"]!.GetValue<bool>());
+        // The rebuild itself writes the snapshot only: no markers for offerings that are simply absent from it.
+        Assert.DoesNotContain("removed", es.Requests.Single(r => r.Path.EndsWith("/_bulk", StringComparison.Ordinal)).Body!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("机器人", false)]
+    [InlineData("机器人", true)]
+    public async Task Search_LeavesRemovalMarkersOut_OfHitsTotalsAndFacets(string? text, bool nearByRelevance)
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Text: text, Category: Category.Science, Near: nearByRelevance ? Here : null, Now: Now));
+
+        var body = Body(es.Requests.Single());
+        var query = nearByRelevance ? body["query"]!["function_score"]!["query"]! : body["query"]!;
+        // In the query (not post_filter): aggregations and the total see only what the query matched.
+        Assert.True(One(query["bool"]!["must_not"])["term"]!["removed"]!["value"]!.GetValue<bool>());
     }
 
     [Fact]

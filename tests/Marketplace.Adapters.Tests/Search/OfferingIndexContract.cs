@@ -281,6 +281,24 @@ public abstract class OfferingIndexContract
         await sut.Index.RemoveAsync(Guid.CreateVersion7(), 1);
 
         AssertIds(await sut.Index.SearchAsync(Query() with { Category = Category.Science }), Coding);
+        var all = await sut.Index.SearchAsync(Query());
+        Assert.Equal(6, all.Total);
+        Assert.Equal(6, all.Facets.Category.Values.Sum());
+        Assert.Equal(6, all.Facets.Price.Values.Sum());
+        Assert.Equal(0, (await sut.Index.SearchAsync(Query() with { Text = "机器人" })).Total);
+    }
+
+    [SkippableFact]
+    public async Task Remove_ThenANewerUpsert_BringsTheOfferingBack()
+    {
+        await using var sut = await SeededAsync();
+
+        await sut.Index.RemoveAsync(Robot.Id, 5);
+        await sut.Index.UpsertAsync(Robot with { Title = "机器人编程回归班", Version = 6 });
+
+        var hit = Assert.Single((await sut.Index.SearchAsync(Query() with { Text = "机器人" })).Items);
+        Assert.Equal("机器人编程回归班", hit.Title);
+        Assert.Equal(7, (await sut.Index.SearchAsync(Query())).Total);
     }
 
     [SkippableFact]
