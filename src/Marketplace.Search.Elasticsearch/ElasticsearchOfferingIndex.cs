@@ -17,9 +17,15 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     : IOfferingIndex, IDisposable
 {
     private const int BulkBatch = 500;
+    private static readonly TimeSpan MaxBulkRetryDelay = TimeSpan.FromSeconds(30);
     private readonly ElasticsearchIndexOptions _options = options.Value;
     private readonly (string Json, string Schema) _template = OfferingTemplate.RenderWithSchema(options.Value.IndexAlias, options.Value.Synonyms);
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
+    private readonly RequestConfiguration _search = new() { RequestTimeout = options.Value.SearchTimeout };
+    private readonly RequestConfiguration _write = new() { RequestTimeout = options.Value.WriteTimeout };
+    private readonly RequestConfiguration _bulk = new() { RequestTimeout = options.Value.BulkTimeout };
+    private readonly RequestConfiguration _admin = new() { RequestTimeout = options.Value.AdminTimeout };
+    private readonly RequestConfiguration _health = new() { RequestTimeout = options.Value.HealthTimeout };
     private volatile string? _rebuildTarget;
 
     private string Alias => _options.IndexAlias;
@@ -35,17 +41,16 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     public async Task<bool> InitializeAsync(CancellationToken ct = default)
     {
         var (template, schema) = _template;
-        var put = await client.Transport.RequestAsync<StringResponse>(
-            new EndpointPath(Elastic.Transport.HttpMethod.PUT, $"/_index_template/{Alias}"), PostData.String(template), ct);
+        var put = await RawAsync(Elastic.Transport.HttpMethod.PUT, $"/_index_template/{Alias}", template, ct);
         if (!put.ApiCallDetails.HasSuccessfulStatusCode)
             throw new InvalidOperationException($"Elasticsearch refused the index template: {put.ApiCallDetails.DebugInformation}");
 
-        var exists = await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct);
+        var exists = await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias) { RequestConfiguration = _admin }, ct);
         if (exists.Exists) return !await LiveIndexHasSchemaAsync(schema, ct);
         // A fixed first name: when two instances start on an empty cluster, the second create fails and the alias stays single.
         var create = await client.Indices.CreateAsync(
-            new CreateIndexRequest($"{Alias}-v0") { Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias() } }, ct);
-        if (!create.IsValidResponse && !(await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).Exists)
+            new CreateIndexRequest($"{Alias}-v0") { Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias() }, RequestConfiguration = _admin }, ct);
+        if (!create.IsValidResponse && !(await client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias) { RequestConfiguration = _admin }, ct)).Exists)
             throw new InvalidOperationException($"Could not create the first offerings index: {create.DebugInformation}");
         return true;
     }
@@ -53,8 +58,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     /// <summary>Whether every index behind the alias was filled by a rebuild under this template (its mapping's <c>_meta.schema</c>).</summary>
     private async Task<bool> LiveIndexHasSchemaAsync(string schema, CancellationToken ct)
     {
-        var response = await client.Transport.RequestAsync<StringResponse>(
-            new EndpointPath(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_mapping"), null, ct);
+        var response = await RawAsync(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_mapping", null, ct);
         if (!response.ApiCallDetails.HasSuccessfulStatusCode)
             throw new InvalidOperationException($"Could not read the mapping behind alias {Alias}: {response.ApiCallDetails.DebugInformation}");
         var indices = System.Text.Json.Nodes.JsonNode.Parse(response.Body)!.AsObject();
@@ -68,12 +72,12 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        timeout.CancelAfter(_options.HealthTimeout);
         try
         {
-            var ping = await client.PingAsync(timeout.Token);
+            var ping = await client.PingAsync(new PingRequest { RequestConfiguration = _health }, timeout.Token);
             if (ping.ApiCallDetails.HttpStatusCode != 200) return false; // a proxy's 404 is not a healthy cluster
-            var alias = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)), timeout.Token);
+            var alias = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)) { RequestConfiguration = _health }, timeout.Token);
             return alias.IsValidResponse && alias.Aliases?.Count == 1;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -108,7 +112,9 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 
     public async Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
     {
-        var response = await client.SearchAsync<EsOffering>(EsSearchRequestFactory.Build(Alias, query), ct);
+        var request = EsSearchRequestFactory.Build(Alias, query);
+        request.RequestConfiguration = _search;
+        var response = await client.SearchAsync<EsOffering>(request, ct);
         if (!response.IsValidResponse)
             throw new InvalidOperationException($"Elasticsearch search failed: {response.DebugInformation}");
         return EsSearchResultMapper.Map(response, query);
@@ -127,12 +133,13 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             var created = await client.Indices.CreateAsync(new CreateIndexRequest(index)
             {
                 Settings = replicas is { } n ? new IndexSettings { NumberOfReplicas = n } : null,
+                RequestConfiguration = _admin,
             }, ct);
             if (!created.IsValidResponse)
                 throw new InvalidOperationException($"Could not create {index}: {created.DebugInformation}");
             _rebuildTarget = index; // live writes now land in both indices; versions settle any overlap
             var count = await BulkIndexAsync(index, documents, ct);
-            var refreshed = await client.Indices.RefreshAsync(new RefreshRequest(index), ct);
+            var refreshed = await client.Indices.RefreshAsync(new RefreshRequest(index) { RequestConfiguration = _admin }, ct);
             if (!refreshed.IsValidResponse)
                 throw new InvalidOperationException($"Could not refresh {index}: {refreshed.DebugInformation}");
             await StampAsync(index, ct); // complete: from now on a start-up need not rebuild it
@@ -141,7 +148,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             await SwapAliasAsync(previous, index, ct);
             _rebuildTarget = null;
             if (previous.Count > 0)
-                await client.Indices.DeleteAsync(new DeleteIndexRequest(Indices.Parse(string.Join(',', previous))), ct);
+                await client.Indices.DeleteAsync(new DeleteIndexRequest(Indices.Parse(string.Join(',', previous))) { RequestConfiguration = _admin }, ct);
             return count;
         }
         catch
@@ -152,7 +159,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             // After the swap was sent, the new index goes unless the alias names it alone: then the swap went through
             // and only its answer was lost, and deleting the index would leave the alias on nothing.
             if (!swapSent || !await MayBeAloneBehindAliasAsync(index))
-                await client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
+                await client.Indices.DeleteAsync(new DeleteIndexRequest(index) { RequestConfiguration = _admin }, CancellationToken.None);
             throw;
         }
         finally
@@ -174,6 +181,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             VersionType = VersionType.ExternalGte,
             Version = version,
             Refresh = WriteRefresh,
+            RequestConfiguration = _write,
         }, ct);
         // 409: a newer upsert or removal got there first.
         if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode != 409)
@@ -195,23 +203,55 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         return count;
     }
 
+    /// <summary>
+    /// Sends one batch. Items a busy node turns away (429, or 503; also the whole request) are sent again, alone, after a
+    /// back-off that doubles from <see cref="ElasticsearchIndexOptions.BulkRetryDelay"/>, at most
+    /// <see cref="ElasticsearchIndexOptions.BulkRetries"/> times; only what is still rejected then fails the rebuild.
+    /// A 409 item is a newer live write that got there first: fine. Any other error fails the rebuild at once.
+    /// </summary>
     private async Task<long> SendBulkAsync(string index, List<EsOffering> batch, CancellationToken ct)
     {
-        var request = new BulkRequest(index) { Operations = [] };
-        foreach (var offering in batch)
-            request.Operations.Add(new BulkIndexOperation<EsOffering>(offering) { Id = offering.Id, Version = offering.Version, VersionType = VersionType.ExternalGte });
-        var response = await client.BulkAsync(request, ct);
-        // A 409 item is a newer live write that got there first: fine. Anything else fails the rebuild.
-        if (!response.ApiCallDetails.HasSuccessfulStatusCode || response.ItemsWithErrors.Any(i => i.Status != 409))
-            throw new InvalidOperationException($"Bulk indexing into {index} failed: {response.DebugInformation}");
-        var written = batch.Count - response.ItemsWithErrors.Count();
+        long written = 0;
+        var pending = batch.ToList();
+        var delay = _options.BulkRetryDelay;
+        for (var attempt = 0; ; attempt++)
+        {
+            var request = new BulkRequest(index) { Operations = [], RequestConfiguration = _bulk };
+            foreach (var offering in pending)
+                request.Operations.Add(new BulkIndexOperation<EsOffering>(offering) { Id = offering.Id, Version = offering.Version, VersionType = VersionType.ExternalGte });
+            var response = await client.BulkAsync(request, ct);
+            List<EsOffering> rejected;
+            if (IsBusy(response.ApiCallDetails.HttpStatusCode))
+            {
+                rejected = pending;
+            }
+            else
+            {
+                var failed = response.ApiCallDetails.HasSuccessfulStatusCode ? response.ItemsWithErrors.ToList() : null;
+                if (failed is null || failed.Any(i => i.Status != 409 && !IsBusy(i.Status)))
+                    throw new InvalidOperationException($"Bulk indexing into {index} failed: {response.DebugInformation}");
+                var busy = failed.Where(i => IsBusy(i.Status)).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+                written += pending.Count - failed.Count;
+                rejected = pending.Where(o => busy.Contains(o.Id)).ToList();
+            }
+            if (rejected.Count == 0) break;
+            if (attempt == _options.BulkRetries)
+                throw new InvalidOperationException(
+                    $"Bulk indexing into {index}: {rejected.Count} offerings still rejected (429/503) after {attempt + 1} attempts: {response.DebugInformation}");
+            await Task.Delay(delay, time, ct);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBulkRetryDelay.Ticks));
+            pending = rejected;
+        }
         batch.Clear();
         return written;
     }
 
+    /// <summary>Too many requests, or unavailable: a node shedding load (e.g. a full write thread pool queue).</summary>
+    private static bool IsBusy(int? status) => status is 429 or 503;
+
     private async Task<List<string>> IndicesBehindAliasAsync(CancellationToken ct)
     {
-        var response = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)), ct);
+        var response = await client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)) { RequestConfiguration = _admin }, ct);
         if (response.ApiCallDetails.HttpStatusCode == 404) return [];
         // Guessing "no previous index" on a timeout would leave the alias on two indices after the swap.
         if (!response.IsValidResponse || response.Aliases is null)
@@ -223,8 +263,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     private async Task StampAsync(string index, CancellationToken ct)
     {
         var body = new System.Text.Json.Nodes.JsonObject { ["_meta"] = new System.Text.Json.Nodes.JsonObject { ["schema"] = _template.Schema } };
-        var response = await client.Transport.RequestAsync<StringResponse>(
-            new EndpointPath(Elastic.Transport.HttpMethod.PUT, $"/{index}/_mapping"), PostData.String(body.ToJsonString()), ct);
+        var response = await RawAsync(Elastic.Transport.HttpMethod.PUT, $"/{index}/_mapping", body.ToJsonString(), ct);
         if (!response.ApiCallDetails.HasSuccessfulStatusCode)
             throw new InvalidOperationException($"Could not stamp {index} with its schema: {response.ApiCallDetails.DebugInformation}");
     }
@@ -232,8 +271,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     /// <summary>The replica count of the index behind the alias, or null when there is none (the template's count applies).</summary>
     private async Task<int?> LiveReplicasAsync(CancellationToken ct)
     {
-        var response = await client.Transport.RequestAsync<StringResponse>(
-            new EndpointPath(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_settings/index.number_of_replicas"), null, ct);
+        var response = await RawAsync(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_settings/index.number_of_replicas", null, ct);
         if (response.ApiCallDetails.HttpStatusCode == 404) return null;
         // Guessing here would quietly drop a production index to the template's 0 replicas.
         if (!response.ApiCallDetails.HasSuccessfulStatusCode)
@@ -261,7 +299,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         var response = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest
         {
             Actions = actions,
-            RequestConfiguration = new RequestConfiguration { DisableDirectStreaming = true },
+            RequestConfiguration = new RequestConfiguration { DisableDirectStreaming = true, RequestTimeout = _options.AdminTimeout },
         }, ct);
         if (!response.IsValidResponse)
             throw new InvalidOperationException($"Moving alias {Alias} to {next} failed: {response.DebugInformation}");
@@ -282,6 +320,10 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             return true;
         }
     }
+
+    /// <summary>A request the typed client has no (fitting) call for: template, mapping, settings. Index administration timeout.</summary>
+    private Task<StringResponse> RawAsync(Elastic.Transport.HttpMethod method, string path, string? body, CancellationToken ct) =>
+        client.Transport.RequestAsync<StringResponse>(new EndpointPath(method, path), body is null ? null : PostData.String(body), null, _admin, ct);
 
     /// <summary>Timestamped for operators; the random tail keeps two rebuilds in one millisecond (or two instances) apart.</summary>
     private string NewIndexName() => $"{Alias}-v{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";

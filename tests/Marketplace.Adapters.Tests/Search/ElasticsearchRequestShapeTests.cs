@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Search;
@@ -471,6 +472,118 @@ public sealed class ElasticsearchRequestShapeTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => es.Index.RebuildAsync(All.ToAsyncEnumerable()));
 
         Assert.DoesNotContain(es.Requests, r => r.Method == "DELETE"); // neither the live new index nor the old one (not known to be unused)
+    }
+
+    /// <summary>One 5 s timeout used to cover everything, so a rebuild's bulk, refresh or index creation on a loaded cluster timed out.</summary>
+    [Fact]
+    public async Task EachOperation_NamesItsOwnTimeout_SearchShort_BulkAndIndexAdministrationLonger()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.InitializeAsync();
+        await es.Index.SearchAsync(new OfferingQuery(Text: "足球", Now: Now));
+        await es.Index.UpsertAsync(Football);
+        await es.Index.RemoveAsync(Robot.Id, 3);
+        await es.Index.RebuildAsync(All.ToAsyncEnumerable());
+        await es.Index.IsHealthyAsync();
+
+        var timeouts = es.Requests.Select(r => (Step: $"{r.Method} {Regex.Replace(r.Path, "offerings-v[0-9]+-[0-9a-f]+", "offerings-vNEW")}", r.Timeout))
+            .Distinct().ToList();
+        var minute = TimeSpan.FromMinutes(1);
+        Assert.Equal(
+            [
+                ("PUT /_index_template/offerings", minute), ("HEAD /_alias/offerings", minute), ("PUT /offerings-v0", minute),
+                ("POST /offerings/_search", TimeSpan.FromSeconds(5)),
+                ($"PUT /offerings/_doc/{Football.Id}", TimeSpan.FromSeconds(10)), ($"PUT /offerings/_doc/{Robot.Id}", TimeSpan.FromSeconds(10)),
+                ("GET /offerings/_settings/index.number_of_replicas", minute), ("PUT /offerings-vNEW", minute),
+                ("POST /offerings-vNEW/_bulk", TimeSpan.FromMinutes(2)), ("POST /offerings-vNEW/_refresh", minute), ("PUT /offerings-vNEW/_mapping", minute),
+                ("GET /_alias/offerings", minute), ("POST /_aliases", minute), ("DELETE /offerings-v1", minute),
+                ("HEAD /", TimeSpan.FromSeconds(2)), ("GET /_alias/offerings", TimeSpan.FromSeconds(2)),
+            ],
+            timeouts);
+    }
+
+    /// <summary>Bulk items a busy node turned away (429, 503) failed the whole rebuild; they are now sent again, alone, after a back-off.</summary>
+    [Fact]
+    public async Task Rebuild_ResendsOnlyTheRejectedBulkItems_AfterABackOff()
+    {
+        var bulks = new List<(DateTimeOffset At, string[] Ids)>();
+        FakeElasticsearch? es = null;
+        es = new FakeElasticsearch(r =>
+        {
+            if (!r.Path.EndsWith("/_bulk", StringComparison.Ordinal)) return null;
+            var ids = BulkIds(r);
+            bulks.Add((es!.Time.GetUtcNow(), ids));
+            return bulks.Count switch
+            {
+                // Items in request order: Robot 429, Coding 409 (a newer live write), Football 503, the rest created.
+                1 => (200, BulkAnswer(ids, id => id == Robot.Id.ToString() ? 429 : id == Coding.Id.ToString() ? 409 : id == Football.Id.ToString() ? 503 : 201)),
+                2 => (429, """{"error":{"type":"es_rejected_execution_exception","reason":"rejected execution"},"status":429}"""), // the whole request
+                _ => (200, BulkAnswer(ids, _ => 201)),
+            };
+        });
+
+        var count = await WithClockAsync(es, es.Index.RebuildAsync(All.ToAsyncEnumerable()));
+
+        Assert.Equal(All.Count - 1, count); // all but the 409
+        Assert.Equal(3, bulks.Count);
+        Assert.Equal(All.Select(o => o.Id.ToString()), bulks[0].Ids);
+        Assert.Equal([Robot.Id.ToString(), Football.Id.ToString()], bulks[1].Ids);
+        Assert.Equal(bulks[1].Ids, bulks[2].Ids);
+        Assert.Equal(TimeSpan.FromSeconds(1), bulks[1].At - bulks[0].At);
+        Assert.Equal(TimeSpan.FromSeconds(2), bulks[2].At - bulks[1].At);
+        Assert.Contains(es.Requests, r => r.Path == "/_aliases");
+    }
+
+    [Fact]
+    public async Task Rebuild_FailsWhenBulkItemsAreStillRejected_AfterTheLastRetry_AndDropsItsIndex()
+    {
+        var attempts = new List<DateTimeOffset>();
+        FakeElasticsearch? es = null;
+        es = new FakeElasticsearch(r =>
+        {
+            if (!r.Path.EndsWith("/_bulk", StringComparison.Ordinal)) return null;
+            attempts.Add(es!.Time.GetUtcNow());
+            return (200, BulkAnswer(BulkIds(r), id => id == Robot.Id.ToString() ? 429 : 201));
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WithClockAsync(es, es.Index.RebuildAsync(All.ToAsyncEnumerable())));
+
+        Assert.Contains("still rejected", error.Message, StringComparison.Ordinal);
+        Assert.Equal(6, attempts.Count); // the first and five retries, 1, 2, 4, 8, 16 s apart
+        Assert.Equal([1, 2, 4, 8, 16], attempts.Zip(attempts.Skip(1), (a, b) => (b - a).TotalSeconds));
+        Assert.Equal($"DELETE {CreatedIndex(es).Path}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
+        Assert.DoesNotContain(es.Requests, r => r.Path == "/_aliases");
+    }
+
+    private static string[] BulkIds(CapturedRequest bulk) =>
+        [.. bulk.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where((_, i) => i % 2 == 0).Select(line => JsonNode.Parse(line)!["index"]!["_id"]!.GetValue<string>())];
+
+    private static string BulkAnswer(string[] ids, Func<string, int> status)
+    {
+        var items = new JsonArray();
+        foreach (var id in ids)
+        {
+            var code = status(id);
+            var item = new JsonObject { ["_index"] = "offerings-vNEW", ["_id"] = id, ["status"] = code };
+            if (code >= 300)
+                item["error"] = new JsonObject { ["type"] = code == 409 ? "version_conflict_engine_exception" : "es_rejected_execution_exception", ["reason"] = "busy or newer" };
+            else
+                item["result"] = "created";
+            items.Add(new JsonObject { ["index"] = item });
+        }
+        return new JsonObject { ["took"] = 1, ["errors"] = ids.Any(id => status(id) >= 300), ["items"] = items }.ToJsonString();
+    }
+
+    /// <summary>Runs <paramref name="task"/> while moving the fake clock on, so its back-off pauses pass.</summary>
+    private static async Task<T> WithClockAsync<T>(FakeElasticsearch es, Task<T> task)
+    {
+        while (!task.IsCompleted)
+        {
+            es.Time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(1);
+        }
+        return await task;
     }
 
     private static CapturedRequest CreatedIndex(FakeElasticsearch es) =>
