@@ -12,6 +12,12 @@ public sealed class ElasticsearchIndexOptions
     public SearchSynonyms Synonyms { get; set; } = new();
 
     /// <summary>
+    /// Domain words smartcn splits (非遗, 研学 …): matched as phrases on character-bigram subfields (see
+    /// <see cref="EsDomainWords"/>). Part of the template's schema stamp, like the synonyms.
+    /// </summary>
+    public SearchWords Words { get; set; } = new();
+
+    /// <summary>
     /// Wait for a refresh before a write returns (<c>refresh=wait_for</c>). Off in production: the index is
     /// derived data and a second of lag is fine; tests that read their own writes turn it on.
     /// </summary>

@@ -19,7 +19,8 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     private const int BulkBatch = 500;
     private static readonly TimeSpan MaxBulkRetryDelay = TimeSpan.FromSeconds(30);
     private readonly ElasticsearchIndexOptions _options = options.Value;
-    private readonly (string Json, string Schema) _template = OfferingTemplate.RenderWithSchema(options.Value.IndexAlias, options.Value.Synonyms);
+    private readonly (string Json, string Schema) _template = OfferingTemplate.RenderWithSchema(options.Value.IndexAlias, options.Value.Synonyms, options.Value.Words);
+    private readonly EsDomainWords _words = new(options.Value.Words, options.Value.Synonyms);
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
     private readonly RequestConfiguration _search = new() { RequestTimeout = options.Value.SearchTimeout };
     private readonly RequestConfiguration _write = new() { RequestTimeout = options.Value.WriteTimeout };
@@ -112,7 +113,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
 
     public async Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default)
     {
-        var request = EsSearchRequestFactory.Build(Alias, query);
+        var request = EsSearchRequestFactory.Build(Alias, query, _words);
         request.RequestConfiguration = _search;
         var response = await client.SearchAsync<EsOffering>(request, ct);
         if (!response.IsValidResponse)

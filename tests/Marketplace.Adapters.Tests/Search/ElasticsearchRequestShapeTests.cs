@@ -106,8 +106,8 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.DoesNotContain(failed.Requests, r => r.Path.EndsWith("/_mapping", StringComparison.Ordinal));
     }
 
-    private static string OfferingTemplateSchema(SearchSynonyms synonyms) =>
-        Marketplace.Search.Elasticsearch.OfferingTemplate.RenderWithSchema(FakeElasticsearch.Alias, synonyms).Schema;
+    private static string OfferingTemplateSchema(SearchSynonyms synonyms, SearchWords? words = null) =>
+        Marketplace.Search.Elasticsearch.OfferingTemplate.RenderWithSchema(FakeElasticsearch.Alias, synonyms, words ?? new SearchWords()).Schema;
 
     [Fact]
     public async Task Health_NeedsTheAliasOnExactlyOneIndex_AndAnythingUnexpectedIsUnhealthy()
@@ -615,6 +615,76 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Equal($"DELETE {CreatedIndex(es).Path}", $"{es.Requests[^1].Method} {es.Requests[^1].Path}");
     }
 
+    /// <summary>
+    /// smartcn has no user dictionary: 非遗 went to the analysed query as 非 + 遗, matching texts that merely hold both
+    /// characters and missing 非遗传承人 (非 + 遗传 + 承 + 人). A listed word now leaves that part and is required as a phrase on
+    /// the bigram subfields, with its synonyms as alternatives; the rest of the text is analysed as before.
+    /// </summary>
+    [Fact]
+    public async Task Search_ADomainWordInTheText_IsABigramPhrase_WithItsSynonyms_AndTheRestIsAnalysedAsBefore()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Text: "非遗剪纸研学", Now: Now));
+
+        var body = Body(es.Requests.Single());
+        var clauses = Many(One(body["query"]!["bool"]!["must"])["bool"]!["must"]);
+        Assert.Equal(3, clauses.Count);
+        var rest = clauses[0]["multi_match"]!;
+        Assert.Equal("剪纸", rest["query"]!.GetValue<string>().Trim());
+        Assert.Equal("zh_search", rest["analyzer"]!.GetValue<string>());
+        Assert.Equal("all", rest["zero_terms_query"]!.GetValue<string>());
+
+        string[] bigrams = ["title.bigram^3", "summary.bigram", "description.bigram", "providerName.bigram", "tags.bigram"];
+        var heritage = Many(clauses[1]["bool"]!["should"]).Select(c => c["multi_match"]!).ToList();
+        Assert.Equal(["非遗", "非物质文化遗产"], heritage.Select(m => m["query"]!.GetValue<string>())); // the word first, then its group
+        Assert.All(heritage, m => Assert.Equal("phrase", m["type"]!.GetValue<string>()));
+        Assert.All(heritage, m => Assert.Equal(bigrams, Strings(m["fields"])));
+        Assert.Equal(1, clauses[1]["bool"]!["minimum_should_match"]!.GetValue<int>());
+        var studyTrip = clauses[2]["multi_match"]!;
+        Assert.Equal("研学", studyTrip["query"]!.GetValue<string>());
+        Assert.Equal("phrase", studyTrip["type"]!.GetValue<string>());
+        Assert.Null(studyTrip["analyzer"]); // each bigram subfield's own analyzer
+
+        // The synonym read the same way (it finds 非遗传承人 too), and a text without listed words is one analysed match as before.
+        await es.Index.SearchAsync(new OfferingQuery(Text: "非物质文化遗产", Now: Now));
+        Assert.Equal(["非遗", "非物质文化遗产"],
+            Many(One(Body(es.Requests[^1])["query"]!["bool"]!["must"])["bool"]!["should"]).Select(c => c["multi_match"]!["query"]!.GetValue<string>()));
+        await es.Index.SearchAsync(new OfferingQuery(Text: "机器人编程", Now: Now));
+        Assert.Equal("机器人编程", One(Body(es.Requests[^1])["query"]!["bool"]!["must"])["multi_match"]!["query"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Search_HighlightsDomainWordsMatchedOnTheBigramSubfields_InTheFieldsOwnText()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Text: "非遗", Now: Now));
+
+        var fields = Body(es.Requests.Single())["highlight"]!["fields"]!.AsArray().Select(f => f!.AsObject().Single()).ToList();
+        Assert.Equal(["title", "summary", "description"], fields.Select(f => f.Key));
+        // The client writes a one-field list as a string; Elasticsearch parses matched_fields as a string array, which takes either.
+        Assert.All(fields, f => Assert.Equal([f.Key + ".bigram"], Many(f.Value!["matched_fields"]).Select(n => n.GetValue<string>())));
+    }
+
+    [Fact]
+    public void Template_HasBigramSubfieldsOnEveryTextField_AndTheWordsAreInTheSchemaStamp()
+    {
+        var (json, schema) = Marketplace.Search.Elasticsearch.OfferingTemplate.RenderWithSchema("offerings", new SearchSynonyms(), new SearchWords());
+        var template = JsonNode.Parse(json)!;
+
+        var bigram = template["template"]!["settings"]!["analysis"]!["analyzer"]!["zh_bigram"]!;
+        Assert.Equal("standard", bigram["tokenizer"]!.GetValue<string>());
+        Assert.Equal(["cjk_width", "lowercase", "cjk_bigram"], Strings(bigram["filter"]));
+        var properties = template["template"]!["mappings"]!["properties"]!;
+        foreach (var field in new[] { "title", "summary", "description", "providerName", "tags" })
+            Assert.Equal("zh_bigram", properties[field]!["fields"]!["bigram"]!["analyzer"]!.GetValue<string>());
+        Assert.Equal(SearchWords.Default, Strings(template["_meta"]!["search_words"]));
+
+        // A changed word list changes the stamp: the next start rebuilds, as the Lucene index does.
+        Assert.NotEqual(schema, OfferingTemplateSchema(new SearchSynonyms(), new SearchWords { Words = [.. SearchWords.Default, "龙泉青瓷"] }));
+    }
+
     private static JsonNode Body(CapturedRequest request) => JsonNode.Parse(request.Body!)!;
 
     /// <summary>The client writes a one-element clause list as a single object; ES accepts both.</summary>
@@ -631,7 +701,7 @@ public class ElasticsearchTemplateTests
     public void Template_WithoutSynonyms_LeavesTheSynonymFilterOut()
     {
         var template = System.Text.Json.Nodes.JsonNode.Parse(
-            Marketplace.Search.Elasticsearch.OfferingTemplate.Render("offerings", new Marketplace.Core.Search.SearchSynonyms { Groups = [] }))!;
+            Marketplace.Search.Elasticsearch.OfferingTemplate.Render("offerings", new Marketplace.Core.Search.SearchSynonyms { Groups = [] }, new Marketplace.Core.Search.SearchWords()))!;
         var analysis = template["template"]!["settings"]!["analysis"]!;
         Assert.Null(analysis["filter"]!["zh_synonyms"]);
         Assert.DoesNotContain("zh_synonyms", analysis["analyzer"]!["zh_search"]!["filter"]!.AsArray().Select(f => f!.GetValue<string>()));
