@@ -56,6 +56,9 @@ internal static class EsFilters
         return facets;
     }
 
+    /// <summary>Removal markers (<see cref="EsRemoval"/>): excluded from every search.</summary>
+    public static Query Removed { get; } = new TermQuery { Field = EsRemoval.Field, Value = true };
+
     public static GeoLocation At(GeoPoint point) => GeoLocation.LatitudeLongitude(new LatLonGeoLocation { Lat = point.Lat, Lon = point.Lon });
 
     public static Query StartsFromNow(DateTimeOffset now) => new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(now) };

@@ -36,3 +36,16 @@ internal sealed class EsOffering
         Version = d.Version, UpdatedAt = d.UpdatedAt.ToUniversalTime(),
     };
 }
+
+/// <summary>
+/// What stays of a removed offering: its id and the version (outbox cursor) that removed it, so older upserts stay refused
+/// (an externally versioned delete would forget that after <c>index.gc_deletes</c>). Every search filters these out.
+/// </summary>
+internal sealed class EsRemoval
+{
+    public const string Field = "removed";
+
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName(Field)] public bool Removed => true;
+    [JsonPropertyName("version")] public required long Version { get; init; }
+}

@@ -13,40 +13,64 @@ namespace Marketplace.Search.Elasticsearch;
 /// </summary>
 internal static class EsSearchRequestFactory
 {
+    /// <summary>index.max_result_window, left at its default in the template; the Lucene adapter serves the same window.</summary>
     public const int MaxWindow = 10_000;
     public const string Values = "values";
     private static readonly string[] TextFields = ["title^3", "summary", "description", "providerName", "tags"];
+    private static readonly string[] BigramFields = [.. TextFields.Select(f => f.Contains('^') ? f.Replace("^", ".bigram^", StringComparison.Ordinal) : f + ".bigram")];
 
-    public static SearchRequest Build(string alias, OfferingQuery q)
+    public static SearchRequest Build(string alias, OfferingQuery q, EsDomainWords words)
     {
+        // from + size may not pass index.max_result_window (10,000 by default): the page that straddles it is cut to what
+        // fits, and pages past it ask for totals and facets only, as the Lucene adapter serves them.
         var from = (long)(q.Page - 1) * q.PageSize;
-        var beyondWindow = from + q.PageSize > MaxWindow; // totals and facets still come back; hits cannot
+        var size = from >= MaxWindow ? 0 : (int)Math.Min(q.PageSize, MaxWindow - from);
         var facetFilters = EsFilters.Facets(q);
         return new SearchRequest(alias)
         {
-            Query = Scored(q, new BoolQuery { Must = [Text(q)], Filter = EsFilters.Base(q) }),
+            // Removal markers are left out in the query itself, so hits, the total and every facet count go without them.
+            Query = Scored(q, new BoolQuery { Must = [Text(q, words)], Filter = EsFilters.Base(q), MustNot = [EsFilters.Removed] }),
             PostFilter = facetFilters.Count == 0 ? null : (Query)new BoolQuery { Filter = [.. facetFilters.Values] },
             Aggregations = Facets(facetFilters),
             Sort = Sorts(q),
-            From = beyondWindow ? 0 : (int)from,
-            Size = beyondWindow ? 0 : q.PageSize,
+            From = size == 0 ? 0 : (int)from,
+            Size = size,
             TrackTotalHits = new TrackHits(true),
             Highlight = string.IsNullOrWhiteSpace(q.Text) ? null : Highlights(),
         };
     }
 
-    private static Query Text(OfferingQuery q) => string.IsNullOrWhiteSpace(q.Text)
-        ? new MatchAllQuery()
-        : new MultiMatchQuery
+    /// <summary>
+    /// The text, smartcn-analysed with synonyms, every term in some field (AND); and each listed domain word it holds
+    /// (<see cref="EsDomainWords"/>) taken out of that part and required instead as a phrase on the bigram subfields.
+    /// </summary>
+    private static Query Text(OfferingQuery q, EsDomainWords words)
+    {
+        if (string.IsNullOrWhiteSpace(q.Text)) return new MatchAllQuery();
+        var (rest, phrases) = words.Split(q.Text);
+        var clauses = new List<Query>();
+        if (!string.IsNullOrWhiteSpace(rest))
         {
-            Query = q.Text,
-            Fields = TextFields,
-            // cross_fields: every term must occur in some field (not all in one), the same AND the Lucene adapter applies.
-            Type = TextQueryType.CrossFields,
-            AutoGenerateSynonymsPhraseQuery = false, // 程序设计 ⇔ 编程 as terms across fields, like the Lucene adapter
-            Operator = Operator.And,
-            Analyzer = "zh_search",
-        };
+            clauses.Add(new MultiMatchQuery
+            {
+                Query = rest,
+                Fields = TextFields,
+                // cross_fields: every term must occur in some field (not all in one), the same AND the Lucene adapter applies.
+                Type = TextQueryType.CrossFields,
+                AutoGenerateSynonymsPhraseQuery = false, // 程序设计 ⇔ 编程 as terms across fields, like the Lucene adapter
+                Operator = Operator.And,
+                Analyzer = "zh_search",
+                // What is left beside a domain word may analyse to nothing (punctuation): then the words alone decide.
+                ZeroTermsQuery = phrases.Count > 0 ? ZeroTermsQuery.All : null,
+            });
+        }
+        foreach (var alternatives in phrases)
+        {
+            var each = alternatives.Select(Query (spelling) => new MultiMatchQuery { Query = spelling, Fields = BigramFields, Type = TextQueryType.Phrase }).ToList();
+            clauses.Add(each.Count == 1 ? each[0] : new BoolQuery { Should = each, MinimumShouldMatch = 1 });
+        }
+        return clauses.Count == 1 ? clauses[0] : new BoolQuery { Must = clauses };
+    }
 
     private static Query Scored(OfferingQuery q, BoolQuery matched) => q is { Near: { } near, Sort: SearchSort.Relevance }
         ? new FunctionScoreQuery
@@ -132,16 +156,20 @@ internal static class EsSearchRequestFactory
         };
     }
 
+    private static Fields Bigram(string field) => Fields.FromString(field + ".bigram");
+
     private static Highlight Highlights() => new()
     {
         PreTags = ["<em>"],
         PostTags = ["</em>"],
         Encoder = HighlighterEncoder.Html,
+        // matched_fields (unified highlighter, Elasticsearch 8.15+): a domain word matched on the bigram subfield is marked
+        // in the field's own text too.
         Fields =
         [
-            new KeyValuePair<Field, HighlightField>("title", new HighlightField { NumberOfFragments = 0 }),
-            new KeyValuePair<Field, HighlightField>("summary", new HighlightField { NumberOfFragments = 0 }),
-            new KeyValuePair<Field, HighlightField>("description", new HighlightField { FragmentSize = 80, NumberOfFragments = 2 }),
+            new KeyValuePair<Field, HighlightField>("title", new HighlightField { NumberOfFragments = 0, MatchedFields = Bigram("title") }),
+            new KeyValuePair<Field, HighlightField>("summary", new HighlightField { NumberOfFragments = 0, MatchedFields = Bigram("summary") }),
+            new KeyValuePair<Field, HighlightField>("description", new HighlightField { FragmentSize = 80, NumberOfFragments = 2, MatchedFields = Bigram("description") }),
         ],
     };
 }

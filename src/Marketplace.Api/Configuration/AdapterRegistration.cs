@@ -30,7 +30,7 @@ public static class AdapterRegistration
 
         var synonyms = settings.Synonyms;
         if (settings.Search == SearchKind.Elasticsearch)
-            services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; });
+            services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; o.Words = settings.Words; });
         else
             services.AddLuceneOfferingIndex(o => { o.Directory = settings.IndexDirectory; o.Synonyms = synonyms; o.Words = settings.Words; });
         var signalR = services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

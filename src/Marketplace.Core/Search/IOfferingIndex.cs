@@ -44,7 +44,8 @@ public sealed class SearchSynonyms
 /// <summary>
 /// Domain words the Chinese segmenter must keep whole. SmartCn's dictionary lacks many words of after-school provision:
 /// it splits 非遗 into 非 + 遗 (so 非遗 would match any text holding both characters) and 非遗传承 into 非 + 遗传 + 承
-/// (so 非遗 would not find it at all). Applied by the embedded (Lucene) index at index and query time.
+/// (so 非遗 would not find it at all). The embedded (Lucene) index keeps them as one token at index and query time; the
+/// Elasticsearch index, whose smartcn has no user dictionary, matches a listed word in a query as a phrase of character bigrams.
 /// </summary>
 public sealed class SearchWords
 {

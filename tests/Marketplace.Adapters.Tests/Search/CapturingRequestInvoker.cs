@@ -29,7 +29,7 @@ public sealed class CapturingRequestInvoker(Func<CapturedRequest, (int Status, s
             await postData.WriteAsync(buffer, boundConfiguration.ConnectionSettings, false, cancellationToken);
             body = Encoding.UTF8.GetString(buffer.ToArray());
         }
-        var request = new CapturedRequest(endpoint.Method.ToString().ToUpperInvariant(), endpoint.PathAndQuery, body);
+        var request = new CapturedRequest(endpoint.Method.ToString().ToUpperInvariant(), endpoint.PathAndQuery, body, boundConfiguration.RequestTimeout);
         lock (_requests) _requests.Add(request);
         var (status, responseBody) = respond(request);
         var bytes = Encoding.UTF8.GetBytes(responseBody);

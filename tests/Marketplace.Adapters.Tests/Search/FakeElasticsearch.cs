@@ -37,8 +37,10 @@ public sealed class FakeElasticsearch
         ("HEAD", var p) when p.StartsWith("/_alias/", StringComparison.Ordinal) => (404, ""),
         ("HEAD", _) => (200, ""),
         ("GET", "/_alias/" + Alias) => (200, """{"offerings-v1":{"aliases":{"offerings":{}}}}"""),
+        ("GET", "/" + Alias + "/_settings/index.number_of_replicas") => (200, """{"offerings-v1":{"settings":{"index":{"number_of_replicas":"0"}}}}"""),
         ("POST", "/_aliases") => (200, """{"acknowledged":true}"""),
         ("PUT", var p) when p.StartsWith("/_index_template/", StringComparison.Ordinal) => (200, """{"acknowledged":true}"""),
+        ("PUT", var p) when p.EndsWith("/_mapping", StringComparison.Ordinal) => (200, """{"acknowledged":true}"""),
         (_, var p) when p.Contains("/_doc/", StringComparison.Ordinal) =>
             (200, """{"_index":"offerings-v1","_id":"x","_version":1,"result":"updated","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":1,"_primary_term":1}"""),
         ("PUT", var p) => (200, $$"""{"acknowledged":true,"shards_acknowledged":true,"index":"{{p.TrimStart('/')}}"}"""),

@@ -128,6 +128,26 @@ public abstract class OfferingIndexContract
         Assert.Equal(7, fourth.Facets.Category.Values.Sum());
     }
 
+    /// <summary>Hits are served to depth 10,000 (Elasticsearch's index.max_result_window): the page that straddles it
+    /// returns the part that fits, later pages only the total and facets.</summary>
+    [SkippableFact]
+    public async Task Paging_APageStraddlingTheResultWindow_ReturnsThePartThatFits()
+    {
+        await using var sut = await CreateAsync();
+        var many = Enumerable.Range(0, 10_005).Select(i => Football with { Id = Guid.CreateVersion7(), PriceFen = i }).ToList();
+        await sut.Index.RebuildAsync(Stream([.. many]));
+        var page = Query(SearchSort.Price) with { PageSize = 30 };
+
+        var straddling = await sut.Index.SearchAsync(page with { Page = 334 }); // hits 9,990 to 10,019
+        var past = await sut.Index.SearchAsync(page with { Page = 335 });
+
+        Assert.Equal(10_005, straddling.Total);
+        Assert.Equal(many.Skip(9_990).Take(10).Select(d => d.Id), straddling.Items.Select(i => i.Id));
+        Assert.Empty(past.Items);
+        Assert.Equal(10_005, past.Total);
+        Assert.Equal(10_005, past.Facets.Category[nameof(Category.Sports)]);
+    }
+
     [SkippableFact]
     public async Task Facets_WithoutFilters_AddUpToTheTotal()
     {
@@ -206,6 +226,27 @@ public abstract class OfferingIndexContract
         AssertIds(await sut.Index.SearchAsync(Query() with { Text = "程序设计" }), Robot, Coding);
     }
 
+    /// <summary>
+    /// SmartCn alone segments 非遗传承人 as 非 + 遗传 + 承 + 人 and 研学社 as 研 + 学社: 非遗 and 研学 missed them, and matched any
+    /// text holding both characters anywhere. The domain words (<see cref="SearchWords"/>) fix both, in either adapter: Lucene
+    /// keeps them as one token, Elasticsearch (whose smartcn has no user dictionary) matches them as bigram phrases.
+    /// </summary>
+    [SkippableFact]
+    public async Task DomainWords_FindTheirCompounds_AndNotTextsThatMerelyHoldTheirCharacters()
+    {
+        await using var sut = await CreateAsync();
+        var heritage = Robot with { Id = Guid.CreateVersion7(), Title = "竹编手作课", Summary = "非遗传承人带领学生体验竹编", Description = "" };
+        var scattered = Robot with { Id = Guid.CreateVersion7(), Title = "古城遗址考察", Summary = "非常适合高年级", Description = "" };
+        var studyTrip = Robot with { Id = Guid.CreateVersion7(), Title = "小小讲解员研学社", Summary = "博物馆讲解", Description = "" };
+        foreach (var offering in new[] { heritage, scattered, studyTrip, PaperCut }) await sut.Index.UpsertAsync(offering);
+
+        Assert.Equal(new[] { heritage.Id, PaperCut.Id }.Order(), await TextIdsAsync(sut.Index, "非遗")); // PaperCut: 非物质文化遗产, a synonym
+        Assert.Equal([studyTrip.Id], await TextIdsAsync(sut.Index, "研学"));
+        Assert.Equal([heritage.Id], await TextIdsAsync(sut.Index, "非遗 竹编"));
+        var hit = (await sut.Index.SearchAsync(new OfferingQuery(Text: "非遗", Now: Now))).Items.Single(i => i.Id == heritage.Id);
+        Assert.Contains(hit.Highlights.SelectMany(h => h.Value), fragment => fragment.StartsWith("<em>非遗</em>传承人", StringComparison.Ordinal));
+    }
+
     [SkippableFact]
     public async Task Text_AllTermsMustMatch_AcrossFields()
     {
@@ -261,6 +302,24 @@ public abstract class OfferingIndexContract
         await sut.Index.RemoveAsync(Guid.CreateVersion7(), 1);
 
         AssertIds(await sut.Index.SearchAsync(Query() with { Category = Category.Science }), Coding);
+        var all = await sut.Index.SearchAsync(Query());
+        Assert.Equal(6, all.Total);
+        Assert.Equal(6, all.Facets.Category.Values.Sum());
+        Assert.Equal(6, all.Facets.Price.Values.Sum());
+        Assert.Equal(0, (await sut.Index.SearchAsync(Query() with { Text = "机器人" })).Total);
+    }
+
+    [SkippableFact]
+    public async Task Remove_ThenANewerUpsert_BringsTheOfferingBack()
+    {
+        await using var sut = await SeededAsync();
+
+        await sut.Index.RemoveAsync(Robot.Id, 5);
+        await sut.Index.UpsertAsync(Robot with { Title = "机器人编程回归班", Version = 6 });
+
+        var hit = Assert.Single((await sut.Index.SearchAsync(Query() with { Text = "机器人" })).Items);
+        Assert.Equal("机器人编程回归班", hit.Title);
+        Assert.Equal(7, (await sut.Index.SearchAsync(Query())).Total);
     }
 
     [SkippableFact]
@@ -295,6 +354,9 @@ public abstract class OfferingIndexContract
             yield return document;
         }
     }
+
+    private static async Task<Guid[]> TextIdsAsync(IOfferingIndex index, string text) =>
+        [.. (await index.SearchAsync(new OfferingQuery(Text: text, Now: Now, PageSize: 50))).Items.Select(i => i.Id).Order()];
 
     private static Guid[] Ids(params OfferingDocument[] documents) => [.. documents.Select(d => d.Id)];
 
