@@ -28,6 +28,9 @@ public sealed record MarketplaceSettings(
     /// <summary>Proxies whose X-Forwarded-* headers are believed (Marketplace:TrustedProxies); empty: none.</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
+    /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
+    public RetentionSettings Retention { get; init; } = new();
+
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
 
@@ -91,6 +94,7 @@ public sealed record MarketplaceSettings(
             else errors.Add($"Marketplace:Mongo:ServerSelectionTimeout must be a positive time span, e.g. 00:00:05 (was '{rawSelection}').");
         }
 
+        var retention = RetentionSettings.Load(section.GetSection("Retention"), errors);
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
@@ -106,6 +110,7 @@ public sealed record MarketplaceSettings(
             section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays)
         {
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
+            Retention = retention,
         };
     }
 
