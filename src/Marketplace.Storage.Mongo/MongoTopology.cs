@@ -17,6 +17,10 @@ internal static class MongoTopology
     {
         if (hello.TryGetValue("setName", out var set) && set is BsonString { Value.Length: > 0 }) return;
         if (hello.TryGetValue("msg", out var msg) && msg is BsonString { Value: "isdbgrid" }) return;
+        if (hello.TryGetValue("isreplicaset", out var ghost) && ghost.ToBoolean())
+            throw new InvalidOperationException(
+                "MongoDB was started as a replica set member (--replSet) but the set is not initiated yet: run rs.initiate() once " +
+                $"on the server that {MongoStoreOptions.Section}:ConnectionString points at, then start again.");
         throw new InvalidOperationException(
             "MongoDB answered as a standalone server, but the store commits in transactions, which need a replica set (a single " +
             "member will do: start mongod with --replSet rs0 and run rs.initiate() once) or a sharded cluster. Point " +

@@ -12,5 +12,5 @@ public sealed class MongoStoreContractTests : StoreContract
     }
 
     protected override string? IdempotencyExpiredByTheServer =>
-        "MongoDB deletes idempotency records with its TTL index (MongoRequestShapeTests.Idempotency_*); the TTL monitor runs once a minute";
+        "MongoDB deletes idempotency records with its TTL index (MongoLeaseAndRetentionShapeTests.Idempotency_*); the TTL monitor runs once a minute";
 }

@@ -37,6 +37,21 @@ public sealed class MongoTopologyTests
     public void AMongos_IsAccepted() =>
         MongoTopology.RequireTransactions(BsonDocument.Parse("""{ "isWritablePrimary": true, "msg": "isdbgrid", "maxWireVersion": 25, "ok": 1.0 }"""));
 
+    /// <summary>A member started with --replSet before rs.initiate() (reached with directConnection=true) says so.</summary>
+    [Fact]
+    public void AReplicaSetMemberNotYetInitiated_IsRefused_SayingWhatToRun()
+    {
+        var ghost = BsonDocument.Parse("""
+            { "isWritablePrimary": false, "secondary": false, "info": "Does not have a valid replica set config", "isreplicaset": true,
+              "maxWireVersion": 25, "ok": 1.0 }
+            """);
+
+        var error = Assert.Throws<InvalidOperationException>(() => MongoTopology.RequireTransactions(ghost));
+
+        Assert.Contains("rs.initiate()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Marketplace:Mongo:ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AnEmptySetName_IsNotAReplicaSet() =>
         Assert.Throws<InvalidOperationException>(() => MongoTopology.RequireTransactions(BsonDocument.Parse("""{ "setName": "", "ok": 1.0 }""")));
