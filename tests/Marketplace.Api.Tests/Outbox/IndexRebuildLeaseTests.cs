@@ -5,6 +5,7 @@ using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Marketplace.Api.Tests.Outbox;
 
@@ -55,14 +56,39 @@ public sealed class IndexRebuildLeaseTests : IDisposable
         Assert.Equal(2, index.Rebuilds);
     }
 
+    /// <summary>A rebuild longer than its lease keeps it by renewing it, so no other instance starts a second one meanwhile;
+    /// the lease is free again the moment the rebuild ends.</summary>
+    [Fact]
+    public async Task ARebuildLongerThanItsLease_RenewsIt_AndReleasesItWhenDone()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var index = new SharedIndex();
+        var leases = _factory.Services.GetRequiredService<ILeases>();
+        var lease = "rebuild:" + _factory.Services.GetRequiredService<IndexProjectionConsumer>().Name;
+
+        var rebuilding = Task.Run(() => Rebuild(index, "instance-a", clock).RebuildAsync(CancellationToken.None));
+        await index.RebuildStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 6; i++)
+        {
+            clock.Advance(IndexRebuild.LeaseTime / 3); // each third, a renewal is due
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+        var takenMeanwhile = await leases.TryAcquireAsync(lease, "instance-b", clock.GetUtcNow(), IndexRebuild.LeaseTime);
+        index.Finish.SetResult();
+        await rebuilding.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(takenMeanwhile, "another instance took the lease of a rebuild still running (twice its lease time)");
+        Assert.True(await leases.TryAcquireAsync(lease, "instance-b", clock.GetUtcNow(), IndexRebuild.LeaseTime));
+    }
+
     public void Dispose() => _factory.Dispose();
 
-    private IndexRebuild Rebuild(IOfferingIndex index, string instance)
+    private IndexRebuild Rebuild(IOfferingIndex index, string instance, TimeProvider? clock = null)
     {
         var services = _factory.Services;
         return new IndexRebuild(services.GetRequiredService<IOutboxFeed>(), index, services.GetRequiredService<OfferingProjection>(),
             services.GetRequiredService<IndexProjectionConsumer>(), services.GetRequiredService<ILeases>(), new InstanceId(instance),
-            TimeProvider.System, NullLogger<IndexRebuild>.Instance);
+            clock ?? TimeProvider.System, NullLogger<IndexRebuild>.Instance);
     }
 
     /// <summary>One index for every instance, like Elasticsearch behind its alias: stale until a rebuild completes.</summary>
