@@ -63,31 +63,56 @@ public sealed class IndexRebuildLeaseTests : IDisposable
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var index = new SharedIndex();
-        var leases = _factory.Services.GetRequiredService<ILeases>();
+        var leases = new CountingLeases(_factory.Services.GetRequiredService<ILeases>());
         var lease = "rebuild:" + _factory.Services.GetRequiredService<IndexProjectionConsumer>().Name;
 
-        var rebuilding = Task.Run(() => Rebuild(index, "instance-a", clock).RebuildAsync(CancellationToken.None));
+        var rebuilding = Task.Run(() => Rebuild(index, "instance-a", clock, leases).RebuildAsync(CancellationToken.None));
         await index.RebuildStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        for (var i = 0; i < 6; i++)
+        for (var i = 1; i <= 6; i++)
         {
             clock.Advance(IndexRebuild.LeaseTime / 3); // each third, a renewal is due
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            await WaitAsync(() => leases.Granted >= 1 + i);
+            await Task.Delay(50); // the renewal loop waits for its next turn again before the clock moves on
         }
         var takenMeanwhile = await leases.TryAcquireAsync(lease, "instance-b", clock.GetUtcNow(), IndexRebuild.LeaseTime);
         index.Finish.SetResult();
         await rebuilding.WaitAsync(TimeSpan.FromSeconds(10));
 
+        Assert.Equal(7, leases.Granted); // taken, then renewed six times
         Assert.False(takenMeanwhile, "another instance took the lease of a rebuild still running (twice its lease time)");
         Assert.True(await leases.TryAcquireAsync(lease, "instance-b", clock.GetUtcNow(), IndexRebuild.LeaseTime));
     }
 
+    private static async Task WaitAsync(Func<bool> done)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < until && !done()) await Task.Delay(20);
+    }
+
+    /// <summary>The store's leases, counting those granted to instance-a (taken or renewed).</summary>
+    private sealed class CountingLeases(ILeases inner) : ILeases
+    {
+        private int _granted;
+
+        public int Granted => Volatile.Read(ref _granted);
+
+        public async Task<bool> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default)
+        {
+            var granted = await inner.TryAcquireAsync(name, holder, now, duration, ct);
+            if (granted && holder == "instance-a") Interlocked.Increment(ref _granted);
+            return granted;
+        }
+
+        public Task ReleaseAsync(string name, string holder, CancellationToken ct = default) => inner.ReleaseAsync(name, holder, ct);
+    }
+
     public void Dispose() => _factory.Dispose();
 
-    private IndexRebuild Rebuild(IOfferingIndex index, string instance, TimeProvider? clock = null)
+    private IndexRebuild Rebuild(IOfferingIndex index, string instance, TimeProvider? clock = null, ILeases? leases = null)
     {
         var services = _factory.Services;
         return new IndexRebuild(services.GetRequiredService<IOutboxFeed>(), index, services.GetRequiredService<OfferingProjection>(),
-            services.GetRequiredService<IndexProjectionConsumer>(), services.GetRequiredService<ILeases>(), new InstanceId(instance),
+            services.GetRequiredService<IndexProjectionConsumer>(), leases ?? services.GetRequiredService<ILeases>(), new InstanceId(instance),
             clock ?? TimeProvider.System, NullLogger<IndexRebuild>.Instance);
     }
 
