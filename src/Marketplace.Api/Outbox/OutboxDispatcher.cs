@@ -7,7 +7,7 @@ namespace Marketplace.Api.Outbox;
 /// Delivers committed outbox events in cursor order. Woken right after a local commit, polling as a
 /// fallback (and to see commits of other instances).
 /// <list type="bullet">
-/// <item>Durable consumers: run only on the instance holding the consumer's lease <c>outbox:{name}</c> in the store (the shared
+/// <item>Durable consumers: run only on the instance holding the consumer's lease (<see cref="ConsumerLeases"/>; the shared
 /// Elasticsearch index is projected by one instance; another takes over when the lease runs out or is released at shutdown).
 /// Handle, then advance the stored checkpoint by compare-and-set — at least once; a failing consumer (index down) keeps its
 /// checkpoint and retries with back-off while the others go on. After a partial batch a durable consumer waits
@@ -30,18 +30,12 @@ internal sealed partial class OutboxDispatcher(
     private static readonly TimeSpan DurableBatchSpacing = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LiveBacklogStaleAfter = TimeSpan.FromSeconds(10);
 
-    /// <summary>A durable consumer's lease: renewed once a third of it has passed, so a holder that dies is replaced within
-    /// about this long; an instance without it asks again every <see cref="LeaseStandbyRetry"/>.</summary>
-    internal static readonly TimeSpan ConsumerLeaseTime = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan LeaseStandbyRetry = TimeSpan.FromSeconds(2);
-
     /// <summary>Pauses before each new try of a failed live push of one claimed batch: about 8 s in all, then it moves on.</summary>
     internal static readonly TimeSpan[] LivePushRetries =
         [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _leaseUntil = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _standbyUntil = new();
+    private readonly ConsumerLeases _leases = new(leases, instance, clock, logger);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _livePositions = new();
 
     private bool SharedLive => settings.Backplane == BackplaneKind.Redis;
@@ -65,42 +59,8 @@ internal sealed partial class OutboxDispatcher(
         }
         finally
         {
-            await ReleaseLeasesAsync();
+            await _leases.ReleaseAllAsync();
         }
-    }
-
-    /// <summary>At shutdown: another instance takes the consumers over at its next poll instead of when the leases run out.</summary>
-    private async Task ReleaseLeasesAsync()
-    {
-        foreach (var name in _leaseUntil.Keys)
-        {
-            try
-            {
-                await leases.ReleaseAsync(LeaseName(name), instance.Value, CancellationToken.None);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogLeaseReleaseFailed(logger, e, name); // it runs out on its own
-            }
-        }
-    }
-
-    private static string LeaseName(string consumer) => "outbox:" + consumer;
-
-    /// <summary>Whether this instance holds the consumer's lease, taking or renewing it when due.</summary>
-    private async Task<bool> HoldsLeaseAsync(IOutboxConsumer consumer, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (_leaseUntil.TryGetValue(consumer.Name, out var until) && until - now > ConsumerLeaseTime * 2 / 3) return true;
-        if (_standbyUntil.TryGetValue(consumer.Name, out var standby) && now < standby) return false;
-        if (await leases.TryAcquireAsync(LeaseName(consumer.Name), instance.Value, now, ConsumerLeaseTime, ct))
-        {
-            _leaseUntil[consumer.Name] = now + ConsumerLeaseTime;
-            return true;
-        }
-        _leaseUntil.TryRemove(consumer.Name, out _);
-        _standbyUntil[consumer.Name] = now + LeaseStandbyRetry;
-        return false;
     }
 
     private async Task LoopAsync(IOutboxConsumer consumer, CancellationToken ct)
@@ -146,7 +106,7 @@ internal sealed partial class OutboxDispatcher(
         try
         {
             // Claimed before it is handled: with the lease, one instance projects into a shared index, not all of them.
-            if (!await HoldsLeaseAsync(consumer, ct)) return 0;
+            if (!await _leases.HoldAsync(consumer.Name, ct)) return 0;
             var stored = await feed.GetCheckpointAsync(consumer.Name, ct);
             var after = stored < 0 ? ~stored : stored; // negative: reset by an index rebuild, stored complemented (IndexRebuild)
             var batch = await feed.ReadEventsAsync(after, null, BatchSize, ct);
@@ -188,7 +148,7 @@ internal sealed partial class OutboxDispatcher(
 
     /// <summary>
     /// Pushes a claimed batch event by event. A failed push is tried again after each pause of <see cref="LivePushRetries"/>
-    /// (those pauses are the whole batch's allowance), from the event that failed, so nothing is pushed twice; once they are
+    /// (those pauses are the whole batch's allowance), from the event that failed, so the events before it are not pushed again; once they are
     /// spent the rest of the batch is logged and left to the change feed, which clients read after the last cursor they saw.
     /// </summary>
     private async Task PushAsync(IOutboxConsumer consumer, IReadOnlyList<OutboxMessage> batch, CancellationToken ct)
@@ -222,7 +182,4 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Live push {Consumer} gave up on cursors {From}..{To}; clients read them from the change feed")]
     private static partial void LogLivePushAbandoned(ILogger logger, Exception e, string consumer, long from, long to);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the lease of outbox consumer {Consumer}; it runs out on its own")]
-    private static partial void LogLeaseReleaseFailed(ILogger logger, Exception e, string consumer);
 }

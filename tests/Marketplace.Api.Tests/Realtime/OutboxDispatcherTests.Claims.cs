@@ -55,7 +55,7 @@ public sealed partial class OutboxDispatcherTests
         const string consumer = "durable-expiry-test";
         await _feed.ResetCheckpointAsync(consumer, await _feed.GetLatestCursorAsync());
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        Assert.True(await _leases.TryAcquireAsync("outbox:" + consumer, "crashed-instance", clock.GetUtcNow(), OutboxDispatcher.ConsumerLeaseTime));
+        Assert.True(await _leases.TryAcquireAsync("outbox:" + consumer, "crashed-instance", clock.GetUtcNow(), ConsumerLeases.Duration));
         var committed = await CommitAsync(DateTimeOffset.UtcNow, 3);
         var recording = new Recording(consumer, live: false);
         using var dispatcher = Dispatcher(recording, _settings, "instance-b", clock);
@@ -63,7 +63,7 @@ public sealed partial class OutboxDispatcherTests
         await dispatcher.StartAsync(CancellationToken.None);
         await Task.Delay(TimeSpan.FromMilliseconds(1200)); // a few polls
         Assert.Empty(recording.Cursors);
-        clock.Advance(OutboxDispatcher.ConsumerLeaseTime);
+        clock.Advance(ConsumerLeases.Duration);
         await WaitAsync(() => recording.Cursors.Count >= 3, TimeSpan.FromSeconds(5));
         await dispatcher.StopAsync(CancellationToken.None);
 
