@@ -25,10 +25,19 @@ internal sealed partial class IndexRebuild(
     /// <summary>On request: rebuilds now, or refuses (409) while another instance is rebuilding the same index.</summary>
     public async Task<long> RebuildAsync(CancellationToken ct)
     {
-        await using var lease = await TakeLeaseAsync(ct) ?? throw new DomainRuleException("index-rebuild-running",
-            "另一实例正在重建搜索索引，请在其完成后再试 / another instance is rebuilding the search index; try again when it has finished.");
-        return await RebuildHoldingAsync(lease, ct);
+        await using var lease = await TakeLeaseAsync(ct) ?? throw RebuildRunning();
+        try
+        {
+            return await RebuildHoldingAsync(lease, ct);
+        }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw RebuildRunning(); // another instance took the lease over and rebuilds
+        }
     }
+
+    private static DomainRuleException RebuildRunning() => new("index-rebuild-running",
+        "另一实例正在重建搜索索引，请在其完成后再试 / another instance is rebuilding the search index; try again when it has finished.");
 
     /// <summary>
     /// At start-up, for an index that needs it: of several instances starting together, the one that takes the lease
@@ -49,9 +58,16 @@ internal sealed partial class IndexRebuild(
                         LogBuiltByAnother(logger, consumer.Name);
                         return false;
                     }
-                    var count = await RebuildHoldingAsync(lease, ct);
-                    LogRebuilt(logger, consumer.Name, count);
-                    return true;
+                    try
+                    {
+                        var count = await RebuildHoldingAsync(lease, ct);
+                        LogRebuilt(logger, consumer.Name, count);
+                        return true;
+                    }
+                    catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+                    {
+                        LogLeaseLost(logger, consumer.Name); // another instance took over: wait for it like the others
+                    }
                 }
             }
             if (clock.GetUtcNow() >= giveUpAt)
@@ -90,6 +106,9 @@ internal sealed partial class IndexRebuild(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search index {Consumer} rebuilt from the store: {Count} searchable offerings")]
     private static partial void LogRebuilt(ILogger logger, string consumer, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease while rebuilding search index {Consumer}; another instance rebuilds it")]
+    private static partial void LogLeaseLost(ILogger logger, string consumer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Search index {Consumer} is still being rebuilt by another instance after {Minutes} min; serving it as it is meanwhile")]
     private static partial void LogGaveUpWaiting(ILogger logger, string consumer, double minutes);

@@ -83,6 +83,23 @@ public sealed class IndexRebuildLeaseTests : IDisposable
         Assert.True(await leases.TryAcquireAsync(lease, "instance-b", clock.GetUtcNow(), IndexRebuild.LeaseTime));
     }
 
+    /// <summary>A rebuild whose lease another instance took over (its renewal refused) stops, and says another rebuilds.</summary>
+    [Fact]
+    public async Task ARebuildWhoseLeaseIsTakenOver_Stops_AndIsRefusedAsAnotherInstancesRebuild()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var index = new SharedIndex();
+        var leases = new CountingLeases(_factory.Services.GetRequiredService<ILeases>()) { RefuseRenewals = true };
+
+        var rebuilding = Task.Run(() => Rebuild(index, "instance-a", clock, leases).RebuildAsync(CancellationToken.None));
+        await index.RebuildStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        clock.Advance(IndexRebuild.LeaseTime / 3); // the renewal is due, and refused
+
+        var error = await Assert.ThrowsAsync<Marketplace.Core.Shared.DomainRuleException>(() => rebuilding.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("index-rebuild-running", error.Code);
+        Assert.False(index.Finish.Task.IsCompleted, "the rebuild ran to its end although it had lost its lease");
+    }
+
     private static async Task WaitAsync(Func<bool> done)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -96,8 +113,12 @@ public sealed class IndexRebuildLeaseTests : IDisposable
 
         public int Granted => Volatile.Read(ref _granted);
 
+        /// <summary>As if another instance had taken the lease over: instance-a's renewals are refused.</summary>
+        public bool RefuseRenewals { get; init; }
+
         public async Task<bool> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default)
         {
+            if (RefuseRenewals && holder == "instance-a" && Granted > 0) return false;
             var granted = await inner.TryAcquireAsync(name, holder, now, duration, ct);
             if (granted && holder == "instance-a") Interlocked.Increment(ref _granted);
             return granted;
