@@ -113,6 +113,19 @@ public class ConfigurationTests
         Assert.Empty(districts.AsArray());
     }
 
+    [Fact]
+    public async Task LandingPage_ShowsDemoAccountsOnlyWhereTheDemoIsSeeded()
+    {
+        using var production = new ProductionFactory(new Dictionary<string, string?> { ["Marketplace:Jwt:SigningKey"] = new string('k', 40) });
+        var html = await production.CreateClient().GetStringAsync("/");
+        Assert.Contains("课后服务资源对接平台", html);
+        Assert.DoesNotContain("Demo@2026", html);
+        Assert.DoesNotContain("演示账号", html);
+
+        using var development = new MarketplaceFactory();
+        Assert.Contains("Demo@2026", await development.CreateClient().GetStringAsync("/"));
+    }
+
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
 
     [Fact]

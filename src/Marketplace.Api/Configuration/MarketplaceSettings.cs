@@ -98,7 +98,7 @@ public sealed record MarketplaceSettings(
         if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
 
         if (errors.Count > 0)
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
+            throw new InvalidConfigurationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
 
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
@@ -169,6 +169,11 @@ public sealed record MarketplaceSettings(
         "Mongo:ConnectionString" => "Marketplace:Store is Mongo",
         "Elasticsearch:Url" => "Marketplace:Search is Elasticsearch",
         "Redis:ConnectionString" => "Marketplace:Backplane is Redis",
-        _ => "the environment is not Development (no generated development key)",
+        _ => "the environment is not Development (there is no generated development key): set Marketplace__Jwt__SigningKey "
+            + "to a random secret of at least 32 bytes (e.g. the output of `openssl rand -base64 48`), the same on every replica, "
+            + "or run with ASPNETCORE_ENVIRONMENT=Development",
     };
 }
+
+/// <summary>A setting is missing or invalid; the message names each key and what it must be.</summary>
+public sealed class InvalidConfigurationException(string message) : Exception(message);

@@ -52,8 +52,6 @@ public static class HostingSetup
         app.UseHttpLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -67,5 +65,17 @@ public static class HostingSetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+    }
+
+    /// <summary>
+    /// The README's address when nothing else names one. launchSettings.json names none on purpose: `dotnet run` would put
+    /// its applicationUrl into ASPNETCORE_URLS and override the caller's, so two instances could not run side by side.
+    /// </summary>
+    public static void UseDefaultUrlUnlessConfigured(this WebApplicationBuilder builder, string url)
+    {
+        var c = builder.Configuration;
+        var named = !string.IsNullOrEmpty(c["urls"]) || !string.IsNullOrEmpty(c["http_ports"]) || !string.IsNullOrEmpty(c["https_ports"])
+            || c.GetSection("Kestrel:Endpoints").Exists();
+        if (!named) builder.WebHost.UseUrls(url);
     }
 }
