@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
 using Marketplace.Api.Seed;
+using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -20,7 +21,7 @@ public static class HostingSetup
         {
             o.SerializerOptions.Converters.Add(new StrictEnumConverter());
             o.SerializerOptions.Converters.Add(new LenientTimeOnlyConverter());
-            o.SerializerOptions.Converters.Add(new ChinaTimeConverter());
+            o.SerializerOptions.Converters.Add(new ChinaTimeJsonConverter()); // every instant out in +08:00
             // Chinese text and <em> highlights stay readable; responses are JSON, never inlined into HTML.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
 using Marketplace.Core.Persistence;
@@ -42,7 +43,7 @@ public sealed partial class BookingCommands
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
             r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
             options.ResponseWindow), now, caller.AuditName);
-        var json = StoreJson.Serialize(BookingView.From(booking));
+        var json = JsonSerializer.Serialize(BookingView.From(booking), StoreJson.ResponseOptions);
         var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Remember(new IdempotencyRecord(IdempotencyScope, key, hash, booking.Id, json, now))
             .Publish(BookingEvents.Changed(booking, null, now))

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Persistence;
 
@@ -14,6 +15,9 @@ public static class StoreJson
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>An answer kept to be sent again byte for byte (idempotent replays): as clients see it, times in +08:00.</summary>
+    public static readonly JsonSerializerOptions ResponseOptions = new(Options) { Converters = { new ChinaTimeJsonConverter() } };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
