@@ -49,7 +49,7 @@ public static class BookingEndpoints
         var size = limit ?? DefaultPage;
         // One more than the page tells whether a next page exists, without counting.
         var found = await queries.ListAsync(user.RequireCaller(), status, offeringId, size + 1, before, ct);
-        var page = found.Take(size).Select(BookingView.From).ToArray();
+        var page = (await queries.ViewsAsync(found.Take(size).ToList(), ct)).ToArray();
         if (found.Count > size)
         {
             var next = QueryString.Create([
@@ -63,19 +63,19 @@ public static class BookingEndpoints
     }
 
     private static async Task<Ok<BookingView>> Get(Guid id, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await queries.GetAsync(user.RequireCaller(), id, ct)));
+        TypedResults.Ok(await queries.ViewAsync(await queries.GetAsync(user.RequireCaller(), id, ct), ct));
 
-    private static async Task<Ok<BookingView>> Confirm(Guid id, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.ConfirmAsync(user.RequireCaller(), id, ct)));
+    private static async Task<Ok<BookingView>> Confirm(Guid id, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.ConfirmAsync(user.RequireCaller(), id, ct), ct));
 
-    private static async Task<Ok<BookingView>> Decline(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.DeclineAsync(user.RequireCaller(), id, body?.Reason, ct)));
+    private static async Task<Ok<BookingView>> Decline(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.DeclineAsync(user.RequireCaller(), id, body?.Reason, ct), ct));
 
-    private static async Task<Ok<BookingView>> Cancel(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.CancelAsync(user.RequireCaller(), id, body?.Reason, ct)));
+    private static async Task<Ok<BookingView>> Cancel(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.CancelAsync(user.RequireCaller(), id, body?.Reason, ct), ct));
 
-    private static async Task<Ok<BookingView>> Complete(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.CompleteAsync(user.RequireCaller(), id, body?.Attended, ct)));
+    private static async Task<Ok<BookingView>> Complete(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.CompleteAsync(user.RequireCaller(), id, body?.Attended, ct), ct));
 
     /// <summary>Writes the stored response body verbatim, so a replay is byte-for-byte the first answer.</summary>
     private sealed class StoredJsonResult(int status, string json, string location, bool replayed) : IResult

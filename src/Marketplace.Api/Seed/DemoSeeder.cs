@@ -47,14 +47,14 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             {
                 changes.Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
-                if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, sessions[0], schools, now);
+                if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, provider, sessions[0], schools, now);
             }
         }
         await store.CommitAsync(changes, ct);
     }
 
     /// <summary>Books a session up to two seats short of full, so the demo shows scarcity.</summary>
-    private static void FillNearly(StoreChanges changes, Offering offering, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
+    private static void FillNearly(StoreChanges changes, Offering offering, Provider provider, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
     {
         var school = schools.FirstOrDefault(s => s.Grades.Intersect(offering.Content.Grades).Any()
             && (offering.Content.ServesOffCampus || offering.Content.Districts.Contains(s.DistrictCode)));
@@ -62,7 +62,8 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var grades = school.Grades.Intersect(offering.Content.Grades).ToArray();
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, offering.ProviderId, school.Id,
             school.DistrictCode, session.Capacity - 2, grades, "课后服务负责人", "13800138000", "演示预约 / demo booking", offering.Content.PriceFen,
-            session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48)), now, "School:demo");
+            session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48),
+            BookingQueries.SnapshotOf(offering, provider, school, session, DemoCatalog.Districts.First(d => d.District.Code == school.DistrictCode).District.Name)), now, "School:demo");
         booking.Confirm(now, "Provider:demo");
         changes.Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Publish(BookingEvents.Changed(booking, null, now))

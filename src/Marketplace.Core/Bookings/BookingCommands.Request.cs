@@ -40,10 +40,12 @@ public sealed partial class BookingCommands
         if (!OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("session", r.SessionId);
         CheckRules(r, session, offering, school, now);
 
+        var district = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Code == school.DistrictCode)?.Name ?? school.DistrictCode;
+        var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
             r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
-            options.ResponseWindow), now, caller.AuditName);
-        var json = JsonSerializer.Serialize(BookingView.From(booking), StoreJson.ResponseOptions);
+            options.ResponseWindow, snapshot), now, caller.AuditName);
+        var json = JsonSerializer.Serialize(BookingView.From(booking, snapshot), StoreJson.ResponseOptions);
         var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Remember(new IdempotencyRecord(IdempotencyScope, key, hash, booking.Id, json, now))
             .Publish(BookingEvents.Changed(booking, null, now))

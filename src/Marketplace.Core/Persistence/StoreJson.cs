@@ -16,8 +16,13 @@ public static class StoreJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>An answer kept to be sent again byte for byte (idempotent replays): as clients see it, times in +08:00.</summary>
-    public static readonly JsonSerializerOptions ResponseOptions = new(Options) { Converters = { new ChinaTimeJsonConverter() } };
+    /// <summary>An answer kept to be sent again byte for byte (idempotent replays): as clients see it, times in +08:00.
+    /// Same fields as the host's own answers (nulls written), so a 201 body and a later GET of the resource agree.</summary>
+    public static readonly JsonSerializerOptions ResponseOptions = new(Options)
+    {
+        Converters = { new ChinaTimeJsonConverter() }, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
