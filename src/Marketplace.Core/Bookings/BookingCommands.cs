@@ -25,7 +25,7 @@ public sealed partial class BookingCommands(
     public Task<Booking> DeclineAsync(Caller caller, Guid id, string? reason, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) =>
         {
-            new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             booking.Decline(reason!, now, caller.AuditName);
         }, ct);
 
@@ -35,12 +35,12 @@ public sealed partial class BookingCommands(
         {
             if (caller.Role == Role.Provider)
             {
-                new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+                new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
                 booking.CancelByProvider(reason!, now, caller.AuditName);
             }
             else
             {
-                new Validator().Text(reason, "reason", 500, required: false).ThrowIfInvalid();
+                new Validator().Text(reason, "reason", 500, required: false, multiline: true).ThrowIfInvalid();
                 booking.CancelBySchool(reason, now, caller.AuditName);
             }
         }, ct);
@@ -79,7 +79,7 @@ public sealed partial class BookingCommands(
     /// <summary>The provider cancels a session and, in the same commit, every live booking on it (each school is notified).</summary>
     public async Task<Session> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default)
     {
-        new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+        new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
         var (offering, session) = await sessions.LoadOwnedAsync(caller, offeringId, sessionId, ct);
         var now = clock.GetUtcNow();
         var expected = session.Version;

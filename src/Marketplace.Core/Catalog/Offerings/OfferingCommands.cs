@@ -44,7 +44,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     public Task<(Offering Offering, Provider Provider)> RejectAsync(Caller caller, Guid id, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
         {
-            new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             offering.Reject(reason!, now);
         }, ct);
 

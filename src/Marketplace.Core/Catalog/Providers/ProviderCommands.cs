@@ -21,9 +21,10 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
             .Require(Catalog.CreditCode.IsValid(r.CreditCode), "creditCode", "统一社会信用代码无效（18 位，校验位不符）/ not a valid unified social credit code (GB 32100-2015 checksum).")
             .Text(r.ContactName, "contactName", 50)
             .Require(IsPhone(r.ContactPhone), "contactPhone", "请填写 11 位手机号或带区号的座机 / a mobile (11 digits) or landline number.")
-            .Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", "至少一个平台服务的区县代码 / at least one district code the platform serves.")
             .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", "3–40 位字母、数字或 _-. / 3–40 letters, digits or _-.")
-            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", "至少 8 位 / at least 8 characters.");
+            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", "8–128 位 / 8 to 128 characters.");
+        if (v.Count(r.Districts, "districts", known.Count))
+            v.Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", "至少一个平台服务的区县代码 / at least one district code the platform serves.");
         v.ThrowIfInvalid();
 
         if (await store.FindProviderByCreditCodeAsync(r.CreditCode!, ct) is not null)
@@ -39,13 +40,13 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
     }
 
     public Task<Provider> ApproveAsync(Caller caller, Guid providerId, string? note, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, new Validator().Text(note, "note", 500, required: false), (p, now) => p.Approve(caller.AuditName, note, now), ct);
+        DecideAsync(caller, providerId, new Validator().Text(note, "note", 500, required: false, multiline: true), (p, now) => p.Approve(caller.AuditName, note, now), ct);
 
     public Task<Provider> RejectAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500), (p, now) => p.Reject(caller.AuditName, reason!, now), ct);
+        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500, multiline: true), (p, now) => p.Reject(caller.AuditName, reason!, now), ct);
 
     public Task<Provider> SuspendAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500), (p, now) => p.Suspend(caller.AuditName, reason!, now), ct);
+        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500, multiline: true), (p, now) => p.Suspend(caller.AuditName, reason!, now), ct);
 
     /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
     private async Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct)
@@ -62,5 +63,5 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
     }
 
     private static bool IsPhone(string? phone) =>
-        phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$");
+        phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\z"); // [0-9]: \d takes any script's digits
 }
