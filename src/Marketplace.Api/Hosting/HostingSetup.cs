@@ -29,7 +29,7 @@ public static class HostingSetup
         s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
         s.AddExceptionHandler<ProblemMapping>();
-        s.AddOpenApi();
+        s.AddOpenApi(OpenApiSetup.Configure);
         s.AddMarketplaceRateLimits(settings.LoginsPerMinute);
         s.AddTrustedProxies(settings.TrustedProxies);
         s.AddHttpLogging(o =>
