@@ -41,12 +41,12 @@ public sealed class Provider : IAggregate
     public bool CanPublish => Status == ProviderStatus.Approved;
 
     public static Provider Register(string name, ProviderKind kind, string creditCode, string contactName, string contactPhone,
-        IReadOnlyList<string> districts, DateTimeOffset now) => new()
+        IReadOnlyList<string> districts, DateTimeOffset now, string by = "self-registration") => new()
     {
         Id = Ids.New(), Version = 1, Name = name.Trim(), Kind = kind, CreditCode = Catalog.CreditCode.Normalize(creditCode),
         ContactName = contactName.Trim(), ContactPhone = contactPhone.Trim(), Districts = districts.Distinct().ToArray(),
         Status = ProviderStatus.Pending, RegisteredAt = now,
-        Decisions = [new ProviderDecision(ProviderStatus.Pending, now, "self-registration", null)],
+        Decisions = [new ProviderDecision(ProviderStatus.Pending, now, by, null)],
     };
 
     public void Approve(string by, string? note, DateTimeOffset now) =>

@@ -33,7 +33,8 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
             throw new DuplicateException("username", "用户名已被使用 / this username is taken.");
 
         var now = clock.GetUtcNow();
-        var provider = Provider.Register(r.Name!, r.Kind!.Value, r.CreditCode!, r.ContactName!, r.ContactPhone!, r.Districts!, now);
+        var provider = Provider.Register(r.Name!, r.Kind!.Value, r.CreditCode!, r.ContactName!, r.ContactPhone!, r.Districts!, now,
+            by: $"{Role.Provider}:{User.NormalizeUsername(r.Username!)}");
         var user = new User(Ids.New(), User.NormalizeUsername(r.Username!), hashing.Hash(r.Password!), Role.Provider, provider.Id, r.ContactName!.Trim());
         await store.CommitAsync(new StoreChanges().Insert(provider).Insert(user).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
         return provider;
