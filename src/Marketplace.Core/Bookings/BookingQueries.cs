@@ -23,6 +23,15 @@ public sealed class BookingQueries(IMarketplaceStore store)
             _ => new BookingFilter(Districts: caller.Districts, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
         }, ct);
 
+    /// <summary>A school's profile for the caller: the school itself and its bureau (<see cref="SchoolQueries"/>), or a provider
+    /// the school has booked, so that it knows whom it confirms. Anyone else: not found.</summary>
+    public async Task<School> SchoolAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.Provider) return await new SchoolQueries(store).GetAsync(caller, schoolId, ct);
+        var booked = await store.ListBookingsAsync(new BookingFilter(SchoolId: schoolId, ProviderId: caller.OrganizationId, Limit: 1), ct);
+        return booked.Count > 0 && await store.FindAsync<School>(schoolId, ct) is { } school ? school : throw new NotFoundException("school", schoolId);
+    }
+
     public async Task<BookingView> ViewAsync(Booking booking, CancellationToken ct = default) => (await ViewsAsync([booking], ct))[0];
 
     /// <summary>

@@ -4,18 +4,15 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Schools;
 
 /// <summary>
-/// The school profile: visible to the school itself, its district's bureau, and a provider the school has booked (so it knows
-/// whom it confirms). Its 一校一案 plans: the school and its bureau only.
+/// The school profile and its 一校一案 plans: visible to the school itself and its district's bureau. (A provider the school
+/// has booked may read the profile too: that rule needs bookings, so it is <c>BookingQueries.SchoolAsync</c>.)
 /// </summary>
 public sealed class SchoolQueries(IMarketplaceStore store)
 {
     public async Task<School> GetAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
     {
         var school = await store.FindAsync<School>(schoolId, ct);
-        if (school is not null && (Owns(caller, school) || caller.Role == Role.Provider
-            && (await store.ListBookingsAsync(new BookingFilter(SchoolId: schoolId, ProviderId: caller.OrganizationId, Limit: 1), ct)).Count > 0))
-            return school;
-        throw new NotFoundException("school", schoolId);
+        return school is not null && Owns(caller, school) ? school : throw new NotFoundException("school", schoolId);
     }
 
     public async Task<SchoolPlan> GetPlanAsync(Caller caller, Guid schoolId, string semester, CancellationToken ct = default)
