@@ -24,6 +24,6 @@ public class ProviderTests
     public void Suspend_WhenPending_IsRefused()
     {
         var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
-        Assert.Throws<DomainRuleException>(() => p.Suspend("b", "r", Now));
+        Assert.Equal("Pending", Assert.Throws<TransitionRefusedException>(() => p.Suspend("b", "r", Now)).CurrentStatus);
     }
 }

@@ -61,7 +61,7 @@ public sealed class Provider : IAggregate
     private void Decide(ProviderStatus to, string by, string? reason, DateTimeOffset now, params ProviderStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new DomainRuleException("provider-transition", $"A provider that is {Status} cannot become {to}.");
+            throw new TransitionRefusedException("provider-transition", "该机构", "a provider", Status.ToString(), to.ToString());
         Status = to;
         Decisions = [.. Decisions, new ProviderDecision(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim())];
         Version++;

@@ -4,7 +4,10 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Catalog.Offerings;
 
 /// <summary>Create, edit (optimistic concurrency) and move offerings through review and publication.</summary>
-/// <remarks>An optional <c>ifMatchVersion</c> on a transition applies it only to that version (the one the reviewer read).</remarks>
+/// <remarks>
+/// An optional <c>ifMatchVersion</c> on a transition applies it only to that version (the one the reviewer read); without it a
+/// transition that loses a race is decided again on the current state.
+/// </remarks>
 public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock)
 {
     public async Task<(Offering Offering, Provider Provider)> CreateAsync(Caller caller, OfferingInput input, CancellationToken ct = default)
@@ -71,7 +74,13 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     }
 
     /// <summary>A review (bureau of the provider's districts) or an owner's transition, committed with its event.</summary>
-    private async Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
+    private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
+        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct) =>
+        ifMatchVersion is null
+            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, reviewing, change, ct))
+            : ChangeOnceAsync(caller, id, ifMatchVersion, reviewing, change, ct);
+
+    private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
         Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);

@@ -49,18 +49,19 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
         DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500, multiline: true), (p, now) => p.Suspend(caller.AuditName, reason!, now), ct);
 
     /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
-    private async Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct)
-    {
-        var provider = await store.FindAsync<Provider>(providerId, ct) ?? throw new NotFoundException("provider", providerId);
-        if (!caller.IsBureauOfAny(provider.Districts))
-            throw new ForbiddenException("Only the bureau of one of the provider's districts may vet it.");
-        input.ThrowIfInvalid();
-        var expected = provider.Version;
-        var now = clock.GetUtcNow();
-        decide(provider, now);
-        await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
-        return provider;
-    }
+    private Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var provider = await store.FindAsync<Provider>(providerId, ct) ?? throw new NotFoundException("provider", providerId);
+            if (!caller.IsBureauOfAny(provider.Districts))
+                throw new ForbiddenException("Only the bureau of one of the provider's districts may vet it.");
+            input.ThrowIfInvalid();
+            var expected = provider.Version;
+            var now = clock.GetUtcNow();
+            decide(provider, now);
+            await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
+            return provider;
+        });
 
     private static bool IsPhone(string? phone) =>
         phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\z"); // [0-9]: \d takes any script's digits

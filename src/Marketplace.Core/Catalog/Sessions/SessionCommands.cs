@@ -29,15 +29,17 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
         return sessions;
     }
 
-    /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled.</summary>
-    public async Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default)
-    {
-        var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
-        if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
-            throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
-        await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
-            .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
-    }
+    /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled (also when a booking wins the race).</summary>
+    public Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
+            if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
+                throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
+            await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
+                .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
+            return session;
+        });
 
     /// <summary>The owning provider's session of the offering, with the offering; 404 otherwise.</summary>
     public async Task<(Offering Offering, Session Session)> LoadOwnedAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)
