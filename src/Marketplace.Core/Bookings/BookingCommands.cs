@@ -101,7 +101,7 @@ public sealed partial class BookingCommands(
         });
 
     /// <summary>
-    /// Loads the caller's booking, checks who may act, applies the change and commits it
+    /// Loads the caller's booking, checks who may act (a provider only in good standing), applies the change and commits it
     /// with its events — again from the reload when another change committed first.
     /// </summary>
     private Task<Booking> ChangeAsync(Caller caller, Guid id, bool byProvider, bool bySchool, Action<Booking, DateTimeOffset> change, CancellationToken ct) =>
@@ -112,6 +112,8 @@ public sealed partial class BookingCommands(
             var isProvider = caller.Role == Role.Provider && caller.OrganizationId == booking.ProviderId;
             if (!(byProvider && isProvider || bySchool && isSchool))
                 throw new ForbiddenException(bySchool ? "Only the school or the provider cancels." : "Only the provider of the offering does this.");
+            if (isProvider)
+                (await store.FindAsync<Provider>(booking.ProviderId, ct) ?? throw new NotFoundException("provider", booking.ProviderId)).EnsureMayAct();
 
             var now = clock.GetUtcNow();
             var (old, expected, heldSeats) = (booking.Status, booking.Version, booking.HoldsSeats);

@@ -6,7 +6,8 @@ namespace Marketplace.Core.Catalog.Offerings;
 /// <summary>Create, edit (optimistic concurrency) and move offerings through review and publication.</summary>
 /// <remarks>
 /// An optional <c>ifMatchVersion</c> on a transition applies it only to that version (the one the reviewer read); without it a
-/// transition that loses a race is decided again on the current state.
+/// transition that loses a race is decided again on the current state. The provider's own changes need it in good standing
+/// (<see cref="Provider.EnsureMayAct"/>).
 /// </remarks>
 public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock)
 {
@@ -14,6 +15,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     {
         if (caller.Role != Role.Provider) throw new ForbiddenException("Only providers create offerings.");
         var provider = await store.FindAsync<Provider>(caller.OrganizationId, ct) ?? throw new NotFoundException("provider", caller.OrganizationId);
+        provider.EnsureMayAct();
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
         var offering = Offering.Create(provider.Id, content, now);
@@ -60,7 +62,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     public Task<(Offering Offering, Provider Provider)> ArchiveAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Archive(now), ct);
 
-    /// <summary>The owning provider's offering (404 to other providers, 403 to other roles), with its provider.</summary>
+    /// <summary>The owning provider's offering (404 to other providers, 403 to other roles), with its provider, for a change by that provider.</summary>
     public async Task<(Offering Offering, Provider Provider)> LoadOwnedAsync(Caller caller, Guid id, CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct);
@@ -70,6 +72,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             throw new NotFoundException("offering", id);
         }
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
+        provider.EnsureMayAct();
         return (offering, provider);
     }
 
@@ -91,6 +94,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             if (caller.Role == Role.Provider || !OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("offering", id);
             throw new ForbiddenException(reviewing ? "Only the bureau of the provider's districts reviews offerings." : "Only the owning provider may do this.");
         }
+        if (!reviewing) provider.EnsureMayAct();
 
         var expected = offering.Version;
         if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);

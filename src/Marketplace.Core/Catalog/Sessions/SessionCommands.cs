@@ -5,7 +5,8 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Catalog.Sessions;
 
 /// <summary>
-/// The provider's sessions of an offering: schedule and delete. Cancelling a session also cancels its bookings, so that
+/// The provider's sessions of an offering: schedule and delete (both need the provider in good standing, see
+/// <see cref="OfferingCommands.LoadOwnedAsync"/>). Cancelling a session also cancels its bookings, so that
 /// use case belongs to the booking module (<c>BookingCommands.CancelSessionAsync</c>).
 /// </summary>
 public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock, SchoolCalendar calendar)
