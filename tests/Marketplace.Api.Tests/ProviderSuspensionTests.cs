@@ -1,11 +1,55 @@
 using System.Net;
 using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Api.Tests.Realtime;
 
 namespace Marketplace.Api.Tests;
 
-/// <summary>A suspended or rejected provider keeps its token but loses every write (409 provider-suspended / provider-rejected).</summary>
+/// <summary>
+/// A suspended or rejected provider keeps its token but loses every write (409 provider-suspended / provider-rejected),
+/// and suspending it declines its open requests in the same commit, telling each school.
+/// </summary>
 public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture<DemoFactory>
 {
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Suspending_DeclinesOpenRequestsWithTheReason_NotifiesEachSchool_AndKeepsConfirmedBookings()
+    {
+        var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, "provider7", 40);
+        var (first, second, third) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school2"), await factory.ClientForAsync("school3"));
+        var a = await BookAsync(first, sessionId, 3, "suspend-open-a1");
+        var b = await BookAsync(second, sessionId, 4, "suspend-open-b1");
+        var c = await BookAsync(third, sessionId, 5, "suspend-conf-c1");
+        (await provider.PostJsonAsync($"/api/bookings/{c}/confirm", null)).EnsureSuccessStatusCode();
+        var after = (await first.GetJsonAsync("/api/events?after=0"))["next"]!.GetValue<long>();
+        await using var firstLive = await LiveClient.SignedInAsync(factory, "school1");
+        await using var secondLive = await LiveClient.SignedInAsync(factory, "school2");
+
+        var suspended = await (await (await factory.ClientForAsync("bureau")).PostJsonAsync(
+            $"/api/providers/{await factory.OrganizationOfAsync("provider7")}/suspend", new { reason = "消防检查未通过" })).ReadJsonAsync();
+        Assert.Equal("Suspended", suspended["status"]!.GetValue<string>());
+
+        // Declined in the suspension's own commit: already so when the suspension answers.
+        foreach (var (school, id) in new[] { (first, a), (second, b) })
+        {
+            var booking = await school.GetJsonAsync($"/api/bookings/{id}");
+            Assert.Equal("Declined", booking["status"]!.GetValue<string>());
+            var last = booking["history"]!.AsArray()[^1]!;
+            Assert.Contains("消防检查未通过", last["reason"]!.GetValue<string>());
+            Assert.Equal("Bureau:bureau", last["by"]!.GetValue<string>());
+        }
+        Assert.Equal("Confirmed", (await third.GetJsonAsync($"/api/bookings/{c}"))["status"]!.GetValue<string>());
+        Assert.Equal(35, (await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray()[0]!["freeSeats"]!.GetValue<int>());
+
+        // Each school hears it live and finds it in its change feed.
+        await firstLive.BookingAsync(m => m.BookingId == a && m.NewStatus == "Declined" && m.OldStatus == "Requested", Wait, "its request declined");
+        await secondLive.BookingAsync(m => m.BookingId == b && m.NewStatus == "Declined", Wait, "its request declined");
+        var feed = (await first.GetJsonAsync($"/api/events?after={after}"))["items"]!.AsArray();
+        Assert.Contains(feed, e => e!["type"]!.GetValue<string>() == "bookingChanged" && e["data"]!["bookingId"]!.GetValue<Guid>() == a
+            && e["data"]!["newStatus"]!.GetValue<string>() == "Declined");
+        Assert.DoesNotContain(firstLive.Bookings, m => m.Message.BookingId == c);
+    }
+
     /// <summary>Walks every non-GET operation of the OpenAPI document with the suspended provider's own ids: none may change anything.</summary>
     [Fact]
     public async Task ASuspendedProvidersToken_IsRefusedEveryWrite_UntilTheBureauReinstatesIt()
@@ -73,6 +117,41 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/offerings/{id}") { Content = System.Net.Http.Json.JsonContent.Create(Demo.OfferingBody("待审核机构的草稿（修订）")) };
         edit.Headers.TryAddWithoutValidation("If-Match", created.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, (await pending.SendAsync(edit)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SuspendingWhileTheProviderConfirms_DecidesEveryRequestOnce_Never412()
+    {
+        var (provider, _, sessionId) = await FreshSessionAsync(factory, "provider9", 40);
+        var providerId = await factory.OrganizationOfAsync("provider9");
+        var bureau = await factory.ClientForAsync("bureau");
+        var school = await factory.ClientForAsync("school6");
+        for (var round = 0; round < 3; round++)
+        {
+            var ids = new List<Guid>();
+            for (var i = 0; i < 8; i++) ids.Add(await BookAsync(school, sessionId, 1, $"suspend-race-{round}-{i}"));
+
+            // The provider answers half of its requests while the bureau suspends it; the other half it leaves open.
+            var suspend = bureau.PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "安全检查" });
+            var confirms = ids.Take(4).Select(id => provider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).ToArray();
+            var answers = await Task.WhenAll([suspend, .. confirms]);
+
+            Assert.True(answers[0].StatusCode == HttpStatusCode.OK, $"suspend → {(int)answers[0].StatusCode}: {await answers[0].Content.ReadAsStringAsync()}");
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var answer = i < confirms.Length ? answers[i + 1] : null;
+                var status = (await school.GetJsonAsync($"/api/bookings/{ids[i]}"))["status"]!.GetValue<string>();
+                if (answer is null) Assert.Equal("Declined", status);
+                else if (answer.StatusCode == HttpStatusCode.OK) Assert.Equal("Confirmed", status);
+                else
+                {
+                    var code = (await answer.AssertProblemAsync(409))["code"]!.GetValue<string>();
+                    Assert.True(code is "provider-suspended" or "booking-transition", code);
+                    Assert.Equal("Declined", status);
+                }
+            }
+            (await bureau.PostJsonAsync($"/api/providers/{providerId}/approve", new { note = "整改完成" })).EnsureSuccessStatusCode();
+        }
     }
 
     private static string Fill(string template, Guid offeringId, Guid sessionId, Guid bookingId, Guid providerId) => template

@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Providers;
 using Marketplace.Core.Catalog.Sessions;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
@@ -17,7 +18,7 @@ public sealed class BookingOptions
 /// seats in the same commit. A transition that loses a race to another change is decided again on the state it finds.
 /// </summary>
 public sealed partial class BookingCommands(
-    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, TimeProvider clock, BookingOptions options)
+    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, ProviderCommands providers, TimeProvider clock, BookingOptions options)
 {
     public Task<Booking> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) => booking.Confirm(now, caller.AuditName), ct);
