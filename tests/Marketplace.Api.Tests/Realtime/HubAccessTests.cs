@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
@@ -17,6 +20,8 @@ public sealed class SmallWatchCapFactory() : MarketplaceFactory(new Dictionary<s
 /// <summary>Who may join which hub stream: watching needs a visible offering, a connection watches a bounded number, and a bad token is refused.</summary>
 public sealed class HubAccessTests(SmallWatchCapFactory factory) : IClassFixture<SmallWatchCapFactory>
 {
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
     [Fact]
     public async Task WatchOffering_ADraft_IsRefusedToAnonymousAndOtherProviders_ButNotToItsOwnerOrBureau()
     {
@@ -65,6 +70,26 @@ public sealed class HubAccessTests(SmallWatchCapFactory factory) : IClassFixture
         // The budget is per connection: another one starts with all of it.
         await using var other = await LiveClient.AnonymousAsync(factory);
         foreach (var id in published.Skip(2)) await other.WatchAsync(id);
+    }
+
+    [Fact]
+    public async Task AnonymousWatchers_GetFreeSeatsOnly_WhileTheProvidersOwnStreamKeepsCapacityAndReserved()
+    {
+        var (_, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 30);
+        await using var watcher = await RawAvailability.ConnectAsync(factory, token: null);
+        await using var owner = await RawAvailability.ConnectAsync(factory, await LiveClient.TokenAsync(factory, "provider1"));
+        await watcher.Connection.InvokeAsync("WatchOffering", offeringId);
+        var school = await factory.ClientForAsync("school3");
+
+        (await school.SendAsync(BookingTests.Book(sessionId, 7, [3], "hub-payload-0001"))).EnsureSuccessStatusCode();
+
+        var seen = await watcher.WaitAsync(sessionId);
+        Assert.Equal(23, seen.GetProperty("freeSeats").GetInt32());
+        Assert.Equal("Scheduled", seen.GetProperty("sessionStatus").GetString());
+        Assert.False(seen.TryGetProperty("reserved", out _), $"a watcher must not see reserved seats: {seen}");
+        Assert.False(seen.TryGetProperty("capacity", out _), $"a watcher must not see the capacity (capacity − free = reserved): {seen}");
+        var full = await owner.WaitAsync(sessionId);
+        Assert.Equal((30, 7, 23), (full.GetProperty("capacity").GetInt32(), full.GetProperty("reserved").GetInt32(), full.GetProperty("freeSeats").GetInt32()));
     }
 
     public enum BadToken { Garbage, Expired, Tampered, SignedByAnotherKey }
@@ -130,5 +155,48 @@ public sealed class HubAccessTests(SmallWatchCapFactory factory) : IClassFixture
         var published = (await bureau.GetJsonAsync("/api/offerings?status=Published")).AsArray().Select(o => o!["id"]!.GetValue<Guid>()).Take(count).ToList();
         Assert.Equal(count, published.Count);
         return published;
+    }
+
+    /// <summary>A hub client that keeps availability pushes as raw JSON, so a test can see which properties were sent at all.</summary>
+    private sealed class RawAvailability : IAsyncDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly List<JsonElement> _received = [];
+
+        public required HubConnection Connection { get; init; }
+
+        public static async Task<RawAvailability> ConnectAsync(MarketplaceFactory factory, string? token)
+        {
+            var server = factory.Server;
+            var path = "/hubs/marketplace" + (token is null ? "" : "?access_token=" + Uri.EscapeDataString(token));
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(server.BaseAddress, path), o =>
+                {
+                    o.Transports = HttpTransportType.WebSockets;
+                    o.SkipNegotiation = true;
+                    o.WebSocketFactory = async (ctx, ct) => await server.CreateWebSocketClient().ConnectAsync(ctx.Uri, ct);
+                })
+                .Build();
+            var client = new RawAvailability { Connection = connection };
+            connection.On<JsonElement>(LiveClient.AvailabilityChanged, m => { lock (client._gate) client._received.Add(m); });
+            await connection.StartAsync();
+            await connection.InvokeAsync("UnwatchOffering", Guid.Empty); // the barrier after OnConnectedAsync (see LiveClient)
+            return client;
+        }
+
+        public async Task<JsonElement> WaitAsync(Guid sessionId)
+        {
+            var until = DateTime.UtcNow + Wait;
+            while (DateTime.UtcNow < until)
+            {
+                lock (_gate)
+                    foreach (var m in _received.Where(m => m.GetProperty("sessionId").GetGuid() == sessionId))
+                        return m;
+                await Task.Delay(10);
+            }
+            throw new Xunit.Sdk.XunitException($"no availabilityChanged for session {sessionId} within {Wait}");
+        }
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
     }
 }
