@@ -20,6 +20,7 @@ public class ConfigurationTests
     [InlineData("Marketplace:BookingExpirySweep", "00:00:00", "Marketplace:BookingExpirySweep must be a positive time span")]
     [InlineData("Marketplace:BookingExpirySweep", "soon", "Marketplace:BookingExpirySweep must be a positive time span")]
     [InlineData("Marketplace:LoginsPerMinute", "0", "Marketplace:LoginsPerMinute must be a whole number")]
+    [InlineData("Marketplace:WatchedOfferingsPerConnection", "0", "Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000")]
     [InlineData("Marketplace:Holidays", "2027-02-06..2027-02-14, 2027-13-01", "Marketplace:Holidays: '2027-13-01' is neither a day")]
     [InlineData("Marketplace:SearchWords", "龙泉 青瓷", "Marketplace:SearchWords: '龙泉 青瓷' is not a word to keep whole")]
     public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Auth;
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,7 @@ public static class ProviderEndpoints
         group.MapPost("/{id:guid}/reject", Reject).WithName("RejectProvider").RequireAuthorization(AuthSetup.BureauPolicy)
             .WithSummary("驳回（须说明理由）/ Reject, with a reason.");
         group.MapPost("/{id:guid}/suspend", Suspend).WithName("SuspendProvider").RequireAuthorization(AuthSetup.BureauPolicy)
-            .WithSummary("暂停（课程下架）/ Suspend; its offerings leave search.");
+            .WithSummary("暂停（课程下架，待确认的预约一并婉拒）/ Suspend, with a reason: its offerings leave search, its open booking requests are declined, and it can change nothing until approved again.");
     }
 
     private static async Task<Created<ProviderDto>> Register(RegisterProviderRequest request, ProviderCommands commands, CancellationToken ct)
@@ -44,6 +45,7 @@ public static class ProviderEndpoints
     private static async Task<Ok<ProviderDto>> Reject(Guid id, ReasonRequest body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
         TypedResults.Ok(ProviderDto.From(await commands.RejectAsync(user.RequireCaller(), id, body.Reason, ct)));
 
-    private static async Task<Ok<ProviderDto>> Suspend(Guid id, ReasonRequest body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ProviderDto.From(await commands.SuspendAsync(user.RequireCaller(), id, body.Reason, ct)));
+    /// <summary>The booking module owns this use case: suspending a provider declines its open requests in the same commit.</summary>
+    private static async Task<Ok<ProviderDto>> Suspend(Guid id, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ProviderDto.From(await commands.SuspendProviderAsync(user.RequireCaller(), id, body.Reason, ct)));
 }

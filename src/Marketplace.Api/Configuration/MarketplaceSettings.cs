@@ -25,6 +25,9 @@ public sealed record MarketplaceSettings(
     /// <summary>Sign-ins (and provider registrations) per client address and minute (Marketplace:LoginsPerMinute, default 30).</summary>
     public int LoginsPerMinute { get; init; } = 30;
 
+    /// <summary>Offerings one hub connection may watch at once (Marketplace:WatchedOfferingsPerConnection, default 50).</summary>
+    public int WatchedOfferingsPerConnection { get; init; } = 50;
+
     /// <summary>Proxies whose X-Forwarded-* headers are believed (Marketplace:TrustedProxies); empty: none.</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
@@ -83,6 +86,10 @@ public sealed record MarketplaceSettings(
         if (section["LoginsPerMinute"] is { Length: > 0 } rawLogins
             && !(int.TryParse(rawLogins, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out logins) && logins > 0))
             errors.Add($"Marketplace:LoginsPerMinute must be a whole number of requests per minute, e.g. 30 (was '{rawLogins}').");
+        var watched = 50;
+        if (section["WatchedOfferingsPerConnection"] is { Length: > 0 } rawWatched
+            && !(int.TryParse(rawWatched, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out watched) && watched is > 0 and <= 10_000))
+            errors.Add($"Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000, e.g. 50 (was '{rawWatched}').");
         var proxies = Hosting.TrustedProxies.Parse(section["TrustedProxies"], errors);
         TimeSpan? selection = null;
         if (section["Mongo:ServerSelectionTimeout"] is { Length: > 0 } rawSelection)
@@ -106,6 +113,7 @@ public sealed record MarketplaceSettings(
             section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays)
         {
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
+            WatchedOfferingsPerConnection = watched,
         };
     }
 

@@ -96,7 +96,7 @@ public sealed class Booking : IAggregate
     private void Move(BookingStatus to, DateTimeOffset now, string by, string? reason, params BookingStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new DomainRuleException("booking-transition", $"A booking that is {Status} cannot become {to}.");
+            throw new TransitionRefusedException("booking-transition", "该预约", "a booking", Status.ToString(), to.ToString());
         Status = to;
         History = [.. History, new BookingHistoryEntry(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim())];
         Version++;

@@ -28,11 +28,22 @@ public sealed class SchoolCommands(IMarketplaceStore store, SchoolQueries querie
         if (v.Count(input.PupilsExpected, "pupilsExpected", Categories))
             v.Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", "0–10000.");
         v.ThrowIfInvalid();
-        var existing = await store.FindSchoolPlanAsync(schoolId, semester, ct);
-        var plan = existing ?? SchoolPlan.Create(schoolId, semester);
-        var expected = plan.Version;
-        plan.Set(input.TargetCategories!, input.Windows ?? [], input.PupilsExpected ?? new Dictionary<Category, int>(), input.BudgetFen!.Value, clock.GetUtcNow());
-        await store.CommitAsync(existing is null ? new StoreChanges().Insert(plan) : new StoreChanges().Update(plan, expected), ct);
-        return plan;
+        // A save without If-Match: the last one wins, and one that raced another is written over the plan it finds.
+        return await ConcurrentChange.RetryAsync(async () =>
+        {
+            var existing = await store.FindSchoolPlanAsync(schoolId, semester, ct);
+            var plan = existing ?? SchoolPlan.Create(schoolId, semester);
+            var expected = plan.Version;
+            plan.Set(input.TargetCategories!, input.Windows ?? [], input.PupilsExpected ?? new Dictionary<Category, int>(), input.BudgetFen!.Value, clock.GetUtcNow());
+            try
+            {
+                await store.CommitAsync(existing is null ? new StoreChanges().Insert(plan) : new StoreChanges().Update(plan, expected), ct);
+            }
+            catch (DuplicateException) when (existing is null)
+            {
+                throw new ConcurrencyConflictException("plan", plan.Id); // a parallel first save created it: update that one
+            }
+            return plan;
+        });
     }
 }

@@ -15,9 +15,9 @@ public sealed record BookingChangedPush(
     long Cursor, DateTimeOffset At, Guid BookingId, Guid SessionId, Guid OfferingId, Guid SchoolId, Guid ProviderId,
     string? OldStatus, string NewStatus, int Pupils);
 
-/// <summary>The wire shape of the <c>availabilityChanged</c> push.</summary>
+/// <summary>The wire shape of the <c>availabilityChanged</c> push; capacity and reserved only on the provider's own stream.</summary>
 public sealed record AvailabilityChangedPush(
-    long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int Capacity, int Reserved, int FreeSeats, string SessionStatus);
+    long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int? Capacity, int? Reserved, int FreeSeats, string SessionStatus);
 
 /// <summary>A pushed message with the moment (<see cref="Stopwatch"/> ticks) the client received it.</summary>
 public sealed record Received<T>(T Message, long Timestamp)

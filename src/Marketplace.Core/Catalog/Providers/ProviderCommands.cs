@@ -8,7 +8,10 @@ public sealed record RegisterProviderRequest(
     string? Name, ProviderKind? Kind, string? CreditCode, string? ContactName, string? ContactPhone,
     IReadOnlyList<string>? Districts, string? Username, string? Password);
 
-/// <summary>Self-registration, and the bureau's vetting (资质审核): approve onto the white list, reject, or suspend (offerings leave search).</summary>
+/// <summary>
+/// Self-registration, and the bureau's vetting (资质审核): approve onto the white list or reject. Suspension also declines the
+/// provider's open booking requests, so that use case belongs to the booking module (<c>BookingCommands.SuspendProviderAsync</c>).
+/// </summary>
 public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
 {
     /// <summary>The organisation and its first user account, pending the bureau's vetting.</summary>
@@ -46,22 +49,25 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
     public Task<Provider> RejectAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
         DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500, multiline: true), (p, now) => p.Reject(caller.AuditName, reason!, now), ct);
 
-    public Task<Provider> SuspendAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500, multiline: true), (p, now) => p.Suspend(caller.AuditName, reason!, now), ct);
-
-    /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
-    private async Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct)
+    /// <summary>The provider for a vetting decision by the caller: not found, then not this bureau's (403).</summary>
+    public async Task<Provider> LoadForDecisionAsync(Caller caller, Guid providerId, CancellationToken ct)
     {
         var provider = await store.FindAsync<Provider>(providerId, ct) ?? throw new NotFoundException("provider", providerId);
-        if (!caller.IsBureauOfAny(provider.Districts))
-            throw new ForbiddenException("Only the bureau of one of the provider's districts may vet it.");
-        input.ThrowIfInvalid();
-        var expected = provider.Version;
-        var now = clock.GetUtcNow();
-        decide(provider, now);
-        await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
-        return provider;
+        return caller.IsBureauOfAny(provider.Districts) ? provider : throw new ForbiddenException("Only the bureau of one of the provider's districts may vet it.");
     }
+
+    /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
+    private Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var provider = await LoadForDecisionAsync(caller, providerId, ct);
+            input.ThrowIfInvalid();
+            var expected = provider.Version;
+            var now = clock.GetUtcNow();
+            decide(provider, now);
+            await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
+            return provider;
+        });
 
     private static bool IsPhone(string? phone) =>
         phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\z"); // [0-9]: \d takes any script's digits

@@ -5,7 +5,8 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Catalog.Sessions;
 
 /// <summary>
-/// The provider's sessions of an offering: schedule and delete. Cancelling a session also cancels its bookings, so that
+/// The provider's sessions of an offering: schedule and delete (both need the provider in good standing, see
+/// <see cref="OfferingCommands.LoadOwnedAsync"/>). Cancelling a session also cancels its bookings, so that
 /// use case belongs to the booking module (<c>BookingCommands.CancelSessionAsync</c>).
 /// </summary>
 public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock, SchoolCalendar calendar)
@@ -29,15 +30,17 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
         return sessions;
     }
 
-    /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled.</summary>
-    public async Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default)
-    {
-        var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
-        if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
-            throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
-        await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
-            .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
-    }
+    /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled (also when a booking wins the race).</summary>
+    public Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
+            if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
+                throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
+            await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
+                .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
+            return session;
+        });
 
     /// <summary>The owning provider's session of the offering, with the offering; 404 otherwise.</summary>
     public async Task<(Offering Offering, Session Session)> LoadOwnedAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)
