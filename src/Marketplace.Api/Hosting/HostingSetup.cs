@@ -22,6 +22,7 @@ public static class HostingSetup
             o.SerializerOptions.Converters.Add(new StrictEnumConverter());
             o.SerializerOptions.Converters.Add(new LenientTimeOnlyConverter());
             o.SerializerOptions.Converters.Add(new ChinaTimeJsonConverter()); // every instant out in +08:00
+            o.SerializerOptions.Converters.Add(new FiniteNumberConverter());
             // Chinese text and <em> highlights stay readable; responses are JSON, never inlined into HTML.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });

@@ -90,7 +90,8 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
     {
         var raw = q[key];
         if (raw.Length == 0) return null;
-        if (double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+        if (double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && double.IsFinite(n) && n >= min && n <= max) return n;
         v.Add(key, $"须为 {min} 到 {max} 的数 / a number from {min} to {max}.");
         return null;
     }
