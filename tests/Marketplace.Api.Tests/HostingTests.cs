@@ -65,14 +65,6 @@ public class HostingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     }
 
     [Fact]
-    public async Task Metrics_AreExposedForPrometheus()
-    {
-        await factory.CreateClient().GetAsync("/api/districts");
-        var text = await factory.CreateClient().GetStringAsync("/metrics");
-        Assert.Contains("http_server_request_duration", text);
-    }
-
-    [Fact]
     public async Task UnknownRoute_Is404Problem()
     {
         var response = await factory.CreateClient().GetAsync("/api/offerings/" + Guid.NewGuid());
