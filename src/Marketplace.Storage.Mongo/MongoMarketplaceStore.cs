@@ -11,7 +11,7 @@ using BookingAggregate = Marketplace.Core.Bookings.Booking;
 namespace Marketplace.Storage.Mongo;
 
 /// <summary>The production store: one BSON document per aggregate, multi-document transactions on a replica set.</summary>
-internal sealed class MongoMarketplaceStore : IMarketplaceStore, IOutboxFeed, IDisposable
+internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutboxFeed, IDisposable
 {
     private const int PageSize = 500;
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Auth;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Providers;
@@ -9,14 +10,19 @@ namespace Marketplace.Api.Catalog;
 
 public static class ProviderEndpoints
 {
+    private static readonly QueryParameters ListQuery = new(
+        QueryParameter.Enum<ProviderStatus>("status", "只看此状态 / only providers in this status."),
+        Paging.Limit,
+        QueryParameter.Id("after", "下一页：上一页最后一家机构的 id / next page: the id of the previous page's last provider."));
+
     internal static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/providers").WithTags("Providers");
         group.MapPost("/", Register).WithName("RegisterProvider").AllowAnonymous()
             .RequireRateLimiting(Hosting.RateLimits.Login) // anonymous, and each one hashes a password: same budget as logins
             .WithSummary("机构自助注册 / Self-registration of a provider organisation with its first user; starts Pending.");
-        group.MapGet("/", List).WithName("ListProviders").RequireAuthorization(AuthSetup.BureauPolicy)
-            .WithSummary("机构名录（教育局）/ Providers of the bureau's districts, optionally by status.");
+        group.MapGet("/", List).WithName("ListProviders").RequireAuthorization(AuthSetup.BureauPolicy).WithQuery(ListQuery)
+            .WithSummary("机构名录（教育局），每页 limit 条，下一页见 Link 头 / Providers of the bureau's districts, optionally by status, oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
         group.MapGet("/{id:guid}", Get).WithName("GetProvider").RequireAuthorization()
             .WithSummary("机构详情与审核记录 / A provider with its vetting audit trail (itself or its bureau).");
         group.MapPost("/{id:guid}/approve", Approve).WithName("ApproveProvider").RequireAuthorization(AuthSetup.BureauPolicy)
@@ -33,8 +39,13 @@ public static class ProviderEndpoints
         return TypedResults.Created($"/api/providers/{provider.Id}", ProviderDto.From(provider));
     }
 
-    private static async Task<Ok<ProviderDto[]>> List(ProviderStatus? status, ClaimsPrincipal user, ProviderQueries queries, CancellationToken ct) =>
-        TypedResults.Ok((await queries.ListForBureauAsync(user.RequireCaller(), status, ct)).Select(ProviderDto.From).ToArray());
+    private static async Task<Ok<IReadOnlyList<ProviderDto>>> List(HttpContext http, ClaimsPrincipal user, ProviderQueries queries, CancellationToken ct)
+    {
+        var query = ListQuery.Read(http.Request);
+        var size = Paging.SizeOf(query);
+        var found = await queries.ListForBureauAsync(user.RequireCaller(), query.Enum<ProviderStatus>("status"), size + 1, query.Id("after"), ct);
+        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(ProviderDto.From).ToArray(), found.Count > size, "after", p => p.Id));
+    }
 
     private static async Task<Ok<ProviderDto>> Get(Guid id, ClaimsPrincipal user, ProviderQueries queries, CancellationToken ct) =>
         TypedResults.Ok(ProviderDto.From(await queries.GetAsync(user.RequireCaller(), id, ct)));

@@ -31,6 +31,16 @@ public sealed record MarketplaceSettings(
     /// <summary>Proxies whose X-Forwarded-* headers are believed (Marketplace:TrustedProxies); empty: none.</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
+    /// <summary>Largest request body in bytes (Marketplace:MaxRequestBodyBytes, default 256 KB); beyond it 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>Client networks that may read /metrics (Marketplace:MetricsAllowedNetworks); default loopback only.</summary>
+    public IReadOnlyList<IPNetwork> MetricsAllowedNetworks { get; init; } = Loopback;
+
+    public const long DefaultMaxRequestBodyBytes = 256 * 1024;
+
+    private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
 
@@ -91,6 +101,12 @@ public sealed record MarketplaceSettings(
             && !(int.TryParse(rawWatched, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out watched) && watched is > 0 and <= 10_000))
             errors.Add($"Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000, e.g. 50 (was '{rawWatched}').");
         var proxies = Hosting.TrustedProxies.Parse(section["TrustedProxies"], errors);
+        var metricsNetworks = string.IsNullOrWhiteSpace(section["MetricsAllowedNetworks"])
+            ? Loopback : [.. Hosting.TrustedProxies.Parse(section["MetricsAllowedNetworks"], errors, "MetricsAllowedNetworks")];
+        var maxBody = DefaultMaxRequestBodyBytes;
+        if (section["MaxRequestBodyBytes"] is { Length: > 0 } rawBody
+            && !(long.TryParse(rawBody, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxBody) && maxBody >= 1024))
+            errors.Add($"Marketplace:MaxRequestBodyBytes must be a whole number of bytes, at least 1024, e.g. 262144 (was '{rawBody}').");
         TimeSpan? selection = null;
         if (section["Mongo:ServerSelectionTimeout"] is { Length: > 0 } rawSelection)
         {
@@ -114,6 +130,7 @@ public sealed record MarketplaceSettings(
         {
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
             WatchedOfferingsPerConnection = watched,
+            MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks,
         };
     }
 

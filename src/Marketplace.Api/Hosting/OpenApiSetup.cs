@@ -24,6 +24,9 @@ internal static class OpenApiSetup
                 schema.Type = JsonSchemaType.Object;
                 schema.Description = "事件内容，随 type 而定（见 docs/realtime.md）/ the event's payload; its shape depends on `type` (docs/realtime.md).";
             }
+            // FiniteNumberConverter reads doubles, which hides their type from the generator as it hides the enums'.
+            if (type == typeof(double) || type == typeof(float))
+                schema.Type = JsonSchemaType.Number | (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is null ? 0 : JsonSchemaType.Null);
             if (type.IsEnum)
             {
                 schema.Type = JsonSchemaType.String;

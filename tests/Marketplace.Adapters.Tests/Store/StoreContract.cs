@@ -11,7 +11,7 @@ namespace Marketplace.Adapters.Tests.Store;
 /// The store port's guarantees, run against every adapter: SQLite always, MongoDB when
 /// MARKETPLACE_TEST_MONGODB_URI is set (otherwise reported skipped with the reason).
 /// </summary>
-public abstract class StoreContract
+public abstract partial class StoreContract
 {
     /// <summary>A fresh, empty, initialised store; disposing it removes its data.</summary>
     protected abstract Task<IStoreUnderTest> CreateAsync();

@@ -38,6 +38,9 @@ public sealed record OfferingInput(
         v.Require(DurationMinutes is >= 20 and <= 480, "durationMinutes", "须在 20 到 480 分钟之间 / must be between 20 and 480 minutes.")
          .Require(PriceFen is >= 0 and <= MaxPriceFen, "priceFen", $"单位为分，须在 0 到 {MaxPriceFen} 之间 / fen per pupil per session, 0 to {MaxPriceFen}.")
          .Require(CancellationCutoffHours is null or >= 0 and <= 336, "cancellationCutoffHours", "须在 0 到 336 小时之间 / 0 to 336 hours.");
+        // NaN passes every range comparison below (and the store cannot write it); the host's JSON layer refuses it first.
+        foreach (var (field, coordinate) in new[] { ("venue.lat", Venue?.Lat), ("venue.lon", Venue?.Lon) })
+            if (coordinate is { } c && !double.IsFinite(c)) v.Add(field, "须为有限的数值 / must be a finite number.");
 
         var servesOffCampus = Mode is DeliveryMode.OffCampus or DeliveryMode.Both;
         var servesOnCampus = Mode is DeliveryMode.OnCampus or DeliveryMode.Both;

@@ -11,6 +11,12 @@ namespace Marketplace.Core.Catalog.Sessions;
 /// </summary>
 public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock, SchoolCalendar calendar)
 {
+    /// <summary>
+    /// Scheduled sessions of one offering that have not ended. A busy real schedule — every school day of a year, twice a
+    /// day — stays below it; 9,347 sessions on one offering (3 MB for every anonymous reader) did not.
+    /// </summary>
+    public const int MaxUpcomingSessions = 1000;
+
     public async Task<IReadOnlyList<Session>> ScheduleAsync(Caller caller, Guid offeringId, ScheduleSessionsRequest r, CancellationToken ct = default)
     {
         var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
@@ -18,7 +24,13 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
             throw new DomainRuleException("offering-archived", "An archived offering cannot get new sessions.");
         var now = clock.GetUtcNow();
         var slots = SessionSchedule.Expand(r, now, calendar);
-        var existing = await store.ListSessionsAsync(offeringId, ct);
+        // Every new slot starts after now, so only sessions that have not ended can overlap it or count against the cap.
+        var existing = await store.ListSessionsForOfferingsAsync([offeringId], now, ct);
+        var upcoming = existing.Count(e => e.Status == SessionStatus.Scheduled);
+        if (upcoming + slots.Count > MaxUpcomingSessions)
+            throw new DomainRuleException("too-many-sessions",
+                $"每门课程最多 {MaxUpcomingSessions} 个未结束的场次（现有 {upcoming}，本次 {slots.Count}）/ " +
+                $"an offering may have at most {MaxUpcomingSessions} upcoming sessions ({upcoming} now, {slots.Count} requested).");
         var clash = slots.FirstOrDefault(s => existing.Any(e => e.Overlaps(s.Start, s.End)));
         if (clash != default)
             throw new DomainRuleException("session-overlap", $"与已有场次时间重叠：{ChinaTime.ToLocal(clash.Start):yyyy-MM-dd HH:mm} / overlaps an existing session of this offering.");
