@@ -9,8 +9,19 @@ using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultUrlUnlessConfigured("http://localhost:5080"); // --urls, ASPNETCORE_URLS, *_HTTP_PORTS or Kestrel:Endpoints win
 
-var settings = builder.AddMarketplaceAdapters(); // every Marketplace:* setting, validated; one adapter per port
+MarketplaceSettings settings;
+try
+{
+    settings = builder.AddMarketplaceAdapters(); // every Marketplace:* setting, validated; one adapter per port
+}
+catch (InvalidConfigurationException e) when (StartedFromTheCommandLine())
+{
+    // One clear message naming each setting to fix, not an exception trace.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 builder.Services
     .AddMarketplaceHosting(settings) // first: its start-up initializer runs before every other hosted service
     .AddMarketplaceAuth(settings)
@@ -27,7 +38,7 @@ if (args.Contains("--rebuild-index"))
 {
     // CLI: `dotnet run --project src/Marketplace.Api -- --rebuild-index` rebuilds the search index from the store and exits.
     await app.RebuildIndexAndExitAsync();
-    return;
+    return 0;
 }
 
 app.UseMarketplaceHosting();
@@ -38,8 +49,13 @@ app.MapSearch();
 app.MapBookings();
 app.MapRealtime();
 app.MapOperations();
+app.MapLandingPage();
 
 await app.RunAsync();
+return 0;
+
+// A host started in-process by tests (WebApplicationFactory) lets the exception reach them.
+static bool StartedFromTheCommandLine() => System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly;
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

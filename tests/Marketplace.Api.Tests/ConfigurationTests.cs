@@ -20,6 +20,7 @@ public class ConfigurationTests
     [InlineData("Marketplace:BookingExpirySweep", "00:00:00", "Marketplace:BookingExpirySweep must be a positive time span")]
     [InlineData("Marketplace:BookingExpirySweep", "soon", "Marketplace:BookingExpirySweep must be a positive time span")]
     [InlineData("Marketplace:LoginsPerMinute", "0", "Marketplace:LoginsPerMinute must be a whole number")]
+    [InlineData("Marketplace:WatchedOfferingsPerConnection", "0", "Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000")]
     [InlineData("Marketplace:Holidays", "2027-02-06..2027-02-14, 2027-13-01", "Marketplace:Holidays: '2027-13-01' is neither a day")]
     [InlineData("Marketplace:SearchWords", "龙泉 青瓷", "Marketplace:SearchWords: '龙泉 青瓷' is not a word to keep whole")]
     public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)
@@ -111,6 +112,19 @@ public class ConfigurationTests
         var client = factory.CreateClient();
         var districts = await client.GetJsonAsync("/api/districts");
         Assert.Empty(districts.AsArray());
+    }
+
+    [Fact]
+    public async Task LandingPage_ShowsDemoAccountsOnlyWhereTheDemoIsSeeded()
+    {
+        using var production = new ProductionFactory(new Dictionary<string, string?> { ["Marketplace:Jwt:SigningKey"] = new string('k', 40) });
+        var html = await production.CreateClient().GetStringAsync("/");
+        Assert.Contains("课后服务资源对接平台", html);
+        Assert.DoesNotContain("Demo@2026", html);
+        Assert.DoesNotContain("演示账号", html);
+
+        using var development = new MarketplaceFactory();
+        Assert.Contains("Demo@2026", await development.CreateClient().GetStringAsync("/"));
     }
 
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);

@@ -38,7 +38,8 @@ public class OfferingTests
     public void Approve_WhenDraft_IsRefused()
     {
         var o = Offering.Create(Guid.NewGuid(), Input().Validate(Districts), Now);
-        Assert.Equal("offering-transition", Assert.Throws<DomainRuleException>(() => o.Approve(Now)).Code);
+        var refused = Assert.Throws<TransitionRefusedException>(() => o.Approve(Now));
+        Assert.Equal(("offering-transition", "Draft"), (refused.Code, refused.CurrentStatus));
     }
 
     [Theory]

@@ -24,6 +24,21 @@ public class ProviderTests
     public void Suspend_WhenPending_IsRefused()
     {
         var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
-        Assert.Throws<DomainRuleException>(() => p.Suspend("b", "r", Now));
+        Assert.Equal("Pending", Assert.Throws<TransitionRefusedException>(() => p.Suspend("b", "r", Now)).CurrentStatus);
+    }
+
+    [Fact]
+    public void MayAct_WhilePendingOrApproved_NotWhileSuspendedOrRejected()
+    {
+        var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
+        p.EnsureMayAct(); // pending: may draft
+        p.Approve("b", null, Now);
+        p.EnsureMayAct();
+        p.Suspend("b", "安全检查", Now);
+        Assert.Equal("provider-suspended", Assert.Throws<DomainRuleException>(() => p.EnsureMayAct()).Code);
+
+        var rejected = Provider.Register("y", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
+        rejected.Reject("b", "材料不全", Now);
+        Assert.Equal("provider-rejected", Assert.Throws<DomainRuleException>(() => rejected.EnsureMayAct()).Code);
     }
 }

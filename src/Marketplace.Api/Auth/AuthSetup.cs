@@ -25,6 +25,8 @@ public static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
+            // A failed token gets a plain "WWW-Authenticate: Bearer", not which check failed (signature, lifetime …).
+            o.IncludeErrorDetails = false;
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = Issuer, ValidAudience = Issuer, IssuerSigningKey = key,
@@ -37,6 +39,12 @@ public static class AuthSetup
                 {
                     if (ctx.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query["access_token"] is { Count: > 0 } token)
                         ctx.Token = token;
+                    return Task.CompletedTask;
+                },
+                // A signed token whose caller claims cannot be read is no sign-in at all: 401, and no endpoint ever sees it.
+                OnTokenValidated = ctx =>
+                {
+                    if (ctx.Principal is null || !CallerClaims.TryRead(ctx.Principal, out _)) ctx.Fail("The token's caller claims are unreadable.");
                     return Task.CompletedTask;
                 },
             };

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Auth;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,12 @@ public sealed record BookingActionRequest(string? Reason, int? Attended);
 public static class BookingEndpoints
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
-    private const int DefaultPage = 100, MaxPage = 500;
+
+    private static readonly QueryParameters ListQuery = new(
+        QueryParameter.Enum<BookingStatus>("status", "只看此状态 / only bookings in this status."),
+        QueryParameter.Id("offeringId", "只看此课程 / only bookings of this offering."),
+        Paging.Limit,
+        QueryParameter.Id("before", "下一页：上一页最后一条的 id / next page: the id of the previous page's last booking."));
 
     internal static void Map(IEndpointRouteBuilder app)
     {
@@ -20,7 +26,7 @@ public static class BookingEndpoints
         group.MapPost("/", Create).WithName("CreateBooking").RequireAuthorization(AuthSetup.SchoolPolicy)
             .WithSummary("预约场次（须 Idempotency-Key）/ Book pupils on a session; seats are reserved atomically, retries are idempotent.")
             .Produces<BookingView>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
-        group.MapGet("/", List).WithName("ListBookings")
+        group.MapGet("/", List).WithName("ListBookings").WithQuery(ListQuery)
             .WithSummary("我的预约（学校/机构/教育局各见其范围），新的在前，每页 limit 条，下一页见 Link 头 / The caller's bookings (a school its own, a provider its offerings', the bureau its districts'), newest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `before=<last id>`).")
             .ProducesProblem(400);
         group.MapGet("/{id:guid}", Get).WithName("GetBooking").WithSummary("预约详情与历史 / A booking with its history.");
@@ -42,40 +48,30 @@ public static class BookingEndpoints
         return new StoredJsonResult(StatusCodes.Status201Created, result.Json, $"/api/bookings/{result.BookingId}", result.Replayed);
     }
 
-    private static async Task<Ok<BookingView[]>> List(
-        BookingStatus? status, Guid? offeringId, int? limit, Guid? before, HttpContext http, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<BookingView>>> List(HttpContext http, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct)
     {
-        new Validator().Require(limit is null or >= 1 and <= MaxPage, "limit", $"须在 1 到 {MaxPage} 之间 / must be between 1 and {MaxPage}.").ThrowIfInvalid();
-        var size = limit ?? DefaultPage;
+        var query = ListQuery.Read(http.Request);
+        var size = Paging.SizeOf(query);
         // One more than the page tells whether a next page exists, without counting.
-        var found = await queries.ListAsync(user.RequireCaller(), status, offeringId, size + 1, before, ct);
-        var page = found.Take(size).Select(BookingView.From).ToArray();
-        if (found.Count > size)
-        {
-            var next = QueryString.Create([
-                .. http.Request.Query.Where(q => q.Key is not ("before" or "limit")).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))),
-                KeyValuePair.Create("limit", (string?)size.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                KeyValuePair.Create("before", (string?)page[^1].Id.ToString()),
-            ]);
-            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
-        }
-        return TypedResults.Ok(page);
+        var found = await queries.ListAsync(user.RequireCaller(), query.Enum<BookingStatus>("status"), query.Id("offeringId"), size + 1, query.Id("before"), ct);
+        var page = (await queries.ViewsAsync(found.Take(size).ToList(), ct)).ToArray();
+        return TypedResults.Ok(Paging.Page(http, page, found.Count > size, "before", b => b.Id));
     }
 
     private static async Task<Ok<BookingView>> Get(Guid id, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await queries.GetAsync(user.RequireCaller(), id, ct)));
+        TypedResults.Ok(await queries.ViewAsync(await queries.GetAsync(user.RequireCaller(), id, ct), ct));
 
-    private static async Task<Ok<BookingView>> Confirm(Guid id, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.ConfirmAsync(user.RequireCaller(), id, ct)));
+    private static async Task<Ok<BookingView>> Confirm(Guid id, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.ConfirmAsync(user.RequireCaller(), id, ct), ct));
 
-    private static async Task<Ok<BookingView>> Decline(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.DeclineAsync(user.RequireCaller(), id, body?.Reason, ct)));
+    private static async Task<Ok<BookingView>> Decline(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.DeclineAsync(user.RequireCaller(), id, body?.Reason, ct), ct));
 
-    private static async Task<Ok<BookingView>> Cancel(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.CancelAsync(user.RequireCaller(), id, body?.Reason, ct)));
+    private static async Task<Ok<BookingView>> Cancel(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.CancelAsync(user.RequireCaller(), id, body?.Reason, ct), ct));
 
-    private static async Task<Ok<BookingView>> Complete(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(BookingView.From(await commands.CompleteAsync(user.RequireCaller(), id, body?.Attended, ct)));
+    private static async Task<Ok<BookingView>> Complete(Guid id, BookingActionRequest? body, ClaimsPrincipal user, BookingCommands commands, BookingQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ViewAsync(await commands.CompleteAsync(user.RequireCaller(), id, body?.Attended, ct), ct));
 
     /// <summary>Writes the stored response body verbatim, so a replay is byte-for-byte the first answer.</summary>
     private sealed class StoredJsonResult(int status, string json, string location, bool replayed) : IResult

@@ -3,7 +3,10 @@ using Marketplace.Core.Bookings;
 
 namespace Marketplace.Api.Bookings;
 
-/// <summary>Expires requests the provider did not answer in time, so their seats return to sale.</summary>
+/// <summary>
+/// Expires requests the provider did not answer in time, so their seats return to sale; and declines requests that reached a
+/// provider as it was being suspended.
+/// </summary>
 internal sealed partial class BookingExpiryService(BookingCommands bookings, MarketplaceSettings settings, ILogger<BookingExpiryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,6 +20,8 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, Mar
                 {
                     var expired = await bookings.ExpireOverdueAsync(stoppingToken);
                     if (expired > 0) LogExpired(logger, expired);
+                    var declined = await bookings.DeclineRequestsOfSuspendedProvidersAsync(stoppingToken);
+                    if (declined > 0) LogDeclined(logger, declined);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -32,6 +37,9 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, Mar
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} unanswered booking requests")]
     private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Declined {Count} open requests of suspended providers")]
+    private static partial void LogDeclined(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Booking expiry run failed")]
     private static partial void LogFailed(ILogger logger, Exception e);

@@ -1,12 +1,18 @@
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Catalog;
 
 namespace Marketplace.Api.Catalog;
 
 public static class DistrictEndpoints
 {
+    private static readonly QueryParameters NoQuery = new();
+
     internal static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/districts", async (DistrictQueries queries, CancellationToken ct) =>
-                TypedResults.Ok((await queries.ListAsync(ct)).Select(d => new DistrictDto(d.Code, d.Name, d.City, d.Province))))
+        app.MapGet("/api/districts", async (HttpRequest request, DistrictQueries queries, CancellationToken ct) =>
+            {
+                NoQuery.Read(request); // the whole list, always short: no parameter to get wrong
+                return TypedResults.Ok((await queries.ListAsync(ct)).Select(d => new DistrictDto(d.Code, d.Name, d.City, d.Province)));
+            })
             .WithName("ListDistricts").WithTags("Districts").AllowAnonymous()
             .WithSummary("服务区县 / The districts the platform serves (GB/T 2260 codes).");
 }

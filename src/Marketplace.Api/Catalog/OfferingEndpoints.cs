@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Auth;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
 using Marketplace.Core.Shared;
@@ -9,13 +10,18 @@ namespace Marketplace.Api.Catalog;
 
 public static class OfferingEndpoints
 {
+    private static readonly QueryParameters ListQuery = new(
+        QueryParameter.Enum<OfferingStatus>("status", "只看此状态 / only offerings in this status."),
+        Paging.Limit,
+        QueryParameter.Id("after", "下一页：上一页最后一门课程的 id / next page: the id of the previous page's last offering."));
+
     internal static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/offerings").WithTags("Offerings");
         group.MapPost("/", Create).WithName("CreateOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
             .WithSummary("新建课程（草稿）/ Create an offering as a draft.");
-        group.MapGet("/", List).WithName("ListOfferings").RequireAuthorization()
-            .WithSummary("本机构课程，或教育局的审核队列 / The provider's own offerings, or the bureau's review queue.");
+        group.MapGet("/", List).WithName("ListOfferings").RequireAuthorization().WithQuery(ListQuery)
+            .WithSummary("本机构课程，或教育局辖区的课程，每页 limit 条，下一页见 Link 头 / The provider's own offerings, or those of the bureau's districts (its review queue with status=InReview), oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
         group.MapGet("/{id:guid}", Get).WithName("GetOffering").AllowAnonymous()
             .WithSummary("课程详情（含 ETag）/ An offering; drafts only for the owner and its bureau.");
         group.MapPut("/{id:guid}", Edit).WithName("EditOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
@@ -41,8 +47,13 @@ public static class OfferingEndpoints
         return TypedResults.Created($"/api/offerings/{offering.Id}", Versioned(http, offering, provider));
     }
 
-    private static async Task<Ok<OfferingDto[]>> List(OfferingStatus? status, ClaimsPrincipal user, OfferingQueries queries, CancellationToken ct) =>
-        TypedResults.Ok((await queries.ListAsync(user.RequireCaller(), status, ct)).Select(o => OfferingDto.From(o.Offering, o.ProviderName)).ToArray());
+    private static async Task<Ok<IReadOnlyList<OfferingDto>>> List(HttpContext http, ClaimsPrincipal user, OfferingQueries queries, CancellationToken ct)
+    {
+        var query = ListQuery.Read(http.Request);
+        var size = Paging.SizeOf(query);
+        var found = await queries.ListAsync(user.RequireCaller(), query.Enum<OfferingStatus>("status"), size + 1, query.Id("after"), ct);
+        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(o => OfferingDto.From(o.Offering, o.ProviderName)).ToArray(), found.Count > size, "after", o => o.Id));
+    }
 
     private static async Task<Ok<OfferingDto>> Get(Guid id, ClaimsPrincipal user, OfferingQueries queries, HttpContext http, CancellationToken ct)
     {

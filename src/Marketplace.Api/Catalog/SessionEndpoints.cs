@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Auth;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,13 +9,17 @@ namespace Marketplace.Api.Catalog;
 
 public static class SessionEndpoints
 {
+    private static readonly QueryParameters ListQuery = new(
+        Paging.Limit,
+        QueryParameter.Id("after", "下一页：上一页最后一个场次的 id / next page: the id of the previous page's last session."));
+
     internal static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/offerings/{offeringId:guid}/sessions").WithTags("Sessions");
         group.MapPost("/", Schedule).WithName("ScheduleSessions").RequireAuthorization(AuthSetup.ProviderPolicy)
             .WithSummary("发布场次：单场或按周循环（北京时间，跳过节假日）/ One session or a weekly recurrence in Asia/Shanghai time, skipping holidays.");
-        group.MapGet("/", List).WithName("ListSessions").AllowAnonymous()
-            .WithSummary("场次与余位 / Sessions with capacity and free seats.");
+        group.MapGet("/", List).WithName("ListSessions").AllowAnonymous().WithQuery(ListQuery)
+            .WithSummary("场次与余位，按开始时间，每页 limit 条，下一页见 Link 头 / Sessions with capacity and free seats by start time, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
         group.MapPost("/{sessionId:guid}/cancel", Cancel).WithName("CancelSession").RequireAuthorization(AuthSetup.ProviderPolicy)
             .WithSummary("取消场次（须说明理由），其预约一并取消 / Cancel a session, with a reason; its live bookings are cancelled with it.");
         group.MapDelete("/{sessionId:guid}", Delete).WithName("DeleteSession").RequireAuthorization(AuthSetup.ProviderPolicy)
@@ -27,8 +32,13 @@ public static class SessionEndpoints
         return TypedResults.Created($"/api/offerings/{offeringId}/sessions", sessions.Select(SessionDto.From).ToArray());
     }
 
-    private static async Task<Ok<SessionDto[]>> List(Guid offeringId, ClaimsPrincipal user, SessionQueries queries, CancellationToken ct) =>
-        TypedResults.Ok((await queries.ListAsync(user.ToCaller(), offeringId, ct)).Select(SessionDto.From).ToArray());
+    private static async Task<Ok<IReadOnlyList<SessionDto>>> List(Guid offeringId, HttpContext http, ClaimsPrincipal user, SessionQueries queries, CancellationToken ct)
+    {
+        var query = ListQuery.Read(http.Request);
+        var size = Paging.SizeOf(query);
+        var found = await queries.ListAsync(user.ToCaller(), offeringId, size + 1, query.Id("after"), ct);
+        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(SessionDto.From).ToArray(), found.Count > size, "after", s => s.Id));
+    }
 
     /// <summary>The booking module owns this use case: cancelling a session cancels its bookings in the same commit.</summary>
     private static async Task<Ok<SessionDto>> Cancel(Guid offeringId, Guid sessionId, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>

@@ -34,7 +34,11 @@ public static class AdapterRegistration
             services.AddElasticsearchOfferingIndex(o => { o.Url = settings.ElasticsearchUrl!; o.Synonyms = synonyms; o.Words = settings.Words; });
         else
             services.AddLuceneOfferingIndex(o => { o.Directory = settings.IndexDirectory; o.Synonyms = synonyms; o.Words = settings.Words; });
-        var signalR = services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        var signalR = services.AddSignalR().AddJsonProtocol(o =>
+        {
+            o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.PayloadSerializerOptions.Converters.Add(new Core.Shared.ChinaTimeJsonConverter()); // pushes carry +08:00 like responses
+        });
         if (settings.Backplane == BackplaneKind.Redis)
             signalR.AddStackExchangeRedis(settings.RedisConnectionString!, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("marketplace"));
         return settings;

@@ -25,11 +25,24 @@ public sealed record MarketplaceSettings(
     /// <summary>Sign-ins (and provider registrations) per client address and minute (Marketplace:LoginsPerMinute, default 30).</summary>
     public int LoginsPerMinute { get; init; } = 30;
 
+    /// <summary>Offerings one hub connection may watch at once (Marketplace:WatchedOfferingsPerConnection, default 50).</summary>
+    public int WatchedOfferingsPerConnection { get; init; } = 50;
+
     /// <summary>Proxies whose X-Forwarded-* headers are believed (Marketplace:TrustedProxies); empty: none.</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
     /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
     public RetentionSettings Retention { get; init; } = new();
+
+    /// <summary>Largest request body in bytes (Marketplace:MaxRequestBodyBytes, default 256 KB); beyond it 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>Client networks that may read /metrics (Marketplace:MetricsAllowedNetworks); default loopback only.</summary>
+    public IReadOnlyList<IPNetwork> MetricsAllowedNetworks { get; init; } = Loopback;
+
+    public const long DefaultMaxRequestBodyBytes = 256 * 1024;
+
+    private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
 
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
@@ -86,7 +99,17 @@ public sealed record MarketplaceSettings(
         if (section["LoginsPerMinute"] is { Length: > 0 } rawLogins
             && !(int.TryParse(rawLogins, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out logins) && logins > 0))
             errors.Add($"Marketplace:LoginsPerMinute must be a whole number of requests per minute, e.g. 30 (was '{rawLogins}').");
+        var watched = 50;
+        if (section["WatchedOfferingsPerConnection"] is { Length: > 0 } rawWatched
+            && !(int.TryParse(rawWatched, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out watched) && watched is > 0 and <= 10_000))
+            errors.Add($"Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000, e.g. 50 (was '{rawWatched}').");
         var proxies = Hosting.TrustedProxies.Parse(section["TrustedProxies"], errors);
+        var metricsNetworks = string.IsNullOrWhiteSpace(section["MetricsAllowedNetworks"])
+            ? Loopback : [.. Hosting.TrustedProxies.Parse(section["MetricsAllowedNetworks"], errors, "MetricsAllowedNetworks")];
+        var maxBody = DefaultMaxRequestBodyBytes;
+        if (section["MaxRequestBodyBytes"] is { Length: > 0 } rawBody
+            && !(long.TryParse(rawBody, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxBody) && maxBody >= 1024))
+            errors.Add($"Marketplace:MaxRequestBodyBytes must be a whole number of bytes, at least 1024, e.g. 262144 (was '{rawBody}').");
         TimeSpan? selection = null;
         if (section["Mongo:ServerSelectionTimeout"] is { Length: > 0 } rawSelection)
         {
@@ -102,7 +125,7 @@ public sealed record MarketplaceSettings(
         if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
 
         if (errors.Count > 0)
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
+            throw new InvalidConfigurationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
 
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
         return new MarketplaceSettings(dataDirectory, store, search, backplane, mongo, section["Mongo:Database"] ?? "marketplace",
@@ -110,7 +133,8 @@ public sealed record MarketplaceSettings(
             section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays)
         {
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
-            Retention = retention,
+            WatchedOfferingsPerConnection = watched,
+            MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
         };
     }
 
@@ -174,6 +198,11 @@ public sealed record MarketplaceSettings(
         "Mongo:ConnectionString" => "Marketplace:Store is Mongo",
         "Elasticsearch:Url" => "Marketplace:Search is Elasticsearch",
         "Redis:ConnectionString" => "Marketplace:Backplane is Redis",
-        _ => "the environment is not Development (no generated development key)",
+        _ => "the environment is not Development (there is no generated development key): set Marketplace__Jwt__SigningKey "
+            + "to a random secret of at least 32 bytes (e.g. the output of `openssl rand -base64 48`), the same on every replica, "
+            + "or run with ASPNETCORE_ENVIRONMENT=Development",
     };
 }
+
+/// <summary>A setting is missing or invalid; the message names each key and what it must be.</summary>
+public sealed class InvalidConfigurationException(string message) : Exception(message);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
 using Marketplace.Api.Seed;
+using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -10,7 +11,7 @@ using Scalar.AspNetCore;
 
 namespace Marketplace.Api.Hosting;
 
-/// <summary>Cross-cutting concerns: JSON, problem details, OpenAPI, health, metrics, request logging, rate limits, proxies.</summary>
+/// <summary>Cross-cutting concerns: JSON, problem details, request limits, OpenAPI, health, metrics, request logging, rate limits, proxies.</summary>
 public static class HostingSetup
 {
     public static IServiceCollection AddMarketplaceHosting(this IServiceCollection s, MarketplaceSettings settings)
@@ -20,15 +21,21 @@ public static class HostingSetup
         {
             o.SerializerOptions.Converters.Add(new StrictEnumConverter());
             o.SerializerOptions.Converters.Add(new LenientTimeOnlyConverter());
-            o.SerializerOptions.Converters.Add(new ChinaTimeConverter());
+            o.SerializerOptions.Converters.Add(new ChinaTimeJsonConverter()); // every instant out in +08:00
+            o.SerializerOptions.Converters.Add(new FiniteNumberConverter());
             // Chinese text and <em> highlights stay readable; responses are JSON, never inlined into HTML.
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         // Unreadable bodies and parameters throw (as in Development) so that ProblemMapping names the field in every environment.
         s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ProblemTitles.Apply(ctx);
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+        });
         s.AddExceptionHandler<ProblemMapping>();
-        s.AddOpenApi();
+        s.AddOpenApi(OpenApiSetup.Configure);
+        s.AddRequestLimits(settings);
         s.AddMarketplaceRateLimits(settings.LoginsPerMinute);
         s.AddTrustedProxies(settings.TrustedProxies);
         s.AddHttpLogging(o =>
@@ -51,9 +58,9 @@ public static class HostingSetup
         app.UseTrustedProxies();
         app.UseHttpLogging();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStatusCodePages(ProblemTitles.WriteAsync); // every 4xx without a body of its own gets a problem body (401, 404, 405, 413, 415 …)
+        app.UseRequestLimits();
+        app.UseMetricsAccess();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -66,6 +73,18 @@ public static class HostingSetup
         app.MapScalarApiReference("/docs", o => o.WithTitle("课后服务资源对接平台 API")).AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).AllowAnonymous(); // networks: MetricsAccess
+    }
+
+    /// <summary>
+    /// The README's address when nothing else names one. launchSettings.json names none on purpose: `dotnet run` would put
+    /// its applicationUrl into ASPNETCORE_URLS and override the caller's, so two instances could not run side by side.
+    /// </summary>
+    public static void UseDefaultUrlUnlessConfigured(this WebApplicationBuilder builder, string url)
+    {
+        var c = builder.Configuration;
+        var named = !string.IsNullOrEmpty(c["urls"]) || !string.IsNullOrEmpty(c["http_ports"]) || !string.IsNullOrEmpty(c["https_ports"])
+            || c.GetSection("Kestrel:Endpoints").Exists();
+        if (!named) builder.WebHost.UseUrls(url);
     }
 }

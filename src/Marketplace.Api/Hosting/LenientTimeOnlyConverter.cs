@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Hosting;
 
@@ -10,8 +11,8 @@ internal sealed class LenientTimeOnlyConverter : JsonConverter<TimeOnly>
     private static readonly string[] Formats = ["HH:mm", "HH:mm:ss", "H:mm"];
 
     public override TimeOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        TimeOnly.TryParseExact(reader.GetString(), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-            ? t : throw new JsonException("A time of day must look like 15:40.");
+        reader.TokenType == JsonTokenType.String && TimeOnly.TryParseExact(reader.GetString(), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            ? t : throw new InvalidFieldException("时间格式须如 15:40 / a time of day must look like 15:40.");
 
     public override void Write(Utf8JsonWriter writer, TimeOnly value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString("HH:mm", CultureInfo.InvariantCulture));

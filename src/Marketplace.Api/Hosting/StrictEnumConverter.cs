@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Hosting;
 
@@ -25,7 +26,7 @@ internal sealed class StrictEnumConverter : JsonConverterFactory
             if (name is { Length: > 0 } && char.IsLetter(name[0]) && !name.Contains(',')
                 && Enum.TryParse<T>(name, ignoreCase: true, out var value) && Enum.IsDefined(value))
                 return value;
-            throw new JsonException($"须为 {Allowed} 之一 / must be one of {Allowed}.");
+            throw new InvalidFieldException($"须为 {Allowed} 之一 / must be one of {Allowed}.");
         }
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());

@@ -32,15 +32,15 @@ public static class TrustedProxies
             app.UseForwardedHeaders();
     }
 
-    /// <summary>Marketplace:TrustedProxies — addresses or networks, comma-separated; each bad entry is added to <paramref name="errors"/>.</summary>
-    internal static List<IPNetwork> Parse(string? value, List<string> errors)
+    /// <summary>Marketplace:TrustedProxies (or another <paramref name="key"/>) — addresses or networks, comma-separated; each bad entry is added to <paramref name="errors"/>.</summary>
+    internal static List<IPNetwork> Parse(string? value, List<string> errors, string key = "TrustedProxies")
     {
         var networks = new List<IPNetwork>();
         foreach (var entry in (value ?? "").Split([',', '，', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (IPAddress.TryParse(entry, out var address)) networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
             else if (IPNetwork.TryParse(entry, out var network)) networks.Add(network);
-            else errors.Add($"Marketplace:TrustedProxies: '{entry}' is neither an IP address nor a network such as 172.30.0.0/24.");
+            else errors.Add($"Marketplace:{key}: '{entry}' is neither an IP address nor a network such as 172.30.0.0/24.");
         }
         return networks;
     }

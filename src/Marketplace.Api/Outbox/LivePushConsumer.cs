@@ -3,6 +3,7 @@ using Marketplace.Api.Realtime;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Marketplace.Api.Outbox;
@@ -38,10 +39,17 @@ internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketp
         }
     }
 
+    /// <summary>The provider's stream gets the full counts; the offering's watchers (anyone) get free seats only.</summary>
     private async Task PushAvailabilityAsync(OutboxMessage e, Guid offeringId, Guid sessionId, CancellationToken ct)
     {
         if (await store.FindAsync<Session>(sessionId, ct) is not { } s) return;
-        await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.AvailabilityChanged,
-            new AvailabilityChangedMessage(e.Cursor, e.At, offeringId, sessionId, s.Capacity, s.Reserved, s.FreeSeats, s.Status.ToString()), ct);
+        var watchers = e.Audiences.Where(Audience.IsOffering).ToList();
+        var others = e.Audiences.Where(a => !Audience.IsOffering(a)).ToList();
+        if (others.Count > 0)
+            await hub.Clients.Groups(others).SendAsync(MarketplaceHub.AvailabilityChanged,
+                new AvailabilityChangedMessage(e.Cursor, e.At, offeringId, sessionId, s.Capacity, s.Reserved, s.FreeSeats, s.Status.ToString()), ct);
+        if (watchers.Count > 0)
+            await hub.Clients.Groups(watchers).SendAsync(MarketplaceHub.AvailabilityChanged,
+                new SeatsAvailableMessage(e.Cursor, e.At, offeringId, sessionId, s.FreeSeats, s.Status.ToString()), ct);
     }
 }

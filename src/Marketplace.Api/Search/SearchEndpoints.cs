@@ -25,8 +25,9 @@ public static class SearchEndpoints
 
     private static async Task<Ok<SearchResponse>> Search(HttpRequest request, ClaimsPrincipal user, SearchQueries queries, CancellationToken ct)
     {
-        // The query string as sent; SearchQueries validates and resolves it. A repeated parameter arrives comma-joined.
-        var parameters = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        // The query string as sent, every value of a repeated parameter kept apart; SearchQueries validates and resolves it.
+        var parameters = request.Query.ToDictionary(
+            q => q.Key, q => (IReadOnlyList<string>)[.. q.Value.Select(v => v ?? "")], StringComparer.OrdinalIgnoreCase);
         var (query, result) = await queries.SearchAsync(user.ToCaller(), new SearchParameters(parameters), ct);
         return TypedResults.Ok(new SearchResponse(result.Total, query.Page, query.PageSize,
             result.Items.Select(h => new SearchItemDto(h.Id, h.Title, h.Summary, h.Category, h.Mode, h.ProviderName, h.PriceFen, h.Grades,

@@ -20,6 +20,9 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
     public const int SchoolCount = 30;
     public const int PendingProviders = 2;
 
+    /// <summary>Audit names as live records write them (Caller.AuditName: role and username).</summary>
+    private const string BureauAudit = "Bureau:bureau";
+
     public async Task SeedOnceAsync(CancellationToken ct)
     {
         if ((await store.ListDistrictsAsync(ct)).Count > 0) return;
@@ -40,30 +43,32 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             var (name, kind, prefix, home) = DemoCatalog.Providers[i];
             var (district, lat, lon) = DemoCatalog.Districts[home];
             var provider = Provider.Register(name, kind, CreditCodeFor(prefix, district.Code, random), ContactName(random), $"13{random.Next(100000000, 999999999)}",
-                DistrictsNear(home), now.AddDays(-60));
-            if (i < approvedCount) provider.Approve("bureau", "材料齐全，准予入库 / documents complete", now.AddDays(-50));
+                DistrictsNear(home), now.AddDays(-60), by: $"Provider:provider{i + 1}");
+            if (i < approvedCount) provider.Approve(BureauAudit, "材料齐全，准予入库 / documents complete", now.AddDays(-50));
             changes.Insert(provider).Insert(new User(Ids.New(), $"provider{i + 1}", hash, Role.Provider, provider.Id, provider.ContactName));
             foreach (var (offering, sessions) in Offerings(provider, lat, lon, i < approvedCount, random, now, titleTurns))
             {
                 changes.Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
-                if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, sessions[0], schools, now);
+                if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, provider, $"Provider:provider{i + 1}", sessions[0], schools, now);
             }
         }
         await store.CommitAsync(changes, ct);
     }
 
     /// <summary>Books a session up to two seats short of full, so the demo shows scarcity.</summary>
-    private static void FillNearly(StoreChanges changes, Offering offering, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
+    private static void FillNearly(StoreChanges changes, Offering offering, Provider provider, string providerAudit, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
     {
-        var school = schools.FirstOrDefault(s => s.Grades.Intersect(offering.Content.Grades).Any()
+        var index = schools.ToList().FindIndex(s => s.Grades.Intersect(offering.Content.Grades).Any()
             && (offering.Content.ServesOffCampus || offering.Content.Districts.Contains(s.DistrictCode)));
+        var school = index < 0 ? null : schools[index];
         if (school is null || session.Capacity < 5) return;
         var grades = school.Grades.Intersect(offering.Content.Grades).ToArray();
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, offering.ProviderId, school.Id,
             school.DistrictCode, session.Capacity - 2, grades, "课后服务负责人", "13800138000", "演示预约 / demo booking", offering.Content.PriceFen,
-            session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48)), now, "School:demo");
-        booking.Confirm(now, "Provider:demo");
+            session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48),
+            BookingQueries.SnapshotOf(offering, provider, school, session, DemoCatalog.Districts.First(d => d.District.Code == school.DistrictCode).District.Name)), now, $"School:school{index + 1}");
+        booking.Confirm(now, providerAudit);
         changes.Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Publish(BookingEvents.Changed(booking, null, now))
             .Publish(CatalogEvents.AvailabilityChanged(offering.Id, session.Id, offering.ProviderId, now));

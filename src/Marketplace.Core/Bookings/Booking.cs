@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Bookings;
@@ -9,6 +10,14 @@ public enum BookingStatus { Requested, Confirmed, Declined, Cancelled, Completed
 public sealed record Quote(long UnitPriceFen, long TotalFen);
 
 public sealed record BookingHistoryEntry(BookingStatus Status, DateTimeOffset At, string By, string? Reason);
+
+/// <summary>
+/// What the school and the provider read about a booking, copied when it was made: a booking is what was agreed then,
+/// and a list of 500 bookings is one query, not 500 look-ups. Older bookings have none; queries fill it in.
+/// </summary>
+public sealed record BookingSnapshot(
+    string OfferingTitle, string ProviderName, string SchoolName, string SchoolAddress, string DistrictName, DeliveryMode Mode,
+    string? VenueAddress, DateTimeOffset SessionEndsAt);
 
 /// <summary>A school's request for seats on one session, and everything that happened to it since.</summary>
 public sealed class Booking : IAggregate
@@ -36,6 +45,7 @@ public sealed class Booking : IAggregate
     [JsonInclude] public int? Attended { get; private set; }
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public IReadOnlyList<BookingHistoryEntry> History { get; private set; } = [];
+    [JsonInclude] public BookingSnapshot? Snapshot { get; private set; }
 
     /// <summary>Seats stay held while the booking is live; every other state has released them.</summary>
     public bool HoldsSeats => Status is BookingStatus.Requested or BookingStatus.Confirmed;
@@ -48,7 +58,7 @@ public sealed class Booking : IAggregate
         Status = BookingStatus.Requested, Quote = new Quote(f.UnitPriceFen, checked(f.UnitPriceFen * f.Pupils)),
         SessionStartsAt = f.SessionStartsAt, CancelBefore = f.SessionStartsAt.AddHours(-f.CancellationCutoffHours),
         ExpiresAt = Min(now + f.ResponseWindow, f.SessionStartsAt), CreatedAt = now,
-        History = [new BookingHistoryEntry(BookingStatus.Requested, now, by, null)],
+        History = [new BookingHistoryEntry(BookingStatus.Requested, now, by, null)], Snapshot = f.Snapshot,
     };
 
     /// <summary>Only before <see cref="ExpiresAt"/>: past it the request is expired, whether or not the sweep has marked it yet.</summary>
@@ -86,7 +96,7 @@ public sealed class Booking : IAggregate
     private void Move(BookingStatus to, DateTimeOffset now, string by, string? reason, params BookingStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new DomainRuleException("booking-transition", $"A booking that is {Status} cannot become {to}.");
+            throw new TransitionRefusedException("booking-transition", "该预约", "a booking", Status.ToString(), to.ToString());
         Status = to;
         History = [.. History, new BookingHistoryEntry(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim())];
         Version++;
@@ -98,4 +108,4 @@ public sealed class Booking : IAggregate
 public sealed record BookingRequestFacts(
     Guid SessionId, Guid OfferingId, Guid ProviderId, Guid SchoolId, string DistrictCode, int Pupils, IReadOnlyList<int> Grades,
     string ContactName, string ContactPhone, string? Note, long UnitPriceFen, DateTimeOffset SessionStartsAt,
-    int CancellationCutoffHours, TimeSpan ResponseWindow);
+    int CancellationCutoffHours, TimeSpan ResponseWindow, BookingSnapshot Snapshot);

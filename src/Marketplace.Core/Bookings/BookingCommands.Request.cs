@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
 using Marketplace.Core.Persistence;
@@ -39,10 +40,12 @@ public sealed partial class BookingCommands
         if (!OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("session", r.SessionId);
         CheckRules(r, session, offering, school, now);
 
+        var district = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Code == school.DistrictCode)?.Name ?? school.DistrictCode;
+        var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
             r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
-            options.ResponseWindow), now, caller.AuditName);
-        var json = StoreJson.Serialize(BookingView.From(booking));
+            options.ResponseWindow, snapshot), now, caller.AuditName);
+        var json = JsonSerializer.Serialize(BookingView.From(booking, snapshot), StoreJson.ResponseOptions);
         var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Remember(new IdempotencyRecord(IdempotencyScope, key, hash, booking.Id, json, now))
             .Publish(BookingEvents.Changed(booking, null, now))
@@ -73,10 +76,11 @@ public sealed partial class BookingCommands
     private static void Validate(CreateBookingRequest r) => new Validator()
         .Require(r.SessionId is not null && r.SessionId != Guid.Empty, "sessionId", "必填 / required.")
         .Require(r.Pupils is >= 1 and <= 1000, "pupils", "须在 1 到 1000 之间 / must be between 1 and 1000.")
-        .Require(r.Grades is { Count: > 0 } g && g.All(x => x is >= 1 and <= 9), "grades", "年级须为 1–9 / grades from 1 to 9.")
+        .Require(r.Grades is { Count: > 0 and <= 9 } g && g.All(x => x is >= 1 and <= 9) && g.Distinct().Count() == g.Count, "grades", "年级须为 1–9 且不重复 / distinct grades from 1 to 9.")
         .Text(r.ContactName, "contactName", 50)
-        .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' '), "contactPhone", "请填写联系电话 / a contact phone number.")
-        .Text(r.Note, "note", 500, required: false)
+        .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ') && p.Count(char.IsAsciiDigit) >= 7,
+            "contactPhone", "请填写联系电话（至少 7 位数字）/ a contact phone number (at least 7 digits).")
+        .Text(r.Note, "note", 500, required: false, multiline: true)
         .ThrowIfInvalid();
 
     private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, DateTimeOffset now)

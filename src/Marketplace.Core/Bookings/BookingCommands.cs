@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Providers;
 using Marketplace.Core.Catalog.Sessions;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
@@ -14,10 +15,10 @@ public sealed class BookingOptions
 /// <summary>
 /// Requests a booking (<c>BookingCommands.Request.cs</c>) and moves it through its lifecycle. Every transition is checked by
 /// the aggregate, kept in its history, and committed with its events; transitions that end a live booking release its
-/// seats in the same commit.
+/// seats in the same commit. A transition that loses a race to another change is decided again on the state it finds.
 /// </summary>
 public sealed partial class BookingCommands(
-    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, TimeProvider clock, BookingOptions options)
+    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, ProviderCommands providers, TimeProvider clock, BookingOptions options)
 {
     public Task<Booking> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) => booking.Confirm(now, caller.AuditName), ct);
@@ -25,7 +26,7 @@ public sealed partial class BookingCommands(
     public Task<Booking> DeclineAsync(Caller caller, Guid id, string? reason, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) =>
         {
-            new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             booking.Decline(reason!, now, caller.AuditName);
         }, ct);
 
@@ -35,12 +36,12 @@ public sealed partial class BookingCommands(
         {
             if (caller.Role == Role.Provider)
             {
-                new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+                new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
                 booking.CancelByProvider(reason!, now, caller.AuditName);
             }
             else
             {
-                new Validator().Text(reason, "reason", 500, required: false).ThrowIfInvalid();
+                new Validator().Text(reason, "reason", 500, required: false, multiline: true).ThrowIfInvalid();
                 booking.CancelBySchool(reason, now, caller.AuditName);
             }
         }, ct);
@@ -76,41 +77,51 @@ public sealed partial class BookingCommands(
         return expired;
     }
 
-    /// <summary>The provider cancels a session and, in the same commit, every live booking on it (each school is notified).</summary>
-    public async Task<Session> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default)
-    {
-        new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
-        var (offering, session) = await sessions.LoadOwnedAsync(caller, offeringId, sessionId, ct);
-        var now = clock.GetUtcNow();
-        var expected = session.Version;
-        session.Cancel(reason!);
-        var changes = new StoreChanges().Update(session, expected).Publish(CatalogEvents.SessionsChanged(offering, [session.Id], now));
-        var live = (await store.ListBookingsAsync(new BookingFilter(SessionId: sessionId, Limit: 10_000), ct)).Where(b => b.HoldsSeats);
-        foreach (var booking in live)
+    /// <summary>
+    /// The provider cancels a session and, in the same commit, every live booking on it (each school is notified). A booking
+    /// requested or answered meanwhile makes the commit conflict; it is then prepared again with the current bookings.
+    /// </summary>
+    public Task<Session> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
         {
-            var (bookingVersion, old) = (booking.Version, booking.Status);
-            booking.CancelByProvider("场次取消 / session cancelled: " + reason!.Trim(), now, caller.AuditName);
-            Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
-        }
-        await store.CommitAsync(changes, ct);
-        return session;
-    }
+            var (offering, session) = await sessions.LoadOwnedAsync(caller, offeringId, sessionId, ct);
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
+            var now = clock.GetUtcNow();
+            var expected = session.Version;
+            session.Cancel(reason!);
+            var changes = new StoreChanges().Update(session, expected).Publish(CatalogEvents.SessionsChanged(offering, [session.Id], now));
+            var live = (await store.ListBookingsAsync(new BookingFilter(SessionId: sessionId, Limit: 10_000), ct)).Where(b => b.HoldsSeats);
+            foreach (var booking in live)
+            {
+                var (bookingVersion, old) = (booking.Version, booking.Status);
+                booking.CancelByProvider("场次取消 / session cancelled: " + reason!.Trim(), now, caller.AuditName);
+                Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
+            }
+            await store.CommitAsync(changes, ct);
+            return session;
+        });
 
-    /// <summary>Loads the caller's booking, checks who may act, applies the change and commits it with its events.</summary>
-    private async Task<Booking> ChangeAsync(Caller caller, Guid id, bool byProvider, bool bySchool, Action<Booking, DateTimeOffset> change, CancellationToken ct)
-    {
-        var booking = await queries.GetAsync(caller, id, ct);
-        var isSchool = caller.Role == Role.School && caller.OrganizationId == booking.SchoolId;
-        var isProvider = caller.Role == Role.Provider && caller.OrganizationId == booking.ProviderId;
-        if (!(byProvider && isProvider || bySchool && isSchool))
-            throw new ForbiddenException(bySchool ? "Only the school or the provider cancels." : "Only the provider of the offering does this.");
+    /// <summary>
+    /// Loads the caller's booking, checks who may act (a provider only in good standing), applies the change and commits it
+    /// with its events — again from the reload when another change committed first.
+    /// </summary>
+    private Task<Booking> ChangeAsync(Caller caller, Guid id, bool byProvider, bool bySchool, Action<Booking, DateTimeOffset> change, CancellationToken ct) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var booking = await queries.GetAsync(caller, id, ct);
+            var isSchool = caller.Role == Role.School && caller.OrganizationId == booking.SchoolId;
+            var isProvider = caller.Role == Role.Provider && caller.OrganizationId == booking.ProviderId;
+            if (!(byProvider && isProvider || bySchool && isSchool))
+                throw new ForbiddenException(bySchool ? "Only the school or the provider cancels." : "Only the provider of the offering does this.");
+            if (isProvider)
+                (await store.FindAsync<Provider>(booking.ProviderId, ct) ?? throw new NotFoundException("provider", booking.ProviderId)).EnsureMayAct();
 
-        var now = clock.GetUtcNow();
-        var (old, expected, heldSeats) = (booking.Status, booking.Version, booking.HoldsSeats);
-        change(booking, now);
-        await store.CommitAsync(Transition(new StoreChanges(), booking, expected, old, heldSeats, now), ct);
-        return booking;
-    }
+            var now = clock.GetUtcNow();
+            var (old, expected, heldSeats) = (booking.Status, booking.Version, booking.HoldsSeats);
+            change(booking, now);
+            await store.CommitAsync(Transition(new StoreChanges(), booking, expected, old, heldSeats, now), ct);
+            return booking;
+        });
 
     private static StoreChanges Transition(StoreChanges changes, Booking booking, long expected, BookingStatus old, bool heldSeats, DateTimeOffset now)
     {

@@ -1,4 +1,6 @@
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Bookings;
@@ -20,6 +22,44 @@ public sealed class BookingQueries(IMarketplaceStore store)
             Role.Provider => new BookingFilter(ProviderId: caller.OrganizationId, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
             _ => new BookingFilter(Districts: caller.Districts, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
         }, ct);
+
+    /// <summary>A school's profile for the caller: the school itself and its bureau (<see cref="SchoolQueries"/>), or a provider
+    /// the school has booked, so that it knows whom it confirms. Anyone else: not found.</summary>
+    public async Task<School> SchoolAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.Provider) return await new SchoolQueries(store).GetAsync(caller, schoolId, ct);
+        var booked = await store.ListBookingsAsync(new BookingFilter(SchoolId: schoolId, ProviderId: caller.OrganizationId, Limit: 1), ct);
+        return booked.Count > 0 && await store.FindAsync<School>(schoolId, ct) is { } school ? school : throw new NotFoundException("school", schoolId);
+    }
+
+    public async Task<BookingView> ViewAsync(Booking booking, CancellationToken ct = default) => (await ViewsAsync([booking], ct))[0];
+
+    /// <summary>
+    /// The bookings as clients read them. Bookings carry their snapshot since they were made, so this costs no query;
+    /// bookings stored before snapshots existed get theirs from one batched look-up per kind (never one per row).
+    /// </summary>
+    public async Task<IReadOnlyList<BookingView>> ViewsAsync(IReadOnlyList<Booking> bookings, CancellationToken ct = default)
+    {
+        var missing = bookings.Where(b => b.Snapshot is null).ToList();
+        if (missing.Count == 0) return bookings.Select(b => BookingView.From(b, b.Snapshot!)).ToList();
+
+        var offerings = (await store.FindManyAsync<Offering>(Ids(missing, b => b.OfferingId), ct)).ToDictionary(o => o.Id);
+        var providers = (await store.FindManyAsync<Provider>(Ids(missing, b => b.ProviderId), ct)).ToDictionary(p => p.Id);
+        var schools = (await store.FindManyAsync<School>(Ids(missing, b => b.SchoolId), ct)).ToDictionary(s => s.Id);
+        var sessions = (await store.FindManyAsync<Session>(Ids(missing, b => b.SessionId), ct)).ToDictionary(s => s.Id);
+        var districts = (await store.ListDistrictsAsync(ct)).ToDictionary(d => d.Code, d => d.Name);
+        return bookings.Select(b => BookingView.From(b, b.Snapshot ?? new BookingSnapshot(
+            offerings.GetValueOrDefault(b.OfferingId)?.Content.Title ?? "", providers.GetValueOrDefault(b.ProviderId)?.Name ?? "",
+            schools.GetValueOrDefault(b.SchoolId)?.Name ?? "", schools.GetValueOrDefault(b.SchoolId)?.Address ?? "",
+            districts.GetValueOrDefault(b.DistrictCode, b.DistrictCode), offerings.GetValueOrDefault(b.OfferingId)?.Content.Mode ?? DeliveryMode.OnCampus,
+            offerings.GetValueOrDefault(b.OfferingId)?.Content.Venue?.Address, sessions.GetValueOrDefault(b.SessionId)?.EndsAt ?? b.SessionStartsAt))).ToList();
+    }
+
+    /// <summary>The snapshot a new booking keeps of what it was made on.</summary>
+    public static BookingSnapshot SnapshotOf(Offering offering, Provider provider, School school, Session session, string districtName) =>
+        new(offering.Content.Title, provider.Name, school.Name, school.Address, districtName, offering.Content.Mode, offering.Content.Venue?.Address, session.EndsAt);
+
+    private static Guid[] Ids(IEnumerable<Booking> bookings, Func<Booking, Guid> id) => bookings.Select(id).Distinct().ToArray();
 
     private static bool CanSee(Caller caller, Booking b) => caller.Role switch
     {

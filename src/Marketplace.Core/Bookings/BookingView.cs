@@ -1,11 +1,20 @@
+using Marketplace.Core.Catalog;
+
 namespace Marketplace.Core.Bookings;
 
-/// <summary>What clients see of a booking; also the exact body replayed for a repeated Idempotency-Key.</summary>
+/// <summary>
+/// What clients see of a booking, with what a person reads (offering, provider, school, district, place, times) so a list
+/// needs no look-ups per row; also the exact body replayed for a repeated idempotency key.
+/// </summary>
 public sealed record BookingView(
     Guid Id, BookingStatus Status, Guid SessionId, Guid OfferingId, Guid ProviderId, Guid SchoolId, string DistrictCode, int Pupils,
     IReadOnlyList<int> Grades, string ContactName, string ContactPhone, string? Note, Quote Quote, DateTimeOffset SessionStartsAt,
-    DateTimeOffset CancelBefore, DateTimeOffset ExpiresAt, int? Attended, DateTimeOffset CreatedAt, long Version, IReadOnlyList<BookingHistoryEntry> History)
+    DateTimeOffset CancelBefore, DateTimeOffset ExpiresAt, int? Attended, DateTimeOffset CreatedAt, long Version, IReadOnlyList<BookingHistoryEntry> History,
+    string OfferingTitle, string ProviderName, string SchoolName, string SchoolAddress, string DistrictName, DeliveryMode Mode, string? VenueAddress,
+    DateTimeOffset SessionEndsAt, string? StatusReason)
 {
-    public static BookingView From(Booking b) => new(b.Id, b.Status, b.SessionId, b.OfferingId, b.ProviderId, b.SchoolId, b.DistrictCode, b.Pupils,
-        b.Grades, b.ContactName, b.ContactPhone, b.Note, b.Quote, b.SessionStartsAt, b.CancelBefore, b.ExpiresAt, b.Attended, b.CreatedAt, b.Version, b.History);
+    public static BookingView From(Booking b, BookingSnapshot s) => new(b.Id, b.Status, b.SessionId, b.OfferingId, b.ProviderId, b.SchoolId,
+        b.DistrictCode, b.Pupils, b.Grades, b.ContactName, b.ContactPhone, b.Note, b.Quote, b.SessionStartsAt, b.CancelBefore, b.ExpiresAt,
+        b.Attended, b.CreatedAt, b.Version, b.History, s.OfferingTitle, s.ProviderName, s.SchoolName, s.SchoolAddress, s.DistrictName, s.Mode,
+        s.VenueAddress, s.SessionEndsAt, b.History.Count > 0 ? b.History[^1].Reason : null);
 }

@@ -88,7 +88,7 @@ public sealed class Offering : IAggregate
     private void Move(OfferingStatus to, DateTimeOffset now, params OfferingStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new DomainRuleException("offering-transition", $"An offering that is {Status} cannot become {to}.");
+            throw new TransitionRefusedException("offering-transition", "该课程", "an offering", Status.ToString(), to.ToString());
         Status = to;
         Touch(now);
     }

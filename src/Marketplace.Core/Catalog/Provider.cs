@@ -40,13 +40,25 @@ public sealed class Provider : IAggregate
 
     public bool CanPublish => Status == ProviderStatus.Approved;
 
+    /// <summary>
+    /// Every change the provider makes itself (offerings, sessions, answers to bookings) is checked against its standing now,
+    /// not when its token was issued: refused while the bureau has it suspended or rejected. A pending provider may still draft.
+    /// </summary>
+    public void EnsureMayAct()
+    {
+        if (Status == ProviderStatus.Suspended)
+            throw new DomainRuleException("provider-suspended", "机构已被教育局暂停，恢复前不能修改任何内容 / the provider is suspended by the bureau and cannot change anything until it is reinstated.");
+        if (Status == ProviderStatus.Rejected)
+            throw new DomainRuleException("provider-rejected", "机构未通过教育局审核，不能修改任何内容 / the provider was rejected by the bureau and cannot change anything.");
+    }
+
     public static Provider Register(string name, ProviderKind kind, string creditCode, string contactName, string contactPhone,
-        IReadOnlyList<string> districts, DateTimeOffset now) => new()
+        IReadOnlyList<string> districts, DateTimeOffset now, string by = "self-registration") => new()
     {
         Id = Ids.New(), Version = 1, Name = name.Trim(), Kind = kind, CreditCode = Catalog.CreditCode.Normalize(creditCode),
         ContactName = contactName.Trim(), ContactPhone = contactPhone.Trim(), Districts = districts.Distinct().ToArray(),
         Status = ProviderStatus.Pending, RegisteredAt = now,
-        Decisions = [new ProviderDecision(ProviderStatus.Pending, now, "self-registration", null)],
+        Decisions = [new ProviderDecision(ProviderStatus.Pending, now, by, null)],
     };
 
     public void Approve(string by, string? note, DateTimeOffset now) =>
@@ -61,7 +73,7 @@ public sealed class Provider : IAggregate
     private void Decide(ProviderStatus to, string by, string? reason, DateTimeOffset now, params ProviderStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new DomainRuleException("provider-transition", $"A provider that is {Status} cannot become {to}.");
+            throw new TransitionRefusedException("provider-transition", "该机构", "a provider", Status.ToString(), to.ToString());
         Status = to;
         Decisions = [.. Decisions, new ProviderDecision(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim())];
         Version++;

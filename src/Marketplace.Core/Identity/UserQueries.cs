@@ -14,7 +14,9 @@ public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashin
     /// the answer's timing must not tell which names exist.</summary>
     public async Task<SignedInUser?> SignInAsync(string? username, string? password, CancellationToken ct = default)
     {
-        new Validator().Text(username, "username", 100).Text(password, "password", 200).ThrowIfInvalid();
+        // A password is a secret, not text to show: any character registration took (tabs, spaces only) must sign in.
+        new Validator().Text(username, "username", 100)
+            .Require(password is { Length: > 0 and <= 200 }, "password", "必填，最多 200 个字符 / required, at most 200 characters.").ThrowIfInvalid();
         var user = await store.FindUserAsync(username!, ct);
         if (!hashing.Verify(user?.PasswordHash ?? _unknownUserHash.Value, password!) || user is null) return null;
         IReadOnlyList<string> districts = user.Role == Role.Bureau

@@ -36,6 +36,15 @@ public interface IMarketplaceStore
 
     Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default);
 
+    /// <summary>One page of providers, in id order (<see cref="ProviderFilter"/>).</summary>
+    Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderFilter filter, CancellationToken ct = default);
+
+    /// <summary>One page of offerings, in id order (<see cref="OfferingFilter"/>).</summary>
+    Task<IReadOnlyList<Offering>> ListOfferingsAsync(OfferingFilter filter, CancellationToken ct = default);
+
+    /// <summary>One page of an offering's sessions, by start time then id (<see cref="SessionFilter"/>).</summary>
+    Task<IReadOnlyList<Session>> ListSessionsAsync(SessionFilter filter, CancellationToken ct = default);
+
     /// <summary>Streams every offering (for index rebuilds), oldest first, in pages.</summary>
     IAsyncEnumerable<Offering> StreamOfferingsAsync(CancellationToken ct = default);
 
@@ -61,6 +70,22 @@ public sealed record BookingFilter(
     Guid? SchoolId = null, Guid? ProviderId = null, Guid? OfferingId = null, Guid? SessionId = null,
     IReadOnlyCollection<string>? Districts = null, BookingStatus? Status = null,
     DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null);
+
+/// <summary>Providers, oldest id first. <see cref="Districts"/>: only those serving any of them. <see cref="After"/>: only ids after it — the next page.</summary>
+public sealed record ProviderFilter(ProviderStatus? Status = null, IReadOnlyCollection<string>? Districts = null, int Limit = 500, Guid? After = null);
+
+/// <summary>
+/// Offerings, oldest id first: of one provider, or of any of <see cref="ProviderIds"/> (both may be given), optionally in one
+/// status. <see cref="After"/>: only ids after it — the next page.
+/// </summary>
+public sealed record OfferingFilter(
+    Guid? ProviderId = null, IReadOnlyCollection<Guid>? ProviderIds = null, OfferingStatus? Status = null, int Limit = 500, Guid? After = null);
+
+/// <summary>An offering's sessions by start time, ties by id. <see cref="After"/>: only those after that (start, id) — the next page.</summary>
+public sealed record SessionFilter(Guid OfferingId, int Limit = 500, SessionKey? After = null);
+
+/// <summary>A session's place in the start-time order.</summary>
+public sealed record SessionKey(DateTimeOffset StartsAt, Guid Id);
 
 /// <summary>The stored answer to a request made with an idempotency key: the resource it created and the exact body sent.</summary>
 public sealed record IdempotencyRecord(string Scope, string Key, string RequestHash, Guid ResultId, string ResponseJson, DateTimeOffset CreatedAt)

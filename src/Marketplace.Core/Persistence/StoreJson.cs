@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Persistence;
 
@@ -13,6 +14,14 @@ public static class StoreJson
         Converters = { new JsonStringEnumConverter() },
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>An answer kept to be sent again byte for byte (idempotent replays): as clients see it, times in +08:00.
+    /// Same fields as the host's own answers (nulls written), so a 201 body and a later GET of the resource agree.</summary>
+    public static readonly JsonSerializerOptions ResponseOptions = new(Options)
+    {
+        Converters = { new ChinaTimeJsonConverter() }, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

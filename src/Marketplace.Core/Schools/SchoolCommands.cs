@@ -9,22 +9,41 @@ public sealed record SchoolPlanInput(IReadOnlyList<Category>? TargetCategories, 
 /// <summary>The school's 一校一案 plans: only the school itself edits them.</summary>
 public sealed class SchoolCommands(IMarketplaceStore store, SchoolQueries queries, TimeProvider clock)
 {
+    /// <summary>Afternoon windows in a week: a school with two a day, every day, has 14.</summary>
+    public const int MaxWindows = 50;
+    private static readonly int Categories = Enum.GetValues<Category>().Length;
+
     public async Task<SchoolPlan> SavePlanAsync(Caller caller, Guid schoolId, string semester, SchoolPlanInput input, CancellationToken ct = default)
     {
         var school = await queries.GetAsync(caller, schoolId, ct);
         if (caller.OrganizationId != school.Id) throw new ForbiddenException("Only the school edits its own plan.");
         var v = new Validator()
-            .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20\d\d-20\d\d-[12]$"), "semester", "格式如 2026-2027-1 / format like 2026-2027-1.")
-            .Require(input.TargetCategories is { Count: > 0 }, "targetCategories", "至少一个类别 / at least one category.")
-            .Require(input.Windows is not null && input.Windows.All(w => w is not null && w.Start < w.End), "windows", "每个时段结束须晚于开始 / each window must end after it starts.")
-            .Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", "0–10000.")
+            // [0-9] and \z: \d takes any script's digits and $ takes a trailing "\n" (a second plan for "2026-2027-1%0A").
+            .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20[0-9]{2}-20[0-9]{2}-[12]\z"), "semester", "格式如 2026-2027-1 / format like 2026-2027-1.")
             .Require(input.BudgetFen is >= 0 and <= 10_000_000_000, "budgetFen", "单位为分，0 到 1 亿元 / fen, 0 to ¥100,000,000.");
+        if (v.Count(input.TargetCategories, "targetCategories", Categories))
+            v.Require(input.TargetCategories is { Count: > 0 } c && c.Distinct().Count() == c.Count, "targetCategories", "至少一个类别，且不重复 / at least one category, none twice.");
+        if (v.Count(input.Windows, "windows", MaxWindows))
+            v.Require(input.Windows is not null && input.Windows.All(w => w is not null && w.Start < w.End), "windows", "每个时段结束须晚于开始 / each window must end after it starts.");
+        if (v.Count(input.PupilsExpected, "pupilsExpected", Categories))
+            v.Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", "0–10000.");
         v.ThrowIfInvalid();
-        var existing = await store.FindSchoolPlanAsync(schoolId, semester, ct);
-        var plan = existing ?? SchoolPlan.Create(schoolId, semester);
-        var expected = plan.Version;
-        plan.Set(input.TargetCategories!, input.Windows ?? [], input.PupilsExpected ?? new Dictionary<Category, int>(), input.BudgetFen!.Value, clock.GetUtcNow());
-        await store.CommitAsync(existing is null ? new StoreChanges().Insert(plan) : new StoreChanges().Update(plan, expected), ct);
-        return plan;
+        // A save without If-Match: the last one wins, and one that raced another is written over the plan it finds.
+        return await ConcurrentChange.RetryAsync(async () =>
+        {
+            var existing = await store.FindSchoolPlanAsync(schoolId, semester, ct);
+            var plan = existing ?? SchoolPlan.Create(schoolId, semester);
+            var expected = plan.Version;
+            plan.Set(input.TargetCategories!, input.Windows ?? [], input.PupilsExpected ?? new Dictionary<Category, int>(), input.BudgetFen!.Value, clock.GetUtcNow());
+            try
+            {
+                await store.CommitAsync(existing is null ? new StoreChanges().Insert(plan) : new StoreChanges().Update(plan, expected), ct);
+            }
+            catch (DuplicateException) when (existing is null)
+            {
+                throw new ConcurrencyConflictException("plan", plan.Id); // a parallel first save created it: update that one
+            }
+            return plan;
+        });
     }
 }

@@ -5,10 +5,14 @@ using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Search;
 
-/// <summary>The search parameters exactly as a client sent them (query-string names, values as text).</summary>
-public sealed record SearchParameters(IReadOnlyDictionary<string, string> Parameters)
+/// <summary>
+/// The search parameters exactly as a client sent them: query-string names, each with every value given for it (a
+/// parameter repeated in the query string has several). None of them is multi-valued, so a repeated one is refused.
+/// </summary>
+public sealed record SearchParameters(IReadOnlyDictionary<string, IReadOnlyList<string>> Parameters)
 {
-    public string this[string name] => Parameters.TryGetValue(name, out var value) ? value : "";
+    /// <summary>The parameter's value, "" when absent; for a repeated one the first (it is refused anyway).</summary>
+    public string this[string name] => Parameters.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : "";
 
     public bool Has(string name) => Parameters.ContainsKey(name);
 }
@@ -34,7 +38,11 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
     private async Task<OfferingQuery> ParseAsync(SearchParameters q, Caller? caller, CancellationToken ct)
     {
         var v = new Validator();
-        foreach (var key in q.Parameters.Keys.Where(k => !Known.Contains(k))) v.Add(key, "未知参数 / unknown parameter.");
+        foreach (var (key, values) in q.Parameters)
+        {
+            if (!Known.Contains(key)) v.Add(key, "未知参数 / unknown parameter.");
+            else if (values.Count > 1) v.Add(key, "只能出现一次 / may be given only once.");
+        }
 
         var text = q["q"].Trim();
         v.Require(text.Length <= 100, "q", "最多 100 个字符 / at most 100 characters.");
@@ -68,12 +76,17 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
             from, to, maxPrice, available, sort, page, pageSize, clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// A defined name, in any case — never a number or a comma list: Enum.TryParse reads "Arts,Sports" as the flags
+    /// Arts | Sports, which is the value of Reading.
+    /// </summary>
     private static T? Enum<T>(SearchParameters q, string key, Validator v) where T : struct, System.Enum
     {
         var raw = q[key];
         if (raw.Length == 0) return null;
-        if (System.Enum.TryParse<T>(raw, true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(raw, out _)) return value;
-        v.Add(key, $"取值须为 {string.Join(", ", System.Enum.GetNames<T>())} / must be one of them.");
+        var names = System.Enum.GetNames<T>();
+        if (names.FirstOrDefault(n => string.Equals(n, raw, StringComparison.OrdinalIgnoreCase)) is { } name) return System.Enum.Parse<T>(name);
+        v.Add(key, $"取值须为 {string.Join(", ", names)} 之一 / must be one of {string.Join(", ", names)}.");
         return null;
     }
 
@@ -90,7 +103,8 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
     {
         var raw = q[key];
         if (raw.Length == 0) return null;
-        if (double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+        if (double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && double.IsFinite(n) && n >= min && n <= max) return n;
         v.Add(key, $"须为 {min} 到 {max} 的数 / a number from {min} to {max}.");
         return null;
     }

@@ -19,7 +19,12 @@ public sealed record Caller(Guid UserId, string Username, Role Role, Guid Organi
 
 public static class Audience
 {
+    private const string OfferingPrefix = "offering:";
+
     public static string Organization(Guid id) => "org:" + id.ToString("N");
     public static string District(string code) => "district:" + code;
-    public static string Offering(Guid id) => "offering:" + id.ToString("N");
+    public static string Offering(Guid id) => OfferingPrefix + id.ToString("N");
+
+    /// <summary>The watchers of an offering: anyone, signed in or not.</summary>
+    public static bool IsOffering(string audience) => audience.StartsWith(OfferingPrefix, StringComparison.Ordinal);
 }

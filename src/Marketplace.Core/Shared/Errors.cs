@@ -33,3 +33,12 @@ public sealed class DuplicateException(string field, string message) : Exception
 {
     public string Field { get; } = field;
 }
+
+/// <summary>A lifecycle refused a move from the state the aggregate is in now; 409 with that state as <c>currentStatus</c>.</summary>
+public sealed class TransitionRefusedException(string code, string zh, string en, string current, string wanted)
+    : DomainRuleException(code, $"{zh}当前为 {current}，不能变为 {wanted} / {en} that is {current} cannot become {wanted}.")
+{
+    public string CurrentStatus { get; } = current;
+
+    public override IReadOnlyDictionary<string, object?> Extensions => new Dictionary<string, object?> { ["currentStatus"] = CurrentStatus };
+}

@@ -16,11 +16,43 @@ public sealed class Validator
 
     public Validator Require(bool condition, string field, string message) => condition ? this : Add(field, message);
 
-    public Validator Text(string? value, string field, int maxLength, bool required = true)
+    /// <summary>
+    /// Text a person typed and others will read: at most <paramref name="maxLength"/> UTF-16 units, no control
+    /// characters (ESC, NUL, C1 …; <paramref name="multiline"/> text may hold line breaks and tabs), and, when it is
+    /// sent at all, at least one visible character. Whitespace-only optional text counts as absent, as the domain trims it.
+    /// </summary>
+    public Validator Text(string? value, string field, int maxLength, bool required = true, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
             return required ? Add(field, "必填 / required.") : this;
-        return value.Length > maxLength ? Add(field, $"最多 {maxLength} 个字符 / at most {maxLength} characters.") : this;
+        if (value.Length > maxLength) return Add(field, $"最多 {maxLength} 个字符 / at most {maxLength} characters.");
+        if (TextRules.FindForbidden(value, multiline) is { } bad)
+            return Add(field, bad < 0
+                ? "含无效的 Unicode 字符 / contains an invalid Unicode sequence (unpaired surrogate)."
+                : $"不得含控制字符（U+{bad:X4}）/ must not contain control characters (U+{bad:X4}).");
+        if (!TextRules.HasVisible(value))
+            return Add(field, required
+                ? "必填，且须含可见字符 / required, with at least one visible character."
+                : "须含可见字符，或不填 / must contain a visible character, or be left out.");
+        return this;
+    }
+
+    /// <summary>A list of texts (tags …): at most <paramref name="maxCount"/> items, each checked as <see cref="Text"/>
+    /// under <c>field[i]</c>. Items are not looked at when the list is too long.</summary>
+    public Validator Texts(IReadOnlyList<string?>? values, string field, int maxCount, int maxLength)
+    {
+        if (values is null || !Count(values, field, maxCount)) return this;
+        for (var i = 0; i < values.Count; i++) Text(values[i], $"{field}[{i}]", maxLength);
+        return this;
+    }
+
+    /// <summary>Refuses a list longer than <paramref name="max"/>; true when the list is absent or short enough,
+    /// so a caller checks the items only then (a 50,000-item list gets one error, not 50,000).</summary>
+    public bool Count<T>(IReadOnlyCollection<T>? items, string field, int max)
+    {
+        if (items is null || items.Count <= max) return true;
+        Add(field, $"最多 {max} 项 / at most {max} items.");
+        return false;
     }
 
     public Validator Range(long value, long min, long max, string field) =>

@@ -24,7 +24,10 @@ internal static class MongoSamples
 
     public static Booking Booking(Session session, Guid schoolId) => Marketplace.Core.Bookings.Booking.Request(new BookingRequestFacts(
         session.Id, session.OfferingId, session.ProviderId, schoolId, "310104", 25, [4, 3], "李老师", "13900000000", "请准备投影仪",
-        120_00, session.StartsAt, 48, TimeSpan.FromHours(72)), Now, "school:user");
+        120_00, session.StartsAt, 48, TimeSpan.FromHours(72), Snapshot(session)), Now, "school:user");
+
+    public static BookingSnapshot Snapshot(Session session) =>
+        new("青少年编程入门", "徐汇区科协", "徐汇区第一中心小学", "漕溪北路 2 号", "徐汇区", DeliveryMode.OffCampus, "徐汇区漕溪北路 1 号", session.EndsAt);
 
     public static School School() => new(Ids.New(), "徐汇区第一中心小学", "310104", "漕溪北路 2 号", 31.19, 121.43, new Dictionary<int, int> { [3] = 120, [4] = 118 });
 

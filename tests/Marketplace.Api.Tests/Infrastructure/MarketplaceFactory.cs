@@ -37,6 +37,10 @@ public class MarketplaceFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddProvider(Warnings));
     }
 
+    /// <summary>A client whose every JSON answer is checked for instants outside +08:00 (<see cref="BeijingTimeGuard"/>).</summary>
+    public new HttpClient CreateClient() =>
+        CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(), new BeijingTimeGuard());
+
     public async Task<HttpClient> ClientForAsync(string username, string password = Password)
     {
         var client = CreateClient();

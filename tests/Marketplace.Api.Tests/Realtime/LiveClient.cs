@@ -15,9 +15,9 @@ public sealed record BookingChangedPush(
     long Cursor, DateTimeOffset At, Guid BookingId, Guid SessionId, Guid OfferingId, Guid SchoolId, Guid ProviderId,
     string? OldStatus, string NewStatus, int Pupils);
 
-/// <summary>The wire shape of the <c>availabilityChanged</c> push.</summary>
+/// <summary>The wire shape of the <c>availabilityChanged</c> push; capacity and reserved only on the provider's own stream.</summary>
 public sealed record AvailabilityChangedPush(
-    long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int Capacity, int Reserved, int FreeSeats, string SessionStatus);
+    long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int? Capacity, int? Reserved, int FreeSeats, string SessionStatus);
 
 /// <summary>A pushed message with the moment (<see cref="Stopwatch"/> ticks) the client received it.</summary>
 public sealed record Received<T>(T Message, long Timestamp)
@@ -43,13 +43,14 @@ public sealed class LiveClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Received<BookingChangedPush>> _bookings = [];
     private readonly List<Received<AvailabilityChangedPush>> _availability = [];
+    private readonly List<string> _wrongOffsets = [];
 
     private LiveClient(string name, HubConnection connection)
     {
         Name = name;
         Connection = connection;
-        connection.On<BookingChangedPush>(BookingChanged, m => { lock (_gate) _bookings.Add(new(m, Stopwatch.GetTimestamp())); });
-        connection.On<AvailabilityChangedPush>(AvailabilityChanged, m => { lock (_gate) _availability.Add(new(m, Stopwatch.GetTimestamp())); });
+        connection.On<BookingChangedPush>(BookingChanged, m => { lock (_gate) { _bookings.Add(new(m, Stopwatch.GetTimestamp())); CheckBeijing(m.At); } });
+        connection.On<AvailabilityChangedPush>(AvailabilityChanged, m => { lock (_gate) { _availability.Add(new(m, Stopwatch.GetTimestamp())); CheckBeijing(m.At); } });
     }
 
     public string Name { get; }
@@ -132,7 +133,20 @@ public sealed class LiveClient : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    /// <summary>Pushes carry instants in +08:00 like every response; a test that received another offset fails here.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        lock (_gate)
+        {
+            if (_wrongOffsets.Count > 0) throw new InvalidOperationException($"{Name} received pushes with instants outside +08:00: {string.Join(", ", _wrongOffsets.Take(3))}");
+        }
+    }
+
+    private void CheckBeijing(DateTimeOffset at)
+    {
+        if (at.Offset != TimeSpan.FromHours(8)) _wrongOffsets.Add(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
 
 /// <summary>"Does not receive": once the right client has its event, give the wrong ones a grace period and check they stayed silent.</summary>

@@ -22,7 +22,7 @@ internal static class BookingBenchmark
 
     public static async Task<int> RunAsync(Options options)
     {
-        var sessionCount = Math.Max(1, options.Int("sessions", 50));
+        var sessionCount = Math.Clamp(options.Int("sessions", 50), 1, 500); // the sessions list reads one page of at most 500
         var capacity = Math.Max(1, options.Int("capacity", 30));
         var requests = options.Int("requests", 2_000);
         var clientCount = Math.Max(1, options.Int("schools", 200));
@@ -138,7 +138,7 @@ internal static class BookingBenchmark
     private static async Task<Dictionary<Guid, (int Capacity, int Reserved)>> ReadSessionsAsync(Uri host, Guid offeringId)
     {
         using var http = HttpApi.Client(host);
-        var sessions = await HttpApi.GetAsync(http, $"api/offerings/{offeringId}/sessions");
+        var sessions = await HttpApi.GetAsync(http, $"api/offerings/{offeringId}/sessions?limit=500");
         return sessions.EnumerateArray().ToDictionary(s => s.GetProperty("id").GetGuid(),
             s => (s.GetProperty("capacity").GetInt32(), s.GetProperty("reserved").GetInt32()));
     }

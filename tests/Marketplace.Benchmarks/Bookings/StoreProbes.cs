@@ -40,12 +40,13 @@ internal static class StoreProbes
         var now = DateTimeOffset.UtcNow;
         var session = Core.Catalog.Session.Schedule(Ids.New(), Ids.New(), now.AddDays(30), now.AddDays(30).AddHours(2), capacity: int.MaxValue / 2);
         var schoolId = Ids.New();
+        var snapshot = new BookingSnapshot("机器人编程", "区科协", "第一小学", "东城区某路 1 号", "东城区", Core.Catalog.DeliveryMode.OnCampus, null, session.EndsAt);
         return await CommitRateAsync(database, duration, store => store.CommitAsync(new StoreChanges().Insert(session)), () =>
         {
             var booking = Booking.Request(new BookingRequestFacts(session.Id, session.OfferingId, session.ProviderId, schoolId, "110101", 1, [3],
-                "课后服务负责人", "13800138000", null, 8_000, session.StartsAt, 48, TimeSpan.FromHours(48)), now, "school:bench");
+                "课后服务负责人", "13800138000", null, 8_000, session.StartsAt, 48, TimeSpan.FromHours(48), snapshot), now, "school:bench");
             return new StoreChanges().Insert(booking).ReserveSeats(session.Id, 1)
-                .Remember(new IdempotencyRecord(BookingCommands.IdempotencyScope, Ids.New().ToString("N"), "0123456789ABCDEF", Guid.NewGuid(), StoreJson.Serialize(BookingView.From(booking)), now))
+                .Remember(new IdempotencyRecord(BookingCommands.IdempotencyScope, Ids.New().ToString("N"), "0123456789ABCDEF", Guid.NewGuid(), StoreJson.Serialize(BookingView.From(booking, snapshot)), now))
                 .Publish(BookingEvents.Changed(booking, null, now))
                 .Publish(CatalogEvents.AvailabilityChanged(session.OfferingId, session.Id, session.ProviderId, now));
         });

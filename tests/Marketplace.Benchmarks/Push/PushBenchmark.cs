@@ -58,7 +58,7 @@ internal static class PushBenchmark
             Console.WriteLine(Invariant($"{clientCount} SignalR connections open and watching in {connect.Elapsed.TotalSeconds:F1} s; host RSS {host.RssKb / 1024} MB (before {rssBefore / 1024} MB)"));
 
             var cpu = CpuWindow.Start(host.Pid);
-            var result = await BookAsync(offerings, watchers.Select(w => w!).ToArray(), schools, bookings);
+            var result = await BookAsync(offerings, watchers.Select(w => w!).ToArray(), schools, bookings, capacity);
             var cpuLine = cpu.Stop();
             Console.WriteLine();
             Console.WriteLine(Invariant($"{bookings} bookings one at a time (after {WarmUpBookings} warm-up), {clientCount} watchers over {offeringCount} offerings (~{clientCount / offeringCount} per booking), {result.Pairs.Count} (booking, watcher) deliveries"));
@@ -81,7 +81,7 @@ internal static class PushBenchmark
 
     private sealed record PushResult(Latencies Pairs, Latencies PerBookingMax, Latencies FromSend, Latencies Post, int Early, int Missing, int Failed);
 
-    private static async Task<PushResult> BookAsync(List<(Guid Id, Guid[] Sessions)> offerings, Watcher[] watchers, List<(HttpClient Http, int Grade)> schools, int bookings)
+    private static async Task<PushResult> BookAsync(List<(Guid Id, Guid[] Sessions)> offerings, Watcher[] watchers, List<(HttpClient Http, int Grade)> schools, int bookings, int capacity)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var pairs = new Latencies();
@@ -95,7 +95,8 @@ internal static class PushBenchmark
             var (offeringId, sessions) = offerings[b % offerings.Count];
             var sessionId = sessions[b / offerings.Count % sessions.Length];
             var audience = watchers.Where(w => w.OfferingId == offeringId).ToArray();
-            var round = new Round(sessionId, reserved.GetValueOrDefault(sessionId) + 1, audience.Length);
+            var taken = reserved.GetValueOrDefault(sessionId) + 1;
+            var round = new Round(sessionId, taken, capacity - taken, audience.Length);
             foreach (var w in audience) w.Expect(round);
 
             var (http, grade) = schools[b % schools.Count];

@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Benchmarks.Push;
 
-/// <summary>One booking's expected push: the session and the reserved count it must announce, and when each watcher got it.</summary>
-internal sealed class Round(Guid sessionId, int reserved, int watchers)
+/// <summary>One booking's expected push: the session and the free seats it must announce, and when each watcher got it.</summary>
+internal sealed class Round(Guid sessionId, int reserved, int freeSeats, int watchers)
 {
     private readonly long[] _arrivals = new long[watchers];
     private int _received;
@@ -16,6 +16,8 @@ internal sealed class Round(Guid sessionId, int reserved, int watchers)
     public Guid SessionId => sessionId;
 
     public int Reserved => reserved;
+
+    public int FreeSeats => freeSeats;
 
     public int Received => Volatile.Read(ref _received);
 
@@ -52,7 +54,7 @@ internal sealed class Watcher : IAsyncDisposable
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
         var watcher = new Watcher(connection, offeringId);
-        connection.On<AvailabilityChangedMessage>("availabilityChanged", watcher.OnAvailability);
+        connection.On<SeatsAvailableMessage>("availabilityChanged", watcher.OnAvailability);
         await connection.StartAsync();
         await connection.InvokeAsync("WatchOffering", offeringId);
         return watcher;
@@ -62,11 +64,11 @@ internal sealed class Watcher : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-    private void OnAvailability(AvailabilityChangedMessage message)
+    private void OnAvailability(SeatsAvailableMessage message)
     {
         var now = Stopwatch.GetTimestamp();
         var round = Volatile.Read(ref _round);
-        if (round is null || message.SessionId != round.SessionId || message.Reserved != round.Reserved) return;
+        if (round is null || message.SessionId != round.SessionId || message.FreeSeats != round.FreeSeats) return;
         // Delivery is at least once: count a watcher once per round.
         if (Interlocked.CompareExchange(ref _round, null, round) == round) round.Arrived(now);
     }

@@ -4,13 +4,18 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Catalog.Offerings;
 
 /// <summary>Create, edit (optimistic concurrency) and move offerings through review and publication.</summary>
-/// <remarks>An optional <c>ifMatchVersion</c> on a transition applies it only to that version (the one the reviewer read).</remarks>
+/// <remarks>
+/// An optional <c>ifMatchVersion</c> on a transition applies it only to that version (the one the reviewer read); without it a
+/// transition that loses a race is decided again on the current state. The provider's own changes need it in good standing
+/// (<see cref="Provider.EnsureMayAct"/>).
+/// </remarks>
 public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock)
 {
     public async Task<(Offering Offering, Provider Provider)> CreateAsync(Caller caller, OfferingInput input, CancellationToken ct = default)
     {
         if (caller.Role != Role.Provider) throw new ForbiddenException("Only providers create offerings.");
         var provider = await store.FindAsync<Provider>(caller.OrganizationId, ct) ?? throw new NotFoundException("provider", caller.OrganizationId);
+        provider.EnsureMayAct();
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
         var offering = Offering.Create(provider.Id, content, now);
@@ -44,7 +49,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     public Task<(Offering Offering, Provider Provider)> RejectAsync(Caller caller, Guid id, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
         {
-            new Validator().Text(reason, "reason", 500).ThrowIfInvalid();
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             offering.Reject(reason!, now);
         }, ct);
 
@@ -57,7 +62,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     public Task<(Offering Offering, Provider Provider)> ArchiveAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Archive(now), ct);
 
-    /// <summary>The owning provider's offering (404 to other providers, 403 to other roles), with its provider.</summary>
+    /// <summary>The owning provider's offering (404 to other providers, 403 to other roles), with its provider, for a change by that provider.</summary>
     public async Task<(Offering Offering, Provider Provider)> LoadOwnedAsync(Caller caller, Guid id, CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct);
@@ -67,11 +72,18 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             throw new NotFoundException("offering", id);
         }
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
+        provider.EnsureMayAct();
         return (offering, provider);
     }
 
     /// <summary>A review (bureau of the provider's districts) or an owner's transition, committed with its event.</summary>
-    private async Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
+    private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
+        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct) =>
+        ifMatchVersion is null
+            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, reviewing, change, ct))
+            : ChangeOnceAsync(caller, id, ifMatchVersion, reviewing, change, ct);
+
+    private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
         Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
@@ -82,6 +94,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             if (caller.Role == Role.Provider || !OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("offering", id);
             throw new ForbiddenException(reviewing ? "Only the bureau of the provider's districts reviews offerings." : "Only the owning provider may do this.");
         }
+        if (!reviewing) provider.EnsureMayAct();
 
         var expected = offering.Version;
         if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);

@@ -31,17 +31,23 @@ public sealed class OfferingQueries(IMarketplaceStore store)
         }
     }
 
-    /// <summary>A provider's own offerings (all states), or for the bureau the review queue of its districts; each with its provider's name.</summary>
-    public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(Caller caller, OfferingStatus? status, CancellationToken ct = default)
+    /// <summary>
+    /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for the bureau of
+    /// the offerings of its districts' providers; each with its provider's name. The bureau's providers are few next to
+    /// their offerings, so their ids select the page in the store.
+    /// </summary>
+    public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(
+        Caller caller, OfferingStatus? status, int limit, Guid? after, CancellationToken ct = default)
     {
-        IReadOnlyList<Offering> offerings;
-        if (caller.Role == Role.Provider) offerings = await store.ListOfferingsAsync(caller.OrganizationId, status, ct);
+        OfferingFilter filter;
+        if (caller.Role == Role.Provider) filter = new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after);
         else if (caller.Role != Role.Bureau) throw new ForbiddenException("Schools find offerings through search.");
         else
         {
-            var providers = (await store.ListProvidersAsync(null, ct)).Where(p => caller.IsBureauOfAny(p.Districts)).Select(p => p.Id).ToHashSet();
-            offerings = (await store.ListOfferingsAsync(null, status, ct)).Where(o => providers.Contains(o.ProviderId)).ToList();
+            var providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);
+            filter = new OfferingFilter(ProviderIds: providers.Select(p => p.Id).ToArray(), Status: status, Limit: limit, After: after);
         }
+        var offerings = await store.ListOfferingsAsync(filter, ct);
         var names = (await store.FindManyAsync<Provider>(offerings.Select(o => o.ProviderId).Distinct().ToArray(), ct)).ToDictionary(p => p.Id, p => p.Name);
         return offerings.Select(o => (o, names.GetValueOrDefault(o.ProviderId, ""))).ToList();
     }

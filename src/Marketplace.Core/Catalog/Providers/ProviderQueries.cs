@@ -14,9 +14,10 @@ public sealed class ProviderQueries(IMarketplaceStore store)
         return provider;
     }
 
-    public async Task<IReadOnlyList<Provider>> ListForBureauAsync(Caller caller, ProviderStatus? status, CancellationToken ct = default)
+    /// <summary>One page (id order, after <paramref name="after"/>) of the providers serving any of the bureau's districts.</summary>
+    public Task<IReadOnlyList<Provider>> ListForBureauAsync(Caller caller, ProviderStatus? status, int limit, Guid? after, CancellationToken ct = default)
     {
         if (caller.Role != Role.Bureau) throw new ForbiddenException("Only the bureau lists providers.");
-        return (await store.ListProvidersAsync(status, ct)).Where(p => caller.IsBureauOfAny(p.Districts)).ToList();
+        return store.ListProvidersAsync(new ProviderFilter(status, caller.Districts, limit, after), ct);
     }
 }

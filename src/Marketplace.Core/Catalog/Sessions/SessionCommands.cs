@@ -5,11 +5,18 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Catalog.Sessions;
 
 /// <summary>
-/// The provider's sessions of an offering: schedule and delete. Cancelling a session also cancels its bookings, so that
+/// The provider's sessions of an offering: schedule and delete (both need the provider in good standing, see
+/// <see cref="OfferingCommands.LoadOwnedAsync"/>). Cancelling a session also cancels its bookings, so that
 /// use case belongs to the booking module (<c>BookingCommands.CancelSessionAsync</c>).
 /// </summary>
 public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands offerings, TimeProvider clock, SchoolCalendar calendar)
 {
+    /// <summary>
+    /// Scheduled sessions of one offering that have not ended. A busy real schedule — every school day of a year, twice a
+    /// day — stays below it; 9,347 sessions on one offering (3 MB for every anonymous reader) did not.
+    /// </summary>
+    public const int MaxUpcomingSessions = 1000;
+
     public async Task<IReadOnlyList<Session>> ScheduleAsync(Caller caller, Guid offeringId, ScheduleSessionsRequest r, CancellationToken ct = default)
     {
         var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
@@ -17,7 +24,13 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
             throw new DomainRuleException("offering-archived", "An archived offering cannot get new sessions.");
         var now = clock.GetUtcNow();
         var slots = SessionSchedule.Expand(r, now, calendar);
-        var existing = await store.ListSessionsAsync(offeringId, ct);
+        // Every new slot starts after now, so only sessions that have not ended can overlap it or count against the cap.
+        var existing = await store.ListSessionsForOfferingsAsync([offeringId], now, ct);
+        var upcoming = existing.Count(e => e.Status == SessionStatus.Scheduled);
+        if (upcoming + slots.Count > MaxUpcomingSessions)
+            throw new DomainRuleException("too-many-sessions",
+                $"每门课程最多 {MaxUpcomingSessions} 个未结束的场次（现有 {upcoming}，本次 {slots.Count}）/ " +
+                $"an offering may have at most {MaxUpcomingSessions} upcoming sessions ({upcoming} now, {slots.Count} requested).");
         var clash = slots.FirstOrDefault(s => existing.Any(e => e.Overlaps(s.Start, s.End)));
         if (clash != default)
             throw new DomainRuleException("session-overlap", $"与已有场次时间重叠：{ChinaTime.ToLocal(clash.Start):yyyy-MM-dd HH:mm} / overlaps an existing session of this offering.");
@@ -29,15 +42,17 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
         return sessions;
     }
 
-    /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled.</summary>
-    public async Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default)
-    {
-        var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
-        if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
-            throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
-        await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
-            .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
-    }
+    /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled (also when a booking wins the race).</summary>
+    public Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
+            if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
+                throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
+            await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
+                .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
+            return session;
+        });
 
     /// <summary>The owning provider's session of the offering, with the offering; 404 otherwise.</summary>
     public async Task<(Offering Offering, Session Session)> LoadOwnedAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)

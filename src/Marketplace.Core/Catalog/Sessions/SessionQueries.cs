@@ -6,10 +6,21 @@ namespace Marketplace.Core.Catalog.Sessions;
 
 public sealed class SessionQueries(IMarketplaceStore store, OfferingQueries offerings)
 {
-    /// <summary>The sessions of an offering the caller may see (<see cref="OfferingQueries.GetAsync"/>).</summary>
-    public async Task<IReadOnlyList<Session>> ListAsync(Caller? caller, Guid offeringId, CancellationToken ct = default)
+    /// <summary>
+    /// One page of the sessions of an offering the caller may see (<see cref="OfferingQueries.GetAsync"/>), by start time:
+    /// at most <paramref name="limit"/>, those after the session <paramref name="after"/> (the last of the previous page).
+    /// </summary>
+    public async Task<IReadOnlyList<Session>> ListAsync(Caller? caller, Guid offeringId, int limit, Guid? after, CancellationToken ct = default)
     {
         await offerings.GetAsync(caller, offeringId, ct);
-        return await store.ListSessionsAsync(offeringId, ct);
+        SessionKey? from = null;
+        if (after is { } id)
+        {
+            var last = await store.FindAsync<Session>(id, ct);
+            if (last is null || last.OfferingId != offeringId)
+                throw ValidationFailedException.For("after", "须为本课程某一场次的 id / must be the id of a session of this offering.");
+            from = new SessionKey(last.StartsAt, last.Id);
+        }
+        return await store.ListSessionsAsync(new SessionFilter(offeringId, limit, from), ct);
     }
 }

@@ -12,6 +12,7 @@ public sealed record ScheduleSessionsRequest(DateTimeOffset? StartsAt, DateTimeO
 public static class SessionSchedule
 {
     public const int MaxSessionsPerRequest = 400;
+    public const int MaxSkipDates = 366; // a range covers at most 366 days, so a real list never reaches this
 
     public static List<(DateTimeOffset Start, DateTimeOffset End)> Expand(ScheduleSessionsRequest r, DateTimeOffset now, SchoolCalendar? calendar = null)
     {
@@ -20,12 +21,13 @@ public static class SessionSchedule
         if (r.Recurrence is { } rec)
         {
             v.Require(r.StartsAt is null && r.EndsAt is null, "recurrence", "单场与循环只能二选一 / send either startsAt/endsAt or recurrence.")
-             .Require(rec.DaysOfWeek is { Count: > 0 }, "recurrence.daysOfWeek", "至少一天 / at least one weekday.")
+             .Require(rec.DaysOfWeek is { Count: > 0 and <= 7 } days && days.Distinct().Count() == days.Count, "recurrence.daysOfWeek", "1–7 个不重复的星期几 / one to seven distinct weekdays.")
              .Require(rec.StartTime is not null && rec.EndTime is not null && rec.StartTime < rec.EndTime, "recurrence.endTime", "结束须晚于开始 / endTime must be after startTime.")
              .Require(rec.From is not null && rec.To is not null && rec.From <= rec.To && rec.To.Value.DayNumber - rec.From.Value.DayNumber <= 366,
                  "recurrence.to", "日期范围须有效且不超过一年 / from ≤ to, at most one year.")
              .Require(rec.From is null || ChinaTime.Supports(rec.From.Value), "recurrence.from", "年份须在 2000–2099 / a year from 2000 to 2099.")
              .Require(rec.To is null || ChinaTime.Supports(rec.To.Value), "recurrence.to", "年份须在 2000–2099 / a year from 2000 to 2099.");
+            v.Count(rec.SkipDates, "recurrence.skipDates", MaxSkipDates);
             v.ThrowIfInvalid();
             var skip = (rec.SkipDates ?? []).ToHashSet();
             for (var d = rec.From!.Value; d <= rec.To!.Value; d = d.AddDays(1))

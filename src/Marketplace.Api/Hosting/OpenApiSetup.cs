@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>
+/// What a client generator needs from /openapi/v1.json beyond what the framework infers: enum schemas that list their
+/// values (the host reads and writes enums by name through its own converter, which the schema generator cannot see),
+/// the bearer scheme on every operation that needs a token, and required headers.
+/// </summary>
+internal static class OpenApiSetup
+{
+    public const string Bearer = "Bearer";
+
+    public static void Configure(OpenApiOptions o)
+    {
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+            if (type == typeof(System.Text.Json.JsonElement))
+            {
+                schema.Type = JsonSchemaType.Object;
+                schema.Description = "事件内容，随 type 而定（见 docs/realtime.md）/ the event's payload; its shape depends on `type` (docs/realtime.md).";
+            }
+            // FiniteNumberConverter reads doubles, which hides their type from the generator as it hides the enums'.
+            if (type == typeof(double) || type == typeof(float))
+                schema.Type = JsonSchemaType.Number | (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is null ? 0 : JsonSchemaType.Null);
+            if (type.IsEnum)
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Enum = [.. Enum.GetNames(type).Select(name => (JsonNode)JsonValue.Create(name)!)];
+            }
+            return Task.CompletedTask;
+        });
+        o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Description = "课后服务资源对接平台接口。登录 POST /api/auth/token 取得 JWT，在请求头 Authorization: Bearer … 中携带。"
+                + " 时间均为 ISO 8601 北京时间（+08:00）；金额为分。实时推送见 docs/realtime.md（SignalR /hubs/marketplace）。\n\n"
+                + "After-school resource marketplace API. Sign in with POST /api/auth/token and send the JWT as `Authorization: Bearer …`."
+                + " Every time is ISO 8601 in Beijing time (+08:00); money is in fen. Live pushes: docs/realtime.md (SignalR /hubs/marketplace).";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT", In = ParameterLocation.Header,
+                Description = "POST /api/auth/token → accessToken",
+            };
+            return Task.CompletedTask;
+        });
+        o.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (!metadata.OfType<IAllowAnonymous>().Any())
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
+            if (operation.OperationId == "SearchOfferings") operation.Parameters = [.. SearchParameters];
+            foreach (var parameter in operation.Parameters ?? [])
+            {
+                if (parameter is OpenApiParameter { Name: "Idempotency-Key" } header)
+                {
+                    header.Required = true;
+                    header.Description = "8–100 个字符，同一请求重试时保持不变 / 8–100 characters; keep it for retries of the same request.";
+                }
+            }
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>The search query string, read by Core's SearchQueries (the endpoint takes the raw query, so nothing infers these).</summary>
+    private static IEnumerable<IOpenApiParameter> SearchParameters =>
+    [
+        Query("q", JsonSchemaType.String, "中文检索词（分词、同义词）/ Chinese search text, at most 100 characters"),
+        Query("category", JsonSchemaType.String, "Science | Arts | Sports | Reading | Labour | Clubs", Enum.GetNames<Core.Catalog.Category>()),
+        Query("mode", JsonSchemaType.String, "OnCampus 请进来 | OffCampus 走出去（Both 也匹配）", Enum.GetNames<Core.Catalog.DeliveryMode>()),
+        Query("grade", JsonSchemaType.Integer, "年级 1–9 / grade 1–9"),
+        Query("district", JsonSchemaType.String, "区县代码（GB/T 2260）/ district code"),
+        Query("lat", JsonSchemaType.Number, "纬度，与 lon 同时 / latitude, with lon"),
+        Query("lon", JsonSchemaType.Number, "经度，与 lat 同时 / longitude, with lat"),
+        Query("radiusKm", JsonSchemaType.Number, "半径（公里），需 lat/lon 或学校登录 / radius in km from lat/lon or the signed-in school"),
+        Query("from", JsonSchemaType.String, "yyyy-MM-dd（北京日）或 ISO 8601 / a Beijing date or an ISO 8601 time: a session starting at or after"),
+        Query("to", JsonSchemaType.String, "yyyy-MM-dd（含当日）或 ISO 8601 / a Beijing date (inclusive) or an ISO 8601 time: a session starting before"),
+        Query("maxPrice", JsonSchemaType.Integer, "每生每场次最高价（分）/ price ceiling in fen per pupil per session"),
+        Query("available", JsonSchemaType.Boolean, "仅有余位的未来场次 / only offerings with a future session with free seats"),
+        Query("sort", JsonSchemaType.String, "Relevance | Distance | Price | Soonest", Enum.GetNames<Core.Search.SearchSort>()),
+        Query("page", JsonSchemaType.Integer, "从 1 开始 / from 1"),
+        Query("pageSize", JsonSchemaType.Integer, "1–100，默认 20 / 1–100, default 20"),
+    ];
+
+    private static OpenApiParameter Query(string name, JsonSchemaType type, string description, string[]? values = null) => new()
+    {
+        Name = name, In = ParameterLocation.Query, Description = description,
+        Schema = new OpenApiSchema { Type = type, Enum = values is null ? null : [.. values.Select(v => (JsonNode)JsonValue.Create(v)!)] },
+    };
+}

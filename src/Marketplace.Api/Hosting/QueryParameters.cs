@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Marketplace.Core.Shared;
+using Microsoft.OpenApi;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>
+/// The query string of a list endpoint, read strictly: only the parameters the endpoint declares, each at most once,
+/// enums by a defined name only (any case; no numbers, no comma lists), ids as GUIDs, whole numbers within range, an
+/// empty value as not given. Minimal-API binding took <c>status=1</c> and <c>status=99</c> as statuses, kept one value of
+/// <c>status=Pending,Approved</c> and ignored names it did not know (<c>GET /api/bookings?district=</c>). Every bad
+/// parameter is named in one 400. The same declaration documents the parameters in OpenAPI (<see cref="QueryParametersExtensions.WithQuery"/>).
+/// </summary>
+public sealed class QueryParameters(params QueryParameter[] parameters)
+{
+    private readonly Dictionary<string, QueryParameter> _declared = parameters.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    public ParsedQuery Read(HttpRequest request)
+    {
+        var v = new Validator();
+        var values = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, given) in request.Query)
+        {
+            if (!_declared.TryGetValue(name, out var parameter))
+                v.Add(name, $"未知参数，可用：{Names} / unknown parameter; this endpoint takes {Names}.");
+            else if (given.Count > 1)
+                v.Add(parameter.Name, "只能出现一次 / may be given only once.");
+            else if (given.ToString() is { Length: > 0 } text)
+            {
+                if (parameter.Parse(text) is { } value) values[parameter.Name] = value;
+                else v.Add(parameter.Name, parameter.Expected);
+            }
+        }
+        v.ThrowIfInvalid();
+        return new ParsedQuery(values);
+    }
+
+    private string Names => _declared.Count == 0 ? "（无 / none）" : string.Join(", ", _declared.Values.Select(p => p.Name));
+
+    internal void Describe(OpenApiOperation operation)
+    {
+        operation.Parameters ??= [];
+        foreach (var p in _declared.Values)
+            operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Schema = p.Schema() });
+    }
+}
+
+public sealed class ParsedQuery(IReadOnlyDictionary<string, object> values)
+{
+    public T? Enum<T>(string name) where T : struct, Enum => values.TryGetValue(name, out var v) ? (T)v : null;
+
+    public Guid? Id(string name) => values.TryGetValue(name, out var v) ? (Guid)v : null;
+
+    public long? Number(string name) => values.TryGetValue(name, out var v) ? (long)v : null;
+}
+
+/// <summary>One declared query parameter: how to read it, what a client must send, and its OpenAPI schema.</summary>
+public sealed class QueryParameter
+{
+    private QueryParameter(string name, string description, string expected, Func<string, object?> parse, Func<OpenApiSchema> schema)
+    {
+        Name = name;
+        Description = description;
+        Expected = expected;
+        Parse = parse;
+        Schema = schema;
+    }
+
+    public string Name { get; }
+    public string Description { get; }
+    internal string Expected { get; }
+    internal Func<string, object?> Parse { get; }
+    internal Func<OpenApiSchema> Schema { get; }
+
+    public static QueryParameter Enum<T>(string name, string description) where T : struct, Enum
+    {
+        var names = System.Enum.GetNames<T>();
+        var list = string.Join(", ", names);
+        return new(name, description, $"须为 {list} 之一 / must be one of {list}.",
+            text => names.FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } match ? System.Enum.Parse<T>(match) : null,
+            () => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. names.Select(n => (JsonNode)JsonValue.Create(n))] });
+    }
+
+    public static QueryParameter Id(string name, string description) =>
+        new(name, description, "须为 GUID / must be a GUID.",
+            text => Guid.TryParse(text, out var id) ? id : null,
+            () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" });
+
+    public static QueryParameter Number(string name, long min, long max, string description) =>
+        new(name, description, $"须为 {min} 到 {max} 的整数 / a whole number from {min} to {max}.",
+            text => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n : null,
+            () => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer, Format = "int64",
+                Minimum = min.ToString(CultureInfo.InvariantCulture), Maximum = max.ToString(CultureInfo.InvariantCulture),
+            });
+}
+
+public static class QueryParametersExtensions
+{
+    /// <summary>Documents the endpoint's query parameters in OpenAPI; the handler reads them with <see cref="QueryParameters.Read"/>.</summary>
+    public static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder builder, QueryParameters query) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            query.Describe(operation);
+            return Task.CompletedTask;
+        });
+}

@@ -1,0 +1,53 @@
+using Marketplace.Core.Persistence;
+using MongoDB.Bson;
+
+namespace Marketplace.Storage.Mongo;
+
+/// <summary>The paged list filters (keyset after the last item of the previous page); rendered by the request-shape tests.</summary>
+internal static class ListQuery
+{
+    public static readonly BsonDocument ById = new("_id", 1);
+    public static readonly BsonDocument ByStartThenId = new() { { "startsAt", 1 }, { "_id", 1 } };
+
+    public static BsonDocument Providers(ProviderFilter f)
+    {
+        var filter = new BsonDocument();
+        if (f.Status is { } status) filter.Add("status", status.ToString());
+        if (f.Districts is { } districts) filter.Add("districts", new BsonDocument("$in", new BsonArray(districts)));
+        if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
+        return filter;
+    }
+
+    public static BsonDocument Offerings(OfferingFilter f)
+    {
+        // Provider conditions go into $and: one provider and a set of them may both be given, and a document cannot hold two providerId keys.
+        var providers = new BsonArray();
+        if (f.ProviderId is { } provider) providers.Add(new BsonDocument("providerId", StoredDocuments.Key(provider)));
+        if (f.ProviderIds is { } ids) providers.Add(new BsonDocument("providerId", new BsonDocument("$in", new BsonArray(ids.Select(StoredDocuments.Key)))));
+        var filter = providers.Count switch
+        {
+            0 => new BsonDocument(),
+            1 => providers[0].AsBsonDocument,
+            _ => new BsonDocument("$and", providers),
+        };
+        if (f.Status is { } status) filter.Add("status", status.ToString());
+        if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
+        return filter;
+    }
+
+    /// <summary>Times are stored as ISO-8601 UTC strings, which order as the instants do.</summary>
+    public static BsonDocument Sessions(SessionFilter f)
+    {
+        var filter = new BsonDocument("offeringId", StoredDocuments.Key(f.OfferingId));
+        if (f.After is { } after)
+        {
+            var start = StoreJson.FormatTime(after.StartsAt);
+            filter.Add("$or", new BsonArray
+            {
+                new BsonDocument("startsAt", new BsonDocument("$gt", start)),
+                new BsonDocument { { "startsAt", start }, { "_id", new BsonDocument("$gt", StoredDocuments.Key(after.Id)) } },
+            });
+        }
+        return filter;
+    }
+}

@@ -1,0 +1,107 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using Marketplace.Api.Tests.Infrastructure;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Marketplace.Api.Tests.Hardening;
+
+/// <summary>An empty host with a known signing key, so the tests can sign tokens with any claims.</summary>
+public sealed class KnownKeyFactory() : MarketplaceFactory(new Dictionary<string, string?>
+{
+    ["Marketplace:Jwt:SigningKey"] = KnownKeyFactory.Key, ["Marketplace:SeedDemo"] = "false",
+})
+{
+    public const string Key = "token-claim-tests-signing-key-0123456789abcdef";
+
+    /// <summary>A token signed with the host's key and issuer, valid for an hour unless <paramref name="expires"/> says otherwise.</summary>
+    public static string Sign(IEnumerable<Claim> claims, DateTime? expires = null)
+    {
+        var now = DateTime.UtcNow;
+        var token = new JwtSecurityToken("marketplace", "marketplace", claims, expires is null ? now : expires.Value.AddHours(-1), expires ?? now.AddHours(1),
+            new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Key)), SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+}
+
+/// <summary>
+/// Issue 10 #6 and #11: a correctly signed token whose caller claims cannot be read is a 401 (it was a 500 in
+/// CallerClaims, or worse, a guessed role), and a refused token is answered with a plain "WWW-Authenticate: Bearer".
+/// </summary>
+public class TokenClaimTests(KnownKeyFactory factory) : IClassFixture<KnownKeyFactory>
+{
+    private static readonly string User = Guid.CreateVersion7().ToString(), Org = Guid.CreateVersion7().ToString();
+
+    private static List<Claim> Claims(string? sub = "", string? role = "School", string? org = "")
+    {
+        var claims = new List<Claim> { new("name", "tester") };
+        if (sub is not null) claims.Add(new("sub", sub.Length == 0 ? User : sub));
+        if (role is not null) claims.Add(new("role", role));
+        if (org is not null) claims.Add(new("org", org.Length == 0 ? Org : org));
+        return claims;
+    }
+
+    private async Task<HttpResponseMessage> GetBookingsAsync(string token)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.GetAsync("/api/bookings");
+    }
+
+    [Fact]
+    public async Task AWellFormedToken_SignedHere_IsAccepted()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(KnownKeyFactory.Sign(Claims()))).StatusCode);
+    }
+
+    public static TheoryData<string, string?, string?, string?> Unreadable => new()
+    {
+        { "role in lower case", "", "school", "" },
+        { "role as a number", "", "1", "" },
+        { "role as a comma list", "", "School,Bureau", "" },
+        { "role unknown", "", "Admin", "" },
+        { "role missing", "", null, "" },
+        { "sub not a GUID", "user-1", "School", "" },
+        { "sub missing", null, "School", "" },
+        { "org not a GUID", "", "Bureau", "district-office" },
+        { "org missing", "", "Provider", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unreadable))]
+    public async Task ASignedToken_WithAnUnreadableClaim_Is401_WithAPlainChallenge(string why, string? sub, string? role, string? org)
+    {
+        var response = await GetBookingsAsync(KnownKeyFactory.Sign(Claims(sub, role, org)));
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {(int)response.StatusCode}");
+        await response.AssertProblemAsync(401);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().ToString());
+    }
+
+    [Fact]
+    public async Task TwoRoleClaims_AreUnreadable_NotWhicheverComesFirst()
+    {
+        var claims = Claims();
+        claims.Add(new Claim("role", "Bureau"));
+        var response = await GetBookingsAsync(KnownKeyFactory.Sign(claims));
+        await response.AssertProblemAsync(401);
+    }
+
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("wrong key")]
+    [InlineData("garbage")]
+    public async Task ARefusedToken_GetsAPlainBearerChallenge_NotWhichCheckFailed(string kind)
+    {
+        var token = kind switch
+        {
+            "expired" => KnownKeyFactory.Sign(Claims(), DateTime.UtcNow.AddMinutes(-10)),
+            "wrong key" => KnownKeyFactory.Sign(Claims())[..^4] + "AAAA",
+            _ => "abc.def.ghi",
+        };
+        var response = await GetBookingsAsync(token);
+        await response.AssertProblemAsync(401);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().ToString());
+    }
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Api.Tests.Realtime;
+
+namespace Marketplace.Api.Tests;
+
+/// <summary>
+/// A suspended or rejected provider keeps its token but loses every write (409 provider-suspended / provider-rejected),
+/// and suspending it declines its open requests in the same commit, telling each school.
+/// </summary>
+public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture<DemoFactory>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Suspending_DeclinesOpenRequestsWithTheReason_NotifiesEachSchool_AndKeepsConfirmedBookings()
+    {
+        var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, "provider7", 40);
+        var (first, second, third) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school2"), await factory.ClientForAsync("school3"));
+        var a = await BookAsync(first, sessionId, 3, "suspend-open-a1");
+        var b = await BookAsync(second, sessionId, 4, "suspend-open-b1");
+        var c = await BookAsync(third, sessionId, 5, "suspend-conf-c1");
+        (await provider.PostJsonAsync($"/api/bookings/{c}/confirm", null)).EnsureSuccessStatusCode();
+        var after = (await first.GetJsonAsync("/api/events?after=0"))["next"]!.GetValue<long>();
+        await using var firstLive = await LiveClient.SignedInAsync(factory, "school1");
+        await using var secondLive = await LiveClient.SignedInAsync(factory, "school2");
+
+        var suspended = await (await (await factory.ClientForAsync("bureau")).PostJsonAsync(
+            $"/api/providers/{await factory.OrganizationOfAsync("provider7")}/suspend", new { reason = "消防检查未通过" })).ReadJsonAsync();
+        Assert.Equal("Suspended", suspended["status"]!.GetValue<string>());
+
+        // Declined in the suspension's own commit: already so when the suspension answers.
+        foreach (var (school, id) in new[] { (first, a), (second, b) })
+        {
+            var booking = await school.GetJsonAsync($"/api/bookings/{id}");
+            Assert.Equal("Declined", booking["status"]!.GetValue<string>());
+            var last = booking["history"]!.AsArray()[^1]!;
+            Assert.Contains("消防检查未通过", last["reason"]!.GetValue<string>());
+            Assert.Equal("Bureau:bureau", last["by"]!.GetValue<string>());
+        }
+        Assert.Equal("Confirmed", (await third.GetJsonAsync($"/api/bookings/{c}"))["status"]!.GetValue<string>());
+        Assert.Equal(35, (await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray()[0]!["freeSeats"]!.GetValue<int>());
+
+        // Each school hears it live and finds it in its change feed.
+        await firstLive.BookingAsync(m => m.BookingId == a && m.NewStatus == "Declined" && m.OldStatus == "Requested", Wait, "its request declined");
+        await secondLive.BookingAsync(m => m.BookingId == b && m.NewStatus == "Declined", Wait, "its request declined");
+        var feed = (await first.GetJsonAsync($"/api/events?after={after}"))["items"]!.AsArray();
+        Assert.Contains(feed, e => e!["type"]!.GetValue<string>() == "bookingChanged" && e["data"]!["bookingId"]!.GetValue<Guid>() == a
+            && e["data"]!["newStatus"]!.GetValue<string>() == "Declined");
+        Assert.DoesNotContain(firstLive.Bookings, m => m.Message.BookingId == c);
+    }
+
+    /// <summary>Walks every non-GET operation of the OpenAPI document with the suspended provider's own ids: none may change anything.</summary>
+    [Fact]
+    public async Task ASuspendedProvidersToken_IsRefusedEveryWrite_UntilTheBureauReinstatesIt()
+    {
+        var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, "provider8", 40);
+        var school = await factory.ClientForAsync("school4");
+        var booking = await BookAsync(school, sessionId, 2, "suspend-walk-001");
+        (await provider.PostJsonAsync($"/api/bookings/{booking}/confirm", null)).EnsureSuccessStatusCode();
+        var providerId = await factory.OrganizationOfAsync("provider8");
+        var bureau = await factory.ClientForAsync("bureau");
+        (await bureau.PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "投诉调查中" })).EnsureSuccessStatusCode();
+        var etag = (await provider.GetAsync($"/api/offerings/{offeringId}")).Headers.ETag!.Tag;
+        var offerings = (await provider.GetJsonAsync("/api/offerings")).AsArray().Count;
+
+        var refused = new List<string>();
+        var paths = (await factory.CreateClient().GetJsonAsync("/openapi/v1.json"))["paths"]!.AsObject();
+        foreach (var (template, operations) in paths)
+        {
+            foreach (var (method, operation) in operations!.AsObject().Where(o => o.Key is "post" or "put" or "patch" or "delete"))
+            {
+                var name = operation!["operationId"]!.GetValue<string>();
+                if (name is "IssueToken" or "RegisterProvider") continue; // anonymous: they do not use the token
+                using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), Fill(template, offeringId, sessionId, booking, providerId));
+                if (method != "delete") request.Content = System.Net.Http.Json.JsonContent.Create(new { });
+                if (method == "put") request.Headers.TryAddWithoutValidation("If-Match", etag);
+                var answer = await provider.SendAsync(request);
+                if (answer.StatusCode == HttpStatusCode.Forbidden) continue; // another role's operation
+                var problem = await answer.AssertProblemAsync(409);
+                Assert.True(problem["code"]!.GetValue<string>() == "provider-suspended", $"{name}: {problem.ToJsonString()}");
+                Assert.Contains("暂停", problem["detail"]!.GetValue<string>());
+                Assert.Contains("suspended", problem["detail"]!.GetValue<string>());
+                refused.Add(name);
+            }
+        }
+        Assert.Equal(
+            ["ArchiveOffering", "CancelBooking", "CancelSession", "CompleteBooking", "ConfirmBooking", "CreateOffering", "DeclineBooking",
+             "DeleteSession", "EditOffering", "PauseOffering", "ResumeOffering", "ScheduleSessions", "SubmitOffering"],
+            refused.Order());
+
+        // Nothing changed, and reading still works.
+        Assert.Equal(etag, (await provider.GetAsync($"/api/offerings/{offeringId}")).Headers.ETag!.Tag);
+        Assert.Single((await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray());
+        Assert.Equal(offerings, (await provider.GetJsonAsync("/api/offerings")).AsArray().Count);
+        Assert.Equal("Confirmed", (await provider.GetJsonAsync($"/api/bookings/{booking}"))["status"]!.GetValue<string>());
+
+        (await bureau.PostJsonAsync($"/api/providers/{providerId}/approve", new { note = "整改完成" })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, (await provider.PostJsonAsync($"/api/offerings/{offeringId}/pause", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARejectedProvider_CannotWrite_WhileAPendingOneStillDraftsAndEdits()
+    {
+        var bureau = await factory.ClientForAsync("bureau");
+        (await bureau.PostJsonAsync($"/api/providers/{await factory.OrganizationOfAsync("provider20")}/reject", new { reason = "资质材料不全" })).EnsureSuccessStatusCode();
+        var rejected = await factory.ClientForAsync("provider20");
+        var drafts = (await rejected.GetJsonAsync("/api/offerings")).AsArray().Count;
+        var refused = await (await rejected.PostJsonAsync("/api/offerings", Demo.OfferingBody())).AssertProblemAsync(409);
+        Assert.Equal("provider-rejected", refused["code"]!.GetValue<string>());
+        Assert.Equal(drafts, (await rejected.GetJsonAsync("/api/offerings")).AsArray().Count);
+
+        var pending = await factory.ClientForAsync("provider19");
+        var created = await pending.PostJsonAsync("/api/offerings", Demo.OfferingBody("待审核机构的草稿"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.ReadJsonAsync())["id"]!.GetValue<Guid>();
+        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/offerings/{id}") { Content = System.Net.Http.Json.JsonContent.Create(Demo.OfferingBody("待审核机构的草稿（修订）")) };
+        edit.Headers.TryAddWithoutValidation("If-Match", created.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, (await pending.SendAsync(edit)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SuspendingWhileTheProviderConfirms_DecidesEveryRequestOnce_Never412()
+    {
+        var (provider, _, sessionId) = await FreshSessionAsync(factory, "provider9", 40);
+        var providerId = await factory.OrganizationOfAsync("provider9");
+        var bureau = await factory.ClientForAsync("bureau");
+        var school = await factory.ClientForAsync("school6");
+        for (var round = 0; round < 3; round++)
+        {
+            var ids = new List<Guid>();
+            for (var i = 0; i < 8; i++) ids.Add(await BookAsync(school, sessionId, 1, $"suspend-race-{round}-{i}"));
+
+            // The provider answers half of its requests while the bureau suspends it; the other half it leaves open.
+            var suspend = bureau.PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "安全检查" });
+            var confirms = ids.Take(4).Select(id => provider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).ToArray();
+            var answers = await Task.WhenAll([suspend, .. confirms]);
+
+            Assert.True(answers[0].StatusCode == HttpStatusCode.OK, $"suspend → {(int)answers[0].StatusCode}: {await answers[0].Content.ReadAsStringAsync()}");
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var answer = i < confirms.Length ? answers[i + 1] : null;
+                var status = (await school.GetJsonAsync($"/api/bookings/{ids[i]}"))["status"]!.GetValue<string>();
+                if (answer is null) Assert.Equal("Declined", status);
+                else if (answer.StatusCode == HttpStatusCode.OK) Assert.Equal("Confirmed", status);
+                else
+                {
+                    var code = (await answer.AssertProblemAsync(409))["code"]!.GetValue<string>();
+                    Assert.True(code is "provider-suspended" or "booking-transition", code);
+                    Assert.Equal("Declined", status);
+                }
+            }
+            (await bureau.PostJsonAsync($"/api/providers/{providerId}/approve", new { note = "整改完成" })).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static string Fill(string template, Guid offeringId, Guid sessionId, Guid bookingId, Guid providerId) => template
+        .Replace("{offeringId}", offeringId.ToString(), StringComparison.Ordinal)
+        .Replace("{sessionId}", sessionId.ToString(), StringComparison.Ordinal)
+        .Replace("{semester}", "2026-2027-1", StringComparison.Ordinal)
+        .Replace("{schoolId}", Guid.CreateVersion7().ToString(), StringComparison.Ordinal)
+        .Replace("{id}", template.StartsWith("/api/bookings", StringComparison.Ordinal) ? bookingId.ToString()
+            : template.StartsWith("/api/providers", StringComparison.Ordinal) ? providerId.ToString() : offeringId.ToString(), StringComparison.Ordinal);
+
+    internal static async Task<Guid> BookAsync(HttpClient school, Guid sessionId, int pupils, string key)
+    {
+        var response = await school.SendAsync(BookingTests.Book(sessionId, pupils, [3], key));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.ReadJsonAsync())["id"]!.GetValue<Guid>();
+    }
+
+    /// <summary>A published offering of <paramref name="username"/> with one session three days ahead.</summary>
+    internal static async Task<(HttpClient Provider, Guid OfferingId, Guid SessionId)> FreshSessionAsync(MarketplaceFactory factory, string username, int capacity)
+    {
+        var provider = await factory.ClientForAsync(username);
+        var body = new
+        {
+            title = "少儿围棋启蒙", summary = "围棋规则与对弈", category = "Arts", mode = "OnCampus", grades = new[] { 1, 2, 3, 4, 5, 6 },
+            minGroup = 1, maxGroup = 40, durationMinutes = 90, priceFen = 500, cancellationCutoffHours = 24,
+            districts = new[] { "110101", "110102", "110105", "110108", "330102", "330105", "330106", "330108", "510104", "510105", "510107", "510108" },
+        };
+        var id = (await (await provider.PostJsonAsync("/api/offerings", body)).ReadJsonAsync())["id"]!.GetValue<Guid>();
+        (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
+        var start = DateTimeOffset.UtcNow.AddHours(72);
+        var sessions = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1.5), capacity })).ReadJsonAsync()).AsArray();
+        return (provider, id, sessions[0]!["id"]!.GetValue<Guid>());
+    }
+}
