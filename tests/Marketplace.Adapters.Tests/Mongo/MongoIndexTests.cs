@@ -1,4 +1,5 @@
 using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Mongo;
@@ -31,6 +32,14 @@ public sealed class MongoIndexTests
         var fields = BookingQuery.Filter(filter).Names.ToList();
 
         AssertServed("bookings", fields, who.StartsWith("session", StringComparison.Ordinal) ? null : BookingQuery.NewestFirst);
+    }
+
+    /// <summary>The bureau's pages: providers of its districts in a status, offerings in a status (review queues).</summary>
+    [Fact]
+    public void TheBureausProviderAndOfferingPages_HaveIndexes()
+    {
+        AssertServed("providers", ListQuery.Providers(new ProviderFilter(ProviderStatus.Pending, ["110101", "110102"])).Names.ToList(), ListQuery.ById);
+        AssertServed("offerings", ListQuery.Offerings(new OfferingFilter(Status: OfferingStatus.PendingReview)).Names.ToList(), ListQuery.ById);
     }
 
     [Fact]
