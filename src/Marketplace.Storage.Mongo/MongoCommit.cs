@@ -10,7 +10,7 @@ namespace Marketplace.Storage.Mongo;
 /// Applies one <see cref="StoreChanges"/> inside a transaction. Runs again from the start when the driver retries a
 /// transient transaction error, so it keeps no state between attempts; domain exceptions abort and propagate as thrown.
 /// </summary>
-internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle session, CancellationToken ct)
+internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle session, TimeSpan idempotencyRetention, CancellationToken ct)
 {
     public async Task ApplyAsync(StoreChanges changes)
     {
@@ -87,7 +87,7 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
     {
         try
         {
-            await Collection(MongoSchema.Idempotency).InsertOneAsync(session, StoredDocuments.ToBson(record, record.Scope + "|" + record.Key), cancellationToken: ct);
+            await Collection(MongoSchema.Idempotency).InsertOneAsync(session, IdempotencyDocuments.ToBson(record, idempotencyRetention), cancellationToken: ct);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
@@ -103,8 +103,7 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
     private async Task PublishAsync(IReadOnlyList<OutboxMessage> events)
     {
         var counter = await Collection(MongoSchema.Counters).FindOneAndUpdateAsync(session,
-            new BsonDocument("_id", MongoSchema.OutboxCounter),
-            new BsonDocument("$inc", new BsonDocument("seq", (long)events.Count)),
+            MongoRequests.OutboxCounterFilter, MongoRequests.OutboxCounterUpdate(events.Count),
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
         var cursor = counter["seq"].ToInt64() - events.Count;
         var documents = events.Select(e => OutboxDocuments.ToBson(e, ++cursor)).ToList();

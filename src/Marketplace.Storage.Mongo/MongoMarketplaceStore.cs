@@ -26,10 +26,13 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
     private readonly MongoClient _client;
     private readonly IMongoDatabase _database;
     private readonly ICommitObserver[] _observers;
+    private readonly TimeSpan _idempotencyRetention;
+    private readonly EventCommitGate _eventCommits = new();
 
     public MongoMarketplaceStore(MongoStoreOptions options, IEnumerable<ICommitObserver>? observers = null)
     {
         _observers = observers?.ToArray() ?? [];
+        _idempotencyRetention = options.IdempotencyRetention;
         var settings = MongoClientSettings.FromConnectionString(options.ConnectionString);
         settings.ReadConcern = ReadConcern.Majority;
         settings.WriteConcern = WriteConcern.WMajority.With(journal: true);
@@ -38,9 +41,19 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
         _database = _client.GetDatabase(options.Database);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _eventCommits.Dispose();
+    }
 
-    public Task InitializeAsync(CancellationToken ct = default) => MongoSchema.ApplyAsync(_database, ct);
+    /// <summary>Refuses a server that cannot run transactions (<see cref="MongoTopology"/>), then creates collections and indexes.</summary>
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        var hello = await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(MongoTopology.HelloCommand, cancellationToken: ct);
+        MongoTopology.RequireTransactions(hello);
+        await MongoSchema.ApplyAsync(_database, ct);
+    }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Health: any failure to answer a ping is 'unhealthy', never an error of the probe.")]
     public async Task<bool> IsHealthyAsync(CancellationToken ct = default)
@@ -61,12 +74,15 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
     public async Task CommitAsync(StoreChanges changes, CancellationToken ct = default)
     {
         if (changes.IsEmpty) return;
-        using var session = await _client.StartSessionAsync(cancellationToken: ct);
-        await session.WithTransactionAsync(async (s, token) =>
+        await _eventCommits.RunAsync(changes, async () =>
         {
-            await new MongoCommit(_database, s, token).ApplyAsync(changes);
-            return true;
-        }, Transaction, ct);
+            using var session = await _client.StartSessionAsync(cancellationToken: ct);
+            await session.WithTransactionAsync(async (s, token) =>
+            {
+                await new MongoCommit(_database, s, _idempotencyRetention, token).ApplyAsync(changes);
+                return true;
+            }, Transaction, ct);
+        }, ct);
         if (changes.Events.Count > 0) Array.ForEach(_observers, o => o.EventsCommitted());
     }
 
@@ -141,8 +157,8 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken ct = default)
     {
         var document = await _database.GetCollection<BsonDocument>(MongoSchema.Idempotency)
-            .Find(new BsonDocument("_id", scope + "|" + key)).FirstOrDefaultAsync(ct);
-        return document is null ? null : StoredDocuments.FromBson<IdempotencyRecord>(document);
+            .Find(new BsonDocument("_id", IdempotencyDocuments.Key(scope, key))).FirstOrDefaultAsync(ct);
+        return document is null ? null : IdempotencyDocuments.FromBson(document);
     }
 
     public async Task<IReadOnlyList<OutboxMessage>> ReadEventsAsync(long afterCursor, IReadOnlyCollection<string>? audiences, int limit, CancellationToken ct = default)
@@ -167,8 +183,7 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
 
     public Task ResetCheckpointAsync(string consumer, long cursor, CancellationToken ct = default) =>
         _database.GetCollection<BsonDocument>(MongoSchema.Checkpoints).UpdateOneAsync(
-            new BsonDocument("_id", consumer), new BsonDocument("$set", new BsonDocument("cursor", cursor)),
-            new UpdateOptions { IsUpsert = true }, ct);
+            new BsonDocument("_id", consumer), MongoRequests.MoveCheckpointUpdate(cursor), new UpdateOptions { IsUpsert = true }, ct);
 
     /// <summary>Compare-and-set on the checkpoint document; an upsert racing another instance loses on the unique _id.</summary>
     public async Task<bool> TryAdvanceCheckpointAsync(string consumer, long expected, long next, CancellationToken ct = default)
@@ -179,7 +194,7 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
         try
         {
             var result = await _database.GetCollection<BsonDocument>(MongoSchema.Checkpoints).UpdateOneAsync(
-                filter, new BsonDocument("$set", new BsonDocument("cursor", next)), new UpdateOptions { IsUpsert = expected == 0 }, ct);
+                filter, MongoRequests.MoveCheckpointUpdate(next), new UpdateOptions { IsUpsert = expected == 0 }, ct);
             return result.MatchedCount == 1 || result.UpsertedId is not null;
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)

@@ -40,4 +40,41 @@ internal static class MongoRequests
             filter.Add("audiences", new BsonDocument("$in", new BsonArray(audiences)));
         return filter;
     }
+
+    /// <summary>The one counter document every commit with events increments inside its transaction (cursor order = commit order).</summary>
+    public static FilterDefinition<BsonDocument> OutboxCounterFilter => new BsonDocument("_id", MongoSchema.OutboxCounter);
+
+    public static UpdateDefinition<BsonDocument> OutboxCounterUpdate(int events) => new BsonDocument("$inc", new BsonDocument("seq", (long)events));
+
+    /// <summary>A checkpoint move records when (server clock): retention lets only checkpoints that moved lately hold events back.</summary>
+    public static UpdateDefinition<BsonDocument> MoveCheckpointUpdate(long cursor) => new BsonDocument
+    {
+        { "$set", new BsonDocument("cursor", cursor) },
+        { "$currentDate", new BsonDocument("updatedAt", true) },
+    };
+
+    /// <summary>Matches the lease while it is free to take: held by <paramref name="holder"/> already, or run out. With upsert,
+    /// a missing lease is inserted; a lease someone else holds matches nothing, and the insert then fails on the unique _id.</summary>
+    public static FilterDefinition<BsonDocument> LeaseFilter(string name, string holder, DateTimeOffset now) => new BsonDocument
+    {
+        { "_id", name },
+        { "$or", new BsonArray { new BsonDocument("holder", holder), new BsonDocument("expiresAt", new BsonDocument("$lte", now.UtcDateTime)) } },
+    };
+
+    public static UpdateDefinition<BsonDocument> LeaseUpdate(string holder, DateTimeOffset until) =>
+        new BsonDocument("$set", new BsonDocument { { "holder", holder }, { "expiresAt", until.UtcDateTime } });
+
+    public static FilterDefinition<BsonDocument> LeaseHeldBy(string name, string holder) =>
+        new BsonDocument { { "_id", name }, { "holder", holder } };
+
+    public static FilterDefinition<BsonDocument> CheckpointsMovedSince(DateTimeOffset since) =>
+        new BsonDocument("updatedAt", new BsonDocument("$gte", since.UtcDateTime));
+
+    /// <summary>Events retention may delete: at or below <paramref name="bound"/> (every active checkpoint, below the newest
+    /// event) and older than the cutoff. Times are stored as UTC ISO strings, which order as the instants do.</summary>
+    public static FilterDefinition<BsonDocument> PrunableEvents(long bound, DateTimeOffset before) => new BsonDocument
+    {
+        { "cursor", new BsonDocument("$lte", bound) },
+        { "at", new BsonDocument("$lt", Marketplace.Core.Persistence.StoreJson.FormatTime(before)) },
+    };
 }

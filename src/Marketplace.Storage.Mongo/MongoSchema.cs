@@ -13,6 +13,7 @@ internal static class MongoSchema
     public const string Idempotency = "idempotency";
     public const string Counters = "counters";
     public const string Checkpoints = "checkpoints";
+    public const string Leases = "leases";
     public const string OutboxCounter = "outbox";
 
     /// <summary>Unique index name → the field a <see cref="DuplicateException"/> names.</summary>
@@ -39,10 +40,22 @@ internal static class MongoSchema
         ("bookings", "ix_provider", new BsonDocument { { "providerId", 1 }, { "_id", -1 } }, false),
         ("bookings", "ix_session", new BsonDocument("sessionId", 1), false),
         ("bookings", "ix_status_expiresAt", new BsonDocument { { "status", 1 }, { "expiresAt", 1 } }, false),
+        // The bureau's lists: its districts' bookings newest first (with or without a status), offerings and providers by status.
+        ("bookings", "ix_district_status", new BsonDocument { { "districtCode", 1 }, { "status", 1 }, { "_id", -1 } }, false),
+        ("bookings", "ix_district", new BsonDocument { { "districtCode", 1 }, { "_id", -1 } }, false),
+        ("offerings", "ix_status", new BsonDocument { { "status", 1 }, { "_id", 1 } }, false),
+        ("providers", "ix_status", new BsonDocument { { "status", 1 }, { "_id", 1 } }, false),
+        ("providers", "ix_districts_status", new BsonDocument { { "districts", 1 }, { "status", 1 }, { "_id", 1 } }, false),
     ];
 
+    /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>
+    public static CreateIndexModel<BsonDocument> IdempotencyExpiry { get; } = new(
+        new BsonDocument(IdempotencyDocuments.ExpiresAt, 1), new CreateIndexOptions { Name = "ttl_expiresAt", ExpireAfter = TimeSpan.Zero });
+
+    public static IEnumerable<(string Collection, string Name, BsonDocument Keys, bool Unique)> IndexSpecs => Indexes;
+
     private static IEnumerable<string> Collections =>
-        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints]);
+        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases]);
 
     public static async Task ApplyAsync(IMongoDatabase database, CancellationToken ct)
     {
@@ -64,6 +77,12 @@ internal static class MongoSchema
             var models = group.Select(i => new CreateIndexModel<BsonDocument>(i.Keys, new CreateIndexOptions { Name = i.Name, Unique = i.Unique }));
             await database.GetCollection<BsonDocument>(group.Key).Indexes.CreateManyAsync(models, ct);
         }
+        await database.GetCollection<BsonDocument>(Idempotency).Indexes.CreateOneAsync(IdempotencyExpiry, cancellationToken: ct);
+
+        // Checkpoints written before they recorded their moves count as moved now (retention).
+        await database.GetCollection<BsonDocument>(Checkpoints).UpdateManyAsync(
+            new BsonDocument("updatedAt", new BsonDocument("$exists", false)), new BsonDocument("$currentDate", new BsonDocument("updatedAt", true)),
+            cancellationToken: ct);
 
         // Created up front so commits only ever $inc an existing document.
         await database.GetCollection<BsonDocument>(Counters).UpdateOneAsync(

@@ -12,4 +12,7 @@ public sealed class MongoStoreOptions
 
     /// <summary>How long an operation waits for a usable server (the driver default is 30 s); overrides serverSelectionTimeoutMS in the connection string.</summary>
     public TimeSpan ServerSelectionTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an idempotency record is kept before the server's TTL index deletes it (Marketplace:Retention:Idempotency).</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(7);
 }

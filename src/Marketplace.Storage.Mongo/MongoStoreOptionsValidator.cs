@@ -13,6 +13,8 @@ internal sealed class MongoStoreOptionsValidator : IValidateOptions<MongoStoreOp
             failures.Add($"{MongoStoreOptions.Section}:Database is required when the MongoDB store is selected.");
         if (options.ServerSelectionTimeout <= TimeSpan.Zero)
             failures.Add($"{MongoStoreOptions.Section}:ServerSelectionTimeout must be positive.");
+        if (options.IdempotencyRetention <= TimeSpan.Zero)
+            failures.Add("Marketplace:Retention:Idempotency must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -7,7 +7,7 @@ namespace Marketplace.Storage.Mongo;
 
 public static class MongoStoreServiceCollectionExtensions
 {
-    /// <summary>Registers the MongoDB <see cref="IMarketplaceStore"/> and <see cref="IOutboxFeed"/>; options are validated at start-up.</summary>
+    /// <summary>Registers the MongoDB <see cref="IMarketplaceStore"/>, <see cref="IOutboxFeed"/>, <see cref="ILeases"/> and <see cref="IStoreRetention"/>; options are validated at start-up.</summary>
     public static IServiceCollection AddMongoStore(this IServiceCollection services, Action<MongoStoreOptions> configure)
     {
         services.AddOptions<MongoStoreOptions>().Configure(configure).ValidateOnStart();
@@ -16,6 +16,8 @@ public static class MongoStoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MongoStoreOptions>>().Value, sp.GetServices<ICommitObserver>()));
         services.AddSingleton<IMarketplaceStore>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
         services.AddSingleton<IOutboxFeed>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
+        services.AddSingleton<ILeases>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
+        services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
         return services;
     }
 }

@@ -5,6 +5,11 @@ namespace Marketplace.Storage.Sqlite;
 /// <summary>The change feed's newest cursor and the consumers' checkpoints.</summary>
 internal sealed partial class SqliteMarketplaceStore
 {
+    // updated_at: when the checkpoint last moved; retention lets only recently moved checkpoints hold events back.
+    private const string UpsertCheckpointSql =
+        $"INSERT INTO checkpoints (consumer, cursor, updated_at) VALUES ($c, $v, {SqliteRetention.NowMilliseconds}) " +
+        "ON CONFLICT (consumer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at";
+
     public Task<long> GetLatestCursorAsync(CancellationToken ct = default)
     {
         using var connection = Open();
@@ -29,9 +34,7 @@ internal sealed partial class SqliteMarketplaceStore
             using var read = Command(connection, "SELECT cursor FROM checkpoints WHERE consumer = $c", ("$c", consumer));
             read.Transaction = tx;
             if ((read.ExecuteScalar() as long? ?? 0L) != expected) return false;
-            using var write = Command(connection,
-                "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = excluded.cursor",
-                ("$c", consumer), ("$v", next));
+            using var write = Command(connection, UpsertCheckpointSql, ("$c", consumer), ("$v", next));
             write.Transaction = tx;
             write.ExecuteNonQuery();
             tx.Commit();
@@ -49,9 +52,7 @@ internal sealed partial class SqliteMarketplaceStore
         try
         {
             using var connection = OpenForWrite();
-            using var cmd = Command(connection,
-                "INSERT INTO checkpoints (consumer, cursor) VALUES ($c, $v) ON CONFLICT (consumer) DO UPDATE SET cursor = excluded.cursor",
-                ("$c", consumer), ("$v", cursor));
+            using var cmd = Command(connection, UpsertCheckpointSql, ("$c", consumer), ("$v", cursor));
             cmd.ExecuteNonQuery();
         }
         finally

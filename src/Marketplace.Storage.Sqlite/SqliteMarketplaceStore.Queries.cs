@@ -30,15 +30,17 @@ internal sealed partial class SqliteMarketplaceStore
         Task.FromResult(QueryDocs<Provider>("SELECT doc FROM providers WHERE json_extract(doc, '$.creditCode') = $c",
             ("$c", CreditCode.Normalize(creditCode))).FirstOrDefault());
 
-    public Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderStatus? status, CancellationToken ct = default) =>
-        Task.FromResult(QueryDocs<Provider>(
-            "SELECT doc FROM providers WHERE $s IS NULL OR json_extract(doc, '$.status') = $s ORDER BY id",
-            ("$s", status?.ToString())));
+    public Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderStatus? status, CancellationToken ct = default)
+    {
+        var (sql, parameters) = SqliteListQueries.Providers(status);
+        return Task.FromResult(QueryDocs<Provider>(sql, parameters));
+    }
 
-    public Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default) =>
-        Task.FromResult(QueryDocs<Offering>(
-            "SELECT doc FROM offerings WHERE ($p IS NULL OR json_extract(doc, '$.providerId') = $p) AND ($s IS NULL OR json_extract(doc, '$.status') = $s) ORDER BY id",
-            ("$p", providerId is { } p ? Key(p) : null), ("$s", status?.ToString())));
+    public Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default)
+    {
+        var (sql, parameters) = SqliteListQueries.Offerings(providerId, status);
+        return Task.FromResult(QueryDocs<Offering>(sql, parameters));
+    }
 
     public async IAsyncEnumerable<Offering> StreamOfferingsAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -78,25 +80,11 @@ internal sealed partial class SqliteMarketplaceStore
             "SELECT doc FROM school_plans WHERE json_extract(doc, '$.schoolId') = $s AND json_extract(doc, '$.semester') = $t",
             ("$s", Key(schoolId)), ("$t", semester)).FirstOrDefault());
 
-    public Task<IReadOnlyList<Booking>> ListBookingsAsync(BookingFilter f, CancellationToken ct = default) =>
-        Task.FromResult(QueryDocs<Booking>(
-            """
-            SELECT doc FROM bookings WHERE
-                ($school IS NULL OR json_extract(doc, '$.schoolId') = $school)
-            AND ($provider IS NULL OR json_extract(doc, '$.providerId') = $provider)
-            AND ($offering IS NULL OR json_extract(doc, '$.offeringId') = $offering)
-            AND ($session IS NULL OR json_extract(doc, '$.sessionId') = $session)
-            AND ($districts IS NULL OR json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts)))
-            AND ($status IS NULL OR json_extract(doc, '$.status') = $status)
-            AND ($expires IS NULL OR json_extract(doc, '$.expiresAt') < $expires)
-            AND ($before IS NULL OR id < $before)
-            ORDER BY id DESC LIMIT $limit
-            """,
-            ("$school", f.SchoolId is { } s ? Key(s) : null), ("$provider", f.ProviderId is { } p ? Key(p) : null),
-            ("$offering", f.OfferingId is { } o ? Key(o) : null), ("$session", f.SessionId is { } se ? Key(se) : null),
-            ("$districts", f.Districts is null ? null : StoreJson.Serialize(f.Districts)), ("$status", f.Status?.ToString()),
-            ("$expires", f.ExpiresBefore is { } e ? StoreJson.FormatTime(e) : null), ("$limit", f.Limit),
-            ("$before", f.Before is { } b ? Key(b) : null)));
+    public Task<IReadOnlyList<Booking>> ListBookingsAsync(BookingFilter f, CancellationToken ct = default)
+    {
+        var (sql, parameters) = SqliteListQueries.Bookings(f);
+        return Task.FromResult(QueryDocs<Booking>(sql, parameters));
+    }
 
     public Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default)
     {

@@ -32,6 +32,16 @@ internal static class SqliteSchema
         UPDATE idempotency SET result_id = coalesce(json_extract(response, '$.id'), '');
         ALTER TABLE idempotency DROP COLUMN status_code;
         """,
+        // 3: leases; when each checkpoint last moved and what retention deletes by; the bureau's list queries
+        $"""
+        CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+        ALTER TABLE checkpoints ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE checkpoints SET updated_at = {SqliteRetention.NowMilliseconds};
+        CREATE INDEX ix_idempotency_created ON idempotency (created_at);
+        CREATE INDEX ix_bookings_district_status ON bookings (json_extract(doc, '$.districtCode'), json_extract(doc, '$.status'), id);
+        CREATE INDEX ix_offerings_status ON offerings (json_extract(doc, '$.status'), id);
+        CREATE INDEX ix_providers_status ON providers (json_extract(doc, '$.status'), id);
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -14,6 +14,8 @@ public static class SqliteStoreRegistration
         services.AddSingleton<SqliteMarketplaceStore>();
         services.AddSingleton<IMarketplaceStore>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
         services.AddSingleton<IOutboxFeed>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
+        services.AddSingleton<ILeases>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
+        services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
         return services;
     }
 }

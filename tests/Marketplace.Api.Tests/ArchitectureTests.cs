@@ -50,7 +50,8 @@ public class ArchitectureTests
     public void Endpoints_DoNotTouchTheStoreDirectly()
     {
         AssertNone(Types.InAssembly(ApiAssembly).That().HaveNameEndingWith("Endpoints").Or().HaveNameEndingWith("Hub")
-            .Should().NotHaveDependencyOnAny($"{Core}.Persistence.IMarketplaceStore", $"{Core}.Persistence.IOutboxFeed", $"{Core}.Persistence.StoreChanges"));
+            .Should().NotHaveDependencyOnAny($"{Core}.Persistence.IMarketplaceStore", $"{Core}.Persistence.IOutboxFeed", $"{Core}.Persistence.StoreChanges",
+                $"{Core}.Persistence.ILeases", $"{Core}.Persistence.IStoreRetention"));
     }
 
     [Theory]

@@ -23,6 +23,7 @@ public static class AdapterRegistration
                 o.ConnectionString = settings.MongoConnectionString!;
                 o.Database = settings.MongoDatabase;
                 if (settings.MongoServerSelectionTimeout is { } timeout) o.ServerSelectionTimeout = timeout;
+                o.IdempotencyRetention = settings.Retention.Idempotency;
             });
         }
         else

@@ -41,6 +41,9 @@ public sealed record MarketplaceSettings(
 
     private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
 
+    /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
+    public RetentionSettings Retention { get; init; } = new();
+
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
 
@@ -114,6 +117,7 @@ public sealed record MarketplaceSettings(
             else errors.Add($"Marketplace:Mongo:ServerSelectionTimeout must be a positive time span, e.g. 00:00:05 (was '{rawSelection}').");
         }
 
+        var retention = RetentionSettings.Load(section.GetSection("Retention"), errors);
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
@@ -130,7 +134,7 @@ public sealed record MarketplaceSettings(
         {
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
             WatchedOfferingsPerConnection = watched,
-            MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks,
+            MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
         };
     }
 

@@ -8,7 +8,8 @@ namespace Marketplace.Api.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: schema migrations, index creation, the demo seed
-/// (Development only) and, when the index is new or of another schema (either adapter), a rebuild from the store.
+/// (Development only) and, when the index is new or of another schema (either adapter), a rebuild from the store — by one
+/// instance of several starting together (<see cref="IndexRebuild.RebuildAtStartupAsync"/>).
 /// </summary>
 internal sealed class StartupInitializer(
     IMarketplaceStore store, IOfferingIndex index, IndexRebuild rebuild, MarketplaceSettings settings, DemoSeeder seeder,
@@ -20,7 +21,7 @@ internal sealed class StartupInitializer(
         await store.InitializeAsync(cancellationToken);
         var indexNeedsRebuild = await InitializeIndexAsync(cancellationToken);
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
-        if (indexNeedsRebuild) await rebuild.RebuildAsync(cancellationToken);
+        if (indexNeedsRebuild) await rebuild.RebuildAtStartupAsync(cancellationToken); // one instance rebuilds, the others wait
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

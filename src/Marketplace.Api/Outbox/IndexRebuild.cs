@@ -1,23 +1,117 @@
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Search;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Outbox;
 
-/// <summary>Rebuilds the (derived) search index from the store: at first start, on the bureau's request, or from the CLI.</summary>
-internal sealed class IndexRebuild(IOutboxFeed feed, IOfferingIndex index, OfferingProjection projection, IndexProjectionConsumer consumer)
+/// <summary>
+/// Rebuilds the (derived) search index from the store: at first start, on the bureau's request, or from the CLI. Exactly
+/// one instance rebuilds a shared index at a time: it holds the lease <c>rebuild:{consumer}</c> in the store, renewed while
+/// it works (the Lucene consumer's name holds the instance's own folder, so there the lease never meets another instance).
+/// </summary>
+internal sealed partial class IndexRebuild(
+    IOutboxFeed feed, IOfferingIndex index, OfferingProjection projection, IndexProjectionConsumer consumer, ILeases leases, InstanceId instance,
+    TimeProvider clock, ILogger<IndexRebuild> logger)
 {
-    /// <summary>Rebuilds from a snapshot at least as new as the latest cursor; later events are re-applied by the dispatcher.</summary>
+    internal static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a starting instance waits for another's rebuild before it serves the index as it is.</summary>
+    internal static readonly TimeSpan StartupWait = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan WaitStep = TimeSpan.FromSeconds(1);
+
+    private string LeaseName => "rebuild:" + consumer.Name;
+
+    /// <summary>On request: rebuilds now, or refuses (409) while another instance is rebuilding the same index.</summary>
     public async Task<long> RebuildAsync(CancellationToken ct)
     {
-        var cursor = await feed.GetLatestCursorAsync(ct);
-        var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, ct), ct);
+        await using var lease = await TakeLeaseAsync(ct) ?? throw RebuildRunning();
+        try
+        {
+            return await RebuildHoldingAsync(lease, ct);
+        }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw RebuildRunning(); // another instance took the lease over and rebuilds
+        }
+    }
+
+    private static DomainRuleException RebuildRunning() => new("index-rebuild-running",
+        "另一实例正在重建搜索索引，请在其完成后再试 / another instance is rebuilding the search index; try again when it has finished.");
+
+    /// <summary>
+    /// At start-up, for an index that needs it: of several instances starting together, the one that takes the lease
+    /// rebuilds; the others wait for it (logging, at most <see cref="StartupWait"/>), then see the index current and serve
+    /// it. If the rebuild failed or its instance died, the next one to get the lease rebuilds. True when this instance rebuilt.
+    /// </summary>
+    public async Task<bool> RebuildAtStartupAsync(CancellationToken ct)
+    {
+        var giveUpAt = clock.GetUtcNow() + StartupWait;
+        for (var waited = false; ; waited = true)
+        {
+            if (await TakeLeaseAsync(ct) is { } lease)
+            {
+                await using (lease)
+                {
+                    if (waited && !await index.InitializeAsync(ct))
+                    {
+                        LogBuiltByAnother(logger, consumer.Name);
+                        return false;
+                    }
+                    try
+                    {
+                        var count = await RebuildHoldingAsync(lease, ct);
+                        LogRebuilt(logger, consumer.Name, count);
+                        return true;
+                    }
+                    catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+                    {
+                        LogLeaseLost(logger, consumer.Name); // another instance took over: wait for it like the others
+                    }
+                }
+            }
+            if (clock.GetUtcNow() >= giveUpAt)
+            {
+                LogGaveUpWaiting(logger, consumer.Name, StartupWait.TotalMinutes);
+                return false;
+            }
+            if (!waited) LogWaiting(logger, consumer.Name);
+            await Task.Delay(WaitStep, clock, ct);
+        }
+    }
+
+    private Task<HeldLease?> TakeLeaseAsync(CancellationToken ct) =>
+        HeldLease.TryTakeAsync(leases, LeaseName, instance.Value, LeaseTime, clock, logger, ct);
+
+    /// <summary>Rebuilds from a snapshot at least as new as the latest cursor; later events are re-applied by the dispatcher.
+    /// Stops if the lease is lost (another instance then rebuilds; the adapter deletes its unfinished index).</summary>
+    private async Task<long> RebuildHoldingAsync(HeldLease lease, CancellationToken ct)
+    {
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+        var cursor = await feed.GetLatestCursorAsync(work.Token);
+        var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, work.Token), work.Token);
         // Back to the snapshot's cursor, even if the dispatcher (here or on another instance) went further meanwhile:
         // events it applied to the old index during the rebuild are applied again to the new one. Stored complemented
         // (~cursor, negative): no batch in flight can have started from that value, so none can advance over the reset
         // (OutboxDispatcher reads it back as the cursor).
-        await feed.ResetCheckpointAsync(consumer.Name, ~cursor, ct);
+        await feed.ResetCheckpointAsync(consumer.Name, ~cursor, work.Token);
         return count;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another instance is rebuilding search index {Consumer}; waiting for it")]
+    private static partial void LogWaiting(ILogger logger, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index {Consumer} was rebuilt by another instance; serving it")]
+    private static partial void LogBuiltByAnother(ILogger logger, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index {Consumer} rebuilt from the store: {Count} searchable offerings")]
+    private static partial void LogRebuilt(ILogger logger, string consumer, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease while rebuilding search index {Consumer}; another instance rebuilds it")]
+    private static partial void LogLeaseLost(ILogger logger, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index {Consumer} is still being rebuilt by another instance after {Minutes} min; serving it as it is meanwhile")]
+    private static partial void LogGaveUpWaiting(ILogger logger, string consumer, double minutes);
 }
 
 internal static class IndexRebuildCommand

@@ -7,17 +7,20 @@ namespace Marketplace.Api.Outbox;
 /// Delivers committed outbox events in cursor order. Woken right after a local commit, polling as a
 /// fallback (and to see commits of other instances).
 /// <list type="bullet">
-/// <item>Durable consumers: handle, then advance the stored checkpoint by compare-and-set — at least once; a failing consumer
-/// (index down) keeps its checkpoint and retries with back-off while the others go on. After a partial batch a durable
-/// consumer waits <see cref="DurableBatchSpacing"/> so that events arriving meanwhile share its next batch.</item>
+/// <item>Durable consumers: run only on the instance holding the consumer's lease (<see cref="ConsumerLeases"/>; the shared
+/// Elasticsearch index is projected by one instance; another takes over when the lease runs out or is released at shutdown).
+/// Handle, then advance the stored checkpoint by compare-and-set — at least once; a failing consumer (index down) keeps its
+/// checkpoint and retries with back-off while the others go on. After a partial batch a durable consumer waits
+/// <see cref="DurableBatchSpacing"/> so that events arriving meanwhile share its next batch.</item>
 /// <item>Live consumers: start at the newest event. With a Redis backplane one instance claims each batch by
 /// compare-and-set on a shared checkpoint, then pushes through the backplane (a joining instance leaves that
 /// checkpoint where it is unless its backlog is stale); without one, each instance pushes every event to its own
-/// connections.</item>
+/// connections. A push that fails (a Redis blip) is retried after <see cref="LivePushRetries"/>; only when those are
+/// spent is the rest of the batch left to the change feed.</item>
 /// </list>
 /// </summary>
 internal sealed partial class OutboxDispatcher(
-    IOutboxFeed feed, IEnumerable<IOutboxConsumer> consumers, OutboxSignal signal, MarketplaceSettings settings,
+    IOutboxFeed feed, IEnumerable<IOutboxConsumer> consumers, OutboxSignal signal, MarketplaceSettings settings, ILeases leases, InstanceId instance,
     TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 500;
@@ -26,7 +29,13 @@ internal sealed partial class OutboxDispatcher(
     // refresh, whatever its size. Well inside the index's freshness promise (2 s).
     private static readonly TimeSpan DurableBatchSpacing = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LiveBacklogStaleAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pauses before each new try of a failed live push of one claimed batch: about 8 s in all, then it moves on.</summary>
+    internal static readonly TimeSpan[] LivePushRetries =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
+    private readonly ConsumerLeases _leases = new(leases, instance, clock, logger);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _livePositions = new();
 
     private bool SharedLive => settings.Backplane == BackplaneKind.Redis;
@@ -47,6 +56,10 @@ internal sealed partial class OutboxDispatcher(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // shutting down
+        }
+        finally
+        {
+            await _leases.ReleaseAllAsync();
         }
     }
 
@@ -92,6 +105,8 @@ internal sealed partial class OutboxDispatcher(
         if (_retryAt.TryGetValue(consumer.Name, out var at) && clock.GetUtcNow() < at) return 0;
         try
         {
+            // Claimed before it is handled: with the lease, one instance projects into a shared index, not all of them.
+            if (!await _leases.HoldAsync(consumer.Name, ct)) return 0;
             var stored = await feed.GetCheckpointAsync(consumer.Name, ct);
             var after = stored < 0 ? ~stored : stored; // negative: reset by an index rebuild, stored complemented (IndexRebuild)
             var batch = await feed.ReadEventsAsync(after, null, BatchSize, ct);
@@ -121,7 +136,7 @@ internal sealed partial class OutboxDispatcher(
             if (batch.Count == 0) return false;
             if (SharedLive && !await feed.TryAdvanceCheckpointAsync(consumer.Name, after, batch[^1].Cursor, ct)) return true; // another instance took it
             _livePositions[consumer.Name] = batch[^1].Cursor;
-            await consumer.HandleAsync(batch, ct);
+            await PushAsync(consumer, batch, ct);
             return batch.Count == BatchSize;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -131,6 +146,40 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>
+    /// Pushes a claimed batch event by event. A failed push is tried again after each pause of <see cref="LivePushRetries"/>
+    /// (those pauses are the whole batch's allowance), from the event that failed, so the events before it are not pushed again; once they are
+    /// spent the rest of the batch is logged and left to the change feed, which clients read after the last cursor they saw.
+    /// </summary>
+    private async Task PushAsync(IOutboxConsumer consumer, IReadOnlyList<OutboxMessage> batch, CancellationToken ct)
+    {
+        var retries = 0;
+        for (var i = 0; i < batch.Count;)
+        {
+            try
+            {
+                await consumer.HandleAsync([batch[i]], ct);
+                i++;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                if (retries == LivePushRetries.Length)
+                {
+                    LogLivePushAbandoned(logger, e, consumer.Name, batch[i].Cursor, batch[^1].Cursor);
+                    return;
+                }
+                LogLivePushRetry(logger, e, consumer.Name, batch[i].Cursor, LivePushRetries[retries].TotalMilliseconds);
+                await Task.Delay(LivePushRetries[retries++], clock, ct);
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox consumer {Consumer} failed")]
     private static partial void LogConsumerFailed(ILogger logger, Exception e, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live push {Consumer} of cursor {Cursor} failed; trying again in {Pause} ms")]
+    private static partial void LogLivePushRetry(ILogger logger, Exception e, string consumer, long cursor, double pause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Live push {Consumer} gave up on cursors {From}..{To}; clients read them from the change feed")]
+    private static partial void LogLivePushAbandoned(ILogger logger, Exception e, string consumer, long from, long to);
 }

@@ -3,17 +3,20 @@ using Marketplace.Core.Search;
 
 namespace Marketplace.Api.Outbox;
 
-/// <summary>The outbox's delivery side: the dispatcher, its two consumers (index projection, live push) and the rebuild.</summary>
+/// <summary>The outbox's delivery side: the dispatcher, its two consumers (index projection, live push), the rebuild and the
+/// store's retention sweep.</summary>
 public static class OutboxModule
 {
     public static IServiceCollection AddOutbox(this IServiceCollection services)
     {
         services.AddSingleton<OutboxSignal>().AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton(InstanceId.Create());
         services.AddSingleton<OfferingProjection>();
         services.AddSingleton<IndexProjectionConsumer>().AddSingleton<IOutboxConsumer>(sp => sp.GetRequiredService<IndexProjectionConsumer>());
         services.AddSingleton<IOutboxConsumer, LivePushConsumer>();
         services.AddSingleton<IndexRebuild>();
         services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<StoreRetentionService>();
         return services;
     }
 }

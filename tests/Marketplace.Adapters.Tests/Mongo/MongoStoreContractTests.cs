@@ -10,4 +10,7 @@ public sealed class MongoStoreContractTests : StoreContract
             $"{MongoFactAttribute.Variable} not set (start infra/docker-compose.yml to run)");
         return await MongoTestDatabase.CreateAsync();
     }
+
+    protected override string? IdempotencyExpiredByTheServer =>
+        "MongoDB deletes idempotency records with its TTL index (MongoLeaseAndRetentionShapeTests.Idempotency_*); the TTL monitor runs once a minute";
 }

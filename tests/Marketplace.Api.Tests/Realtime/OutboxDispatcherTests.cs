@@ -13,11 +13,12 @@ namespace Marketplace.Api.Tests.Realtime;
 /// The dispatcher's checkpoints on a real store, driven directly: what a starting instance does to the shared live
 /// checkpoint, and what a durable consumer's batch in flight does to an index rebuild's reset.
 /// </summary>
-public sealed class OutboxDispatcherTests : IDisposable
+public sealed partial class OutboxDispatcherTests : IDisposable
 {
     private readonly MarketplaceFactory _factory = new(new Dictionary<string, string?> { ["Marketplace:SeedDemo"] = "false" });
     private readonly IMarketplaceStore _store;
     private readonly IOutboxFeed _feed;
+    private readonly ILeases _leases;
     private readonly MarketplaceSettings _settings;
 
     public OutboxDispatcherTests()
@@ -25,6 +26,7 @@ public sealed class OutboxDispatcherTests : IDisposable
         _factory.CreateClient().Dispose();
         _store = _factory.Services.GetRequiredService<IMarketplaceStore>();
         _feed = _factory.Services.GetRequiredService<IOutboxFeed>();
+        _leases = _factory.Services.GetRequiredService<ILeases>();
         _settings = _factory.Services.GetRequiredService<MarketplaceSettings>();
     }
 
@@ -65,7 +67,7 @@ public sealed class OutboxDispatcherTests : IDisposable
         var committed = await CommitAsync(DateTimeOffset.UtcNow, 3);
 
         var gated = new Recording(consumer, live: false) { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        using var dispatcher = new OutboxDispatcher(_feed, [gated], new OutboxSignal(), _settings, TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
+        using var dispatcher = Dispatcher(gated, _settings);
         await dispatcher.StartAsync(CancellationToken.None);
         await gated.FirstBatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
         // The rebuild's reset to its snapshot cursor — here the very cursor the batch began from — while the batch is handled.
@@ -91,12 +93,15 @@ public sealed class OutboxDispatcherTests : IDisposable
 
     private async Task<Recording> RunAsync(Recording consumer, MarketplaceSettings settings, int expect)
     {
-        using var dispatcher = new OutboxDispatcher(_feed, [consumer], new OutboxSignal(), settings, TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
+        using var dispatcher = Dispatcher(consumer, settings);
         await dispatcher.StartAsync(CancellationToken.None);
         await WaitAsync(() => expect > 0 && consumer.Cursors.Count >= expect, TimeSpan.FromSeconds(expect > 0 ? 5 : 1));
         await dispatcher.StopAsync(CancellationToken.None);
         return consumer;
     }
+
+    private OutboxDispatcher Dispatcher(IOutboxConsumer consumer, MarketplaceSettings settings, string instance = "test-instance", TimeProvider? clock = null) =>
+        new(_feed, [consumer], new OutboxSignal(), settings, _leases, new InstanceId(instance), clock ?? TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
 
     private static async Task WaitAsync(Func<bool> done, TimeSpan timeout)
     {

@@ -1,0 +1,85 @@
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+using Marketplace.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Adapters.Tests.Store;
+
+/// <summary>
+/// Each list query SQLite runs is served by an index (EXPLAIN QUERY PLAN on a migrated database), not a scan of the table:
+/// the bureau's bookings of its districts by status, the expiry sweep, offerings and providers by status.
+/// </summary>
+public sealed class SqliteQueryPlanTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "marketplace-store-tests", Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_folder, "plans.db");
+
+    public Task InitializeAsync() =>
+        new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = DatabasePath }), []).InitializeAsync();
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public static TheoryData<string, string> BookingLists => new()
+    {
+        { "bureau, one status", "ix_bookings_district_status" },
+        { "bureau, next page", "ix_bookings_district_status" },
+        { "bureau, every status", "ix_bookings_district_status" },
+        { "expiry sweep", "ix_bookings_status_expiry" },
+        { "school", "ix_bookings_school" },
+        { "provider", "ix_bookings_provider" },
+        { "session", "ix_bookings_session" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BookingLists))]
+    public void BookingList_IsServedByItsIndex(string who, string index)
+    {
+        var districts = new[] { "110101", "110102", "110105" };
+        var filter = who switch
+        {
+            "bureau, one status" => new BookingFilter(Districts: districts, Status: BookingStatus.Requested, Limit: 50),
+            "bureau, next page" => new BookingFilter(Districts: districts, Status: BookingStatus.Confirmed, Limit: 50, Before: Ids.New()),
+            "bureau, every status" => new BookingFilter(Districts: districts, Limit: 50),
+            "expiry sweep" => new BookingFilter(Status: BookingStatus.Requested, ExpiresBefore: DateTimeOffset.UtcNow, Limit: 200),
+            "school" => new BookingFilter(SchoolId: Ids.New(), Limit: 50),
+            "provider" => new BookingFilter(ProviderId: Ids.New(), Limit: 50),
+            _ => new BookingFilter(SessionId: Ids.New(), Limit: 10_000),
+        };
+
+        AssertUses(SqliteListQueries.Bookings(filter), index);
+    }
+
+    [Fact]
+    public void OfferingsByStatus_AndProvidersByStatus_AreServedByTheirIndexes()
+    {
+        AssertUses(SqliteListQueries.Offerings(null, OfferingStatus.PendingReview), "ix_offerings_status");
+        AssertUses(SqliteListQueries.Offerings(Ids.New(), null), "ix_offerings_provider");
+        AssertUses(SqliteListQueries.Providers(ProviderStatus.Pending), "ix_providers_status");
+    }
+
+    private void AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+#pragma warning disable CA2100 // the SQL under test, its values bound as parameters
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + query.Sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in query.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        using var reader = cmd.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read()) plan.Add(reader.GetString(3));
+
+        Assert.True(plan.Any(step => step.Contains($"USING INDEX {index}", StringComparison.Ordinal)),
+            $"expected {index} for {query.Sql}; the plan was: {string.Join(" | ", plan)}");
+    }
+}
