@@ -31,9 +31,6 @@ public sealed record MarketplaceSettings(
     /// <summary>Proxies whose X-Forwarded-* headers are believed (Marketplace:TrustedProxies); empty: none.</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
-    /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
-    public RetentionSettings Retention { get; init; } = new();
-
     /// <summary>Largest request body in bytes (Marketplace:MaxRequestBodyBytes, default 256 KB); beyond it 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
 
@@ -43,6 +40,9 @@ public sealed record MarketplaceSettings(
     public const long DefaultMaxRequestBodyBytes = 256 * 1024;
 
     private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+
+    /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
+    public RetentionSettings Retention { get; init; } = new();
 
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
