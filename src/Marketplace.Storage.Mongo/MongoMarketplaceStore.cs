@@ -126,9 +126,6 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
         }
     }
 
-    public Task<IReadOnlyList<Session>> ListSessionsAsync(Guid offeringId, CancellationToken ct = default) =>
-        FindAsync<Session>(Eq("offeringId", offeringId), ByStart, null, ct);
-
     public Task<IReadOnlyList<Session>> ListSessionsForOfferingsAsync(IReadOnlyCollection<Guid> offeringIds, DateTimeOffset endsAfter, CancellationToken ct = default)
     {
         if (offeringIds.Count == 0) return Task.FromResult<IReadOnlyList<Session>>([]);

@@ -59,11 +59,6 @@ internal sealed partial class SqliteMarketplaceStore
         }
     }
 
-    public Task<IReadOnlyList<Session>> ListSessionsAsync(Guid offeringId, CancellationToken ct = default) =>
-        Task.FromResult(QueryDocs<Session>(
-            "SELECT doc FROM sessions WHERE json_extract(doc, '$.offeringId') = $o ORDER BY json_extract(doc, '$.startsAt')",
-            ("$o", Key(offeringId))));
-
     public Task<IReadOnlyList<Session>> ListSessionsForOfferingsAsync(IReadOnlyCollection<Guid> offeringIds, DateTimeOffset endsAfter, CancellationToken ct = default) =>
         Task.FromResult(QueryDocs<Session>(
             """

@@ -48,8 +48,6 @@ public interface IMarketplaceStore
     /// <summary>Streams every offering (for index rebuilds), oldest first, in pages.</summary>
     IAsyncEnumerable<Offering> StreamOfferingsAsync(CancellationToken ct = default);
 
-    Task<IReadOnlyList<Session>> ListSessionsAsync(Guid offeringId, CancellationToken ct = default);
-
     Task<IReadOnlyList<Session>> ListSessionsForOfferingsAsync(IReadOnlyCollection<Guid> offeringIds, DateTimeOffset endsAfter, CancellationToken ct = default);
 
     Task<IReadOnlyList<School>> ListSchoolsAsync(CancellationToken ct = default);

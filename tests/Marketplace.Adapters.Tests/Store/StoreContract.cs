@@ -200,7 +200,7 @@ public abstract partial class StoreContract
         await db.Store.CommitAsync(new StoreChanges().Insert(late).Insert(early).Insert(older).Insert(newer)
             .PutDistrict(new District("310105", "长宁区", "上海市", "上海市")).PutDistrict(new District("310104", "徐汇区", "上海市", "上海市")));
 
-        Assert.Equal([early.Id, late.Id], (await db.Store.ListSessionsAsync(offeringId)).Select(s => s.Id));
+        Assert.Equal([early.Id, late.Id], (await db.Store.ListSessionsAsync(new SessionFilter(offeringId))).Select(s => s.Id));
         Assert.Equal([late.Id], (await db.Store.ListSessionsForOfferingsAsync([offeringId], Now.AddDays(2))).Select(s => s.Id));
         Assert.Equal([newer.Id, older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school))).Select(b => b.Id));
         Assert.Empty(await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Status: BookingStatus.Confirmed)));
