@@ -11,14 +11,8 @@ internal static partial class DuplicateKeys
     {
         var index = IndexName().Match(serverMessage) is { Success: true } m ? m.Groups[1].Value : "";
         return MongoSchema.UniqueFields.TryGetValue(index, out var field)
-            ? new DuplicateException(field, field switch
-            {
-                "username" => "用户名已被使用 / the username is already taken.",
-                "creditCode" => "统一社会信用代码已登记 / the credit code is already registered.",
-                "semester" => "该学期的方案已存在 / a plan for this semester already exists.",
-                _ => $"{resource}: {field} already exists.",
-            })
-            : new DuplicateException("id", $"{resource} already exists.");
+            ? new DuplicateException(field, "duplicate." + field)
+            : new DuplicateException("id", "duplicate.id");
     }
 
     [GeneratedRegex(@"index: (\S+)")]

@@ -91,7 +91,7 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            throw new DuplicateException(IdempotencyRecord.KeyField, "此幂等键已被并发请求使用 / this idempotency key was used by a concurrent request.");
+            throw new DuplicateException(IdempotencyRecord.KeyField, "duplicate.idempotency-key");
         }
     }
 

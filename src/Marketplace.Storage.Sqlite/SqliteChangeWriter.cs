@@ -85,7 +85,7 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
-            throw new DuplicateException(IdempotencyRecord.KeyField, "此幂等键已被并发请求使用 / this idempotency key was used by a concurrent request.");
+            throw new DuplicateException(IdempotencyRecord.KeyField, "duplicate.idempotency-key");
         }
     }
 
@@ -105,7 +105,7 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
         var field = e.Message.Contains("username", StringComparison.Ordinal) ? "username"
             : e.Message.Contains("credit", StringComparison.Ordinal) ? "creditCode"
             : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester" : "id";
-        return new DuplicateException(field, $"'{field}' is already taken.");
+        return new DuplicateException(field, "duplicate." + field);
     }
 
     private static string Serialize(IAggregate doc) => System.Text.Json.JsonSerializer.Serialize(doc, doc.GetType(), StoreJson.Options);

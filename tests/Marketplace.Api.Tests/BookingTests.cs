@@ -139,7 +139,8 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         await (await school.SendAsync(Book(sessionId, 0, [3], "zero-refusal-01"))).AssertProblemAsync(400, "pupils");
         var (_, _, roomy) = await FreshSessionAsync(factory, 100); // seats enough: the offering's maxGroup (40) refuses
         var tooBig = await (await school.SendAsync(Book(roomy, 41, [3], "maxgroup-refusal"))).AssertProblemAsync(400, "pupils");
-        Assert.Contains("maxGroup", tooBig.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("booking.max-group", tooBig["codes"]!["pupils"]![0]!.GetValue<string>());
+        Assert.Contains("最大组班人数", tooBig["errors"]!["pupils"]![0]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, (await school.SendAsync(Book(roomy, 40, [3], "maxgroup-exactly"))).StatusCode);
         await (await school.SendAsync(Book(Guid.NewGuid(), 5, [3], "missing-session"))).AssertProblemAsync(404);
         await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions/{sessionId}/cancel", new { reason = "场馆检修" });

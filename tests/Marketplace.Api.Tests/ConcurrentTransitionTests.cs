@@ -152,7 +152,7 @@ public sealed class ConcurrentTransitionTests(DemoFactory factory) : IClassFixtu
             var problem = await lost.AssertProblemAsync(409);
             Assert.True(problem["code"]!.GetValue<string>() == code, $"{problem.ToJsonString()} (all: {described})");
             Assert.Equal(decided, problem["currentStatus"]?.GetValue<string>());
-            Assert.Contains(decided, problem["detail"]!.GetValue<string>());
+            Assert.Contains("当前状态为“", problem["detail"]!.GetValue<string>()); // the state in words: currentStatus holds its name
         }
         return won;
     }

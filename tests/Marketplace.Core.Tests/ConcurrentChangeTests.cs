@@ -32,7 +32,7 @@ public class ConcurrentChangeTests
         await Assert.ThrowsAsync<TransitionRefusedException>(() => ConcurrentChange.RetryAsync<int>(() =>
         {
             attempts++;
-            throw new TransitionRefusedException("booking-transition", "该预约", "a booking", "Cancelled", "Cancelled");
+            throw new TransitionRefusedException("booking-transition", Bookings.BookingStatus.Cancelled, Bookings.BookingStatus.Cancelled);
         }));
         Assert.Equal(1, attempts);
     }

@@ -1,3 +1,4 @@
+using Marketplace.Api.Localization;
 using Marketplace.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,11 +16,11 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserQueries users, TokenIssuer issuer, CancellationToken ct)
+        TokenRequest request, UserQueries users, TokenIssuer issuer, HttpContext http, CancellationToken ct)
     {
         var signedIn = await users.SignInAsync(request.Username, request.Password, ct);
         return signedIn is null
-            ? TypedResults.Problem(statusCode: 401, title: "用户名或密码错误 / Invalid username or password.")
+            ? TypedResults.Problem(statusCode: 401, title: http.Render(new("auth.invalid-credentials")))
             : TypedResults.Ok(issuer.Issue(signedIn.User, signedIn.Districts));
     }
 }

@@ -42,8 +42,7 @@ public static class BookingEndpoints
     private static async Task<IResult> Create(
         CreateBookingRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct)
     {
-        new Validator().Require(idempotencyKey is { Length: >= 8 and <= 100 }, IdempotencyKeyHeader,
-            "请求头 Idempotency-Key 必填（8–100 字符）/ the Idempotency-Key header is required (8–100 characters).").ThrowIfInvalid();
+        new Validator().Require(idempotencyKey is { Length: >= 8 and <= 100 }, IdempotencyKeyHeader, new("booking.idempotency-key", 8, 100)).ThrowIfInvalid();
         var result = await commands.RequestAsync(user.RequireCaller(), idempotencyKey!, request, ct);
         return new StoredJsonResult(StatusCodes.Status201Created, result.Json, $"/api/bookings/{result.BookingId}", result.Replayed);
     }

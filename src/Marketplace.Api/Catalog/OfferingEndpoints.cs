@@ -1,3 +1,4 @@
+using Marketplace.Api.Localization;
 using System.Security.Claims;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Hosting;
@@ -65,7 +66,7 @@ public static class OfferingEndpoints
         Guid id, OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct)
     {
         if (ParseIfMatch(http.Request.Headers.IfMatch.ToString()) is not { } version)
-            return TypedResults.Problem(statusCode: 428, title: "缺少 If-Match / If-Match with the offering's ETag is required.");
+            return TypedResults.Problem(statusCode: 428, title: http.Render(new("offering.if-match-required")));
         var (offering, provider) = await commands.EditAsync(user.RequireCaller(), id, version, input, ct);
         return TypedResults.Ok(Versioned(http, offering, provider));
     }
@@ -103,7 +104,7 @@ public static class OfferingEndpoints
     {
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0) return null;
-        return ParseIfMatch(ifMatch) ?? throw ValidationFailedException.For("If-Match", "须为课程的 ETag / must be the offering's ETag.");
+        return ParseIfMatch(ifMatch) ?? throw ValidationFailedException.For("If-Match", "offering.if-match");
     }
 
     internal static long? ParseIfMatch(string header)

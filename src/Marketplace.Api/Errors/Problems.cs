@@ -12,6 +12,8 @@ internal static class Problems
     public static async Task WriteAsync(HttpContext http, ProblemDetails problem, Exception? exception = null)
     {
         http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        // Request localization set it, but the exception handler clears the headers of a failed response.
+        http.Response.Headers.ContentLanguage = System.Globalization.CultureInfo.CurrentUICulture.Name;
         var service = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception }))
         {

@@ -12,7 +12,7 @@ namespace Marketplace.Api.Hosting;
 /// </summary>
 internal sealed class FiniteNumberConverter : JsonConverterFactory
 {
-    private const string Message = "须为有限的数值 / must be a finite number.";
+    private const string Message = "validation.finite-number";
 
     public override bool CanConvert(Type typeToConvert) => typeToConvert == typeof(double) || typeToConvert == typeof(float);
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
+using Marketplace.Api.Localization;
 using Marketplace.Api.Seed;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -34,6 +35,7 @@ public static class HostingSetup
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
         });
         s.AddExceptionHandler<ProblemMapping>();
+        s.AddMarketplaceLocalization();
         s.AddOpenApi(OpenApiSetup.Configure);
         s.AddRequestLimits(settings);
         s.AddMarketplaceRateLimits(settings.LoginsPerMinute);
@@ -57,6 +59,7 @@ public static class HostingSetup
     {
         app.UseTrustedProxies();
         app.UseHttpLogging();
+        app.UseMarketplaceLocalization(); // before the handlers below, so that their problems are in the request's language
         app.UseExceptionHandler();
         app.UseStatusCodePages(ProblemTitles.WriteAsync); // every 4xx without a body of its own gets a problem body (401, 404, 405, 413, 415 …)
         app.UseRequestLimits();

@@ -12,7 +12,7 @@ internal sealed class LenientTimeOnlyConverter : JsonConverter<TimeOnly>
 
     public override TimeOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String && TimeOnly.TryParseExact(reader.GetString(), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-            ? t : throw new InvalidFieldException("时间格式须如 15:40 / a time of day must look like 15:40.");
+            ? t : throw new InvalidFieldException("json.time-of-day");
 
     public override void Write(Utf8JsonWriter writer, TimeOnly value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString("HH:mm", CultureInfo.InvariantCulture));

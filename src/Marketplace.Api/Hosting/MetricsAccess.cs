@@ -1,3 +1,4 @@
+using Marketplace.Api.Localization;
 using System.Net;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
@@ -28,7 +29,7 @@ public static class MetricsAccess
             await Problems.WriteAsync(http, new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
-                Title = "指标仅对允许的网络开放 / Metrics are served only to the networks in Marketplace:MetricsAllowedNetworks.",
+                Title = http.Render(new("metrics.network-refused")),
             });
         }));
     }

@@ -23,9 +23,9 @@ public sealed class QueryParameters(params QueryParameter[] parameters)
         foreach (var (name, given) in request.Query)
         {
             if (!_declared.TryGetValue(name, out var parameter))
-                v.Add(name, $"未知参数，可用：{Names} / unknown parameter; this endpoint takes {Names}.");
+                v.Add(name, _declared.Count == 0 ? new("query.unknown-parameter-none") : new("query.unknown-parameter-known", (object)_declared.Values.Select(p => p.Name).ToArray()));
             else if (given.Count > 1)
-                v.Add(parameter.Name, "只能出现一次 / may be given only once.");
+                v.Add(parameter.Name, new("query.repeated-parameter"));
             else if (given.ToString() is { Length: > 0 } text)
             {
                 if (parameter.Parse(text) is { } value) values[parameter.Name] = value;
@@ -35,8 +35,6 @@ public sealed class QueryParameters(params QueryParameter[] parameters)
         v.ThrowIfInvalid();
         return new ParsedQuery(values);
     }
-
-    private string Names => _declared.Count == 0 ? "（无 / none）" : string.Join(", ", _declared.Values.Select(p => p.Name));
 
     internal void Describe(OpenApiOperation operation)
     {
@@ -58,7 +56,7 @@ public sealed class ParsedQuery(IReadOnlyDictionary<string, object> values)
 /// <summary>One declared query parameter: how to read it, what a client must send, and its OpenAPI schema.</summary>
 public sealed class QueryParameter
 {
-    private QueryParameter(string name, string description, string expected, Func<string, object?> parse, Func<OpenApiSchema> schema)
+    private QueryParameter(string name, string description, UserMessage expected, Func<string, object?> parse, Func<OpenApiSchema> schema)
     {
         Name = name;
         Description = description;
@@ -69,26 +67,25 @@ public sealed class QueryParameter
 
     public string Name { get; }
     public string Description { get; }
-    internal string Expected { get; }
+    internal UserMessage Expected { get; }
     internal Func<string, object?> Parse { get; }
     internal Func<OpenApiSchema> Schema { get; }
 
     public static QueryParameter Enum<T>(string name, string description) where T : struct, Enum
     {
         var names = System.Enum.GetNames<T>();
-        var list = string.Join(", ", names);
-        return new(name, description, $"须为 {list} 之一 / must be one of {list}.",
+        return new(name, description, new UserMessage("validation.one-of", (object)names),
             text => names.FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } match ? System.Enum.Parse<T>(match) : null,
             () => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. names.Select(n => (JsonNode)JsonValue.Create(n))] });
     }
 
     public static QueryParameter Id(string name, string description) =>
-        new(name, description, "须为 GUID / must be a GUID.",
+        new(name, description, new UserMessage("query.guid"),
             text => Guid.TryParse(text, out var id) ? id : null,
             () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" });
 
     public static QueryParameter Number(string name, long min, long max, string description) =>
-        new(name, description, $"须为 {min} 到 {max} 的整数 / a whole number from {min} to {max}.",
+        new(name, description, new UserMessage("query.integer-range", min, max),
             text => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n : null,
             () => new OpenApiSchema
             {

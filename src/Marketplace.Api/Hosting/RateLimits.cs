@@ -1,3 +1,4 @@
+using Marketplace.Api.Localization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -14,7 +15,7 @@ public static class RateLimits
         o.OnRejected = (ctx, _) =>
         {
             ctx.HttpContext.Response.Headers.RetryAfter = "60";
-            return new ValueTask(Results.Problem(statusCode: 429, title: "请求过于频繁，请稍后再试 / Too many requests; retry later.").ExecuteAsync(ctx.HttpContext));
+            return new ValueTask(Results.Problem(statusCode: 429, title: ctx.HttpContext.Render(new("request.too-many"))).ExecuteAsync(ctx.HttpContext));
         };
         o.AddPolicy(Login, http => RateLimitPartition.GetFixedWindowLimiter(
             http.Connection.RemoteIpAddress?.ToString() ?? "local",

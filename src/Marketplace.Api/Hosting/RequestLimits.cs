@@ -1,3 +1,4 @@
+using Marketplace.Api.Localization;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
 using Microsoft.AspNetCore.Http.Features;
@@ -36,14 +37,14 @@ public static class RequestLimits
             {
                 await WriteAsync(http, new ProblemDetails
                 {
-                    Status = StatusCodes.Status414UriTooLong, Title = ProblemTitles.Of(StatusCodes.Status414UriTooLong),
-                    Detail = $"路径与查询串最多 {MaxTargetLength} 个字符 / path and query may hold at most {MaxTargetLength} characters.",
+                    Status = StatusCodes.Status414UriTooLong, Title = ProblemTitles.Of(http, StatusCodes.Status414UriTooLong),
+                    Detail = http.Render(new("request.target-too-long", MaxTargetLength)),
                 });
                 return;
             }
             if (http.Request.ContentLength > limit)
             {
-                await WriteAsync(http, TooLarge(limit));
+                await WriteAsync(http, TooLarge(http, limit));
                 return;
             }
             // A body without Content-Length (chunked) is cut off while it is read: by Kestrel's own limit when the server
@@ -54,10 +55,10 @@ public static class RequestLimits
         });
     }
 
-    internal static ProblemDetails TooLarge(long limit) => new()
+    internal static ProblemDetails TooLarge(HttpContext http, long limit) => new()
     {
-        Status = StatusCodes.Status413PayloadTooLarge, Title = ProblemTitles.Of(StatusCodes.Status413PayloadTooLarge),
-        Detail = $"请求体最多 {limit} 字节 / the body may hold at most {limit} bytes.",
+        Status = StatusCodes.Status413PayloadTooLarge, Title = ProblemTitles.Of(http, StatusCodes.Status413PayloadTooLarge),
+        Detail = http.Render(new("request.body-too-large", limit)),
     };
 
     private static Task WriteAsync(HttpContext http, ProblemDetails problem) => Problems.WriteAsync(http, problem);

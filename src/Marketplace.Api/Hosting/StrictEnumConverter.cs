@@ -18,7 +18,7 @@ internal sealed class StrictEnumConverter : JsonConverterFactory
 
     private sealed class Named<T> : JsonConverter<T> where T : struct, Enum
     {
-        private static readonly string Allowed = string.Join(", ", Enum.GetNames<T>());
+        private static readonly string[] Allowed = Enum.GetNames<T>();
 
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
@@ -26,7 +26,7 @@ internal sealed class StrictEnumConverter : JsonConverterFactory
             if (name is { Length: > 0 } && char.IsLetter(name[0]) && !name.Contains(',')
                 && Enum.TryParse<T>(name, ignoreCase: true, out var value) && Enum.IsDefined(value))
                 return value;
-            throw new InvalidFieldException($"须为 {Allowed} 之一 / must be one of {Allowed}.");
+            throw new InvalidFieldException("validation.one-of", (object)Allowed);
         }
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());

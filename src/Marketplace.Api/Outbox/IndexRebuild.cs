@@ -36,8 +36,7 @@ internal sealed partial class IndexRebuild(
         }
     }
 
-    private static DomainRuleException RebuildRunning() => new("index-rebuild-running",
-        "另一实例正在重建搜索索引，请在其完成后再试 / another instance is rebuilding the search index; try again when it has finished.");
+    private static DomainRuleException RebuildRunning() => new("index-rebuild-running");
 
     /// <summary>
     /// At start-up, for an index that needs it: of several instances starting together, the one that takes the lease

@@ -1,7 +1,10 @@
+using System.Globalization;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Configuration;
+using Marketplace.Api.Localization;
 using Marketplace.Core.Catalog.Offerings;
 using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Marketplace.Api.Realtime;
@@ -11,13 +14,30 @@ namespace Marketplace.Api.Realtime;
 /// seat availability of an offering it may see (<see cref="OfferingQueries.GetAsync"/>: a published one, or its own or its
 /// districts' as provider or bureau), a bounded number per connection. Server-to-client: bookingChanged, availabilityChanged.
 /// </summary>
-public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSettings settings) : Hub
+public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSettings settings, MessageRenderer messages) : Hub
 {
     public const string Route = "/hubs/marketplace";
     public const string BookingChanged = "bookingChanged";
     public const string AvailabilityChanged = "availabilityChanged";
 
     private static readonly object WatchedKey = new();
+
+    /// <summary>In the language of the connection's request (its Accept-Language, or ?culture= for a browser's WebSocket).</summary>
+    private string Render(UserMessage message)
+    {
+        var culture = Context.GetHttpContext()?.Features.Get<IRequestCultureFeature>()?.RequestCulture;
+        if (culture is null) return messages.Render(message);
+        var (ui, formats) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);
+        try
+        {
+            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (culture.UICulture, culture.Culture);
+            return messages.Render(message);
+        }
+        finally
+        {
+            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (ui, formats);
+        }
+    }
 
     public override async Task OnConnectedAsync()
     {
@@ -45,7 +65,7 @@ public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSetting
         }
         catch (NotFoundException)
         {
-            throw new HubException("只能关注已发布的课程（或本机构、本辖区的课程）/ only a published offering (or one of your own organisation or districts) can be watched.");
+            throw new HubException(Render(new("hub.watch-not-visible")));
         }
         // The offering's own provider already hears its seat changes on its organisation stream; joining twice would double them.
         if (caller is { Role: Role.Provider } && caller.OrganizationId == providerId) return;
@@ -54,7 +74,7 @@ public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSetting
         lock (Watched)
         {
             if (!Watched.Contains(offeringId) && Watched.Count >= limit)
-                throw new HubException($"每个连接最多关注 {limit} 个课程，请先取消关注其他课程 / a connection can watch at most {limit} offerings at once; unwatch one first.");
+                throw new HubException(Render(new("hub.watch-limit", limit)));
             Watched.Add(offeringId);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Offering(offeringId));

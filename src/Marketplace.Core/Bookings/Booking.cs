@@ -9,7 +9,19 @@ public enum BookingStatus { Requested, Confirmed, Declined, Cancelled, Completed
 /// <summary>The price fixed when the school booked; later price edits never change it.</summary>
 public sealed record Quote(long UnitPriceFen, long TotalFen);
 
-public sealed record BookingHistoryEntry(BookingStatus Status, DateTimeOffset At, string By, string? Reason);
+/// <param name="Reason">What a person wrote (the provider's or bureau's words), as they wrote it.</param>
+/// <param name="Cause">Why the system moved it, when a person did not decide this booking alone: a stable code
+/// (<see cref="BookingCauses"/>) that clients and the web UI show in the reader's language. Null for older entries, whose
+/// system reasons were written into <paramref name="Reason"/> as text.</param>
+public sealed record BookingHistoryEntry(BookingStatus Status, DateTimeOffset At, string By, string? Reason, string? Cause = null);
+
+/// <summary>The causes a booking moves for without its own school or provider deciding it; resource key <c>cause.{code}</c>.</summary>
+public static class BookingCauses
+{
+    public const string Expired = "expired";
+    public const string SessionCancelled = "session-cancelled";
+    public const string ProviderSuspended = "provider-suspended";
+}
 
 /// <summary>
 /// What the school and the provider read about a booking, copied when it was made: a booking is what was agreed then,
@@ -65,40 +77,44 @@ public sealed class Booking : IAggregate
     public void Confirm(DateTimeOffset now, string by)
     {
         if (Status == BookingStatus.Requested && now >= ExpiresAt)
-            throw new DomainRuleException("booking-expired", $"该预约已于 {ChinaTime.ToLocal(ExpiresAt):yyyy-MM-dd HH:mm} 超过确认时限 / the request expired unanswered and can no longer be confirmed.");
+            throw new DomainRuleException("booking-expired", ExpiresAt);
         Move(BookingStatus.Confirmed, now, by, null, BookingStatus.Requested);
     }
 
-    public void Decline(string reason, DateTimeOffset now, string by) => Move(BookingStatus.Declined, now, by, reason, BookingStatus.Requested);
+    public void Decline(string reason, DateTimeOffset now, string by, string? cause = null) =>
+        Move(BookingStatus.Declined, now, by, reason, BookingStatus.Requested, cause);
 
     public void CancelBySchool(string? reason, DateTimeOffset now, string by)
     {
         if (HoldsSeats && now >= CancelBefore)
-            throw new DomainRuleException("booking-cancel-cutoff", $"学校须在 {ChinaTime.ToLocal(CancelBefore):yyyy-MM-dd HH:mm} 前取消 / the school could cancel only before the offering's cut-off.");
-        Move(BookingStatus.Cancelled, now, by, reason, BookingStatus.Requested, BookingStatus.Confirmed);
+            throw new DomainRuleException("booking-cancel-cutoff", CancelBefore);
+        Move(BookingStatus.Cancelled, now, by, reason, [BookingStatus.Requested, BookingStatus.Confirmed]);
     }
 
-    public void CancelByProvider(string reason, DateTimeOffset now, string by) =>
-        Move(BookingStatus.Cancelled, now, by, reason, BookingStatus.Requested, BookingStatus.Confirmed);
+    public void CancelByProvider(string reason, DateTimeOffset now, string by, string? cause = null) =>
+        Move(BookingStatus.Cancelled, now, by, reason, [BookingStatus.Requested, BookingStatus.Confirmed], cause);
 
     public void Complete(int attended, DateTimeOffset now, string by)
     {
         if (attended < 0 || attended > Pupils)
-            throw ValidationFailedException.For("attended", $"实到人数须在 0 到 {Pupils} 之间 / attendance must be between 0 and the {Pupils} booked.");
+            throw ValidationFailedException.For("attended", "booking.attended-range", Pupils);
         if (now < SessionStartsAt)
-            throw new DomainRuleException("booking-not-delivered", "A session cannot be completed before it starts.");
+            throw new DomainRuleException("booking-not-delivered");
         Move(BookingStatus.Completed, now, by, null, BookingStatus.Confirmed);
         Attended = attended;
     }
 
-    public void Expire(DateTimeOffset now) => Move(BookingStatus.Expired, now, "system", "未在时限内确认 / not answered in time", BookingStatus.Requested);
+    public void Expire(DateTimeOffset now) => Move(BookingStatus.Expired, now, "system", null, BookingStatus.Requested, BookingCauses.Expired);
 
-    private void Move(BookingStatus to, DateTimeOffset now, string by, string? reason, params BookingStatus[] allowedFrom)
+    private void Move(BookingStatus to, DateTimeOffset now, string by, string? reason, BookingStatus allowedFrom, string? cause = null) =>
+        Move(to, now, by, reason, [allowedFrom], cause);
+
+    private void Move(BookingStatus to, DateTimeOffset now, string by, string? reason, BookingStatus[] allowedFrom, string? cause = null)
     {
         if (!allowedFrom.Contains(Status))
-            throw new TransitionRefusedException("booking-transition", "该预约", "a booking", Status.ToString(), to.ToString());
+            throw new TransitionRefusedException("booking-transition", Status, to);
         Status = to;
-        History = [.. History, new BookingHistoryEntry(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim())];
+        History = [.. History, new BookingHistoryEntry(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), cause)];
         Version++;
     }
 

@@ -25,7 +25,7 @@ public sealed partial class BookingCommands
     /// </summary>
     public async Task<BookingRequestResult> RequestAsync(Caller caller, string idempotencyKey, CreateBookingRequest r, CancellationToken ct = default)
     {
-        if (caller.Role != Role.School) throw new ForbiddenException("Only schools book sessions.");
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.schools-book");
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         var key = caller.OrganizationId.ToString("N") + ":" + idempotencyKey;
         var hash = Hash(r);
@@ -74,33 +74,33 @@ public sealed partial class BookingCommands
     }
 
     private static void Validate(CreateBookingRequest r) => new Validator()
-        .Require(r.SessionId is not null && r.SessionId != Guid.Empty, "sessionId", "必填 / required.")
-        .Require(r.Pupils is >= 1 and <= 1000, "pupils", "须在 1 到 1000 之间 / must be between 1 and 1000.")
-        .Require(r.Grades is { Count: > 0 and <= 9 } g && g.All(x => x is >= 1 and <= 9) && g.Distinct().Count() == g.Count, "grades", "年级须为 1–9 且不重复 / distinct grades from 1 to 9.")
+        .Require(r.SessionId is not null && r.SessionId != Guid.Empty, "sessionId", new("validation.required"))
+        .Require(r.Pupils is >= 1 and <= 1000, "pupils", new("validation.range", 1, 1000))
+        .Require(r.Grades is { Count: > 0 and <= 9 } g && g.All(x => x is >= 1 and <= 9) && g.Distinct().Count() == g.Count, "grades", new("offering.grades"))
         .Text(r.ContactName, "contactName", 50)
         .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ') && p.Count(char.IsAsciiDigit) >= 7,
-            "contactPhone", "请填写联系电话（至少 7 位数字）/ a contact phone number (at least 7 digits).")
+            "contactPhone", new("booking.contact-phone", 7))
         .Text(r.Note, "note", 500, required: false, multiline: true)
         .ThrowIfInvalid();
 
     private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, DateTimeOffset now)
     {
         if (session.Status == SessionStatus.Cancelled)
-            throw new DomainRuleException("session-cancelled", "该场次已取消 / the session is cancelled.");
+            throw new DomainRuleException("session-cancelled");
         if (session.StartsAt <= now)
-            throw new DomainRuleException("session-past", "该场次已开始或已结束 / the session has already started.");
+            throw new DomainRuleException("session-past");
         var unserved = r.Grades!.Except(offering.Content.Grades).ToArray();
         if (unserved.Length > 0)
-            throw ValidationFailedException.For("grades", $"该课程不面向 {string.Join("、", unserved)} 年级 / the offering does not serve grade(s) {string.Join(", ", unserved)}.");
+            throw ValidationFailedException.For("grades", "booking.grades-not-served", unserved);
         if (offering.Content.Mode == DeliveryMode.OnCampus && !offering.Content.Districts.Contains(school.DistrictCode))
-            throw new DomainRuleException("district-not-served", "请进来课程不服务贵校所在区县 / this on-campus offering does not serve the school's district.");
+            throw new DomainRuleException("district-not-served");
         // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup is not checked per
         // booking: an off-campus session is filled by several schools' groups together.
         if (r.Pupils > offering.Content.MaxGroup)
-            throw ValidationFailedException.For("pupils", $"每次预约最多 {offering.Content.MaxGroup} 人（最大组班人数）/ at most {offering.Content.MaxGroup} pupils per booking (the offering's maxGroup).");
+            throw ValidationFailedException.For("pupils", "booking.max-group", offering.Content.MaxGroup);
         var enrolled = school.Enrolment(r.Grades!);
         if (r.Pupils > enrolled)
-            throw ValidationFailedException.For("pupils", $"超过所选年级在校人数 {enrolled} / more pupils than the {enrolled} enrolled in those grades.");
+            throw ValidationFailedException.For("pupils", "booking.over-enrolment", enrolled);
     }
 
     private static string Hash(CreateBookingRequest r) =>

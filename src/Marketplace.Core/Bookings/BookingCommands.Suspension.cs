@@ -54,12 +54,12 @@ public sealed partial class BookingCommands
 
     private async Task<int> DeclineOpenRequestsAsync(StoreChanges changes, Provider provider, DateTimeOffset now, string by, CancellationToken ct)
     {
-        var reason = "机构已被暂停 / the provider was suspended: " + provider.Decisions[^1].Reason;
+        var reason = provider.Decisions[^1].Reason ?? "";
         var open = await store.ListBookingsAsync(new BookingFilter(ProviderId: provider.Id, Status: BookingStatus.Requested, Limit: OpenRequestsPerCommit), ct);
         foreach (var booking in open)
         {
             var expected = booking.Version;
-            booking.Decline(reason, now, by);
+            booking.Decline(reason, now, by, BookingCauses.ProviderSuspended);
             Transition(changes, booking, expected, BookingStatus.Requested, heldSeats: true, now);
         }
         return open.Count;

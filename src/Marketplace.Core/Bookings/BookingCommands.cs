@@ -50,7 +50,7 @@ public sealed partial class BookingCommands(
     public Task<Booking> CompleteAsync(Caller caller, Guid id, int? attended, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) =>
         {
-            new Validator().Require(attended is not null, "attended", "实到人数必填 / attendance is required.").ThrowIfInvalid();
+            new Validator().Require(attended is not null, "attended", new("booking.attended-required")).ThrowIfInvalid();
             booking.Complete(attended!.Value, now, caller.AuditName);
         }, ct);
 
@@ -94,7 +94,7 @@ public sealed partial class BookingCommands(
             foreach (var booking in live)
             {
                 var (bookingVersion, old) = (booking.Version, booking.Status);
-                booking.CancelByProvider("场次取消 / session cancelled: " + reason!.Trim(), now, caller.AuditName);
+                booking.CancelByProvider(reason!, now, caller.AuditName, BookingCauses.SessionCancelled);
                 Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
             }
             await store.CommitAsync(changes, ct);
@@ -112,7 +112,7 @@ public sealed partial class BookingCommands(
             var isSchool = caller.Role == Role.School && caller.OrganizationId == booking.SchoolId;
             var isProvider = caller.Role == Role.Provider && caller.OrganizationId == booking.ProviderId;
             if (!(byProvider && isProvider || bySchool && isSchool))
-                throw new ForbiddenException(bySchool ? "Only the school or the provider cancels." : "Only the provider of the offering does this.");
+                throw new ForbiddenException(bySchool ? "forbidden.booking-cancel" : "forbidden.booking-provider");
             if (isProvider)
                 (await store.FindAsync<Provider>(booking.ProviderId, ct) ?? throw new NotFoundException("provider", booking.ProviderId)).EnsureMayAct();
 

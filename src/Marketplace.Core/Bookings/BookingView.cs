@@ -11,10 +11,10 @@ public sealed record BookingView(
     IReadOnlyList<int> Grades, string ContactName, string ContactPhone, string? Note, Quote Quote, DateTimeOffset SessionStartsAt,
     DateTimeOffset CancelBefore, DateTimeOffset ExpiresAt, int? Attended, DateTimeOffset CreatedAt, long Version, IReadOnlyList<BookingHistoryEntry> History,
     string OfferingTitle, string ProviderName, string SchoolName, string SchoolAddress, string DistrictName, DeliveryMode Mode, string? VenueAddress,
-    DateTimeOffset SessionEndsAt, string? StatusReason)
+    DateTimeOffset SessionEndsAt, string? StatusReason, string? StatusCause)
 {
     public static BookingView From(Booking b, BookingSnapshot s) => new(b.Id, b.Status, b.SessionId, b.OfferingId, b.ProviderId, b.SchoolId,
         b.DistrictCode, b.Pupils, b.Grades, b.ContactName, b.ContactPhone, b.Note, b.Quote, b.SessionStartsAt, b.CancelBefore, b.ExpiresAt,
         b.Attended, b.CreatedAt, b.Version, b.History, s.OfferingTitle, s.ProviderName, s.SchoolName, s.SchoolAddress, s.DistrictName, s.Mode,
-        s.VenueAddress, s.SessionEndsAt, b.History.Count > 0 ? b.History[^1].Reason : null);
+        s.VenueAddress, s.SessionEndsAt, b.History.Count > 0 ? b.History[^1].Reason : null, b.History.Count > 0 ? b.History[^1].Cause : null);
 }

@@ -56,7 +56,7 @@ public sealed class Offering : IAggregate
     public void Edit(OfferingContent content, DateTimeOffset now)
     {
         if (Status == OfferingStatus.Archived)
-            throw new DomainRuleException("offering-archived", "An archived offering can no longer be edited.");
+            throw new DomainRuleException("offering-archived");
         if (Status is OfferingStatus.Published or OfferingStatus.Paused && content.MateriallyDiffersFrom(Content))
             Status = OfferingStatus.PendingReview;
         if (Status == OfferingStatus.Rejected) Status = OfferingStatus.Draft;
@@ -88,7 +88,7 @@ public sealed class Offering : IAggregate
     private void Move(OfferingStatus to, DateTimeOffset now, params OfferingStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new TransitionRefusedException("offering-transition", "该课程", "an offering", Status.ToString(), to.ToString());
+            throw new TransitionRefusedException("offering-transition", Status, to);
         Status = to;
         Touch(now);
     }

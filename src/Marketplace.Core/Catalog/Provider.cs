@@ -47,9 +47,9 @@ public sealed class Provider : IAggregate
     public void EnsureMayAct()
     {
         if (Status == ProviderStatus.Suspended)
-            throw new DomainRuleException("provider-suspended", "机构已被教育局暂停，恢复前不能修改任何内容 / the provider is suspended by the bureau and cannot change anything until it is reinstated.");
+            throw new DomainRuleException("provider-suspended");
         if (Status == ProviderStatus.Rejected)
-            throw new DomainRuleException("provider-rejected", "机构未通过教育局审核，不能修改任何内容 / the provider was rejected by the bureau and cannot change anything.");
+            throw new DomainRuleException("provider-rejected");
     }
 
     public static Provider Register(string name, ProviderKind kind, string creditCode, string contactName, string contactPhone,
@@ -73,7 +73,7 @@ public sealed class Provider : IAggregate
     private void Decide(ProviderStatus to, string by, string? reason, DateTimeOffset now, params ProviderStatus[] allowedFrom)
     {
         if (!allowedFrom.Contains(Status))
-            throw new TransitionRefusedException("provider-transition", "该机构", "a provider", Status.ToString(), to.ToString());
+            throw new TransitionRefusedException("provider-transition", Status, to);
         Status = to;
         Decisions = [.. Decisions, new ProviderDecision(to, now, by, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim())];
         Version++;

@@ -38,7 +38,7 @@ public sealed class Session : IAggregate
     public void Cancel(string reason)
     {
         if (Status == SessionStatus.Cancelled)
-            throw new DomainRuleException("session-cancelled", "The session is already cancelled.");
+            throw new DomainRuleException("session-cancelled");
         Status = SessionStatus.Cancelled;
         CancellationReason = reason.Trim();
         Version++;

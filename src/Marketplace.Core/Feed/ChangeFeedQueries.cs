@@ -10,7 +10,7 @@ public sealed class ChangeFeedQueries(IOutboxFeed feed)
 
     public Task<IReadOnlyList<OutboxMessage>> ReadAsync(Caller caller, long? after, CancellationToken ct = default)
     {
-        if (after is < 0) throw ValidationFailedException.For("after", "游标不能为负 / the cursor cannot be negative.");
+        if (after is < 0) throw ValidationFailedException.For("after", "feed.negative-cursor");
         return feed.ReadEventsAsync(after ?? 0, caller.Audiences, PageSize, ct);
     }
 }

@@ -16,7 +16,7 @@ public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashin
     {
         // A password is a secret, not text to show: any character registration took (tabs, spaces only) must sign in.
         new Validator().Text(username, "username", 100)
-            .Require(password is { Length: > 0 and <= 200 }, "password", "必填，最多 200 个字符 / required, at most 200 characters.").ThrowIfInvalid();
+            .Require(password is { Length: > 0 and <= 200 }, "password", new("validation.password-required", 200)).ThrowIfInvalid();
         var user = await store.FindUserAsync(username!, ct);
         if (!hashing.Verify(user?.PasswordHash ?? _unknownUserHash.Value, password!) || user is null) return null;
         IReadOnlyList<string> districts = user.Role == Role.Bureau

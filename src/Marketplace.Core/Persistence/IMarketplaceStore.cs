@@ -94,11 +94,14 @@ public sealed record IdempotencyRecord(string Scope, string Key, string RequestH
 
 /// <summary>The idempotency key was used before with a different request.</summary>
 public sealed class IdempotencyMismatchException()
-    : Exception("此幂等键已用于不同的请求 / this idempotency key was already used with a different request body.");
+    : Exception("This idempotency key was already used with a different request body.")
+{
+    public UserMessage Detail { get; } = new("idempotency-mismatch");
+}
 
 /// <summary>Thrown by the store when a conditional seat reservation does not fit.</summary>
 public sealed class SeatsUnavailableException(Guid sessionId, int seatsLeft)
-    : DomainRuleException("seats-unavailable", $"余位不足，剩余 {seatsLeft} 个 / not enough seats: {seatsLeft} left.")
+    : DomainRuleException("seats-unavailable", seatsLeft)
 {
     public Guid SessionId { get; } = sessionId;
     public int SeatsLeft { get; } = seatsLeft;

@@ -16,17 +16,17 @@ public sealed class SchoolCommands(IMarketplaceStore store, SchoolQueries querie
     public async Task<SchoolPlan> SavePlanAsync(Caller caller, Guid schoolId, string semester, SchoolPlanInput input, CancellationToken ct = default)
     {
         var school = await queries.GetAsync(caller, schoolId, ct);
-        if (caller.OrganizationId != school.Id) throw new ForbiddenException("Only the school edits its own plan.");
+        if (caller.OrganizationId != school.Id) throw new ForbiddenException("forbidden.school-plan");
         var v = new Validator()
             // [0-9] and \z: \d takes any script's digits and $ takes a trailing "\n" (a second plan for "2026-2027-1%0A").
-            .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20[0-9]{2}-20[0-9]{2}-[12]\z"), "semester", "格式如 2026-2027-1 / format like 2026-2027-1.")
-            .Require(input.BudgetFen is >= 0 and <= 10_000_000_000, "budgetFen", "单位为分，0 到 1 亿元 / fen, 0 to ¥100,000,000.");
+            .Require(System.Text.RegularExpressions.Regex.IsMatch(semester, @"^20[0-9]{2}-20[0-9]{2}-[12]\z"), "semester", new("school.semester-format"))
+            .Require(input.BudgetFen is >= 0 and <= 10_000_000_000, "budgetFen", new("school.budget-fen"));
         if (v.Count(input.TargetCategories, "targetCategories", Categories))
-            v.Require(input.TargetCategories is { Count: > 0 } c && c.Distinct().Count() == c.Count, "targetCategories", "至少一个类别，且不重复 / at least one category, none twice.");
+            v.Require(input.TargetCategories is { Count: > 0 } c && c.Distinct().Count() == c.Count, "targetCategories", new("school.target-categories"));
         if (v.Count(input.Windows, "windows", MaxWindows))
-            v.Require(input.Windows is not null && input.Windows.All(w => w is not null && w.Start < w.End), "windows", "每个时段结束须晚于开始 / each window must end after it starts.");
+            v.Require(input.Windows is not null && input.Windows.All(w => w is not null && w.Start < w.End), "windows", new("school.windows"));
         if (v.Count(input.PupilsExpected, "pupilsExpected", Categories))
-            v.Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", "0–10000.");
+            v.Require(input.PupilsExpected is null || input.PupilsExpected.Values.All(n => n is >= 0 and <= 10_000), "pupilsExpected", new("validation.range", 0, 10_000));
         v.ThrowIfInvalid();
         // A save without If-Match: the last one wins, and one that raced another is written over the plan it finds.
         return await ConcurrentChange.RetryAsync(async () =>
@@ -41,7 +41,7 @@ public sealed class SchoolCommands(IMarketplaceStore store, SchoolQueries querie
             }
             catch (DuplicateException) when (existing is null)
             {
-                throw new ConcurrencyConflictException("plan", plan.Id); // a parallel first save created it: update that one
+                throw new ConcurrencyConflictException("school-plan", plan.Id); // a parallel first save created it: update that one
             }
             return plan;
         });

@@ -19,7 +19,7 @@ public sealed class SchoolQueries(IMarketplaceStore store)
     {
         var school = await store.FindAsync<School>(schoolId, ct);
         if (school is null || !Owns(caller, school)) throw new NotFoundException("school", schoolId);
-        return await store.FindSchoolPlanAsync(schoolId, semester, ct) ?? throw new NotFoundException("school plan", semester);
+        return await store.FindSchoolPlanAsync(schoolId, semester, ct) ?? throw new NotFoundException("school-plan", semester);
     }
 
     /// <summary>The school itself or its district's bureau.</summary>

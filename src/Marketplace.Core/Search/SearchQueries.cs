@@ -40,12 +40,12 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         var v = new Validator();
         foreach (var (key, values) in q.Parameters)
         {
-            if (!Known.Contains(key)) v.Add(key, "未知参数 / unknown parameter.");
-            else if (values.Count > 1) v.Add(key, "只能出现一次 / may be given only once.");
+            if (!Known.Contains(key)) v.Add(key, new("query.unknown-parameter"));
+            else if (values.Count > 1) v.Add(key, new("query.repeated-parameter"));
         }
 
         var text = q["q"].Trim();
-        v.Require(text.Length <= 100, "q", "最多 100 个字符 / at most 100 characters.");
+        v.Require(text.Length <= 100, "q", new("validation.max-length", 100));
         var category = Enum<Category>(q, "category", v);
         var mode = Enum<DeliveryMode>(q, "mode", v);
         var sort = Enum<SearchSort>(q, "sort", v) ?? SearchSort.Relevance;
@@ -58,18 +58,18 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         var radius = Real(q, "radiusKm", 0.1, 500, v);
         var from = Time(q, "from", endOfDay: false, v);
         var to = Time(q, "to", endOfDay: true, v);
-        if (from is not null && to is not null && from >= to) v.Add("to", "须晚于 from / must be after 'from'.");
+        if (from is not null && to is not null && from >= to) v.Add("to", new("query.to-after-from"));
         var district = q["district"];
         bool available = false;
-        if (q.Has("available") && !bool.TryParse(q["available"], out available)) v.Add("available", "true 或 false / true or false.");
-        if ((lat is null) != (lon is null)) v.Add(lat is null ? "lat" : "lon", "lat 与 lon 须同时提供 / lat and lon go together.");
+        if (q.Has("available") && !bool.TryParse(q["available"], out available)) v.Add("available", new("query.boolean"));
+        if ((lat is null) != (lon is null)) v.Add(lat is null ? "lat" : "lon", new UserMessage("query.lat-lon-together"));
 
         GeoPoint? near = lat is not null && lon is not null ? new GeoPoint(lat.Value, lon.Value) : null;
         if (near is null && caller is { Role: Role.School } && (radius is not null || sort == SearchSort.Distance))
             near = await store.FindAsync<School>(caller.OrganizationId, ct) is { } school ? new GeoPoint(school.Lat, school.Lon) : null;
-        if (radius is not null && near is null) v.Add("radiusKm", "须同时提供 lat/lon（或以学校身份登录）/ needs lat and lon (or a signed-in school).");
-        if (sort == SearchSort.Distance && near is null) v.Add("sort", "按距离排序须提供 lat/lon / sort=distance needs lat and lon.");
-        if (district.Length > 0 && !(await store.ListDistrictsAsync(ct)).Any(d => d.Code == district)) v.Add("district", "未知区县代码 / unknown district code.");
+        if (radius is not null && near is null) v.Add("radiusKm", new("query.radius-needs-point"));
+        if (sort == SearchSort.Distance && near is null) v.Add("sort", new("query.distance-needs-point"));
+        if (district.Length > 0 && !(await store.ListDistrictsAsync(ct)).Any(d => d.Code == district)) v.Add("district", new("query.unknown-district"));
         v.ThrowIfInvalid();
 
         return new OfferingQuery(text.Length == 0 ? null : text, category, mode, grade, district.Length == 0 ? null : district, near, radius,
@@ -86,7 +86,7 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         if (raw.Length == 0) return null;
         var names = System.Enum.GetNames<T>();
         if (names.FirstOrDefault(n => string.Equals(n, raw, StringComparison.OrdinalIgnoreCase)) is { } name) return System.Enum.Parse<T>(name);
-        v.Add(key, $"取值须为 {string.Join(", ", names)} 之一 / must be one of {string.Join(", ", names)}.");
+        v.Add(key, new("validation.one-of", (object)names));
         return null;
     }
 
@@ -95,7 +95,7 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         var raw = q[key];
         if (raw.Length == 0) return null;
         if (int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
-        v.Add(key, $"须为 {min} 到 {max} 的整数 / an integer from {min} to {max}.");
+        v.Add(key, new("query.integer-range", min, max));
         return null;
     }
 
@@ -105,7 +105,7 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         if (raw.Length == 0) return null;
         if (double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
             && double.IsFinite(n) && n >= min && n <= max) return n;
-        v.Add(key, $"须为 {min} 到 {max} 的数 / a number from {min} to {max}.");
+        v.Add(key, new("query.number-range", min, max));
         return null;
     }
 
@@ -120,7 +120,7 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) && ChinaTime.Supports(date))
             return ChinaTime.FromLocal(endOfDay ? date.AddDays(1) : date, TimeOnly.MinValue);
         if (ChinaTime.TryParseInstant(raw, out var at)) return at;
-        v.Add(key, "日期格式 yyyy-MM-dd 或 ISO-8601，年份 2000–2099 / a date yyyy-MM-dd or an ISO-8601 time, years 2000–2099.");
+        v.Add(key, new("query.date-or-time"));
         return null;
     }
 }

@@ -13,8 +13,7 @@ public sealed class ChinaTimeJsonConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String && ChinaTime.TryParseInstant(reader.GetString(), out var at)
-            ? at : throw new InvalidFieldException(
-                "时间格式须如 2026-09-01T15:40:00+08:00（不带时区即北京时间），年份 2000–2099 / a time must look like 2026-09-01T15:40:00+08:00 (without an offset it is Beijing time), years 2000–2099.");
+            ? at : throw new InvalidFieldException("json.instant");
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(ChinaTime.ToLocal(value));

@@ -26,7 +26,7 @@ public static class ConcurrentChange
             }
             catch (ConcurrencyConflictException)
             {
-                throw new DomainRuleException("concurrent-change", "数据正被他人同时修改，请稍后重试 / this was changed by others at the same moment, repeatedly; try again.");
+                throw new DomainRuleException("concurrent-change");
             }
         }
     }

@@ -3,18 +3,18 @@ namespace Marketplace.Core.Shared;
 /// <summary>Collects field errors and throws them together, so a client sees every bad field at once.</summary>
 public sealed class Validator
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<UserMessage>> _errors = new(StringComparer.Ordinal);
 
     public bool IsValid => _errors.Count == 0;
 
-    public Validator Add(string field, string message)
+    public Validator Add(string field, UserMessage message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
         list.Add(message);
         return this;
     }
 
-    public Validator Require(bool condition, string field, string message) => condition ? this : Add(field, message);
+    public Validator Require(bool condition, string field, UserMessage message) => condition ? this : Add(field, message);
 
     /// <summary>
     /// Text a person typed and others will read: at most <paramref name="maxLength"/> UTF-16 units, no control
@@ -24,16 +24,14 @@ public sealed class Validator
     public Validator Text(string? value, string field, int maxLength, bool required = true, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
-            return required ? Add(field, "必填 / required.") : this;
-        if (value.Length > maxLength) return Add(field, $"最多 {maxLength} 个字符 / at most {maxLength} characters.");
+            return required ? Add(field, new UserMessage("validation.required")) : this;
+        if (value.Length > maxLength) return Add(field, new UserMessage("validation.max-length", maxLength));
         if (TextRules.FindForbidden(value, multiline) is { } bad)
             return Add(field, bad < 0
-                ? "含无效的 Unicode 字符 / contains an invalid Unicode sequence (unpaired surrogate)."
-                : $"不得含控制字符（U+{bad:X4}）/ must not contain control characters (U+{bad:X4}).");
+                ? new UserMessage("validation.invalid-unicode")
+                : new UserMessage("validation.control-character", $"U+{bad:X4}"));
         if (!TextRules.HasVisible(value))
-            return Add(field, required
-                ? "必填，且须含可见字符 / required, with at least one visible character."
-                : "须含可见字符，或不填 / must contain a visible character, or be left out.");
+            return Add(field, new UserMessage(required ? "validation.visible-required" : "validation.visible-or-absent"));
         return this;
     }
 
@@ -51,12 +49,12 @@ public sealed class Validator
     public bool Count<T>(IReadOnlyCollection<T>? items, string field, int max)
     {
         if (items is null || items.Count <= max) return true;
-        Add(field, $"最多 {max} 项 / at most {max} items.");
+        Add(field, new UserMessage("validation.max-items", max));
         return false;
     }
 
     public Validator Range(long value, long min, long max, string field) =>
-        value < min || value > max ? Add(field, $"须在 {min} 到 {max} 之间 / must be between {min} and {max}.") : this;
+        value < min || value > max ? Add(field, new UserMessage("validation.range", min, max)) : this;
 
     public void ThrowIfInvalid()
     {

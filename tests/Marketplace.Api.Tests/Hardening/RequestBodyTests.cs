@@ -119,16 +119,18 @@ public class RequestBodyTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [InlineData("DELETE", "/api/search/offerings", 405)]
     [InlineData("PATCH", "/api/offerings/0195e0a4-0000-7000-8000-000000000000", 405)]
     [InlineData("GET", "/api/nothing-here", 404)]
-    public async Task RoutingRefusals_CarryABilingualProblemBody(string method, string url, int status)
+    public async Task RoutingRefusals_CarryAProblemBody_InTheRequestsLanguage(string method, string url, int status)
     {
         var provider = await factory.ClientForAsync("provider2");
-        var response = await provider.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
-        var problem = await response.AssertProblemAsync(status);
-        Assert.Contains(" / ", problem["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        var chinese = await (await provider.SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).AssertProblemAsync(status);
+        var english = new HttpRequestMessage(new HttpMethod(method), url) { Headers = { { "Accept-Language", "en-US,en;q=0.9" } } };
+        var inEnglish = await (await provider.SendAsync(english)).AssertProblemAsync(status);
+        Assert.Matches(@"^\p{IsCJKUnifiedIdeographs}", chinese["title"]!.GetValue<string>());
+        Assert.Matches("^[A-Z][A-Za-z ]+$", inEnglish["title"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task Unauthorized_CarriesABilingualProblemBody()
+    public async Task Unauthorized_CarriesAProblemBody_InChineseByDefault()
     {
         var problem = await (await factory.CreateClient().GetAsync("/api/bookings")).AssertProblemAsync(401);
         Assert.StartsWith("未登录", problem["title"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
 {
     public async Task<(Offering Offering, Provider Provider)> CreateAsync(Caller caller, OfferingInput input, CancellationToken ct = default)
     {
-        if (caller.Role != Role.Provider) throw new ForbiddenException("Only providers create offerings.");
+        if (caller.Role != Role.Provider) throw new ForbiddenException("forbidden.providers-create-offerings");
         var provider = await store.FindAsync<Provider>(caller.OrganizationId, ct) ?? throw new NotFoundException("provider", caller.OrganizationId);
         provider.EnsureMayAct();
         var content = input.Validate(await KnownDistrictsAsync(ct));
@@ -39,7 +39,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, provider, now) =>
         {
             if (!provider.CanPublish)
-                throw new DomainRuleException("provider-not-approved", "机构尚未通过审核，不能提交课程 / the provider must be approved before submitting offerings.");
+                throw new DomainRuleException("provider-not-approved");
             offering.Submit(now);
         }, ct);
 
@@ -68,7 +68,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         var offering = await store.FindAsync<Offering>(id, ct);
         if (offering is null || caller.Role != Role.Provider || offering.ProviderId != caller.OrganizationId)
         {
-            if (offering is not null && caller.Role != Role.Provider) throw new ForbiddenException("Only the owning provider may change an offering.");
+            if (offering is not null && caller.Role != Role.Provider) throw new ForbiddenException("forbidden.offering-owner");
             throw new NotFoundException("offering", id);
         }
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
@@ -92,7 +92,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         {
             // A provider must not learn that another provider's draft exists.
             if (caller.Role == Role.Provider || !OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("offering", id);
-            throw new ForbiddenException(reviewing ? "Only the bureau of the provider's districts reviews offerings." : "Only the owning provider may do this.");
+            throw new ForbiddenException(reviewing ? "forbidden.offering-review" : "forbidden.offering-owner");
         }
         if (!reviewing) provider.EnsureMayAct();
 

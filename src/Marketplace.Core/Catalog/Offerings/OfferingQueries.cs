@@ -41,7 +41,7 @@ public sealed class OfferingQueries(IMarketplaceStore store)
     {
         OfferingFilter filter;
         if (caller.Role == Role.Provider) filter = new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after);
-        else if (caller.Role != Role.Bureau) throw new ForbiddenException("Schools find offerings through search.");
+        else if (caller.Role != Role.Bureau) throw new ForbiddenException("forbidden.offering-list");
         else
         {
             var providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);

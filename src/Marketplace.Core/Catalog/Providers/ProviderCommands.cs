@@ -20,20 +20,20 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
         var known = (await store.ListDistrictsAsync(ct)).Select(d => d.Code).ToHashSet();
         var v = new Validator()
             .Text(r.Name, "name", 100)
-            .Require(r.Kind is not null, "kind", "必填，取值见 ProviderKind / required: one of " + string.Join(", ", Enum.GetNames<ProviderKind>()))
-            .Require(Catalog.CreditCode.IsValid(r.CreditCode), "creditCode", "统一社会信用代码无效（18 位，校验位不符）/ not a valid unified social credit code (GB 32100-2015 checksum).")
+            .Require(r.Kind is not null, "kind", new("validation.one-of", (object)Enum.GetNames<ProviderKind>()))
+            .Require(Catalog.CreditCode.IsValid(r.CreditCode), "creditCode", new("provider.credit-code"))
             .Text(r.ContactName, "contactName", 50)
-            .Require(IsPhone(r.ContactPhone), "contactPhone", "请填写 11 位手机号或带区号的座机 / a mobile (11 digits) or landline number.")
-            .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", "3–40 位字母、数字或 _-. / 3–40 letters, digits or _-.")
-            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", "8–128 位 / 8 to 128 characters.");
+            .Require(IsPhone(r.ContactPhone), "contactPhone", new("validation.phone"))
+            .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", new("validation.username", 3, 40))
+            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", new("validation.password-length", 8, 128));
         if (v.Count(r.Districts, "districts", known.Count))
-            v.Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", "至少一个平台服务的区县代码 / at least one district code the platform serves.");
+            v.Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", new("validation.districts"));
         v.ThrowIfInvalid();
 
         if (await store.FindProviderByCreditCodeAsync(r.CreditCode!, ct) is not null)
-            throw new DuplicateException("creditCode", "该统一社会信用代码已注册 / this credit code is already registered.");
+            throw new DuplicateException("creditCode", "duplicate.creditCode");
         if (await store.FindUserAsync(r.Username!, ct) is not null)
-            throw new DuplicateException("username", "用户名已被使用 / this username is taken.");
+            throw new DuplicateException("username", "duplicate.username");
 
         var now = clock.GetUtcNow();
         var provider = Provider.Register(r.Name!, r.Kind!.Value, r.CreditCode!, r.ContactName!, r.ContactPhone!, r.Districts!, now,
@@ -53,7 +53,7 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
     public async Task<Provider> LoadForDecisionAsync(Caller caller, Guid providerId, CancellationToken ct)
     {
         var provider = await store.FindAsync<Provider>(providerId, ct) ?? throw new NotFoundException("provider", providerId);
-        return caller.IsBureauOfAny(provider.Districts) ? provider : throw new ForbiddenException("Only the bureau of one of the provider's districts may vet it.");
+        return caller.IsBureauOfAny(provider.Districts) ? provider : throw new ForbiddenException("forbidden.provider-vetting");
     }
 
     /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>

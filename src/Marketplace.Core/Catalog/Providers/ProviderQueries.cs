@@ -17,7 +17,7 @@ public sealed class ProviderQueries(IMarketplaceStore store)
     /// <summary>One page (id order, after <paramref name="after"/>) of the providers serving any of the bureau's districts.</summary>
     public Task<IReadOnlyList<Provider>> ListForBureauAsync(Caller caller, ProviderStatus? status, int limit, Guid? after, CancellationToken ct = default)
     {
-        if (caller.Role != Role.Bureau) throw new ForbiddenException("Only the bureau lists providers.");
+        if (caller.Role != Role.Bureau) throw new ForbiddenException("forbidden.provider-list");
         return store.ListProvidersAsync(new ProviderFilter(status, caller.Districts, limit, after), ct);
     }
 }

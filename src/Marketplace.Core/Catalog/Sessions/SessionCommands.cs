@@ -21,19 +21,17 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
     {
         var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
         if (offering.Status == OfferingStatus.Archived)
-            throw new DomainRuleException("offering-archived", "An archived offering cannot get new sessions.");
+            throw new DomainRuleException("offering-archived");
         var now = clock.GetUtcNow();
         var slots = SessionSchedule.Expand(r, now, calendar);
         // Every new slot starts after now, so only sessions that have not ended can overlap it or count against the cap.
         var existing = await store.ListSessionsForOfferingsAsync([offeringId], now, ct);
         var upcoming = existing.Count(e => e.Status == SessionStatus.Scheduled);
         if (upcoming + slots.Count > MaxUpcomingSessions)
-            throw new DomainRuleException("too-many-sessions",
-                $"每门课程最多 {MaxUpcomingSessions} 个未结束的场次（现有 {upcoming}，本次 {slots.Count}）/ " +
-                $"an offering may have at most {MaxUpcomingSessions} upcoming sessions ({upcoming} now, {slots.Count} requested).");
+            throw new DomainRuleException("too-many-sessions", MaxUpcomingSessions, upcoming, slots.Count);
         var clash = slots.FirstOrDefault(s => existing.Any(e => e.Overlaps(s.Start, s.End)));
         if (clash != default)
-            throw new DomainRuleException("session-overlap", $"与已有场次时间重叠：{ChinaTime.ToLocal(clash.Start):yyyy-MM-dd HH:mm} / overlaps an existing session of this offering.");
+            throw new DomainRuleException("session-overlap", clash.Start);
 
         var sessions = slots.Select(s => Session.Schedule(offering.Id, offering.ProviderId, s.Start, s.End, r.Capacity!.Value)).ToList();
         var changes = new StoreChanges();
@@ -48,7 +46,7 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
         {
             var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
             if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
-                throw new DomainRuleException("session-has-bookings", "已有预约的场次不能删除，只能取消 / a session with bookings cannot be deleted, only cancelled.");
+                throw new DomainRuleException("session-has-bookings");
             await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
                 .Publish(CatalogEvents.SessionsChanged(offering, [session.Id], clock.GetUtcNow())), ct);
             return session;

@@ -18,7 +18,7 @@ public sealed class SessionQueries(IMarketplaceStore store, OfferingQueries offe
         {
             var last = await store.FindAsync<Session>(id, ct);
             if (last is null || last.OfferingId != offeringId)
-                throw ValidationFailedException.For("after", "须为本课程某一场次的 id / must be the id of a session of this offering.");
+                throw ValidationFailedException.For("after", "session.after-unknown");
             from = new SessionKey(last.StartsAt, last.Id);
         }
         return await store.ListSessionsAsync(new SessionFilter(offeringId, limit, from), ct);
