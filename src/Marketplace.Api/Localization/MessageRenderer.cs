@@ -14,7 +14,7 @@ namespace Marketplace.Api.Localization;
 /// message given more arguments than its text uses, is written as the key (never a 500) and remembered in
 /// <see cref="Defects"/>, which the API tests check after every response.
 /// </summary>
-public sealed partial class MessageRenderer(IStringLocalizer<Messages> localizer)
+public sealed partial class MessageRenderer(IStringLocalizer<Messages> localizer, ILogger<MessageRenderer> log)
 {
     /// <summary>Keys that had no resource or took the wrong arguments in this process; for tests.</summary>
     public static ConcurrentDictionary<string, string> Defects { get; } = new();
@@ -24,14 +24,22 @@ public sealed partial class MessageRenderer(IStringLocalizer<Messages> localizer
         var text = localizer[message.Key];
         if (text.ResourceNotFound)
         {
-            Defects[message.Key] = "no resource";
+            Defect(message.Key, "no resource");
             return message.ToString();
         }
         if (message.Args.Length == 0) return text.Value;
         var used = Placeholder().Matches(text.Value).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Max() + 1;
-        if (used != message.Args.Length) Defects[message.Key] = $"{message.Args.Length} arguments for {used} placeholders";
+        if (used != message.Args.Length) Defect(message.Key, $"{message.Args.Length} arguments for {used} placeholders");
         return string.Format(CultureInfo.CurrentCulture, text.Value, message.Args.Select(Argument).ToArray());
     }
+
+    private void Defect(string key, string why)
+    {
+        if (Defects.TryAdd(key, why)) LogDefect(log, key, why, CultureInfo.CurrentUICulture.Name);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Key} rendered badly ({Why}) in {Culture}: add or fix it in Localization/Messages*.resx")]
+    private static partial void LogDefect(ILogger logger, string key, string why, string culture);
 
     /// <summary>A title or name by key, or null when there is no such resource (the caller then uses a general one).</summary>
     public string? Find(string key) => localizer[key] is { ResourceNotFound: false } text ? text.Value : null;
