@@ -61,6 +61,7 @@ public static class HostingSetup
         app.UseStatusCodePages(ProblemTitles.WriteAsync); // every 4xx without a body of its own gets a problem body (401, 404, 405, 413, 415 …)
         app.UseRequestLimits();
         app.UseMetricsAccess();
+        app.UseUnknownRoutesAsNotFound(); // a malformed id or an unknown URL: 404, never the fallback policy's 401
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
