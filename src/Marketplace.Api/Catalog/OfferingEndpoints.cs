@@ -41,61 +41,64 @@ public static class OfferingEndpoints
             .WithSummary("归档 / Archive for good.");
     }
 
-    private static async Task<Created<OfferingDto>> Create(OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct)
+    private static async Task<Created<OfferingDto>> Create(
+        OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct)
     {
         var (offering, provider) = await commands.CreateAsync(user.RequireCaller(), input, ct);
-        return TypedResults.Created($"/api/offerings/{offering.Id}", Versioned(http, offering, provider));
+        return TypedResults.Created($"/api/offerings/{offering.Id}", Versioned(http, offering, provider, await districts.NamesAsync(ct)));
     }
 
-    private static async Task<Ok<IReadOnlyList<OfferingDto>>> List(HttpContext http, ClaimsPrincipal user, OfferingQueries queries, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<OfferingDto>>> List(
+        HttpContext http, ClaimsPrincipal user, OfferingQueries queries, DistrictQueries districts, CancellationToken ct)
     {
         var query = ListQuery.Read(http.Request);
         var size = Paging.SizeOf(query);
         var found = await queries.ListAsync(user.RequireCaller(), query.Enum<OfferingStatus>("status"), size + 1, query.Id("after"), ct);
-        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(o => OfferingDto.From(o.Offering, o.ProviderName)).ToArray(), found.Count > size, "after", o => o.Id));
+        var names = await districts.NamesAsync(ct);
+        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(o => OfferingDto.From(o.Offering, o.ProviderName, names)).ToArray(), found.Count > size, "after", o => o.Id));
     }
 
-    private static async Task<Ok<OfferingDto>> Get(Guid id, ClaimsPrincipal user, OfferingQueries queries, HttpContext http, CancellationToken ct)
-    {
-        var (offering, provider) = await queries.GetAsync(user.ToCaller(), id, ct);
-        return TypedResults.Ok(Versioned(http, offering, provider));
-    }
+    private static async Task<Ok<OfferingDto>> Get(Guid id, ClaimsPrincipal user, OfferingQueries queries, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, queries.GetAsync(user.ToCaller(), id, ct), ct);
 
     private static async Task<Results<Ok<OfferingDto>, ProblemHttpResult>> Edit(
-        Guid id, OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct)
+        Guid id, OfferingInput input, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct)
     {
         if (ParseIfMatch(http.Request.Headers.IfMatch.ToString()) is not { } version)
             return TypedResults.Problem(statusCode: 428, title: "缺少 If-Match / If-Match with the offering's ETag is required.");
-        var (offering, provider) = await commands.EditAsync(user.RequireCaller(), id, version, input, ct);
-        return TypedResults.Ok(Versioned(http, offering, provider));
+        return await DoneAsync(http, districts, commands.EditAsync(user.RequireCaller(), id, version, input, ct), ct);
     }
 
-    private static async Task<Ok<OfferingDto>> Submit(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
-        Done(http, await commands.SubmitAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+    private static async Task<Ok<OfferingDto>> Submit(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.SubmitAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
 
-    private static async Task<Ok<OfferingDto>> Approve(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
-        Done(http, await commands.ApproveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+    private static async Task<Ok<OfferingDto>> Approve(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.ApproveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
 
-    private static async Task<Ok<OfferingDto>> Reject(Guid id, ReasonRequest? body, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
-        Done(http, await commands.RejectAsync(user.RequireCaller(), id, body?.Reason, OptionalIfMatch(http), ct));
+    private static async Task<Ok<OfferingDto>> Reject(
+        Guid id, ReasonRequest? body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.RejectAsync(user.RequireCaller(), id, body?.Reason, OptionalIfMatch(http), ct), ct);
 
-    private static async Task<Ok<OfferingDto>> Pause(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
-        Done(http, await commands.PauseAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+    private static async Task<Ok<OfferingDto>> Pause(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.PauseAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
 
-    private static async Task<Ok<OfferingDto>> Resume(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
-        Done(http, await commands.ResumeAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+    private static async Task<Ok<OfferingDto>> Resume(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.ResumeAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
 
-    private static async Task<Ok<OfferingDto>> Archive(Guid id, ClaimsPrincipal user, OfferingCommands commands, HttpContext http, CancellationToken ct) =>
-        Done(http, await commands.ArchiveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct));
+    private static async Task<Ok<OfferingDto>> Archive(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.ArchiveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
 
-    private static Ok<OfferingDto> Done(HttpContext http, (Offering Offering, Provider Provider) changed) =>
-        TypedResults.Ok(Versioned(http, changed.Offering, changed.Provider));
+    private static async Task<Ok<OfferingDto>> DoneAsync(HttpContext http, DistrictQueries districts, Task<(Offering Offering, Provider Provider)> change, CancellationToken ct)
+    {
+        var (offering, provider) = await change;
+        return TypedResults.Ok(Versioned(http, offering, provider, await districts.NamesAsync(ct)));
+    }
 
     /// <summary>The offering as sent, with its version as the ETag for the next If-Match.</summary>
-    private static OfferingDto Versioned(HttpContext http, Offering offering, Provider provider)
+    private static OfferingDto Versioned(HttpContext http, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames)
     {
         http.Response.Headers.ETag = $"\"{offering.Version}\"";
-        return OfferingDto.From(offering, provider.Name);
+        return OfferingDto.From(offering, provider.Name, districtNames);
     }
 
     /// <summary>The If-Match version when sent; unparsable is refused rather than ignored.</summary>

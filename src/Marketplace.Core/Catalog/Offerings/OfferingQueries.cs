@@ -34,21 +34,25 @@ public sealed class OfferingQueries(IMarketplaceStore store)
     /// <summary>
     /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for the bureau of
     /// the offerings of its districts' providers; each with its provider's name. The bureau's providers are few next to
-    /// their offerings, so their ids select the page in the store.
+    /// their offerings, so their ids select the page in the store, and their names come with them: no look-up per row.
     /// </summary>
     public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(
         Caller caller, OfferingStatus? status, int limit, Guid? after, CancellationToken ct = default)
     {
-        OfferingFilter filter;
-        if (caller.Role == Role.Provider) filter = new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after);
+        IReadOnlyList<Offering> offerings;
+        IReadOnlyList<Provider> providers;
+        if (caller.Role == Role.Provider)
+        {
+            offerings = await store.ListOfferingsAsync(new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after), ct);
+            providers = offerings.Count > 0 && await store.FindAsync<Provider>(caller.OrganizationId, ct) is { } own ? [own] : [];
+        }
         else if (caller.Role != Role.Bureau) throw new ForbiddenException("Schools find offerings through search.");
         else
         {
-            var providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);
-            filter = new OfferingFilter(ProviderIds: providers.Select(p => p.Id).ToArray(), Status: status, Limit: limit, After: after);
+            providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);
+            offerings = await store.ListOfferingsAsync(new OfferingFilter(ProviderIds: providers.Select(p => p.Id).ToArray(), Status: status, Limit: limit, After: after), ct);
         }
-        var offerings = await store.ListOfferingsAsync(filter, ct);
-        var names = (await store.FindManyAsync<Provider>(offerings.Select(o => o.ProviderId).Distinct().ToArray(), ct)).ToDictionary(p => p.Id, p => p.Name);
+        var names = providers.ToDictionary(p => p.Id, p => p.Name);
         return offerings.Select(o => (o, names.GetValueOrDefault(o.ProviderId, ""))).ToList();
     }
 }
