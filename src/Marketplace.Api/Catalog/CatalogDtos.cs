@@ -18,15 +18,16 @@ public sealed record OfferingDto(
     Guid Id, Guid ProviderId, string ProviderName, OfferingStatus Status, long Version, string Title, string Summary, string Description,
     Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades, int MinGroup, int MaxGroup, int DurationMinutes, long PriceFen,
     Venue? Venue, IReadOnlyList<string> Districts, IReadOnlyList<string> Tags, int CancellationCutoffHours, string? RejectionReason,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames, IReadOnlyList<OfferingDecision> Decisions)
 {
     /// <param name="districtNames">Name by code (<c>DistrictQueries.NamesAsync</c>), read once for a whole list.</param>
-    public static OfferingDto From(Offering o, string providerName, IReadOnlyDictionary<string, string> districtNames)
+    /// <param name="showDecisions">The review trail (who decided, the bureau's notes) only for the owner and its bureau; others get it empty.</param>
+    public static OfferingDto From(Offering o, string providerName, IReadOnlyDictionary<string, string> districtNames, bool showDecisions)
     {
         var c = o.Content;
         return new(o.Id, o.ProviderId, providerName, o.Status, o.Version, c.Title, c.Summary, c.Description, c.Category, c.Mode, c.Grades,
             c.MinGroup, c.MaxGroup, c.DurationMinutes, c.PriceFen, c.Venue, c.Districts, c.Tags, c.CancellationCutoffHours, o.RejectionReason,
-            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames));
+            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : []);
     }
 
     /// <summary>The districts' names in the order of their codes; a code the platform no longer serves stands for itself.</summary>
@@ -55,4 +56,17 @@ public sealed record SessionDto(
 
 public sealed record ReasonRequest(string? Reason);
 
-public sealed record NoteRequest(string? Note);
+/// <summary>
+/// The body of the bureau's decisions, the same for providers and offerings, approve and reject: the decision's text as
+/// <c>note</c> or <c>reason</c> (one field under two names; approving needs none, rejecting one).
+/// </summary>
+public sealed record DecisionRequest(string? Note, string? Reason)
+{
+    /// <summary>The text sent under either name; both with different texts is a 400 rather than a guess.</summary>
+    public static string? TextOf(DecisionRequest? body)
+    {
+        if (body is { Note: { } note, Reason: { } reason } && note != reason)
+            throw ValidationFailedException.For("note", "note 与 reason 是同一项，只填其一 / note and reason are the same field: send one of them.");
+        return body?.Reason ?? body?.Note;
+    }
+}

@@ -55,7 +55,9 @@ public static class OfferingEndpoints
         var size = Paging.SizeOf(query);
         var found = await queries.ListAsync(user.RequireCaller(), query.Enum<OfferingStatus>("status"), size + 1, query.Id("after"), ct);
         var names = await districts.NamesAsync(ct);
-        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(o => OfferingDto.From(o.Offering, o.ProviderName, names)).ToArray(), found.Count > size, "after", o => o.Id));
+        // Every offering listed is the caller's own or of its districts: the review trail is shown.
+        var page = found.Take(size).Select(o => OfferingDto.From(o.Offering, o.ProviderName, names, showDecisions: true)).ToArray();
+        return TypedResults.Ok(Paging.Page(http, page, found.Count > size, "after", o => o.Id));
     }
 
     private static async Task<Ok<OfferingDto>> Get(Guid id, ClaimsPrincipal user, OfferingQueries queries, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
@@ -72,12 +74,13 @@ public static class OfferingEndpoints
     private static async Task<Ok<OfferingDto>> Submit(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
         await DoneAsync(http, districts, commands.SubmitAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
 
-    private static async Task<Ok<OfferingDto>> Approve(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
-        await DoneAsync(http, districts, commands.ApproveAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
+    private static async Task<Ok<OfferingDto>> Approve(
+        Guid id, DecisionRequest? body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.ApproveAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), OptionalIfMatch(http), ct), ct);
 
     private static async Task<Ok<OfferingDto>> Reject(
-        Guid id, ReasonRequest? body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
-        await DoneAsync(http, districts, commands.RejectAsync(user.RequireCaller(), id, body?.Reason, OptionalIfMatch(http), ct), ct);
+        Guid id, DecisionRequest? body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.RejectAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), OptionalIfMatch(http), ct), ct);
 
     private static async Task<Ok<OfferingDto>> Pause(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
         await DoneAsync(http, districts, commands.PauseAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);
@@ -98,7 +101,7 @@ public static class OfferingEndpoints
     private static OfferingDto Versioned(HttpContext http, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames)
     {
         http.Response.Headers.ETag = $"\"{offering.Version}\"";
-        return OfferingDto.From(offering, provider.Name, districtNames);
+        return OfferingDto.From(offering, provider.Name, districtNames, OfferingQueries.IsOwnerOrBureau(http.User.ToCaller(), offering, provider));
     }
 
     /// <summary>The If-Match version when sent; unparsable is refused rather than ignored.</summary>

@@ -50,11 +50,11 @@ public static class ProviderEndpoints
     private static async Task<Ok<ProviderDto>> Get(Guid id, ClaimsPrincipal user, ProviderQueries queries, CancellationToken ct) =>
         TypedResults.Ok(ProviderDto.From(await queries.GetAsync(user.RequireCaller(), id, ct)));
 
-    private static async Task<Ok<ProviderDto>> Approve(Guid id, NoteRequest? body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ProviderDto.From(await commands.ApproveAsync(user.RequireCaller(), id, body?.Note, ct)));
+    private static async Task<Ok<ProviderDto>> Approve(Guid id, DecisionRequest? body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ProviderDto.From(await commands.ApproveAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), ct)));
 
-    private static async Task<Ok<ProviderDto>> Reject(Guid id, ReasonRequest body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ProviderDto.From(await commands.RejectAsync(user.RequireCaller(), id, body.Reason, ct)));
+    private static async Task<Ok<ProviderDto>> Reject(Guid id, DecisionRequest body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ProviderDto.From(await commands.RejectAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), ct)));
 
     /// <summary>The booking module owns this use case: suspending a provider declines its open requests in the same commit.</summary>
     private static async Task<Ok<ProviderDto>> Suspend(Guid id, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>

@@ -8,13 +8,15 @@ public sealed class OfferingQueries(IMarketplaceStore store)
 {
     public static bool IsPublic(Offering o, Provider p) => o.Status is OfferingStatus.Published && p.CanPublish;
 
+    /// <summary>The owner and the bureau of its provider's districts see every state of an offering and its review trail.</summary>
+    public static bool IsOwnerOrBureau(Caller? caller, Offering o, Provider p) =>
+        caller is not null && (caller.OrganizationId == o.ProviderId || caller.IsBureauOfAny(p.Districts));
+
     public async Task<(Offering Offering, Provider Provider)> GetAsync(Caller? caller, Guid id, CancellationToken ct = default)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", id);
-        var visible = IsPublic(offering, provider)
-            || caller is not null && (caller.OrganizationId == offering.ProviderId || caller.IsBureauOfAny(provider.Districts));
-        return visible ? (offering, provider) : throw new NotFoundException("offering", id);
+        return IsPublic(offering, provider) || IsOwnerOrBureau(caller, offering, provider) ? (offering, provider) : throw new NotFoundException("offering", id);
     }
 
     /// <summary>Whether the caller may watch the offering's seats live: anyone a published one, the owner and its bureau any.</summary>
