@@ -24,20 +24,20 @@ public static class OfferingEndpoints
             .WithSummary("本机构课程，或教育局辖区的课程，每页 limit 条，下一页见 Link 头 / The provider's own offerings, or those of the bureau's districts (its review queue with status=InReview), oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
         group.MapGet("/{id:guid}", Get).WithName("GetOffering").AllowAnonymous()
             .WithSummary("课程详情（含 ETag）/ An offering; drafts only for the owner and its bureau.");
-        group.MapPut("/{id:guid}", Edit).WithName("EditOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+        group.MapPut("/{id:guid}", Edit).WithName("EditOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch(required: true)
             .WithSummary("修改课程（须 If-Match）/ Edit with If-Match; price, mode or grade changes go back to review.");
         // Transitions take an optional If-Match: a reviewer who sends the ETag of the version read acts on exactly that version.
-        group.MapPost("/{id:guid}/submit", Submit).WithName("SubmitOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+        group.MapPost("/{id:guid}/submit", Submit).WithName("SubmitOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
             .WithSummary("提交审核 / Submit for the bureau's review.");
-        group.MapPost("/{id:guid}/approve", Approve).WithName("ApproveOffering").RequireAuthorization(AuthSetup.BureauPolicy)
+        group.MapPost("/{id:guid}/approve", Approve).WithName("ApproveOffering").RequireAuthorization(AuthSetup.BureauPolicy).WithIfMatch()
             .WithSummary("审核通过并发布 / Approve and publish (bureau).");
-        group.MapPost("/{id:guid}/reject", Reject).WithName("RejectOffering").RequireAuthorization(AuthSetup.BureauPolicy)
+        group.MapPost("/{id:guid}/reject", Reject).WithName("RejectOffering").RequireAuthorization(AuthSetup.BureauPolicy).WithIfMatch()
             .WithSummary("驳回（须说明理由）/ Reject with a reason (bureau).");
-        group.MapPost("/{id:guid}/pause", Pause).WithName("PauseOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+        group.MapPost("/{id:guid}/pause", Pause).WithName("PauseOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
             .WithSummary("暂停 / Pause a published offering.");
-        group.MapPost("/{id:guid}/resume", Resume).WithName("ResumeOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+        group.MapPost("/{id:guid}/resume", Resume).WithName("ResumeOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
             .WithSummary("恢复 / Resume a paused offering.");
-        group.MapPost("/{id:guid}/archive", Archive).WithName("ArchiveOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
+        group.MapPost("/{id:guid}/archive", Archive).WithName("ArchiveOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
             .WithSummary("归档 / Archive for good.");
     }
 
@@ -110,6 +110,24 @@ public static class OfferingEndpoints
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0) return null;
         return ParseIfMatch(ifMatch) ?? throw ValidationFailedException.For("If-Match", "须为课程的 ETag / must be the offering's ETag.");
+    }
+
+    /// <summary>Documents the If-Match header and its answers: 412 for a stale version, 428 when it is required and missing.</summary>
+    private static RouteHandlerBuilder WithIfMatch(this RouteHandlerBuilder builder, bool required = false)
+    {
+        builder.ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        if (required) builder.ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        return builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+            {
+                Name = "If-Match", In = Microsoft.OpenApi.ParameterLocation.Header, Required = required,
+                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+                Description = "课程的 ETag（读取时的版本，如 \"3\"）/ the offering's ETag as read, e.g. \"3\".",
+            });
+            return Task.CompletedTask;
+        });
     }
 
     internal static long? ParseIfMatch(string header)

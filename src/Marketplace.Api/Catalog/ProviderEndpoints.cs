@@ -20,6 +20,7 @@ public static class ProviderEndpoints
         var group = app.MapGroup("/api/providers").WithTags("Providers");
         group.MapPost("/", Register).WithName("RegisterProvider").AllowAnonymous()
             .RequireRateLimiting(Hosting.RateLimits.Login) // anonymous, and each one hashes a password: same budget as logins
+            .ProducesProblem(409) // credit code or username already registered
             .WithSummary("机构自助注册 / Self-registration of a provider organisation with its first user; starts Pending.");
         group.MapGet("/", List).WithName("ListProviders").RequireAuthorization(AuthSetup.BureauPolicy).WithQuery(ListQuery)
             .WithSummary("机构名录（教育局），每页 limit 条，下一页见 Link 头 / Providers of the bureau's districts, optionally by status, oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");

@@ -5,6 +5,7 @@ using Marketplace.Api.Seed;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
@@ -35,6 +36,7 @@ public static class HostingSetup
         });
         s.AddExceptionHandler<ProblemMapping>();
         s.AddOpenApi(OpenApiSetup.Configure);
+        s.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, OpenApiProblems>());
         s.AddRequestLimits(settings);
         s.AddMarketplaceRateLimits(settings.LoginsPerMinute);
         s.AddTrustedProxies(settings.TrustedProxies);
@@ -72,6 +74,7 @@ public static class HostingSetup
     {
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("课后服务资源对接平台 API")).AllowAnonymous();
+        app.MapRealtimeDoc(); // linked from the OpenAPI description
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).AllowAnonymous(); // networks: MetricsAccess
