@@ -18,7 +18,7 @@ public class OfferingTests
     {
         var o = Offering.Create(Guid.NewGuid(), Input().Validate(Districts), Now);
         o.Submit(Now);
-        o.Approve(Now);
+        o.Approve("Bureau:bureau", null, Now);
         return o;
     }
 
@@ -38,7 +38,7 @@ public class OfferingTests
     public void Approve_WhenDraft_IsRefused()
     {
         var o = Offering.Create(Guid.NewGuid(), Input().Validate(Districts), Now);
-        var refused = Assert.Throws<TransitionRefusedException>(() => o.Approve(Now));
+        var refused = Assert.Throws<TransitionRefusedException>(() => o.Approve("Bureau:bureau", null, Now));
         Assert.Equal(("offering-transition", "Draft"), (refused.Code, refused.CurrentStatus));
     }
 

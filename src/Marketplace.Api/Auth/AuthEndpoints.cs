@@ -12,7 +12,7 @@ public static class AuthEndpoints
     {
         app.MapPost("/api/auth/token", IssueToken).WithName("IssueToken").WithTags("Auth").AllowAnonymous()
             .WithSummary("登录 / Exchange a username and password for a JWT (roles Provider, School, Bureau).")
-            .RequireRateLimiting(Hosting.RateLimits.Login);
+            .RequireRateLimiting(Hosting.RateLimits.Login).ProducesProblem(401);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(

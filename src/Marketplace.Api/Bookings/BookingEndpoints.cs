@@ -25,10 +25,10 @@ public static class BookingEndpoints
         var group = app.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization();
         group.MapPost("/", Create).WithName("CreateBooking").RequireAuthorization(AuthSetup.SchoolPolicy)
             .WithSummary("预约场次（须 Idempotency-Key）/ Book pupils on a session; seats are reserved atomically, retries are idempotent.")
-            .Produces<BookingView>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+            .Produces<BookingView>(201).ProducesValidationProblem().ProducesProblem(409).ProducesProblem(422);
         group.MapGet("/", List).WithName("ListBookings").WithQuery(ListQuery)
             .WithSummary("我的预约（学校/机构/教育局各见其范围），新的在前，每页 limit 条，下一页见 Link 头 / The caller's bookings (a school its own, a provider its offerings', the bureau its districts'), newest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `before=<last id>`).")
-            .ProducesProblem(400);
+            .ProducesValidationProblem();
         group.MapGet("/{id:guid}", Get).WithName("GetBooking").WithSummary("预约详情与历史 / A booking with its history.");
         group.MapPost("/{id:guid}/confirm", Confirm).WithName("ConfirmBooking").WithSummary("机构确认 / The provider confirms.");
         group.MapPost("/{id:guid}/decline", Decline).WithName("DeclineBooking")

@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Catalog.Sessions;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Catalog;
@@ -17,30 +18,55 @@ public sealed record OfferingDto(
     Guid Id, Guid ProviderId, string ProviderName, OfferingStatus Status, long Version, string Title, string Summary, string Description,
     Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades, int MinGroup, int MaxGroup, int DurationMinutes, long PriceFen,
     Venue? Venue, IReadOnlyList<string> Districts, IReadOnlyList<string> Tags, int CancellationCutoffHours, string? RejectionReason,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames, IReadOnlyList<OfferingDecision> Decisions)
 {
-    public static OfferingDto From(Offering o, string providerName)
+    /// <param name="districtNames">Name by code (<c>DistrictQueries.NamesAsync</c>), read once for a whole list.</param>
+    /// <param name="showDecisions">The review trail (who decided, the bureau's notes) only for the owner and its bureau; others get it empty.</param>
+    public static OfferingDto From(Offering o, string providerName, IReadOnlyDictionary<string, string> districtNames, bool showDecisions)
     {
         var c = o.Content;
         return new(o.Id, o.ProviderId, providerName, o.Status, o.Version, c.Title, c.Summary, c.Description, c.Category, c.Mode, c.Grades,
             c.MinGroup, c.MaxGroup, c.DurationMinutes, c.PriceFen, c.Venue, c.Districts, c.Tags, c.CancellationCutoffHours, o.RejectionReason,
-            o.CreatedAt, o.UpdatedAt);
+            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : []);
     }
+
+    /// <summary>The districts' names in the order of their codes; a code the platform no longer serves stands for itself.</summary>
+    internal static IReadOnlyList<string> NamesOf(IReadOnlyList<string> codes, IReadOnlyDictionary<string, string> names) =>
+        codes.Select(code => names.GetValueOrDefault(code, code)).ToArray();
 }
 
+/// <summary>A session with the names a person reads (offering, provider, the offering's districts), the same in every answer.</summary>
 public sealed record SessionDto(
     Guid Id, Guid OfferingId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string LocalDate, string LocalTime,
-    int Capacity, int Reserved, int FreeSeats, SessionStatus Status, string? CancellationReason)
+    int Capacity, int Reserved, int FreeSeats, SessionStatus Status, string? CancellationReason,
+    string OfferingTitle, string ProviderName, IReadOnlyList<string> DistrictNames)
 {
-    public static SessionDto From(Session s)
+    public static SessionDto From(Session s, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames)
     {
         var start = ChinaTime.ToLocal(s.StartsAt);
         var end = ChinaTime.ToLocal(s.EndsAt);
         return new(s.Id, s.OfferingId, start, end, start.ToString("yyyy-MM-dd ddd", System.Globalization.CultureInfo.GetCultureInfo("zh-CN")),
-            $"{start:HH:mm}–{end:HH:mm}", s.Capacity, s.Reserved, s.FreeSeats, s.Status, s.CancellationReason);
+            $"{start:HH:mm}–{end:HH:mm}", s.Capacity, s.Reserved, s.FreeSeats, s.Status, s.CancellationReason,
+            offering.Content.Title, provider.Name, OfferingDto.NamesOf(offering.Content.Districts, districtNames));
     }
+
+    public static SessionDto[] From(OfferingSessions found, IReadOnlyDictionary<string, string> districtNames) =>
+        found.Sessions.Select(s => From(s, found.Offering, found.Provider, districtNames)).ToArray();
 }
 
 public sealed record ReasonRequest(string? Reason);
 
-public sealed record NoteRequest(string? Note);
+/// <summary>
+/// The body of the bureau's decisions, the same for providers and offerings, approve and reject: the decision's text as
+/// <c>note</c> or <c>reason</c> (one field under two names; approving needs none, rejecting one).
+/// </summary>
+public sealed record DecisionRequest(string? Note, string? Reason)
+{
+    /// <summary>The text sent under either name; both with different texts is a 400 rather than a guess.</summary>
+    public static string? TextOf(DecisionRequest? body)
+    {
+        if (body is { Note: { } note, Reason: { } reason } && note != reason)
+            throw ValidationFailedException.For("note", "decision.note-or-reason");
+        return body?.Reason ?? body?.Note;
+    }
+}

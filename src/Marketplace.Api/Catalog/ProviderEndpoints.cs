@@ -20,6 +20,7 @@ public static class ProviderEndpoints
         var group = app.MapGroup("/api/providers").WithTags("Providers");
         group.MapPost("/", Register).WithName("RegisterProvider").AllowAnonymous()
             .RequireRateLimiting(Hosting.RateLimits.Login) // anonymous, and each one hashes a password: same budget as logins
+            .ProducesProblem(409) // credit code or username already registered
             .WithSummary("机构自助注册 / Self-registration of a provider organisation with its first user; starts Pending.");
         group.MapGet("/", List).WithName("ListProviders").RequireAuthorization(AuthSetup.BureauPolicy).WithQuery(ListQuery)
             .WithSummary("机构名录（教育局），每页 limit 条，下一页见 Link 头 / Providers of the bureau's districts, optionally by status, oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
@@ -50,11 +51,11 @@ public static class ProviderEndpoints
     private static async Task<Ok<ProviderDto>> Get(Guid id, ClaimsPrincipal user, ProviderQueries queries, CancellationToken ct) =>
         TypedResults.Ok(ProviderDto.From(await queries.GetAsync(user.RequireCaller(), id, ct)));
 
-    private static async Task<Ok<ProviderDto>> Approve(Guid id, NoteRequest? body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ProviderDto.From(await commands.ApproveAsync(user.RequireCaller(), id, body?.Note, ct)));
+    private static async Task<Ok<ProviderDto>> Approve(Guid id, DecisionRequest? body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ProviderDto.From(await commands.ApproveAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), ct)));
 
-    private static async Task<Ok<ProviderDto>> Reject(Guid id, ReasonRequest body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ProviderDto.From(await commands.RejectAsync(user.RequireCaller(), id, body.Reason, ct)));
+    private static async Task<Ok<ProviderDto>> Reject(Guid id, DecisionRequest body, ClaimsPrincipal user, ProviderCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ProviderDto.From(await commands.RejectAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), ct)));
 
     /// <summary>The booking module owns this use case: suspending a provider declines its open requests in the same commit.</summary>
     private static async Task<Ok<ProviderDto>> Suspend(Guid id, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>

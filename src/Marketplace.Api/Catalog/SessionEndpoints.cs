@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Hosting;
 using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,23 +27,30 @@ public static class SessionEndpoints
             .WithSummary("删除未被预约的场次 / Delete a session nobody has booked.");
     }
 
-    private static async Task<Created<SessionDto[]>> Schedule(Guid offeringId, ScheduleSessionsRequest request, ClaimsPrincipal user, SessionCommands commands, CancellationToken ct)
+    private static async Task<Created<SessionDto[]>> Schedule(
+        Guid offeringId, ScheduleSessionsRequest request, ClaimsPrincipal user, SessionCommands commands, DistrictQueries districts, CancellationToken ct)
     {
-        var sessions = await commands.ScheduleAsync(user.RequireCaller(), offeringId, request, ct);
-        return TypedResults.Created($"/api/offerings/{offeringId}/sessions", sessions.Select(SessionDto.From).ToArray());
+        var scheduled = await commands.ScheduleAsync(user.RequireCaller(), offeringId, request, ct);
+        return TypedResults.Created($"/api/offerings/{offeringId}/sessions", SessionDto.From(scheduled, await districts.NamesAsync(ct)));
     }
 
-    private static async Task<Ok<IReadOnlyList<SessionDto>>> List(Guid offeringId, HttpContext http, ClaimsPrincipal user, SessionQueries queries, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<SessionDto>>> List(
+        Guid offeringId, HttpContext http, ClaimsPrincipal user, SessionQueries queries, DistrictQueries districts, CancellationToken ct)
     {
         var query = ListQuery.Read(http.Request);
         var size = Paging.SizeOf(query);
         var found = await queries.ListAsync(user.ToCaller(), offeringId, size + 1, query.Id("after"), ct);
-        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(SessionDto.From).ToArray(), found.Count > size, "after", s => s.Id));
+        var page = SessionDto.From(found with { Sessions = found.Sessions.Take(size).ToList() }, await districts.NamesAsync(ct));
+        return TypedResults.Ok(Paging.Page(http, page, found.Sessions.Count > size, "after", s => s.Id));
     }
 
     /// <summary>The booking module owns this use case: cancelling a session cancels its bookings in the same commit.</summary>
-    private static async Task<Ok<SessionDto>> Cancel(Guid offeringId, Guid sessionId, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(SessionDto.From(await commands.CancelSessionAsync(user.RequireCaller(), offeringId, sessionId, body.Reason, ct)));
+    private static async Task<Ok<SessionDto>> Cancel(
+        Guid offeringId, Guid sessionId, ReasonRequest body, ClaimsPrincipal user, BookingCommands commands, DistrictQueries districts, CancellationToken ct)
+    {
+        var (offering, provider, session) = await commands.CancelSessionAsync(user.RequireCaller(), offeringId, sessionId, body.Reason, ct);
+        return TypedResults.Ok(SessionDto.From(session, offering, provider, await districts.NamesAsync(ct)));
+    }
 
     private static async Task<NoContent> Delete(Guid offeringId, Guid sessionId, ClaimsPrincipal user, SessionCommands commands, CancellationToken ct)
     {

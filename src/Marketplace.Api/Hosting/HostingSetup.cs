@@ -6,6 +6,7 @@ using Marketplace.Api.Seed;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
@@ -37,6 +38,7 @@ public static class HostingSetup
         s.AddExceptionHandler<ProblemMapping>();
         s.AddMarketplaceLocalization();
         s.AddOpenApi(OpenApiSetup.Configure);
+        s.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, OpenApiProblems>());
         s.AddRequestLimits(settings);
         s.AddMarketplaceRateLimits(settings.LoginsPerMinute);
         s.AddTrustedProxies(settings.TrustedProxies);
@@ -64,6 +66,7 @@ public static class HostingSetup
         app.UseStatusCodePages(ProblemTitles.WriteAsync); // every 4xx without a body of its own gets a problem body (401, 404, 405, 413, 415 …)
         app.UseRequestLimits();
         app.UseMetricsAccess();
+        app.UseUnknownRoutesAsNotFound(); // a malformed id or an unknown URL: 404, never the fallback policy's 401
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -74,6 +77,7 @@ public static class HostingSetup
     {
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("课后服务资源对接平台 API")).AllowAnonymous();
+        app.MapRealtimeDoc(); // linked from the OpenAPI description
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).AllowAnonymous(); // networks: MetricsAccess

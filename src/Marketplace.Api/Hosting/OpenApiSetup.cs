@@ -8,7 +8,8 @@ namespace Marketplace.Api.Hosting;
 /// <summary>
 /// What a client generator needs from /openapi/v1.json beyond what the framework infers: enum schemas that list their
 /// values (the host reads and writes enums by name through its own converter, which the schema generator cannot see),
-/// the bearer scheme on every operation that needs a token, and required headers.
+/// typed times and numbers, the bearer scheme on every operation that needs a token, required headers, request examples
+/// (<see cref="OpenApiExamples"/>) and the 4xx problems (<see cref="OpenApiProblems"/>). A test generates a C# client from it.
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -16,7 +17,7 @@ internal static class OpenApiSetup
 
     public static void Configure(OpenApiOptions o)
     {
-        o.AddSchemaTransformer((schema, context, _) =>
+        o.AddSchemaTransformer(async (schema, context, ct) =>
         {
             var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
             if (type == typeof(System.Text.Json.JsonElement))
@@ -24,22 +25,42 @@ internal static class OpenApiSetup
                 schema.Type = JsonSchemaType.Object;
                 schema.Description = "事件内容，随 type 而定（见 docs/realtime.md）/ the event's payload; its shape depends on `type` (docs/realtime.md).";
             }
+            var orNull = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is null ? 0 : JsonSchemaType.Null;
             // FiniteNumberConverter reads doubles, which hides their type from the generator as it hides the enums'.
             if (type == typeof(double) || type == typeof(float))
-                schema.Type = JsonSchemaType.Number | (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is null ? 0 : JsonSchemaType.Null);
+                schema.Type = JsonSchemaType.Number | orNull;
+            // Numbers are written as numbers; that the host also reads "12" is leniency, not a second type for clients.
+            if (schema.Type is { } t && (t & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (t & JsonSchemaType.String) != 0)
+                (schema.Type, schema.Pattern) = (t & ~JsonSchemaType.String, null);
+            // ChinaTimeJsonConverter and LenientTimeOnlyConverter hide that these are strings.
+            if (type == typeof(DateTimeOffset) || type == typeof(DateTime))
+                schema.Type = JsonSchemaType.String | orNull;
+            if (type == typeof(TimeOnly))
+            {
+                (schema.Type, schema.Format, schema.Pattern) = (JsonSchemaType.String | orNull, null, @"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$");
+                schema.Description = "北京时间的钟点，如 15:40 / a Beijing time of day, HH:mm";
+            }
             if (type.IsEnum)
             {
                 schema.Type = JsonSchemaType.String;
                 schema.Enum = [.. Enum.GetNames(type).Select(name => (JsonNode)JsonValue.Create(name)!)];
             }
-            return Task.CompletedTask;
+            // A list of enums loses its items to the same converter: name the enum's schema.
+            if (schema.Items is null && ElementType(type) is { IsEnum: true } element)
+                schema.Items = await context.GetOrCreateSchemaAsync(element, null, ct);
         });
         o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Description = "课后服务资源对接平台接口。登录 POST /api/auth/token 取得 JWT，在请求头 Authorization: Bearer … 中携带。"
-                + " 时间均为 ISO 8601 北京时间（+08:00）；金额为分。实时推送见 docs/realtime.md（SignalR /hubs/marketplace）。\n\n"
+                + $" 时间均为 ISO 8601 北京时间（+08:00）；金额为分。实时推送见 [docs/realtime.md]({RealtimeDoc.Path})（SignalR /hubs/marketplace）。"
+                + "错误均为 RFC 9457 problem details（application/problem+json）。\n\n"
                 + "After-school resource marketplace API. Sign in with POST /api/auth/token and send the JWT as `Authorization: Bearer …`."
-                + " Every time is ISO 8601 in Beijing time (+08:00); money is in fen. Live pushes: docs/realtime.md (SignalR /hubs/marketplace).";
+                + $" Every time is ISO 8601 in Beijing time (+08:00); money is in fen. Live pushes: [docs/realtime.md]({RealtimeDoc.Path})"
+                + " (SignalR /hubs/marketplace: methods, events and payloads). Errors are RFC 9457 problem details (application/problem+json).";
+            document.ExternalDocs = new OpenApiExternalDocs
+            {
+                Description = "实时推送（SignalR 集线器的方法与事件）/ Live pushes: the SignalR hub's methods and events", Url = new Uri(RealtimeDoc.Path, UriKind.Relative),
+            };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
@@ -55,6 +76,7 @@ internal static class OpenApiSetup
             if (!metadata.OfType<IAllowAnonymous>().Any())
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
             if (operation.OperationId == "SearchOfferings") operation.Parameters = [.. SearchParameters];
+            OpenApiExamples.Apply(operation, context.ApplicationServices.GetRequiredService<TimeProvider>());
             foreach (var parameter in operation.Parameters ?? [])
             {
                 if (parameter is OpenApiParameter { Name: "Idempotency-Key" } header)
@@ -86,6 +108,13 @@ internal static class OpenApiSetup
         Query("page", JsonSchemaType.Integer, "从 1 开始 / from 1"),
         Query("pageSize", JsonSchemaType.Integer, "1–100，默认 20 / 1–100, default 20"),
     ];
+
+    private static Type? ElementType(Type type)
+    {
+        var element = type.IsArray ? type.GetElementType()
+            : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+        return element is null ? null : Nullable.GetUnderlyingType(element) ?? element;
+    }
 
     private static OpenApiParameter Query(string name, JsonSchemaType type, string description, string[]? values = null) => new()
     {

@@ -96,9 +96,10 @@ public sealed class QueryParameter
 
 public static class QueryParametersExtensions
 {
-    /// <summary>Documents the endpoint's query parameters in OpenAPI; the handler reads them with <see cref="QueryParameters.Read"/>.</summary>
+    /// <summary>Documents the endpoint's query parameters in OpenAPI; the handler reads them with <see cref="QueryParameters.Read"/>.
+    /// The declaration is also the endpoint's metadata, so OpenApiProblems knows a bad query string is its 400.</summary>
     public static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder builder, QueryParameters query) =>
-        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        builder.WithMetadata(query).AddOpenApiOperationTransformer((operation, _, _) =>
         {
             query.Describe(operation);
             return Task.CompletedTask;

@@ -123,7 +123,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 continue;
             }
             offering.Submit(now.AddDays(-35));
-            offering.Approve(now.AddDays(-30));
+            offering.Approve(BureauAudit, null, now.AddDays(-30));
             yield return (offering, Sessions(offering, n, random, now));
         }
     }

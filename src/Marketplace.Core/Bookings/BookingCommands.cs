@@ -80,11 +80,12 @@ public sealed partial class BookingCommands(
     /// <summary>
     /// The provider cancels a session and, in the same commit, every live booking on it (each school is notified). A booking
     /// requested or answered meanwhile makes the commit conflict; it is then prepared again with the current bookings.
+    /// Returns the session with its offering and provider, whose names the answer carries.
     /// </summary>
-    public Task<Session> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default) =>
+    public Task<(Offering Offering, Provider Provider, Session Session)> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default) =>
         ConcurrentChange.RetryAsync(async () =>
         {
-            var (offering, session) = await sessions.LoadOwnedAsync(caller, offeringId, sessionId, ct);
+            var (offering, provider, session) = await sessions.LoadOwnedAsync(caller, offeringId, sessionId, ct);
             new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             var now = clock.GetUtcNow();
             var expected = session.Version;
@@ -98,7 +99,7 @@ public sealed partial class BookingCommands(
                 Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
             }
             await store.CommitAsync(changes, ct);
-            return session;
+            return (offering, provider, session);
         });
 
     /// <summary>

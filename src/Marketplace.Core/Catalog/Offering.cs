@@ -12,6 +12,9 @@ public enum OfferingStatus { Draft, PendingReview, Published, Paused, Archived, 
 
 public sealed record Venue(string Address, double Lat, double Lon);
 
+/// <summary>One review decision in the offering's audit trail: who, when, and the bureau's note or reason.</summary>
+public sealed record OfferingDecision(OfferingStatus Status, DateTimeOffset At, string By, string? Reason);
+
 /// <summary>What a provider may set on an offering; never status, version or owner (mass-assignment guard).</summary>
 public sealed record OfferingContent(
     string Title, string Summary, string Description, Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades,
@@ -43,6 +46,7 @@ public sealed class Offering : IAggregate
     [JsonInclude] public string? RejectionReason { get; private set; }
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public DateTimeOffset UpdatedAt { get; private set; }
+    [JsonInclude] public IReadOnlyList<OfferingDecision> Decisions { get; private set; } = [];
 
     public static Offering Create(Guid providerId, OfferingContent content, DateTimeOffset now) => new()
     {
@@ -66,16 +70,18 @@ public sealed class Offering : IAggregate
 
     public void Submit(DateTimeOffset now) => Move(OfferingStatus.PendingReview, now, OfferingStatus.Draft, OfferingStatus.Rejected);
 
-    public void Approve(DateTimeOffset now)
+    public void Approve(string by, string? note, DateTimeOffset now)
     {
         Move(OfferingStatus.Published, now, OfferingStatus.PendingReview);
         RejectionReason = null;
+        Decided(by, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), now);
     }
 
-    public void Reject(string reason, DateTimeOffset now)
+    public void Reject(string by, string reason, DateTimeOffset now)
     {
         Move(OfferingStatus.Rejected, now, OfferingStatus.PendingReview);
         RejectionReason = reason.Trim();
+        Decided(by, RejectionReason, now);
     }
 
     public void Pause(DateTimeOffset now) => Move(OfferingStatus.Paused, now, OfferingStatus.Published);
@@ -92,6 +98,8 @@ public sealed class Offering : IAggregate
         Status = to;
         Touch(now);
     }
+
+    private void Decided(string by, string? reason, DateTimeOffset now) => Decisions = [.. Decisions, new OfferingDecision(Status, now, by, reason)];
 
     private void Touch(DateTimeOffset now)
     {

@@ -345,7 +345,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
             "ScheduleSessionsRequest" => new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 },
             "RecurrenceInput" => new { daysOfWeek = new[] { "Tuesday" }, startTime = "15:40", endTime = "17:10", from = $"{year}-03-01", to = $"{year}-04-01", skipDates = Array.Empty<string>() },
             "ReasonRequest" => new { reason = "时间冲突，无法安排" },
-            "NoteRequest" => new { note = "材料齐全" },
+            "DecisionRequest" => new { note = "材料齐全" },
             "BookingActionRequest" => new { reason = "学校活动调整", attended = 5 },
             "CreateBookingRequest" => new { sessionId, pupils = 5, grades = new[] { 3 }, contactName = "王老师", contactPhone = "13800000000", note = "" },
             "SchoolPlanInput" => new

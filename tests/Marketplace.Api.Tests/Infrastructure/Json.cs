@@ -19,6 +19,14 @@ public static class Json
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object? body) =>
         client.PostAsJsonAsync(url, body ?? new { });
 
+    /// <summary>Asserts the status (showing the body when it differs) and returns the JSON body.</summary>
+    public static async Task<JsonNode> AssertStatusAsync(this HttpResponseMessage response, int status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException("empty body");
+    }
+
     /// <summary>Asserts an RFC 9457 problem with the status and, for validation problems, the named field.</summary>
     public static async Task<JsonNode> AssertProblemAsync(this HttpResponseMessage response, int status, string? field = null)
     {

@@ -91,7 +91,7 @@ internal sealed class OfferingGenerator(IMarketplaceStore store, int seed = 2026
             provider.Districts, [Pick(Vocabulary.Tags), Pick(Vocabulary.Tags), topic], 24);
         var offering = Offering.Create(provider.Id, input.Validate(_districtCodes), now.AddDays(-60));
         offering.Submit(now.AddDays(-55));
-        offering.Approve(now.AddDays(-50));
+        offering.Approve("Bureau:bureau", null, now.AddDays(-50));
         return offering;
     }
 

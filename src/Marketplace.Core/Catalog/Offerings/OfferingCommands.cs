@@ -43,14 +43,19 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             offering.Submit(now);
         }, ct);
 
-    public Task<(Offering Offering, Provider Provider)> ApproveAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) => offering.Approve(now), ct);
+    /// <summary>The bureau publishes the offering, with an optional note kept in its audit trail (as for providers).</summary>
+    public Task<(Offering Offering, Provider Provider)> ApproveAsync(Caller caller, Guid id, string? note, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
+        {
+            new Validator().Text(note, "note", 500, required: false, multiline: true).ThrowIfInvalid();
+            offering.Approve(caller.AuditName, note, now);
+        }, ct);
 
     public Task<(Offering Offering, Provider Provider)> RejectAsync(Caller caller, Guid id, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
         {
             new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
-            offering.Reject(reason!, now);
+            offering.Reject(caller.AuditName, reason!, now);
         }, ct);
 
     public Task<(Offering Offering, Provider Provider)> PauseAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>

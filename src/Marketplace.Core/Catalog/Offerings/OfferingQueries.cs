@@ -8,13 +8,15 @@ public sealed class OfferingQueries(IMarketplaceStore store)
 {
     public static bool IsPublic(Offering o, Provider p) => o.Status is OfferingStatus.Published && p.CanPublish;
 
+    /// <summary>The owner and the bureau of its provider's districts see every state of an offering and its review trail.</summary>
+    public static bool IsOwnerOrBureau(Caller? caller, Offering o, Provider p) =>
+        caller is not null && (caller.OrganizationId == o.ProviderId || caller.IsBureauOfAny(p.Districts));
+
     public async Task<(Offering Offering, Provider Provider)> GetAsync(Caller? caller, Guid id, CancellationToken ct = default)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", id);
-        var visible = IsPublic(offering, provider)
-            || caller is not null && (caller.OrganizationId == offering.ProviderId || caller.IsBureauOfAny(provider.Districts));
-        return visible ? (offering, provider) : throw new NotFoundException("offering", id);
+        return IsPublic(offering, provider) || IsOwnerOrBureau(caller, offering, provider) ? (offering, provider) : throw new NotFoundException("offering", id);
     }
 
     /// <summary>Whether the caller may watch the offering's seats live: anyone a published one, the owner and its bureau any.</summary>
@@ -34,21 +36,25 @@ public sealed class OfferingQueries(IMarketplaceStore store)
     /// <summary>
     /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for the bureau of
     /// the offerings of its districts' providers; each with its provider's name. The bureau's providers are few next to
-    /// their offerings, so their ids select the page in the store.
+    /// their offerings, so their ids select the page in the store, and their names come with them: no look-up per row.
     /// </summary>
     public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(
         Caller caller, OfferingStatus? status, int limit, Guid? after, CancellationToken ct = default)
     {
-        OfferingFilter filter;
-        if (caller.Role == Role.Provider) filter = new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after);
+        IReadOnlyList<Offering> offerings;
+        IReadOnlyList<Provider> providers;
+        if (caller.Role == Role.Provider)
+        {
+            offerings = await store.ListOfferingsAsync(new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after), ct);
+            providers = offerings.Count > 0 && await store.FindAsync<Provider>(caller.OrganizationId, ct) is { } own ? [own] : [];
+        }
         else if (caller.Role != Role.Bureau) throw new ForbiddenException("forbidden.offering-list");
         else
         {
-            var providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);
-            filter = new OfferingFilter(ProviderIds: providers.Select(p => p.Id).ToArray(), Status: status, Limit: limit, After: after);
+            providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);
+            offerings = await store.ListOfferingsAsync(new OfferingFilter(ProviderIds: providers.Select(p => p.Id).ToArray(), Status: status, Limit: limit, After: after), ct);
         }
-        var offerings = await store.ListOfferingsAsync(filter, ct);
-        var names = (await store.FindManyAsync<Provider>(offerings.Select(o => o.ProviderId).Distinct().ToArray(), ct)).ToDictionary(p => p.Id, p => p.Name);
+        var names = providers.ToDictionary(p => p.Id, p => p.Name);
         return offerings.Select(o => (o, names.GetValueOrDefault(o.ProviderId, ""))).ToList();
     }
 }

@@ -17,9 +17,9 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
     /// </summary>
     public const int MaxUpcomingSessions = 1000;
 
-    public async Task<IReadOnlyList<Session>> ScheduleAsync(Caller caller, Guid offeringId, ScheduleSessionsRequest r, CancellationToken ct = default)
+    public async Task<OfferingSessions> ScheduleAsync(Caller caller, Guid offeringId, ScheduleSessionsRequest r, CancellationToken ct = default)
     {
-        var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
+        var (offering, provider) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
         if (offering.Status == OfferingStatus.Archived)
             throw new DomainRuleException("offering-archived");
         var now = clock.GetUtcNow();
@@ -37,14 +37,14 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
         var changes = new StoreChanges();
         sessions.ForEach(s => changes.Insert(s));
         await store.CommitAsync(changes.Publish(CatalogEvents.SessionsChanged(offering, sessions.Select(s => s.Id), now)), ct);
-        return sessions;
+        return new OfferingSessions(offering, provider, sessions);
     }
 
     /// <summary>A session nobody has booked may be deleted; once booked it can only be cancelled (also when a booking wins the race).</summary>
     public Task DeleteAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct = default) =>
         ConcurrentChange.RetryAsync(async () =>
         {
-            var (offering, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
+            var (offering, _, session) = await LoadOwnedAsync(caller, offeringId, sessionId, ct);
             if (session.Reserved > 0 || await store.CountBookingsForSessionAsync(sessionId, ct) > 0)
                 throw new DomainRuleException("session-has-bookings");
             await store.CommitAsync(new StoreChanges().Delete(session, session.Version)
@@ -52,11 +52,11 @@ public sealed class SessionCommands(IMarketplaceStore store, OfferingCommands of
             return session;
         });
 
-    /// <summary>The owning provider's session of the offering, with the offering; 404 otherwise.</summary>
-    public async Task<(Offering Offering, Session Session)> LoadOwnedAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)
+    /// <summary>The owning provider's session of the offering, with the offering and the provider; 404 otherwise.</summary>
+    public async Task<(Offering Offering, Provider Provider, Session Session)> LoadOwnedAsync(Caller caller, Guid offeringId, Guid sessionId, CancellationToken ct)
     {
-        var (offering, _) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
+        var (offering, provider) = await offerings.LoadOwnedAsync(caller, offeringId, ct);
         var session = await store.FindAsync<Session>(sessionId, ct);
-        return session is null || session.OfferingId != offeringId ? throw new NotFoundException("session", sessionId) : (offering, session);
+        return session is null || session.OfferingId != offeringId ? throw new NotFoundException("session", sessionId) : (offering, provider, session);
     }
 }

@@ -8,11 +8,12 @@ public sealed class SessionQueries(IMarketplaceStore store, OfferingQueries offe
 {
     /// <summary>
     /// One page of the sessions of an offering the caller may see (<see cref="OfferingQueries.GetAsync"/>), by start time:
-    /// at most <paramref name="limit"/>, those after the session <paramref name="after"/> (the last of the previous page).
+    /// at most <paramref name="limit"/>, those after the session <paramref name="after"/> (the last of the previous page);
+    /// with the offering and its provider, read once for the page.
     /// </summary>
-    public async Task<IReadOnlyList<Session>> ListAsync(Caller? caller, Guid offeringId, int limit, Guid? after, CancellationToken ct = default)
+    public async Task<OfferingSessions> ListAsync(Caller? caller, Guid offeringId, int limit, Guid? after, CancellationToken ct = default)
     {
-        await offerings.GetAsync(caller, offeringId, ct);
+        var (offering, provider) = await offerings.GetAsync(caller, offeringId, ct);
         SessionKey? from = null;
         if (after is { } id)
         {
@@ -21,6 +22,6 @@ public sealed class SessionQueries(IMarketplaceStore store, OfferingQueries offe
                 throw ValidationFailedException.For("after", "session.after-unknown");
             from = new SessionKey(last.StartsAt, last.Id);
         }
-        return await store.ListSessionsAsync(new SessionFilter(offeringId, limit, from), ct);
+        return new OfferingSessions(offering, provider, await store.ListSessionsAsync(new SessionFilter(offeringId, limit, from), ct));
     }
 }
