@@ -41,6 +41,24 @@ internal static class MongoRequests
         return filter;
     }
 
+    /// <summary>Providers stored before the per-district white list (issue 12): no <c>approvals</c> field.</summary>
+    public static FilterDefinition<BsonDocument> ProvidersWithoutApprovals => new BsonDocument("approvals", new BsonDocument("$exists", false));
+
+    /// <summary>An update pipeline: one entry per district applied to, in the provider's old status and with its old decisions,
+    /// and the first district as home — what <see cref="Provider"/> builds on load from such a document.</summary>
+    public static UpdateDefinition<BsonDocument> ApprovalsFromDistricts => new PipelineUpdateDefinition<BsonDocument>(new BsonDocument[]
+    {
+        new("$set", new BsonDocument
+        {
+            { "approvals", new BsonDocument("$map", new BsonDocument
+                {
+                    { "input", "$districts" }, { "as", "d" },
+                    { "in", new BsonDocument { { "district", "$$d" }, { "status", "$status" }, { "decisions", "$decisions" } } },
+                }) },
+            { "homeDistrict", new BsonDocument("$arrayElemAt", new BsonArray { "$districts", 0 }) },
+        }),
+    });
+
     /// <summary>The one counter document every commit with events increments inside its transaction (cursor order = commit order).</summary>
     public static FilterDefinition<BsonDocument> OutboxCounterFilter => new BsonDocument("_id", MongoSchema.OutboxCounter);
 

@@ -1,3 +1,4 @@
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using MongoDB.Bson;
@@ -14,6 +15,9 @@ internal static class MongoSchema
     public const string Counters = "counters";
     public const string Checkpoints = "checkpoints";
     public const string Leases = "leases";
+
+    /// <summary>The audit trail (issue 12). Named here as well as in DocumentKinds' future entry so its indexes exist from this upgrade on.</summary>
+    public const string Audit = "audit";
     public const string OutboxCounter = "outbox";
 
     /// <summary>Unique index name → the field a <see cref="DuplicateException"/> names.</summary>
@@ -22,11 +26,16 @@ internal static class MongoSchema
         ["ux_username"] = "username",
         ["ux_creditCode"] = "creditCode",
         ["ux_school_semester"] = "semester",
+        ["ux_schoolCode"] = "schoolCode",
         ["ux_cursor"] = "cursor",
         ["ux_eventId"] = "eventId",
     };
 
-    private static readonly (string Collection, string Name, BsonDocument Keys, bool Unique)[] Indexes =
+    /// <summary>Only documents with a school code in the unique index: MongoDB indexes a missing field as null, so a plain unique
+    /// index would allow one school without a code (manual, "Partial Indexes" — "Partial Index with Unique Constraint").</summary>
+    private static readonly BsonDocument HasSchoolCode = new("schoolCode", new BsonDocument("$type", "string"));
+
+    private static readonly IndexSpec[] Indexes =
     [
         ("users", "ux_username", new BsonDocument("username", 1), true),
         ("providers", "ux_creditCode", new BsonDocument("creditCode", 1), true),
@@ -46,16 +55,25 @@ internal static class MongoSchema
         ("offerings", "ix_status", new BsonDocument { { "status", 1 }, { "_id", 1 } }, false),
         ("providers", "ix_status", new BsonDocument { { "status", 1 }, { "_id", 1 } }, false),
         ("providers", "ix_districts_status", new BsonDocument { { "districts", 1 }, { "status", 1 }, { "_id", 1 } }, false),
+        // Issue 12: providers by their entry on a district's white list; an organisation's users, a role's users; the school
+        // roster by code and by district; the audit trail by district and by organisation, newest first.
+        ("providers", "ix_approvals", new BsonDocument { { "approvals.district", 1 }, { "approvals.status", 1 }, { "_id", 1 } }, false),
+        ("users", "ix_organization", new BsonDocument { { "organizationId", 1 }, { "_id", 1 } }, false),
+        ("users", "ix_role", new BsonDocument { { "role", 1 }, { "_id", 1 } }, false),
+        ("schools", "ux_schoolCode", new BsonDocument("schoolCode", 1), true, HasSchoolCode),
+        ("schools", "ix_district", new BsonDocument { { "districtCode", 1 }, { "_id", 1 } }, false),
+        (Audit, "ix_district", new BsonDocument { { "district", 1 }, { "_id", -1 } }, false),
+        (Audit, "ix_organization", new BsonDocument { { "organizationId", 1 }, { "_id", -1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>
     public static CreateIndexModel<BsonDocument> IdempotencyExpiry { get; } = new(
         new BsonDocument(IdempotencyDocuments.ExpiresAt, 1), new CreateIndexOptions { Name = "ttl_expiresAt", ExpireAfter = TimeSpan.Zero });
 
-    public static IEnumerable<(string Collection, string Name, BsonDocument Keys, bool Unique)> IndexSpecs => Indexes;
+    public static IEnumerable<IndexSpec> IndexSpecs => Indexes;
 
     private static IEnumerable<string> Collections =>
-        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases]);
+        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit]).Distinct();
 
     public static async Task ApplyAsync(IMongoDatabase database, CancellationToken ct)
     {
@@ -74,7 +92,10 @@ internal static class MongoSchema
 
         foreach (var group in Indexes.GroupBy(i => i.Collection))
         {
-            var models = group.Select(i => new CreateIndexModel<BsonDocument>(i.Keys, new CreateIndexOptions { Name = i.Name, Unique = i.Unique }));
+            var models = group.Select(i => new CreateIndexModel<BsonDocument>(i.Keys, new CreateIndexOptions<BsonDocument>
+            {
+                Name = i.Name, Unique = i.Unique, PartialFilterExpression = i.Partial is null ? null : new BsonDocumentFilterDefinition<BsonDocument>(i.Partial),
+            }));
             await database.GetCollection<BsonDocument>(group.Key).Indexes.CreateManyAsync(models, ct);
         }
         await database.GetCollection<BsonDocument>(Idempotency).Indexes.CreateOneAsync(IdempotencyExpiry, cancellationToken: ct);
@@ -84,10 +105,24 @@ internal static class MongoSchema
             new BsonDocument("updatedAt", new BsonDocument("$exists", false)), new BsonDocument("$currentDate", new BsonDocument("updatedAt", true)),
             cancellationToken: ct);
 
+        // Providers stored before the per-district white list get their entries once, as Provider.OnDeserialized builds them on
+        // load (so the queries over approvals find them). Idempotent: a provider with entries is left alone.
+        await database.GetCollection<BsonDocument>(DocumentKinds.Of<Provider>()).UpdateManyAsync(
+            MongoRequests.ProvidersWithoutApprovals, MongoRequests.ApprovalsFromDistricts, cancellationToken: ct);
+
         // Created up front so commits only ever $inc an existing document.
         await database.GetCollection<BsonDocument>(Counters).UpdateOneAsync(
             new BsonDocument("_id", OutboxCounter),
             new BsonDocument("$setOnInsert", new BsonDocument("seq", 0L)),
             new UpdateOptions { IsUpsert = true }, ct);
     }
+}
+
+/// <summary>An index the schema creates; <see cref="Partial"/>: only documents matching it are indexed.</summary>
+internal sealed record IndexSpec(string Collection, string Name, BsonDocument Keys, bool Unique, BsonDocument? Partial = null)
+{
+    public static implicit operator IndexSpec((string Collection, string Name, BsonDocument Keys, bool Unique) i) => new(i.Collection, i.Name, i.Keys, i.Unique);
+
+    public static implicit operator IndexSpec((string Collection, string Name, BsonDocument Keys, bool Unique, BsonDocument Partial) i) =>
+        new(i.Collection, i.Name, i.Keys, i.Unique, i.Partial);
 }

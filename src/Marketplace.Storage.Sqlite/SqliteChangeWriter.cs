@@ -100,10 +100,11 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
             Execute("INSERT OR IGNORE INTO outbox_audiences (audience, cursor) VALUES ($a, $c)", ("$a", audience), ("$c", cursor));
     }
 
-    private static DuplicateException Duplicate(SqliteException e)
+    internal static DuplicateException Duplicate(SqliteException e)
     {
         var field = e.Message.Contains("username", StringComparison.Ordinal) ? "username"
             : e.Message.Contains("credit", StringComparison.Ordinal) ? "creditCode"
+            : e.Message.Contains("schools_code", StringComparison.Ordinal) ? "schoolCode"
             : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester" : "id";
         return new DuplicateException(field, "duplicate." + field);
     }

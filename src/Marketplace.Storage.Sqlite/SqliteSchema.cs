@@ -42,6 +42,24 @@ internal static class SqliteSchema
         CREATE INDEX ix_offerings_status ON offerings (json_extract(doc, '$.status'), id);
         CREATE INDEX ix_providers_status ON providers (json_extract(doc, '$.status'), id);
         """,
+        // 4 (issue 12, districts for real): the audit trail; an organisation's users and the users of a role; the school roster
+        // (a school code is unique where present: SQLite's UNIQUE allows many NULLs); and each provider's per-district white-list
+        // entries, built once from its districts, old status and decisions (Provider.OnDeserialized does the same on load).
+        // IF NOT EXISTS: migration 1 creates a table for every DocumentKinds name on a fresh file, the audit's included.
+        """
+        CREATE TABLE IF NOT EXISTS audit (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX ix_users_org ON users (json_extract(doc, '$.organizationId'), id);
+        CREATE INDEX ix_users_role ON users (json_extract(doc, '$.role'), id);
+        CREATE UNIQUE INDEX ux_schools_code ON schools (json_extract(doc, '$.schoolCode'));
+        CREATE INDEX ix_schools_district ON schools (json_extract(doc, '$.districtCode'), id);
+        CREATE INDEX ix_audit_district ON audit (json_extract(doc, '$.district'), id);
+        CREATE INDEX ix_audit_org ON audit (json_extract(doc, '$.organizationId'), id);
+        UPDATE providers SET doc = json_set(doc,
+            '$.approvals', json((SELECT json_group_array(json_object('district', d.value, 'status', json_extract(providers.doc, '$.status'),
+                'decisions', json(coalesce(json_extract(providers.doc, '$.decisions'), '[]')))) FROM json_each(providers.doc, '$.districts') d)),
+            '$.homeDistrict', json_extract(doc, '$.districts[0]'))
+        WHERE json_type(doc, '$.approvals') IS NULL;
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

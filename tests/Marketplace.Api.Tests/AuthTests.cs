@@ -11,6 +11,9 @@ public class AuthTests(DemoFactory factory) : IClassFixture<DemoFactory>
 {
     [Theory]
     [InlineData("bureau", "Bureau")]
+    [InlineData("bureau-110101", "Bureau")]
+    [InlineData("city-1101", "CityBureau")]
+    [InlineData("admin", "Administrator")]
     [InlineData("provider1", "Provider")]
     [InlineData("school1", "School")]
     public async Task Token_ForDemoUser_CarriesRoleAndOrganization(string username, string role)
@@ -22,6 +25,25 @@ public class AuthTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.NotEqual(Guid.Empty, body["organizationId"]!.GetValue<Guid>());
         Assert.True(body["expiresAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow);
         Assert.Equal(3, body["accessToken"]!.GetValue<string>().Split('.').Length);
+    }
+
+    /// <summary>Issue 12: a district bureau acts for its one district; a city bureau for every district of its city, worked
+    /// out at sign-in; the administrator for none. Every token names the user's role in its organisation and its stamp.</summary>
+    [Theory]
+    [InlineData("bureau-110101", "110101")]
+    [InlineData("bureau-510107", "510107")]
+    [InlineData("city-1101", "110101,110102,110105,110108")]
+    [InlineData("city-3301", "330102,330105,330106,330108")]
+    [InlineData("admin", "")]
+    [InlineData("school1", "")]
+    public async Task Token_ForABureau_NamesTheDistrictsItActsFor(string username, string districts)
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/auth/token", new { username, password = MarketplaceFactory.Password });
+        var token = new System.IdentityModel.Tokens.Jwt.JwtSecurityTokenHandler().ReadJwtToken((await response.ReadJsonAsync())["accessToken"]!.GetValue<string>());
+
+        Assert.Equal(districts, string.Join(",", token.Claims.Where(c => c.Type == "district").Select(c => c.Value).Order(StringComparer.Ordinal)));
+        Assert.Equal("Admin", Assert.Single(token.Claims, c => c.Type == "org_role").Value);
+        Assert.Equal(Guid.Empty.ToString("N"), Assert.Single(token.Claims, c => c.Type == "stamp").Value);
     }
 
     [Theory]

@@ -16,6 +16,11 @@ public static class AuthSetup
     public const string ProviderPolicy = nameof(Role.Provider);
     public const string BureauPolicy = nameof(Role.Bureau);
 
+    /// <summary>What bureaus read: a district bureau its district, a city bureau its city's districts (read only).</summary>
+    public const string OversightPolicy = "Oversight";
+
+    public const string AdministratorPolicy = nameof(Role.Administrator);
+
     public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services, MarketplaceSettings settings)
     {
         var key = new SymmetricSecurityKey(LoadSigningKey(settings));
@@ -54,7 +59,9 @@ public static class AuthSetup
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SchoolPolicy, p => p.RequireRole(nameof(Role.School)))
             .AddPolicy(ProviderPolicy, p => p.RequireRole(nameof(Role.Provider)))
-            .AddPolicy(BureauPolicy, p => p.RequireRole(nameof(Role.Bureau)));
+            .AddPolicy(BureauPolicy, p => p.RequireRole(nameof(Role.Bureau)))
+            .AddPolicy(OversightPolicy, p => p.RequireRole(nameof(Role.Bureau), nameof(Role.CityBureau)))
+            .AddPolicy(AdministratorPolicy, p => p.RequireRole(nameof(Role.Administrator)));
         return services;
     }
 

@@ -19,6 +19,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
         [
             new("sub", user.Id.ToString()), new("name", user.Username), new("role", user.Role.ToString()),
             new(CallerClaims.Organization, user.OrganizationId.ToString()), new("display_name", user.DisplayName),
+            new(CallerClaims.OrgRole, user.OrgRole.ToString()), new(CallerClaims.Stamp, user.SecurityStamp.ToString("N")),
             .. districts.Select(d => new Claim(CallerClaims.District, d)),
         ];
         var token = new JwtSecurityToken(AuthSetup.Issuer, AuthSetup.Issuer, claims, now.UtcDateTime, expires.UtcDateTime,

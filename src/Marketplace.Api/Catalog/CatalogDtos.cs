@@ -4,7 +4,11 @@ using Marketplace.Core.Shared;
 
 namespace Marketplace.Api.Catalog;
 
-public sealed record DistrictDto(string Code, string Name, string City, string Province);
+/// <summary>A district; <c>travelLimitKm</c> null: off-campus venues within the same city (<c>cityCode</c>) reach its schools.</summary>
+public sealed record DistrictDto(string Code, string Name, string City, string Province, string CityCode, int? TravelLimitKm)
+{
+    public static DistrictDto From(District d) => new(d.Code, d.Name, d.City, d.Province, d.CityCode, d.TravelLimitKm);
+}
 
 public sealed record ProviderDto(
     Guid Id, string Name, ProviderKind Kind, string CreditCode, string ContactName, string ContactPhone, IReadOnlyList<string> Districts,

@@ -17,7 +17,8 @@ internal static class LandingPage
     private static readonly string DemoCard = $"""
         <div class="card">
               <h2>演示账号 <span class="en">Demo accounts (Development only)</span></h2>
-              <p>教育局 <code>bureau</code>，服务机构 <code>provider1</code>…，学校 <code>school1</code>…，密码均为 <code>{DemoCatalog.Password}</code>。</p>
+              <p>区县教育局 <code>bureau-110101</code>…（每区一个，如东城 <code>bureau-110101</code>），市级教育局 <code>city-1101</code>、<code>city-3301</code>、<code>city-5101</code>，
+                平台管理员 <code>admin</code>，服务机构 <code>provider1</code>…，学校 <code>school1</code>…，密码均为 <code>{DemoCatalog.Password}</code>。</p>
             </div>
         """;
 

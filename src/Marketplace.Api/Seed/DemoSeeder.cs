@@ -10,9 +10,10 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Api.Seed;
 
 /// <summary>
-/// Seeds the Development demo once (when the store has no districts): districts, one bureau, ~20 providers,
-/// ~200 offerings with sessions over the coming eight weeks, ~30 schools with plans, and their logins.
-/// Deterministic (fixed random seed), so every newcomer sees the same demo.
+/// Seeds the Development demo once (when the store has no districts): districts, a bureau per district and per city, the
+/// platform administrator, ~20 providers on their districts' white lists, ~200 offerings with sessions over the coming eight
+/// weeks, ~30 schools with plans, and their logins (plus the legacy all-district <c>bureau</c>, until the bureau endpoints
+/// decide per district). Deterministic (fixed random seed), so every newcomer sees the same demo.
 /// </summary>
 internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
 {
@@ -20,8 +21,12 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
     public const int SchoolCount = 30;
     public const int PendingProviders = 2;
 
-    /// <summary>Audit names as live records write them (Caller.AuditName: role and username).</summary>
-    private const string BureauAudit = "Bureau:bureau";
+    /// <summary>Audit names as live records write them (Caller.AuditName: role and username): the district's own bureau decides.</summary>
+    private static string BureauAudit(string district) => $"Bureau:bureau-{district}";
+
+    /// <summary>The city bureaus of the demo, by the first four digits of their districts' codes.</summary>
+    private static readonly (string CityCode, string Name)[] CityBureaus =
+        [("1101", "北京市教育委员会"), ("3301", "杭州市教育局"), ("5101", "成都市教育局")];
 
     public async Task SeedOnceAsync(CancellationToken ct)
     {
@@ -30,10 +35,11 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var now = clock.GetUtcNow();
         var hash = hashing.Hash(DemoCatalog.Password); // one hash for all demo accounts keeps start-up fast
         var changes = new StoreChanges();
-        foreach (var (district, _, _) in DemoCatalog.Districts) changes.PutDistrict(district);
+        foreach (var (district, lat, lon) in DemoCatalog.Districts) changes.PutDistrict(district with { Lat = lat, Lon = lon });
 
         var bureau = new Bureau(Ids.New(), "课后服务演示教育局（京杭蓉十二区）", DemoCatalog.Districts.Select(d => d.District.Code).ToArray());
         changes.Insert(bureau).Insert(new User(Ids.New(), "bureau", hash, Role.Bureau, bureau.Id, "教育局课后服务科"));
+        Bureaus(changes, hash);
 
         var schools = Schools(changes, hash, random, now);
         var approvedCount = DemoCatalog.Providers.Length - PendingProviders;
@@ -42,11 +48,13 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         {
             var (name, kind, prefix, home) = DemoCatalog.Providers[i];
             var (district, lat, lon) = DemoCatalog.Districts[home];
+            var (applied, approved) = WhiteListOf(i, home);
             var provider = Provider.Register(name, kind, CreditCodeFor(prefix, district.Code, random), ContactName(random), $"13{random.Next(100000000, 999999999)}",
-                DistrictsNear(home), now.AddDays(-60), by: $"Provider:provider{i + 1}");
-            if (i < approvedCount) provider.Approve(BureauAudit, "材料齐全，准予入库 / documents complete", now.AddDays(-50));
+                applied, now.AddDays(-60), by: $"Provider:provider{i + 1}");
+            if (i < approvedCount)
+                foreach (var code in approved) provider.Approve(code, BureauAudit(code), "材料齐全，准予入库 / documents complete", now.AddDays(-50));
             changes.Insert(provider).Insert(new User(Ids.New(), $"provider{i + 1}", hash, Role.Provider, provider.Id, provider.ContactName));
-            foreach (var (offering, sessions) in Offerings(provider, lat, lon, i < approvedCount, random, now, titleTurns))
+            foreach (var (offering, sessions) in Offerings(provider, DistrictsNear(home), lat, lon, i < approvedCount, random, now, titleTurns))
             {
                 changes.Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
@@ -56,10 +64,48 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         await store.CommitAsync(changes, ct);
     }
 
-    /// <summary>Books a session up to two seats short of full, so the demo shows scarcity.</summary>
+    /// <summary>
+    /// <c>bureau-{code}</c> for each district (that district only), <c>city-{4 digits}</c> for each city (its districts are worked
+    /// out at sign-in), and the platform's <c>admin</c>.
+    /// </summary>
+    private static void Bureaus(StoreChanges changes, string hash)
+    {
+        foreach (var (district, _, _) in DemoCatalog.Districts)
+        {
+            var name = $"{district.City}{district.Name}教育局";
+            var bureau = new Bureau(Ids.New(), name, [district.Code]);
+            changes.Insert(bureau).Insert(new User(Ids.New(), $"bureau-{district.Code}", hash, Role.Bureau, bureau.Id, $"{district.Name}教育局课后服务科"));
+        }
+        foreach (var (cityCode, name) in CityBureaus)
+        {
+            var bureau = new Bureau(Ids.New(), name, [], BureauLevel.City, cityCode);
+            changes.Insert(bureau).Insert(new User(Ids.New(), $"city-{cityCode}", hash, Role.CityBureau, bureau.Id, $"{name}基础教育处"));
+        }
+        changes.Insert(new User(Ids.New(), "admin", hash, Role.Administrator, PlatformOrganization.Id, "平台管理员"));
+    }
+
+    /// <summary>
+    /// Where provider <paramref name="i"/> (0-based) applied and is approved: every third (provider1, 4, 7 …) in all four districts
+    /// of its city, the next in its home district and a neighbour, the third in its home district only (its application to the
+    /// neighbour is still pending). Home comes first: it is the provider's home district.
+    /// </summary>
+    private static (string[] Applied, string[] Approved) WhiteListOf(int i, int home)
+    {
+        var near = DistrictsNear(home);
+        var city = Enumerable.Range(home / 4 * 4, 4).Select(d => DemoCatalog.Districts[d].District.Code).ToArray();
+        return (i % 3) switch
+        {
+            0 => ([.. near, .. city.Except(near)], city),
+            1 => (near, near),
+            _ => (near, [near[0]]),
+        };
+    }
+
+    /// <summary>Books a session up to two seats short of full, so the demo shows scarcity: by a school of a district where the
+    /// provider is approved.</summary>
     private static void FillNearly(StoreChanges changes, Offering offering, Provider provider, string providerAudit, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
     {
-        var index = schools.ToList().FindIndex(s => s.Grades.Intersect(offering.Content.Grades).Any()
+        var index = schools.ToList().FindIndex(s => s.Grades.Intersect(offering.Content.Grades).Any() && provider.IsApprovedIn(s.DistrictCode)
             && (offering.Content.ServesOffCampus || offering.Content.Districts.Contains(s.DistrictCode)));
         var school = index < 0 ? null : schools[index];
         if (school is null || session.Capacity < 5) return;
@@ -99,7 +145,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
     }
 
     private static IEnumerable<(Offering, List<Session>)> Offerings(
-        Provider provider, double lat, double lon, bool publish, Random random, DateTimeOffset now, Dictionary<Category, int> titleTurns)
+        Provider provider, string[] districts, double lat, double lon, bool publish, Random random, DateTimeOffset now, Dictionary<Category, int> titleTurns)
     {
         var categories = DemoCatalog.CategoriesFor(provider.Kind);
         var publicInterest = provider.Kind is not (ProviderKind.SportsOrganization or ProviderKind.SocialOrganization);
@@ -114,7 +160,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 $"{title}由{provider.Name}的专业教师授课。课程贴合“双减”课后服务要求，注重动手实践与兴趣培养，每次课后提供学习反馈。",
                 category, mode, Enumerable.Range(low, 4).Where(g => g <= 9).ToArray(), 10, 40, 90,
                 publicInterest && n % 2 == 0 ? 0 : random.Next(3, 30) * 100L,
-                new VenueInput($"{provider.Name}活动中心{random.Next(1, 9)}号厅", lat + Jitter(random), lon + Jitter(random)), provider.Districts,
+                new VenueInput($"{provider.Name}活动中心{random.Next(1, 9)}号厅", lat + Jitter(random), lon + Jitter(random)), districts,
                 [DemoCatalog.CategoriesFor(provider.Kind)[0] == category ? "特色课程" : "课后服务", provider.Kind is ProviderKind.CulturalCentre ? "非遗" : "兴趣"], 24);
             var offering = Offering.Create(provider.Id, input.Validate(DemoCatalog.Districts.Select(d => d.District.Code).ToHashSet()), now.AddDays(-40));
             if (!publish)

@@ -13,8 +13,15 @@ public sealed record SessionsChangedData(Guid OfferingId, IReadOnlyList<Guid> Se
 /// <summary>Seats moved on a session. Seat counts are read when the event is delivered (the stored event names the session only).</summary>
 public sealed record AvailabilityChangedData(Guid OfferingId, Guid SessionId, int? Capacity, int? Reserved, int? FreeSeats);
 
+/// <summary>A district was created or its settings (travel limit, centre) changed: who may see what there is worked out again.</summary>
+public sealed record DistrictChangedData(string Code);
+
 public static class CatalogEvents
 {
+    /// <summary>Addressed to the district's bureaus; the index re-projects what the district's schools may see.</summary>
+    public static OutboxMessage DistrictChanged(string code, DateTimeOffset at) =>
+        OutboxMessage.Create(EventTypes.DistrictChanged, at, [Audience.District(code)], new DistrictChangedData(code));
+
     /// <summary>Addressed to the provider itself and the bureaus of its districts.</summary>
     public static OutboxMessage ProviderChanged(Provider p, DateTimeOffset at) =>
         OutboxMessage.Create(EventTypes.ProviderChanged, at,

@@ -10,7 +10,13 @@ public enum DeliveryMode { OnCampus, OffCampus, Both }
 
 public enum OfferingStatus { Draft, PendingReview, Published, Paused, Archived, Rejected }
 
-public sealed record Venue(string Address, double Lat, double Lon);
+/// <summary>Where pupils go for an off-campus offering. <see cref="DistrictCode"/>: the district it lies in; when absent the venue
+/// counts as being in the provider's home district.</summary>
+public sealed record Venue(string Address, double Lat, double Lon, string? DistrictCode = null);
+
+/// <summary>A district bureau's veto on an offering in its own district (the provider is approved there, the offering was
+/// reviewed by the provider's home bureau): hidden from that district's schools, and nowhere else.</summary>
+public sealed record OfferingBlock(string District, DateTimeOffset At, string By, string Reason);
 
 /// <summary>One review decision in the offering's audit trail: who, when, and the bureau's note or reason.</summary>
 public sealed record OfferingDecision(OfferingStatus Status, DateTimeOffset At, string By, string? Reason);
@@ -47,6 +53,11 @@ public sealed class Offering : IAggregate
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public DateTimeOffset UpdatedAt { get; private set; }
     [JsonInclude] public IReadOnlyList<OfferingDecision> Decisions { get; private set; } = [];
+
+    /// <summary>The districts whose bureau has blocked this offering there, at most one entry per district.</summary>
+    [JsonInclude] public IReadOnlyList<OfferingBlock> Blocks { get; private set; } = [];
+
+    public bool IsBlockedIn(string district) => Blocks.Any(b => b.District == district);
 
     public static Offering Create(Guid providerId, OfferingContent content, DateTimeOffset now) => new()
     {

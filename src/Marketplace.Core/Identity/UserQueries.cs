@@ -1,3 +1,4 @@
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
@@ -19,9 +20,18 @@ public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashin
             .Require(password is { Length: > 0 and <= 200 }, "password", new("validation.password-required", 200)).ThrowIfInvalid();
         var user = await store.FindUserAsync(username!, ct);
         if (!hashing.Verify(user?.PasswordHash ?? _unknownUserHash.Value, password!) || user is null) return null;
-        IReadOnlyList<string> districts = user.Role == Role.Bureau
-            ? (await store.FindAsync<Bureau>(user.OrganizationId, ct))?.Districts ?? []
-            : [];
-        return new SignedInUser(user, districts);
+        return new SignedInUser(user, await DistrictsOfAsync(user, ct));
+    }
+
+    /// <summary>A district bureau's own district; a city bureau's, every district of its city as the store lists them now
+    /// (a token lives 8 h, so a district added meanwhile is seen at the next sign-in); nobody else's.</summary>
+    private async Task<IReadOnlyList<string>> DistrictsOfAsync(User user, CancellationToken ct)
+    {
+        if (user.Role is not (Role.Bureau or Role.CityBureau)) return [];
+        var bureau = await store.FindAsync<Bureau>(user.OrganizationId, ct);
+        if (bureau is null) return [];
+        if (user.Role == Role.Bureau) return bureau.Districts;
+        if (bureau.CityCode is not { } city) return [];
+        return (await store.ListDistrictsAsync(ct)).Where(d => d.CityCode == city).Select(d => d.Code).ToArray();
     }
 }

@@ -61,6 +61,10 @@ public interface IMarketplaceStore
     Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default);
 
     Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken ct = default);
+
+    // Accounts and audit
+
+    // School roster
 }
 
 /// <summary>Bookings newest first. <see cref="Before"/>: only those created before that booking (ids are version-7, time-ordered) — the next page.</summary>

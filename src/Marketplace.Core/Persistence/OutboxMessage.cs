@@ -23,4 +23,5 @@ public static class EventTypes
     public const string SessionsChanged = "sessionsChanged";
     public const string BookingChanged = "bookingChanged";
     public const string AvailabilityChanged = "availabilityChanged";
+    public const string DistrictChanged = "districtChanged";
 }

@@ -27,4 +27,8 @@ public sealed record SessionSlot(Guid Id, DateTimeOffset StartsAt, DateTimeOffse
 public sealed record OfferingDocument(
     Guid Id, Guid ProviderId, string ProviderName, string Title, string Summary, string Description, IReadOnlyList<string> Tags,
     Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades, IReadOnlyList<string> Districts, long PriceFen,
-    GeoPoint? Venue, IReadOnlyList<SessionSlot> Sessions, long Version, DateTimeOffset UpdatedAt);
+    GeoPoint? Venue, IReadOnlyList<SessionSlot> Sessions, long Version, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The districts whose schools may see and book it (<c>DistrictReach</c>); empty until the projection fills it.</summary>
+    public IReadOnlyList<string> VisibleIn { get; init; } = [];
+}

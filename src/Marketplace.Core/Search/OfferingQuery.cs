@@ -14,13 +14,15 @@ public enum SearchSort { Relevance, Distance, Price, Soonest }
 /// with From/To, that same session starts in the range (a school looking for free seats in September does not want an offering
 /// whose September sessions are full).</item>
 /// <item>Facets count under every filter except the facet's own dimension (multi-select faceting); the total counts all filters.</item>
+/// <item>VisibleIn: only offerings whose <see cref="OfferingDocument.VisibleIn"/> holds that district (a school's search); not yet applied by the adapters.</item>
 /// <item>Sort Soonest: by the next session start after Now (offerings without one last); Price ascending; Distance ascending (needs Near).</item>
 /// </list>
 /// </summary>
 public sealed record OfferingQuery(
     string? Text = null, Category? Category = null, DeliveryMode? Mode = null, int? Grade = null, string? District = null,
     GeoPoint? Near = null, double? RadiusKm = null, DateTimeOffset? From = null, DateTimeOffset? To = null, long? MaxPriceFen = null,
-    bool AvailableOnly = false, SearchSort Sort = SearchSort.Relevance, int Page = 1, int PageSize = 20, DateTimeOffset Now = default);
+    bool AvailableOnly = false, SearchSort Sort = SearchSort.Relevance, int Page = 1, int PageSize = 20, DateTimeOffset Now = default,
+    string? VisibleIn = null);
 
 public sealed record SearchHit(
     Guid Id, string Title, string Summary, Category Category, DeliveryMode Mode, string ProviderName, long PriceFen,

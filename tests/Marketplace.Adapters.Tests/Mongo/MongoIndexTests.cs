@@ -50,6 +50,31 @@ public sealed class MongoIndexTests
         AssertServed("providers", ["districts", "status"], new BsonDocument("_id", 1));
     }
 
+    /// <summary>Issue 12: a district's white list, an organisation's users, a role's users, the roster by district, the audit
+    /// trail by district and by organisation newest first.</summary>
+    [Fact]
+    public void TheDistrictsWhiteList_AccountsRosterAndAudit_HaveIndexes()
+    {
+        AssertServed("providers", ["approvals.district", "approvals.status"], new BsonDocument("_id", 1));
+        AssertServed("users", ["organizationId"], new BsonDocument("_id", 1));
+        AssertServed("users", ["role"], new BsonDocument("_id", 1));
+        AssertServed("schools", ["districtCode"], new BsonDocument("_id", 1));
+        AssertServed("audit", ["district"], new BsonDocument("_id", -1));
+        AssertServed("audit", ["organizationId"], new BsonDocument("_id", -1));
+    }
+
+    /// <summary>A school code is unique where present: a partial index over strings only, since MongoDB would index every
+    /// school without a code as null and allow just one of them (manual, "Partial Indexes", unique constraint).</summary>
+    [Fact]
+    public void SchoolCodes_AreUniqueOnlyWherePresent_AndADuplicateNamesTheField()
+    {
+        var index = Assert.Single(MongoSchema.IndexSpecs, i => i.Collection == "schools" && i.Unique);
+        Assert.Equal(new BsonDocument("schoolCode", 1), index.Keys);
+        Assert.Equal(BsonDocument.Parse("""{ "schoolCode": { "$type": "string" } }"""), index.Partial);
+        Assert.Equal("schoolCode", MongoSchema.UniqueFields[index.Name]);
+        Assert.All(MongoSchema.IndexSpecs.Where(i => i.Collection != "schools" || !i.Unique), i => Assert.Null(i.Partial));
+    }
+
     private static void AssertServed(string collection, IReadOnlyCollection<string> equality, BsonDocument? sort)
     {
         var candidates = MongoSchema.IndexSpecs.Where(i => i.Collection == collection).ToList();

@@ -24,6 +24,30 @@ public sealed class MongoRequestShapeTests
             """), filter);
     }
 
+    /// <summary>
+    /// Providers stored before the per-district white list get, once, an entry per district in their old status with their old
+    /// decisions, and their first district as home: an update pipeline (server-side, one request), named as the Provider
+    /// document names those fields, so the store's queries over approvals find them.
+    /// </summary>
+    [Fact]
+    public void ProviderUpgrade_BuildsEntriesFromDistricts_OnlyWhereThereAreNone()
+    {
+        var filter = MongoRequests.ProvidersWithoutApprovals.Render(Args);
+        var update = MongoRequests.ApprovalsFromDistricts.Render(Args);
+
+        Assert.Equal(BsonDocument.Parse("""{ "approvals": { "$exists": false } }"""), filter);
+        Assert.Equal(BsonArray.Create(new[] { BsonDocument.Parse("""
+            { "$set": {
+                "approvals": { "$map": { "input": "$districts", "as": "d", "in": { "district": "$$d", "status": "$status", "decisions": "$decisions" } } },
+                "homeDistrict": { "$arrayElemAt": [ "$districts", 0 ] } } }
+            """) }), update);
+
+        var stored = BsonDocument.Parse(Marketplace.Core.Persistence.StoreJson.Serialize(Marketplace.Core.Catalog.Provider.Register(
+            "x", Marketplace.Core.Catalog.ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], DateTimeOffset.UnixEpoch)));
+        Assert.Equal("110105", stored["homeDistrict"].AsString);
+        Assert.Equal(["district", "status", "decisions"], stored["approvals"][0].AsBsonDocument.Names);
+    }
+
     [Fact]
     public void ReserveSeats_IncrementsReservedAndVersionInTheSameUpdate()
     {

@@ -34,9 +34,11 @@ public class TokenClaimTests(KnownKeyFactory factory) : IClassFixture<KnownKeyFa
 {
     private static readonly string User = Guid.CreateVersion7().ToString(), Org = Guid.CreateVersion7().ToString();
 
-    private static List<Claim> Claims(string? sub = "", string? role = "School", string? org = "")
+    private static List<Claim> Claims(string? sub = "", string? role = "School", string? org = "", params string[] extra)
     {
         var claims = new List<Claim> { new("name", "tester") };
+        // extra: "type=value" claims (org_role, stamp), each as given
+        claims.AddRange(extra.Select(e => new Claim(e[..e.IndexOf('=', StringComparison.Ordinal)], e[(e.IndexOf('=', StringComparison.Ordinal) + 1)..])));
         if (sub is not null) claims.Add(new("sub", sub.Length == 0 ? User : sub));
         if (role is not null) claims.Add(new("role", role));
         if (org is not null) claims.Add(new("org", org.Length == 0 ? Org : org));
@@ -77,6 +79,28 @@ public class TokenClaimTests(KnownKeyFactory factory) : IClassFixture<KnownKeyFa
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {(int)response.StatusCode}");
         await response.AssertProblemAsync(401);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().ToString());
+    }
+
+    /// <summary>Issue 12: org_role and stamp are optional (tokens issued before them still work) but well-formed when present.</summary>
+    [Theory]
+    [InlineData("org_role=Admin", "stamp=0197f0000000700080000000000000aa")]
+    [InlineData("org_role=Staff")]
+    [InlineData("stamp=00000000000000000000000000000000")]
+    public async Task OrgRoleAndStamp_WhenWellFormed_AreAccepted(params string[] extra)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(KnownKeyFactory.Sign(Claims("", "School", "", extra)))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("org_role=admin")]
+    [InlineData("org_role=0")]
+    [InlineData("org_role=Admin", "org_role=Staff")]
+    [InlineData("stamp=not-a-guid")]
+    [InlineData("stamp=0197f000-0000-7000-8000-0000000000aa")]
+    [InlineData("stamp=0197f0000000700080000000000000aa", "stamp=0197f0000000700080000000000000bb")]
+    public async Task OrgRoleAndStamp_WhenMalformedOrRepeated_Are401(params string[] extra)
+    {
+        await (await GetBookingsAsync(KnownKeyFactory.Sign(Claims("", "School", "", extra)))).AssertProblemAsync(401);
     }
 
     [Fact]
