@@ -52,7 +52,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             var provider = Provider.Register(name, kind, CreditCodeFor(prefix, district.Code, random), ContactName(random), $"13{random.Next(100000000, 999999999)}",
                 applied, now.AddDays(-60), by: $"Provider:provider{i + 1}");
             if (i < approvedCount)
-                foreach (var code in approved) provider.Approve(code, BureauAudit(code), "材料齐全，准予入库 / documents complete", now.AddDays(-50));
+                foreach (var code in approved) provider.Approve(code, BureauAudit(code), "材料齐全，准予入库", now.AddDays(-50));
             changes.Insert(provider).Insert(new User(Ids.New(), $"provider{i + 1}", hash, Role.Provider, provider.Id, provider.ContactName));
             foreach (var (offering, sessions) in Offerings(provider, DistrictsNear(home), lat, lon, i < approvedCount, random, now, titleTurns))
             {
@@ -169,7 +169,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 continue;
             }
             offering.Submit(now.AddDays(-35));
-            offering.Approve(BureauAudit, null, now.AddDays(-30));
+            offering.Approve(BureauAudit(provider.HomeDistrict), null, now.AddDays(-30));
             yield return (offering, Sessions(offering, n, random, now));
         }
     }
