@@ -55,7 +55,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
     public async Task ASuspendedProvidersToken_IsRefusedEveryWrite_UntilTheBureauReinstatesIt()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, "provider8", 40);
-        var school = await factory.ClientForAsync("school4");
+        var school = await factory.ClientForAsync("school6");
         var booking = await BookAsync(school, sessionId, 2, "suspend-walk-001");
         (await provider.PostJsonAsync($"/api/bookings/{booking}/confirm", null)).EnsureSuccessStatusCode();
         var providerId = await factory.OrganizationOfAsync("provider8");
@@ -125,7 +125,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         var (provider, _, sessionId) = await FreshSessionAsync(factory, "provider9", 40);
         var providerId = await factory.OrganizationOfAsync("provider9");
         var bureau = await factory.ClientForAsync("bureau");
-        var school = await factory.ClientForAsync("school6");
+        var school = await factory.ClientForAsync("school7");
         for (var round = 0; round < 3; round++)
         {
             var ids = new List<Guid>();
