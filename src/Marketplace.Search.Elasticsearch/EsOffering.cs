@@ -20,7 +20,8 @@ internal sealed class EsOffering
     [JsonPropertyName("mode")] public required string Mode { get; init; }
     [JsonPropertyName("grades")] public required IReadOnlyList<int> Grades { get; init; }
     [JsonPropertyName("districts")] public required IReadOnlyList<string> Districts { get; init; }
-    [JsonPropertyName("visibleIn")] public required IReadOnlyList<string> VisibleIn { get; init; }
+    /// <summary>Not required when read: a search during the rebuild after the upgrade still reads documents written without it.</summary>
+    [JsonPropertyName("visibleIn")] public IReadOnlyList<string> VisibleIn { get; init; } = [];
     [JsonPropertyName("priceFen")] public required long PriceFen { get; init; }
     [JsonPropertyName("venue")] public EsGeoPoint? Venue { get; init; }
     [JsonPropertyName("sessions")] public required IReadOnlyList<EsSession> Sessions { get; init; }
