@@ -53,7 +53,7 @@ public class CatalogReadModelTests(CountingStoreFactory factory) : IClassFixture
         await provider.PostJsonAsync($"/api/offerings/{created["id"]}/submit", null);
         var providerName = (await provider.GetJsonAsync($"/api/providers/{created["providerId"]}"))["name"]!.GetValue<string>();
 
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110108");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/offerings?limit=500");
         request.Headers.Add(CountingStoreFactory.Header, "bureau-offerings");
         var all = (await (await bureau.SendAsync(request)).ReadJsonAsync()).AsArray();

@@ -70,7 +70,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
         public static async Task<FuzzRun> StartAsync(DemoFactory factory, JsonNode document, Random random)
         {
             var identities = new Dictionary<string, HttpClient> { ["anonymous"] = factory.CreateClient() };
-            foreach (var user in new[] { "provider1", "school1", "bureau" }) identities[user] = await factory.ClientForAsync(user);
+            foreach (var user in new[] { "provider1", "school1", "bureau-110105" }) identities[user] = await factory.ClientForAsync(user);
 
             // Separate targets, so that the operations that archive, cancel or delete do not take away what later ones act on.
             var (_, transitions, _) = await BookingTests.FreshSessionAsync(factory, 40);
