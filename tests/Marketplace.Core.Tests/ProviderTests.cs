@@ -77,7 +77,7 @@ public class ProviderTests
         Assert.Equal("Pending", Assert.Throws<TransitionRefusedException>(() => p.Suspend("110101", "b", "r", Now)).CurrentStatus);
         Assert.True(Assert.Throws<ValidationFailedException>(() => p.Approve("330106", "b", null, Now)).Errors.ContainsKey("district"));
         p.EnsureMayActIn("110101"); // pending there: may act
-        p.ApplyFor(["330106", "110105"], "Provider:x", Now);
+        p.ApplyFor(["330106"], "Provider:x", Now);
         Assert.Equal(["110105", "110101", "330106"], p.Districts);
         Assert.Equal(ProviderStatus.Pending, p.EntryIn("330106")!.Status);
         Assert.Equal(ProviderStatus.Approved, p.EntryIn("110105")!.Status);
