@@ -77,10 +77,10 @@ public class SearchFreshnessTests(FlakyIndexFactory factory) : IClassFixture<Fla
     [Fact]
     public async Task ProviderSuspension_RemovesItsOfferingsFromSearch()
     {
-        var (_, _) = await PublishAsync("provider9", "泥塑陶艺工坊丙"); // approved in 西湖 (330106) only
+        var (_, _) = await PublishAsync("provider15", "泥塑陶艺工坊丙"); // approved in 武侯 (510107) only
         await Until(() => FindAsync("泥塑陶艺工坊丙"));
-        var providerId = await factory.OrganizationOfAsync("provider9");
-        (await (await factory.ClientForAsync("bureau-330106")).PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "安全检查未通过" })).EnsureSuccessStatusCode();
+        var providerId = await factory.OrganizationOfAsync("provider15");
+        (await (await factory.ClientForAsync("bureau-510107")).PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "安全检查未通过" })).EnsureSuccessStatusCode();
         await Until(async () => await FindAsync("泥塑陶艺工坊丙") is null ? new JsonObject() : null);
         var visibleOfThatProvider = (await factory.CreateClient().GetJsonAsync("/api/search/offerings?pageSize=100&q=" + Uri.EscapeDataString("北京市海淀区青少年科技馆")))["items"]!.AsArray();
         Assert.DoesNotContain(visibleOfThatProvider, i => i!["providerName"]!.GetValue<string>() == "北京绿茵少年足球俱乐部");
