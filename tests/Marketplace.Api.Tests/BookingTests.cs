@@ -30,7 +30,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var offering = await (await provider.PostJsonAsync("/api/offerings", body)).ReadJsonAsync();
         var id = offering["id"]!.GetValue<Guid>();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
         var start = DateTimeOffset.UtcNow.AddHours(hoursAhead);
         var sessions = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1.5), capacity })).ReadJsonAsync()).AsArray();
         return (provider, id, sessions[0]!["id"]!.GetValue<Guid>());
@@ -203,7 +203,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal(HttpStatusCode.NotFound, (await otherProvider.GetAsync($"/api/bookings/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherProvider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).StatusCode);
         Assert.DoesNotContain((await otherSchool.GetJsonAsync("/api/bookings")).AsArray(), b => b!["id"]!.GetValue<Guid>() == id);
-        Assert.Contains((await (await factory.ClientForAsync("bureau")).GetJsonAsync("/api/bookings")).AsArray(), b => b!["id"]!.GetValue<Guid>() == id);
+        Assert.Contains((await (await factory.ClientForAsync("bureau-" + (await owner.GetJsonAsync($"/api/bookings/{id}"))["districtCode"]!.GetValue<string>())).GetJsonAsync("/api/bookings")).AsArray(), b => b!["id"]!.GetValue<Guid>() == id);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class ConcurrentTransitionTests(DemoFactory factory) : IClassFixtu
     [Fact]
     public async Task ParallelProviderDecisions_OneSucceeds_TheOthersAre409WithTheDecision_Never412()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-330102");
         var providerId = await factory.OrganizationOfAsync("provider20");
         await AssertOneWinnerAsync(await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => bureau.PostJsonAsync($"/api/providers/{providerId}/approve", new { note = "材料齐全" }))),
             "provider-transition", "Approved");

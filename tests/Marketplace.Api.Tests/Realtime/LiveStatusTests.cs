@@ -69,7 +69,7 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
     public async Task TheBureau_HearsBookingsOfItsDistrictsSchools_ThroughItsDistrictStream_Once()
     {
         var (_, _, sessionId) = await BookingTests.FreshSessionAsync(factory, 30);
-        await using var bureau = await LiveClient.SignedInAsync(factory, "bureau");
+        await using var bureau = await LiveClient.SignedInAsync(factory, "bureau-330105");
         await using var stranger = await LiveClient.SignedInAsync(factory, "school22");
         var school = await factory.ClientForAsync("school27");
 

@@ -11,7 +11,7 @@ public sealed class OfferingQueries(IMarketplaceStore store, ISchoolDistricts sc
 {
     public static bool IsPublic(Offering o, Provider p) => o.Status is OfferingStatus.Published && p.CanPublish;
 
-    /// <summary>The owner and the bureaus (district or city) overseeing its provider's districts see every state of an offering and its review trail.</summary>
+    /// <summary>The owner and the bureaus (district or city, read only) of its provider's districts see every state of an offering and its review trail.</summary>
     public static bool IsOwnerOrBureau(Caller? caller, Offering o, Provider p) =>
         caller is not null && (caller.OrganizationId == o.ProviderId || caller.OverseesAny(p.Districts));
 
@@ -43,8 +43,8 @@ public sealed class OfferingQueries(IMarketplaceStore store, ISchoolDistricts sc
     }
 
     /// <summary>
-    /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for the bureau of
-    /// the offerings of its districts' providers; each with its provider's name. The bureau's providers are few next to
+    /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for a bureau (district,
+    /// or city: read only) the offerings of the providers that applied to its districts; each with its provider's name. The bureau's providers are few next to
     /// their offerings, so their ids select the page in the store, and their names come with them: no look-up per row.
     /// </summary>
     public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(
@@ -57,7 +57,7 @@ public sealed class OfferingQueries(IMarketplaceStore store, ISchoolDistricts sc
             offerings = await store.ListOfferingsAsync(new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after), ct);
             providers = offerings.Count > 0 && await store.FindAsync<Provider>(caller.OrganizationId, ct) is { } own ? [own] : [];
         }
-        else if (caller.Role != Role.Bureau) throw new ForbiddenException("forbidden.offering-list");
+        else if (caller.Role is not (Role.Bureau or Role.CityBureau)) throw new ForbiddenException("forbidden.offering-list");
         else
         {
             providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);
