@@ -11,7 +11,7 @@ public sealed class OfferingQueries(IMarketplaceStore store, ISchoolDistricts sc
 {
     public static bool IsPublic(Offering o, Provider p) => o.Status is OfferingStatus.Published && p.CanPublish;
 
-    /// <summary>The owner and the bureaus (district or city, read only) of its provider's districts see every state of an offering and its review trail.</summary>
+    /// <summary>The owner and the bureaus (district or city) overseeing its provider's districts see every state of an offering and its review trail.</summary>
     public static bool IsOwnerOrBureau(Caller? caller, Offering o, Provider p) =>
         caller is not null && (caller.OrganizationId == o.ProviderId || caller.OverseesAny(p.Districts));
 
