@@ -16,6 +16,8 @@ internal static class EsFilters
     public static List<Query> Base(OfferingQuery q)
     {
         var filters = new List<Query>();
+        if (q.VisibleIn is { } visibleIn)
+            filters.Add(new TermQuery { Field = "visibleIn", Value = visibleIn });
         if (q.Grade is { } grade)
             filters.Add(new TermQuery { Field = "grades", Value = grade });
         if (q is { Near: { } near, RadiusKm: { } radius })

@@ -11,9 +11,10 @@ public static class IndexSchema
 {
     /// <summary>
     /// 2: one combined searched-text field plus the title (was: five text fields with positions); segmentation stored
-    /// for highlighting. 3: the segmentation keeps <see cref="SearchWords"/> whole.
+    /// for highlighting. 3: the segmentation keeps <see cref="SearchWords"/> whole. 4: <c>visible_in</c>, the districts whose
+    /// schools may see the offering.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     public static string Stamp(SearchSynonyms synonyms, SearchWords words) =>
         $"offerings mapping v{Version}\nsynonyms: " + string.Join(" | ", synonyms.Groups.Select(group => string.Join(",", group))) +

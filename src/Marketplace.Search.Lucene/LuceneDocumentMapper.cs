@@ -45,6 +45,8 @@ internal static class LuceneDocumentMapper
         {
             doc.Add(new SortedSetDocValuesField(LuceneFields.District, new BytesRef(district)));
         }
+        foreach (var district in offering.VisibleIn.Distinct())
+            doc.Add(new SortedSetDocValuesField(LuceneFields.VisibleIn, new BytesRef(district)));
         if (offering.Venue is { } venue)
         {
             doc.Add(new DoubleDocValuesField(LuceneFields.Lat, venue.Lat));

@@ -31,6 +31,9 @@ internal static class LuceneFields
     public const string Lat = "lat";
     public const string Lon = "lon";
 
+    /// <summary>The districts whose schools may see the offering (<c>OfferingDocument.VisibleIn</c>): a school's search filter.</summary>
+    public const string VisibleIn = "visible_in";
+
     /// <summary>Indexed grade terms (their postings become the grade bit sets).</summary>
     public const string Grade = "grade";
 

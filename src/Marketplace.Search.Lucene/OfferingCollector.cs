@@ -148,6 +148,7 @@ internal sealed class OfferingCollector : ICollector, IDisposable
 
         if (_rejectAll) Array.Clear(_base, 0, _words);
         if (_query.Grade is { } grade) DocBits.And(_base, c.Grade(grade) ?? none, _words);
+        if (_query.VisibleIn is { } visibleIn) DocBits.And(_base, Ord(c.VisibleNames, visibleIn) is var vo and >= 0 ? c.VisibleBits[vo] : none, _words);
         if (_query.AvailableOnly) DocBits.And(_base, OpenAt(c), _words);
         if (_hasRadius)
         {

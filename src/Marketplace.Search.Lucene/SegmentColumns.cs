@@ -42,6 +42,7 @@ internal sealed class SegmentColumns
         (DocsByPrice, PricesAscending) = SortedBy(MaxDoc, doc => Price[doc]);
 
         (DistrictBits, DistrictNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.District), MaxDoc);
+        (VisibleBits, VisibleNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.VisibleIn), MaxDoc);
         (HasVenue, Lat, Lon) = Venues(reader, MaxDoc);
         CosLat = [.. Lat.Select(lat => Math.Cos(lat * Math.PI / 180))];
         (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, modeOrd, ModeValues);
@@ -64,6 +65,9 @@ internal sealed class SegmentColumns
     public long[][] ModeBits { get; }
     public long[][] DistrictBits { get; }
     public long[][] PriceBandBits { get; }
+
+    /// <summary>Documents per ordinal of <see cref="VisibleNames"/>: those the district's schools may see.</summary>
+    public long[][] VisibleBits { get; }
 
     /// <summary>Documents by ascending price (then document), for the price ceiling and the price sort.</summary>
     public int[] DocsByPrice { get; }
@@ -104,6 +108,9 @@ internal sealed class SegmentColumns
     public long[] Price { get; }
 
     public string[] DistrictNames { get; }
+
+    /// <summary>The district codes of <see cref="VisibleBits"/>, by ordinal.</summary>
+    public string[] VisibleNames { get; }
 
     public bool[] HasVenue { get; }
     public double[] Lat { get; }

@@ -12,8 +12,11 @@ internal static class ListQuery
     public static BsonDocument Providers(ProviderFilter f)
     {
         var filter = new BsonDocument();
-        if (f.Status is { } status) filter.Add("status", status.ToString());
-        if (f.Districts is { } districts) filter.Add("districts", new BsonDocument("$in", new BsonArray(districts)));
+        // One white-list entry must hold both (served by providers.ix_approvals {approvals.district, approvals.status, _id}).
+        var entry = new BsonDocument();
+        if (f.Districts is { } districts) entry.Add("district", new BsonDocument("$in", new BsonArray(districts)));
+        if (f.Status is { } status) entry.Add("status", status.ToString());
+        if (entry.ElementCount > 0) filter.Add("approvals", new BsonDocument("$elemMatch", entry));
         if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
         return filter;
     }

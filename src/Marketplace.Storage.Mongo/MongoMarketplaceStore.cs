@@ -98,13 +98,6 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
     public async Task<Provider?> FindProviderByCreditCodeAsync(string creditCode, CancellationToken ct = default) =>
         (await FindAsync<Provider>(new BsonDocument("creditCode", CreditCode.Normalize(creditCode)), null, 1, ct)).FirstOrDefault();
 
-    public Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderStatus? status, CancellationToken ct = default)
-    {
-        var filter = new BsonDocument();
-        if (status is { } s) filter.Add("status", s.ToString());
-        return FindAsync<Provider>(filter, ById, null, ct);
-    }
-
     public Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default)
     {
         var filter = new BsonDocument();

@@ -34,13 +34,6 @@ internal static class SqliteListQueries
         return query.Select("offerings", "ORDER BY id");
     }
 
-    public static (string Sql, (string Name, object? Value)[] Parameters) Providers(ProviderStatus? status)
-    {
-        var query = new Where();
-        if (status is { } s) query.Add("json_extract(doc, '$.status') = $s", "$s", s.ToString());
-        return query.Select("providers", "ORDER BY id");
-    }
-
     /// <summary>Conditions joined with AND; every one a constant of this class, every value a parameter.</summary>
     private sealed class Where
     {

@@ -12,10 +12,22 @@ internal sealed partial class SqliteMarketplaceStore
     public Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderFilter f, CancellationToken ct = default)
     {
         var page = new Page();
-        if (f.Status is { } status) page.Where("json_extract(doc, '$.status') = $status", ("$status", status.ToString()));
+        // One white-list entry must hold both the district and the status: approved in one district, pending in another is
+        // pending for the second district's bureau only. (Entries are few per provider; the scan over them is per row.)
+        var entry = new List<string>();
+        var values = new List<(string Name, object? Value)>();
         if (f.Districts is { } districts)
-            page.Where("EXISTS (SELECT 1 FROM json_each(doc, '$.districts') d WHERE d.value IN (SELECT value FROM json_each($districts)))",
-                ("$districts", StoreJson.Serialize(districts)));
+        {
+            entry.Add("json_extract(a.value, '$.district') IN (SELECT value FROM json_each($districts))");
+            values.Add(("$districts", StoreJson.Serialize(districts)));
+        }
+        if (f.Status is { } status)
+        {
+            entry.Add("json_extract(a.value, '$.status') = $status");
+            values.Add(("$status", status.ToString()));
+        }
+        if (entry.Count > 0)
+            page.Where($"EXISTS (SELECT 1 FROM json_each(doc, '$.approvals') a WHERE {string.Join(" AND ", entry)})", [.. values]);
         if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
         return Task.FromResult(QueryDocs<Provider>(page.Sql("providers", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
     }

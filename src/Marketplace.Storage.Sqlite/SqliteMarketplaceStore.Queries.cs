@@ -30,12 +30,6 @@ internal sealed partial class SqliteMarketplaceStore
         Task.FromResult(QueryDocs<Provider>("SELECT doc FROM providers WHERE json_extract(doc, '$.creditCode') = $c",
             ("$c", CreditCode.Normalize(creditCode))).FirstOrDefault());
 
-    public Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderStatus? status, CancellationToken ct = default)
-    {
-        var (sql, parameters) = SqliteListQueries.Providers(status);
-        return Task.FromResult(QueryDocs<Provider>(sql, parameters));
-    }
-
     public Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default)
     {
         var (sql, parameters) = SqliteListQueries.Offerings(providerId, status);

@@ -8,7 +8,7 @@ public class AuditFormatTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [Fact]
     public async Task SeededProvider_HasTheSameAuditFormat_AsALiveRegistrationAndDecision()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110101");
         var seeded = (await bureau.GetJsonAsync("/api/providers?status=Approved")).AsArray()
             .Select(p => p!["decisions"]!.AsArray().Select(d => d!["by"]!.GetValue<string>()).ToArray()).First();
         Assert.Matches("^Provider:provider[0-9]+$", seeded[0]);

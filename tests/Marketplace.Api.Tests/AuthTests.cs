@@ -10,7 +10,7 @@ namespace Marketplace.Api.Tests;
 public class AuthTests(DemoFactory factory) : IClassFixture<DemoFactory>
 {
     [Theory]
-    [InlineData("bureau", "Bureau")]
+    [InlineData("bureau-110105", "Bureau")]
     [InlineData("bureau-110101", "Bureau")]
     [InlineData("city-1101", "CityBureau")]
     [InlineData("admin", "Administrator")]
@@ -90,7 +90,7 @@ public class AuthTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [Fact]
     public async Task SigningKey_IsGeneratedIntoTheDataFolder_InDevelopment()
     {
-        await factory.ClientForAsync("bureau");
+        await factory.ClientForAsync("bureau-110105");
         Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "jwt-signing.key")));
     }
 }

@@ -30,7 +30,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var offering = await (await provider.PostJsonAsync("/api/offerings", body)).ReadJsonAsync();
         var id = offering["id"]!.GetValue<Guid>();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
         var start = DateTimeOffset.UtcNow.AddHours(hoursAhead);
         var sessions = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1.5), capacity })).ReadJsonAsync()).AsArray();
         return (provider, id, sessions[0]!["id"]!.GetValue<Guid>());
@@ -57,7 +57,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         const int capacity = 30;
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, capacity);
-        var schools = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => factory.ClientForAsync($"school{i}")));
+        var schools = await Task.WhenAll(new[] { 1, 2, 3, 4, 15, 13, 14, 16, 26, 25 }.Select(i => factory.ClientForAsync($"school{i}"))); // Beijing, where provider1 is approved
         var grades = new Dictionary<int, int[]>();
         foreach (var i in Enumerable.Range(0, 10)) grades[i] = i % 5 == 4 ? [] : [3];
         var attempts = Enumerable.Range(0, 300).Where(i => grades[i % 10].Length > 0)
@@ -152,7 +152,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task Lifecycle_ConfirmThenComplete_AndIllegalTransitionsAre409()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, 30, hoursAhead: 72);
-        var school = await factory.ClientForAsync("school11");
+        var school = await factory.ClientForAsync("school13");
         var id = (await (await school.SendAsync(Book(sessionId, 10, [4], "lifecycle-key-01"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
 
         await (await provider.PostJsonAsync($"/api/bookings/{id}/complete", new { attended = 9 })).AssertProblemAsync(409);
@@ -171,7 +171,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task Decline_And_Cancel_ReleaseSeats()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, 20);
-        var school = await factory.ClientForAsync("school6");
+        var school = await factory.ClientForAsync("school26");
         var first = (await (await school.SendAsync(Book(sessionId, 8, [3], "release-key-0001"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
         var second = (await (await school.SendAsync(Book(sessionId, 7, [3], "release-key-0002"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
         await (await provider.PostJsonAsync($"/api/bookings/{first}/decline", new { })).AssertProblemAsync(400, "reason");
@@ -185,7 +185,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task School_CannotCancelAfterTheCutOff()
     {
         var (_, _, sessionId) = await FreshSessionAsync(factory, 20, hoursAhead: 12); // cut-off is 24 h before
-        var school = await factory.ClientForAsync("school7");
+        var school = await factory.ClientForAsync("school27");
         var id = (await (await school.SendAsync(Book(sessionId, 4, [3], "cutoff-key-00001"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
         Assert.Equal("booking-cancel-cutoff", (await (await school.PostJsonAsync($"/api/bookings/{id}/cancel", null)).AssertProblemAsync(409))["code"]!.GetValue<string>());
     }
@@ -194,23 +194,23 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task OtherSchoolsAndProviders_CannotReadOrActOnABooking()
     {
         var (_, _, sessionId) = await FreshSessionAsync(factory, 20);
-        var owner = await factory.ClientForAsync("school8");
+        var owner = await factory.ClientForAsync("school28");
         var id = (await (await owner.SendAsync(Book(sessionId, 4, [3], "bola-key-000001"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
-        var otherSchool = await factory.ClientForAsync("school9");
+        var otherSchool = await factory.ClientForAsync("school16");
         var otherProvider = await factory.ClientForAsync("provider2");
         Assert.Equal(HttpStatusCode.NotFound, (await otherSchool.GetAsync($"/api/bookings/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherSchool.PostJsonAsync($"/api/bookings/{id}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherProvider.GetAsync($"/api/bookings/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherProvider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).StatusCode);
         Assert.DoesNotContain((await otherSchool.GetJsonAsync("/api/bookings")).AsArray(), b => b!["id"]!.GetValue<Guid>() == id);
-        Assert.Contains((await (await factory.ClientForAsync("bureau")).GetJsonAsync("/api/bookings")).AsArray(), b => b!["id"]!.GetValue<Guid>() == id);
+        Assert.Contains((await (await factory.ClientForAsync("bureau-" + (await owner.GetJsonAsync($"/api/bookings/{id}"))["districtCode"]!.GetValue<string>())).GetJsonAsync("/api/bookings")).AsArray(), b => b!["id"]!.GetValue<Guid>() == id);
     }
 
     [Fact]
     public async Task TheList_IsPaged_NewestFirst_WithALinkToTheNextPage()
     {
         var (_, offeringId, sessionId) = await FreshSessionAsync(factory, 30);
-        var school = await factory.ClientForAsync("school12");
+        var school = await factory.ClientForAsync("school14");
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
             ids.Add((await (await school.SendAsync(Book(sessionId, 1, [3], $"paged-list-key-{i}"))).ReadJsonAsync())["id"]!.GetValue<Guid>());
@@ -237,7 +237,7 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task CancellingASession_CancelsItsBookings_AndTellsTheSchool()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, 20);
-        var school = await factory.ClientForAsync("school12");
+        var school = await factory.ClientForAsync("school14");
         var id = (await (await school.SendAsync(Book(sessionId, 4, [3], "sess-cancel-key1"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
         Assert.Equal("session-has-bookings", (await (await provider.DeleteAsync($"/api/offerings/{offeringId}/sessions/{sessionId}")).AssertProblemAsync(409))["code"]!.GetValue<string>());
         await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions/{sessionId}/cancel", new { reason = "暴雨停课" });

@@ -86,7 +86,7 @@ public class CatalogInputTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [MemberData(nameof(BadRegistrations))]
     public async Task RegisterProvider_WithBadContent_Is400NamingTheField_AndWritesNothing(string path, string json, string field)
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110108");
         var before = await bureau.GetStringAsync("/api/providers");
         var response = await factory.CreateClient().PostJsonAsync("/api/providers", With(Registration("tianwen-assoc"), path, json));
         await response.AssertProblemAsync(400, field);
@@ -108,9 +108,9 @@ public class CatalogInputTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var provider = await factory.ClientForAsync("provider2");
         var id = (await (await provider.PostJsonAsync("/api/offerings", Demo.OfferingBody("少儿天文观测课"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
         (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).EnsureSuccessStatusCode();
-        var bureau = await factory.ClientForAsync("bureau");
-        var pending = await factory.OrganizationOfAsync("provider20");
-        var approved = await factory.OrganizationOfAsync("provider3");
+        var bureau = await factory.ClientForAsync("bureau-110108");
+        var pending = await factory.OrganizationOfAsync("provider19");
+        var approved = await factory.OrganizationOfAsync("provider7");
         var offeringBefore = await bureau.GetStringAsync($"/api/offerings/{id}");
         var providersBefore = await bureau.GetStringAsync("/api/providers");
 

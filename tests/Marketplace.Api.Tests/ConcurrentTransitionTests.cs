@@ -30,7 +30,7 @@ public sealed class ConcurrentTransitionTests(DemoFactory factory) : IClassFixtu
     public async Task ParallelConfirmsAndDeclinesOfOneRequest_OneDecides_TheOthersAre409WithTheDecision_Never412()
     {
         var (provider, _, sessionId) = await BookingTests.FreshSessionAsync(factory, 40);
-        var school = await factory.ClientForAsync("school6");
+        var school = await factory.ClientForAsync("school26");
         for (var round = 0; round < Rounds; round++)
         {
             var id = await BookAsync(school, sessionId, $"parallel-decide-{round:D2}");
@@ -61,7 +61,7 @@ public sealed class ConcurrentTransitionTests(DemoFactory factory) : IClassFixtu
     [Fact]
     public async Task ParallelProviderDecisions_OneSucceeds_TheOthersAre409WithTheDecision_Never412()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-330102");
         var providerId = await factory.OrganizationOfAsync("provider20");
         await AssertOneWinnerAsync(await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => bureau.PostJsonAsync($"/api/providers/{providerId}/approve", new { note = "材料齐全" }))),
             "provider-transition", "Approved");
@@ -77,7 +77,7 @@ public sealed class ConcurrentTransitionTests(DemoFactory factory) : IClassFixtu
     [Fact]
     public async Task CancellingASession_WhileSchoolsBookIt_NeverAnswers412_AndLeavesNoLiveBooking()
     {
-        var schools = await Task.WhenAll(new[] { 1, 2, 3, 4, 6, 7, 8 }.Select(i => factory.ClientForAsync($"school{i}"))); // primary schools (grade 3)
+        var schools = await Task.WhenAll(new[] { 1, 2, 3, 4, 13, 14, 16 }.Select(i => factory.ClientForAsync($"school{i}"))); // Beijing primary schools (grade 3)
         for (var round = 0; round < Rounds; round++)
         {
             var (provider, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 40);
@@ -98,7 +98,7 @@ public sealed class ConcurrentTransitionTests(DemoFactory factory) : IClassFixtu
     [Fact]
     public async Task DeletingASession_WhileASchoolBooksIt_IsDeletedOr409_Never412()
     {
-        var school = await factory.ClientForAsync("school8");
+        var school = await factory.ClientForAsync("school28");
         for (var round = 0; round < Rounds * 2; round++)
         {
             var (provider, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 40);

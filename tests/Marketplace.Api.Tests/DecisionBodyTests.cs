@@ -14,14 +14,14 @@ public class DecisionBodyTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task ApprovingAnOffering_KeepsTheNote_InItsReviewTrail_ForTheOwnerAndTheBureauOnly(string field)
     {
         var (provider, id) = await InReviewAsync();
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110101");
         var approved = await (await bureau.PostAsJsonAsync($"/api/offerings/{id}/approve", Body(field, "内容符合课后服务要求"))).ReadJsonAsync();
 
         Assert.Equal("Published", approved["status"]!.GetValue<string>());
         foreach (var seen in new[] { approved, await provider.GetJsonAsync($"/api/offerings/{id}"), await bureau.GetJsonAsync($"/api/offerings/{id}") })
         {
             var last = seen["decisions"]!.AsArray()[^1]!;
-            Assert.Equal(("Published", "Bureau:bureau", "内容符合课后服务要求"),
+            Assert.Equal(("Published", "Bureau:bureau-110101", "内容符合课后服务要求"),
                 (last["status"]!.GetValue<string>(), last["by"]!.GetValue<string>(), last["reason"]!.GetValue<string>()));
         }
         Assert.Empty((await factory.CreateClient().GetJsonAsync($"/api/offerings/{id}"))["decisions"]!.AsArray()); // the public sees no review notes
@@ -34,7 +34,7 @@ public class DecisionBodyTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task RejectingAnOffering_TakesTheReason_UnderEitherName(string field)
     {
         var (provider, id) = await InReviewAsync();
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110101");
         await (await bureau.PostAsJsonAsync($"/api/offerings/{id}/reject", Body(field, "安全方案不完整"))).ReadJsonAsync();
 
         var offering = await provider.GetJsonAsync($"/api/offerings/{id}");
@@ -50,7 +50,7 @@ public class DecisionBodyTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task AProviderDecision_TakesTheSameBody(string decision, string field, string status)
     {
         var id = await PendingProviderAsync();
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110101");
         var decided = await (await bureau.PostAsJsonAsync($"/api/providers/{id}/{decision}", Body(field, "材料已核验"))).ReadJsonAsync();
         var last = decided["decisions"]!.AsArray()[^1]!;
         Assert.Equal((status, "材料已核验"), (last["status"]!.GetValue<string>(), last["reason"]!.GetValue<string>()));
@@ -61,7 +61,7 @@ public class DecisionBodyTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (provider, offering) = await InReviewAsync();
         var pending = await PendingProviderAsync();
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110101");
         var both = new { note = "同意", reason = "不同意" };
         foreach (var url in new[] { $"/api/offerings/{offering}/approve", $"/api/offerings/{offering}/reject", $"/api/providers/{pending}/approve", $"/api/providers/{pending}/reject" })
             await (await bureau.PostAsJsonAsync(url, both)).AssertProblemAsync(400, "note");
@@ -88,7 +88,7 @@ public class DecisionBodyTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var registered = await factory.CreateClient().PostJsonAsync("/api/providers", new
         {
             name = "北京市海淀区青少年航模协会", kind = "SportsOrganization", creditCode = first17 + CreditCode.CheckCharacter(first17),
-            contactName = "钱老师", contactPhone = "13912345678", districts = new[] { "110108" }, username = "hangmo-" + body, password = "Hangmo@2026",
+            contactName = "钱老师", contactPhone = "13912345678", districts = new[] { "110101" }, username = "hangmo-" + body, password = "Hangmo@2026",
         });
         return (await registered.ReadJsonAsync())["id"]!.GetValue<Guid>();
     }

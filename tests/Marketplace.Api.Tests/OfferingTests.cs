@@ -19,7 +19,7 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (provider, id, _) = await DraftAsync();
         Assert.Equal(HttpStatusCode.OK, (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).StatusCode);
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         var approved = await (await bureau.PostJsonAsync($"/api/offerings/{id}/approve", null)).ReadJsonAsync();
         Assert.Equal("Published", approved["status"]!.GetValue<string>());
         Assert.Equal("Published", (await factory.CreateClient().GetJsonAsync($"/api/offerings/{id}"))["status"]!.GetValue<string>());
@@ -30,7 +30,7 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (provider, id, _) = await DraftAsync();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         await (await bureau.PostJsonAsync($"/api/offerings/{id}/reject", new { })).AssertProblemAsync(400, "reason");
         await bureau.PostJsonAsync($"/api/offerings/{id}/reject", new { reason = "安全方案不完整" });
         var offering = await provider.GetJsonAsync($"/api/offerings/{id}");
@@ -131,7 +131,7 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (provider, id, _) = await DraftAsync();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null);
+        await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null);
         var current = await provider.GetAsync($"/api/offerings/{id}");
         var wording = await Put(provider, id, current.Headers.ETag!.Tag, Demo.OfferingBody(title: "青少年机器人编程科普体验课"));
         Assert.Equal("Published", (await wording.ReadJsonAsync())["status"]!.GetValue<string>());
@@ -145,7 +145,7 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (provider, id, _) = await DraftAsync();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         var read = (await bureau.GetAsync($"/api/offerings/{id}")).Headers.ETag!.Tag;
         var current = await provider.GetAsync($"/api/offerings/{id}");
         var edited = await Put(provider, id, current.Headers.ETag!.Tag, Demo.OfferingBody(title: "青少年机器人编程科普课（新）"));
@@ -168,7 +168,7 @@ public class OfferingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (provider, id, _) = await DraftAsync();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null);
+        await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null);
         var current = await provider.GetAsync($"/api/offerings/{id}");
         var body = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Demo.OfferingBody()))!;
         body["category"] = "Arts";

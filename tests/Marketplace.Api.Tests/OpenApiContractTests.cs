@@ -117,7 +117,7 @@ public class OpenApiContractTests(DemoFactory factory) : IClassFixture<DemoFacto
         var id = (await (await provider.PostJsonAsync("/api/offerings", offering)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
         var sessions = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", Example("/api/offerings/{offeringId}/sessions"))).AssertStatusAsync(201)).AsArray();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        await (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null)).AssertStatusAsync(200);
+        await (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).AssertStatusAsync(200);
 
         var booking = Example("/api/bookings");
         Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", booking["contactName"]!.GetValue<string>());

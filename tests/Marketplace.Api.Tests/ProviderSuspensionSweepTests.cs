@@ -21,18 +21,18 @@ public sealed class ProviderSuspensionSweepTests(FastSweepFactory factory) : ICl
     {
         var (_, offeringId, sessionId) = await ProviderSuspensionTests.FreshSessionAsync(factory, "provider10", 30);
         var providerId = await factory.OrganizationOfAsync("provider10");
-        var school = await factory.ClientForAsync("school2");
-        var bureau = await factory.ClientForAsync("bureau");
+        var school = await factory.ClientForAsync("school8"); // in 滨江 (330108), where the provider is suspended
+        var bureau = await factory.ClientForAsync("bureau-330108");
         (await bureau.PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "资质过期" })).EnsureSuccessStatusCode();
 
         var store = factory.Services.GetRequiredService<IMarketplaceStore>();
         var session = (await store.FindAsync<Session>(sessionId))!;
-        var schoolDoc = (await store.FindAsync<School>(await factory.OrganizationOfAsync("school2")))!;
+        var schoolDoc = (await store.FindAsync<School>(await factory.OrganizationOfAsync("school8")))!;
         var snapshot = BookingQueries.SnapshotOf((await store.FindAsync<Offering>(offeringId))!, (await store.FindAsync<Provider>(providerId))!,
             schoolDoc, session, schoolDoc.DistrictCode);
         var now = DateTimeOffset.UtcNow;
         var straggler = Booking.Request(new BookingRequestFacts(sessionId, offeringId, providerId, schoolDoc.Id, schoolDoc.DistrictCode, 2, [3],
-            "李老师", "13900001111", null, 500, session.StartsAt, 24, TimeSpan.FromHours(48), snapshot), now, "School:school2");
+            "李老师", "13900001111", null, 500, session.StartsAt, 24, TimeSpan.FromHours(48), snapshot), now, "School:school8");
         await store.CommitAsync(new StoreChanges().Insert(straggler).ReserveSeats(sessionId, 2).Publish(BookingEvents.Changed(straggler, null, now)));
 
         var declined = await BookingTests.WaitForAsync(async () =>

@@ -5,41 +5,52 @@ using Marketplace.Api.Tests.Realtime;
 namespace Marketplace.Api.Tests;
 
 /// <summary>
-/// A suspended or rejected provider keeps its token but loses every write (409 provider-suspended / provider-rejected),
-/// and suspending it declines its open requests in the same commit, telling each school.
+/// A provider suspended or rejected in every district it applied to keeps its token but loses every write (409
+/// provider-suspended / provider-rejected); suspending it in one district declines its open requests from that district's
+/// schools in the same commit, telling each school, and leaves other districts' requests open.
 /// </summary>
 public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture<DemoFactory>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
+    /// <summary>provider7 is approved in all four Beijing districts; 东城 (110101) suspends it there.</summary>
     [Fact]
-    public async Task Suspending_DeclinesOpenRequestsWithTheReason_NotifiesEachSchool_AndKeepsConfirmedBookings()
+    public async Task SuspendingInADistrict_DeclinesThatDistrictsOpenRequestsWithTheReason_NotifiesEachSchool_AndLeavesTheRest()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, "provider7", 40);
-        var (first, second, third) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school2"), await factory.ClientForAsync("school3"));
+        var (first, second, elsewhere, third) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school13"),
+            await factory.ClientForAsync("school2"), await factory.ClientForAsync("school3")); // 东城, 东城, 西城, 朝阳
         var a = await BookAsync(first, sessionId, 3, "suspend-open-a1");
         var b = await BookAsync(second, sessionId, 4, "suspend-open-b1");
+        var open = await BookAsync(elsewhere, sessionId, 2, "suspend-open-x1");
         var c = await BookAsync(third, sessionId, 5, "suspend-conf-c1");
+        var kept = await BookAsync(first, sessionId, 1, "suspend-conf-k1");
         (await provider.PostJsonAsync($"/api/bookings/{c}/confirm", null)).EnsureSuccessStatusCode();
+        (await provider.PostJsonAsync($"/api/bookings/{kept}/confirm", null)).EnsureSuccessStatusCode();
         var after = (await first.GetJsonAsync("/api/events?after=0"))["next"]!.GetValue<long>();
         await using var firstLive = await LiveClient.SignedInAsync(factory, "school1");
-        await using var secondLive = await LiveClient.SignedInAsync(factory, "school2");
+        await using var secondLive = await LiveClient.SignedInAsync(factory, "school13");
 
-        var suspended = await (await (await factory.ClientForAsync("bureau")).PostJsonAsync(
+        var suspended = await (await (await factory.ClientForAsync("bureau-110101")).PostJsonAsync(
             $"/api/providers/{await factory.OrganizationOfAsync("provider7")}/suspend", new { reason = "消防检查未通过" })).ReadJsonAsync();
-        Assert.Equal("Suspended", suspended["status"]!.GetValue<string>());
+        Assert.Equal("Approved", suspended["status"]!.GetValue<string>()); // the summary: still approved in three districts
+        var entries = suspended["approvals"]!.AsArray().ToDictionary(e => e!["district"]!.GetValue<string>(), e => e!["status"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string> { ["110101"] = "Suspended", ["110102"] = "Approved", ["110105"] = "Approved", ["110108"] = "Approved" }, entries);
 
         // Declined in the suspension's own commit: already so when the suspension answers.
         foreach (var (school, id) in new[] { (first, a), (second, b) })
         {
             var booking = await school.GetJsonAsync($"/api/bookings/{id}");
             Assert.Equal("Declined", booking["status"]!.GetValue<string>());
+            Assert.Equal("provider-suspended", booking["statusCause"]!.GetValue<string>());
             var last = booking["history"]!.AsArray()[^1]!;
             Assert.Contains("消防检查未通过", last["reason"]!.GetValue<string>());
-            Assert.Equal("Bureau:bureau", last["by"]!.GetValue<string>());
+            Assert.Equal("Bureau:bureau-110101", last["by"]!.GetValue<string>());
         }
+        Assert.Equal("Requested", (await elsewhere.GetJsonAsync($"/api/bookings/{open}"))["status"]!.GetValue<string>());
         Assert.Equal("Confirmed", (await third.GetJsonAsync($"/api/bookings/{c}"))["status"]!.GetValue<string>());
-        Assert.Equal(35, (await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray()[0]!["freeSeats"]!.GetValue<int>());
+        Assert.Equal("Confirmed", (await first.GetJsonAsync($"/api/bookings/{kept}"))["status"]!.GetValue<string>());
+        Assert.Equal(32, (await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray()[0]!["freeSeats"]!.GetValue<int>());
 
         // Each school hears it live and finds it in its change feed.
         await firstLive.BookingAsync(m => m.BookingId == a && m.NewStatus == "Declined" && m.OldStatus == "Requested", Wait, "its request declined");
@@ -47,7 +58,12 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         var feed = (await first.GetJsonAsync($"/api/events?after={after}"))["items"]!.AsArray();
         Assert.Contains(feed, e => e!["type"]!.GetValue<string>() == "bookingChanged" && e["data"]!["bookingId"]!.GetValue<Guid>() == a
             && e["data"]!["newStatus"]!.GetValue<string>() == "Declined");
-        Assert.DoesNotContain(firstLive.Bookings, m => m.Message.BookingId == c);
+        Assert.DoesNotContain(firstLive.Bookings, m => m.Message.BookingId == kept);
+
+        // Its answers follow the booking's district: refused in 东城, still open in 西城.
+        var refused = await (await provider.PostJsonAsync($"/api/bookings/{kept}/cancel", new { reason = "场地调整" })).AssertProblemAsync(409);
+        Assert.Equal("provider-suspended", refused["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await provider.PostJsonAsync($"/api/bookings/{open}/confirm", null)).StatusCode);
     }
 
     /// <summary>Walks every non-GET operation of the OpenAPI document with the suspended provider's own ids: none may change anything.</summary>
@@ -55,12 +71,14 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
     public async Task ASuspendedProvidersToken_IsRefusedEveryWrite_UntilTheBureauReinstatesIt()
     {
         var (provider, offeringId, sessionId) = await FreshSessionAsync(factory, "provider8", 40);
-        var school = await factory.ClientForAsync("school4");
+        var school = await factory.ClientForAsync("school17"); // a primary school in 上城 (330102), where provider8 is approved
         var booking = await BookAsync(school, sessionId, 2, "suspend-walk-001");
         (await provider.PostJsonAsync($"/api/bookings/{booking}/confirm", null)).EnsureSuccessStatusCode();
         var providerId = await factory.OrganizationOfAsync("provider8");
-        var bureau = await factory.ClientForAsync("bureau");
+        // provider8 is approved in 上城 and 拱墅: suspended in both, it stands nowhere.
+        var bureau = await factory.ClientForAsync("bureau-330102");
         (await bureau.PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "投诉调查中" })).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync("bureau-330105")).PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "投诉调查中" })).EnsureSuccessStatusCode();
         var etag = (await provider.GetAsync($"/api/offerings/{offeringId}")).Headers.ETag!.Tag;
         var offerings = (await provider.GetJsonAsync("/api/offerings")).AsArray().Count;
 
@@ -72,6 +90,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
             {
                 var name = operation!["operationId"]!.GetValue<string>();
                 if (name is "IssueToken" or "RegisterProvider") continue; // anonymous: they do not use the token
+                if (name is "ApplyForDistricts") continue; // applying (again) stays open: it is how a provider asks a bureau to reconsider
                 // Issue 12: its users' own accounts (password, the organisation's users) are not the provider's work; they stay open, as signing in does.
                 if (name is "ChangeOwnPassword" || operation["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "Accounts") == true) continue;
                 using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), Fill(template, offeringId, sessionId, booking, providerId));
@@ -104,8 +123,8 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
     [Fact]
     public async Task ARejectedProvider_CannotWrite_WhileAPendingOneStillDraftsAndEdits()
     {
-        var bureau = await factory.ClientForAsync("bureau");
-        (await bureau.PostJsonAsync($"/api/providers/{await factory.OrganizationOfAsync("provider20")}/reject", new { reason = "资质材料不全" })).EnsureSuccessStatusCode();
+        foreach (var bureau in new[] { await factory.ClientForAsync("bureau-330102"), await factory.ClientForAsync("bureau-330105") }) // provider20 applied to both
+            (await bureau.PostJsonAsync($"/api/providers/{await factory.OrganizationOfAsync("provider20")}/reject", new { reason = "资质材料不全" })).EnsureSuccessStatusCode();
         var rejected = await factory.ClientForAsync("provider20");
         var drafts = (await rejected.GetJsonAsync("/api/offerings")).AsArray().Count;
         var refused = await (await rejected.PostJsonAsync("/api/offerings", Demo.OfferingBody())).AssertProblemAsync(409);
@@ -126,8 +145,8 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
     {
         var (provider, _, sessionId) = await FreshSessionAsync(factory, "provider9", 40);
         var providerId = await factory.OrganizationOfAsync("provider9");
-        var bureau = await factory.ClientForAsync("bureau");
-        var school = await factory.ClientForAsync("school6");
+        var bureau = await factory.ClientForAsync("bureau-330106"); // provider9 is approved in 西湖 (330106) only
+        var school = await factory.ClientForAsync("school7"); // in 西湖
         for (var round = 0; round < 3; round++)
         {
             var ids = new List<Guid>();
@@ -183,7 +202,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         };
         var id = (await (await provider.PostJsonAsync("/api/offerings", body)).ReadJsonAsync())["id"]!.GetValue<Guid>();
         (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).EnsureSuccessStatusCode();
-        (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync(await factory.HomeBureauOfAsync(username))).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
         var start = DateTimeOffset.UtcNow.AddHours(72);
         var sessions = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1.5), capacity })).ReadJsonAsync()).AsArray();
         return (provider, id, sessions[0]!["id"]!.GetValue<Guid>());

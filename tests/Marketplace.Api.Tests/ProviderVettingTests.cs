@@ -21,14 +21,14 @@ public class ProviderVettingTests(DemoFactory factory) : IClassFixture<DemoFacto
         Assert.Equal("Pending", provider["status"]!.GetValue<string>());
         var id = provider["id"]!.GetValue<Guid>();
 
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110108");
         var approved = await (await bureau.PostJsonAsync($"/api/providers/{id}/approve", new { note = "材料齐全" })).ReadJsonAsync();
         Assert.Equal("Approved", approved["status"]!.GetValue<string>());
 
         var self = await factory.ClientForAsync("weiqi-assoc", "Weiqi@2026");
         var trail = (await self.GetJsonAsync($"/api/providers/{id}"))["decisions"]!.AsArray();
         Assert.Equal(["Pending", "Approved"], trail.Select(d => d!["status"]!.GetValue<string>()));
-        Assert.Equal("Bureau:bureau", trail[1]!["by"]!.GetValue<string>());
+        Assert.Equal("Bureau:bureau-110108", trail[1]!["by"]!.GetValue<string>());
         Assert.Equal("材料齐全", trail[1]!["reason"]!.GetValue<string>());
     }
 
@@ -61,8 +61,8 @@ public class ProviderVettingTests(DemoFactory factory) : IClassFixture<DemoFacto
     [Fact]
     public async Task RejectAndSuspend_RequireAReason()
     {
-        var bureau = await factory.ClientForAsync("bureau");
-        var pending = await factory.OrganizationOfAsync("provider20");
+        var bureau = await factory.ClientForAsync("bureau-110101");
+        var pending = await factory.OrganizationOfAsync("provider19");
         await (await bureau.PostJsonAsync($"/api/providers/{pending}/reject", new { reason = "" })).AssertProblemAsync(400, "reason");
         var approved = await factory.OrganizationOfAsync("provider3");
         await (await bureau.PostJsonAsync($"/api/providers/{approved}/suspend", new { })).AssertProblemAsync(400, "reason");

@@ -38,7 +38,7 @@ public class SearchFreshnessTests(FlakyIndexFactory factory) : IClassFixture<Fla
         var body = await (await provider.PostJsonAsync("/api/offerings", Demo.OfferingBody(title))).ReadJsonAsync();
         var id = body["id"]!.GetValue<Guid>();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
-        (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync(await factory.HomeBureauOfAsync(username))).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
         return (provider, id);
     }
 
@@ -77,10 +77,10 @@ public class SearchFreshnessTests(FlakyIndexFactory factory) : IClassFixture<Fla
     [Fact]
     public async Task ProviderSuspension_RemovesItsOfferingsFromSearch()
     {
-        var (_, _) = await PublishAsync("provider8", "泥塑陶艺工坊丙");
+        var (_, _) = await PublishAsync("provider15", "泥塑陶艺工坊丙"); // approved in 武侯 (510107) only
         await Until(() => FindAsync("泥塑陶艺工坊丙"));
-        var providerId = await factory.OrganizationOfAsync("provider8");
-        (await (await factory.ClientForAsync("bureau")).PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "安全检查未通过" })).EnsureSuccessStatusCode();
+        var providerId = await factory.OrganizationOfAsync("provider15");
+        (await (await factory.ClientForAsync("bureau-510107")).PostJsonAsync($"/api/providers/{providerId}/suspend", new { reason = "安全检查未通过" })).EnsureSuccessStatusCode();
         await Until(async () => await FindAsync("泥塑陶艺工坊丙") is null ? new JsonObject() : null);
         var visibleOfThatProvider = (await factory.CreateClient().GetJsonAsync("/api/search/offerings?pageSize=100&q=" + Uri.EscapeDataString("北京市海淀区青少年科技馆")))["items"]!.AsArray();
         Assert.DoesNotContain(visibleOfThatProvider, i => i!["providerName"]!.GetValue<string>() == "北京绿茵少年足球俱乐部");
@@ -100,7 +100,7 @@ public class SearchFreshnessTests(FlakyIndexFactory factory) : IClassFixture<Fla
     [Fact]
     public async Task BureauRebuild_ReindexesFromTheStore()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         var rebuilt = await (await bureau.PostJsonAsync("/api/admin/search/rebuild", null)).ReadJsonAsync();
         Assert.InRange(rebuilt["indexed"]!.GetValue<long>(), 150, 400);
         Assert.True((await factory.CreateClient().GetJsonAsync("/api/search/offerings?q=足球"))["total"]!.GetValue<long>() > 0);

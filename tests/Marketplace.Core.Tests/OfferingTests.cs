@@ -35,6 +35,25 @@ public class OfferingTests
     }
 
     [Fact]
+    public void ABlock_HoldsInItsDistrictOnly_LeavesTheStatus_AndIsLiftedByItsDistrict()
+    {
+        var o = Published();
+        var version = o.Version;
+        o.Block("110101", "Bureau:bureau-110101", " 家长投诉 ", Now);
+        Assert.True(o.IsBlockedIn("110101"));
+        Assert.False(o.IsBlockedIn("110105"));
+        Assert.Equal(OfferingStatus.Published, o.Status);
+        Assert.Equal(version + 1, o.Version);
+        Assert.Equal(new OfferingBlock("110101", Now, "Bureau:bureau-110101", "家长投诉"), Assert.Single(o.Blocks));
+        Assert.Equal("offering-already-blocked", Assert.Throws<DomainRuleException>(() => o.Block("110101", "b", "again", Now)).Code);
+        Assert.Equal("offering-not-blocked", Assert.Throws<DomainRuleException>(() => o.Unblock("110108", Now)).Code);
+
+        o.Block("110108", "Bureau:bureau-110108", "场地", Now);
+        o.Unblock("110101", Now);
+        Assert.Equal(["110108"], o.Blocks.Select(b => b.District));
+    }
+
+    [Fact]
     public void Approve_WhenDraft_IsRefused()
     {
         var o = Offering.Create(Guid.NewGuid(), Input().Validate(Districts), Now);

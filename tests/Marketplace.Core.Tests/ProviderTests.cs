@@ -12,8 +12,8 @@ public class ProviderTests
     public void Vetting_KeepsAnAuditTrail()
     {
         var p = Provider.Register("北京市朝阳区科学技术协会", ProviderKind.ScienceAssociation, "91110000802100433B", "王老师", "13800000000", ["110105"], Now);
-        p.Approve("Bureau:bureau", "材料齐全", Now.AddHours(1));
-        p.Suspend("Bureau:bureau", "安全检查未通过", Now.AddHours(2));
+        p.Approve("110105", "Bureau:bureau-110105", "材料齐全", Now.AddHours(1));
+        p.Suspend("110105", "Bureau:bureau-110105", "安全检查未通过", Now.AddHours(2));
         Assert.Equal(ProviderStatus.Suspended, p.Status);
         Assert.Equal([ProviderStatus.Pending, ProviderStatus.Approved, ProviderStatus.Suspended], p.Decisions.Select(d => d.Status));
         Assert.Equal("安全检查未通过", p.Decisions[^1].Reason);
@@ -24,7 +24,7 @@ public class ProviderTests
     public void Suspend_WhenPending_IsRefused()
     {
         var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
-        Assert.Equal("Pending", Assert.Throws<TransitionRefusedException>(() => p.Suspend("b", "r", Now)).CurrentStatus);
+        Assert.Equal("Pending", Assert.Throws<TransitionRefusedException>(() => p.Suspend("110105", "b", "r", Now)).CurrentStatus);
     }
 
     [Fact]
@@ -32,13 +32,13 @@ public class ProviderTests
     {
         var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
         p.EnsureMayAct(); // pending: may draft
-        p.Approve("b", null, Now);
+        p.Approve("110105", "b", null, Now);
         p.EnsureMayAct();
-        p.Suspend("b", "安全检查", Now);
+        p.Suspend("110105", "b", "安全检查", Now);
         Assert.Equal("provider-suspended", Assert.Throws<DomainRuleException>(() => p.EnsureMayAct()).Code);
 
         var rejected = Provider.Register("y", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105"], Now);
-        rejected.Reject("b", "材料不全", Now);
+        rejected.Reject("110105", "b", "材料不全", Now);
         Assert.Equal("provider-rejected", Assert.Throws<DomainRuleException>(() => rejected.EnsureMayAct()).Code);
     }
 
@@ -77,22 +77,45 @@ public class ProviderTests
         Assert.Equal("Pending", Assert.Throws<TransitionRefusedException>(() => p.Suspend("110101", "b", "r", Now)).CurrentStatus);
         Assert.True(Assert.Throws<ValidationFailedException>(() => p.Approve("330106", "b", null, Now)).Errors.ContainsKey("district"));
         p.EnsureMayActIn("110101"); // pending there: may act
-        p.ApplyFor(["330106", "110105"], "Provider:x", Now);
+        p.ApplyFor(["330106"], "Provider:x", Now);
         Assert.Equal(["110105", "110101", "330106"], p.Districts);
         Assert.Equal(ProviderStatus.Pending, p.EntryIn("330106")!.Status);
         Assert.Equal(ProviderStatus.Approved, p.EntryIn("110105")!.Status);
     }
 
     [Fact]
-    public void TheOldEveryDistrictDecisions_MoveEveryEntry()
+    public void ApplyingAgain_ReopensARejectedEntryOnly_AndAnotherEntryRefusesTheWholeApplication()
     {
         var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105", "110101"], Now);
-        p.Approve("Bureau:bureau", null, Now);
-        Assert.All(p.Approvals, a => Assert.Equal(ProviderStatus.Approved, a.Status));
-        Assert.Equal(2, p.Decisions.Count);
-        p.Suspend("Bureau:bureau", "r", Now);
-        Assert.All(p.Approvals, a => Assert.Equal(ProviderStatus.Suspended, a.Status));
-        Assert.Equal(ProviderStatus.Suspended, p.Status);
+        p.Reject("110101", "Bureau:bureau-110101", "场地证明缺失", Now);
+        var version = p.Version;
+
+        var refused = Assert.Throws<DomainRuleException>(() => p.ApplyFor(["110101", "110105"], "Provider:x", Now));
+        Assert.Equal("district-already-applied", refused.Code);
+        Assert.Equal(ProviderStatus.Rejected, p.EntryIn("110101")!.Status);
+        Assert.Equal(version, p.Version);
+
+        p.ApplyFor(["110101", "110108"], "Provider:x", Now.AddHours(1));
+        Assert.Equal(ProviderStatus.Pending, p.EntryIn("110101")!.Status);
+        Assert.Equal(ProviderStatus.Pending, p.EntryIn("110108")!.Status);
+        Assert.Equal(ProviderStatus.Pending, p.EntryIn("110105")!.Status);
+        Assert.Equal(["110101", "110108"], p.Decisions.TakeLast(2).Select(d => d.District));
+    }
+
+    [Fact]
+    public void ActingInADistrict_FollowsThatDistrictsEntry_AndAnUnappliedDistrictTheStandingAnywhere()
+    {
+        var p = Provider.Register("x", ProviderKind.Library, "91110000802100433B", "王", "13800000000", ["110105", "110101"], Now);
+        p.Approve("110105", "b", null, Now);
+        p.Approve("110101", "b", null, Now);
+        p.Suspend("110105", "b", "投诉调查", Now);
+
+        Assert.Equal("provider-suspended", Assert.Throws<DomainRuleException>(() => p.EnsureMayActIn("110105")).Code);
+        p.EnsureMayActIn("110101");
+        p.EnsureMayActIn("330106"); // never applied there: approved somewhere, so it may answer
+        p.EnsureMayAct();
+        Assert.Equal("投诉调查", p.LastReasonIn("110105"));
+        Assert.Null(p.LastReasonIn("110101"));
     }
 
     /// <summary>A provider stored before the per-district white list loads with one entry per district, in its old status and with its old decisions.</summary>

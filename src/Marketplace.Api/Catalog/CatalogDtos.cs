@@ -10,28 +10,36 @@ public sealed record DistrictDto(string Code, string Name, string City, string P
     public static DistrictDto From(District d) => new(d.Code, d.Name, d.City, d.Province, d.CityCode, d.TravelLimitKm);
 }
 
+/// <summary>
+/// A provider with its white-list entries: <c>approvals</c> one per district applied to, each decided by that district's bureau;
+/// <c>status</c> their summary (Approved if any entry is; else Suspended, Pending, Rejected); <c>homeDistrict</c> the first
+/// district applied to, whose bureau reviews the provider's offerings while approved there.
+/// </summary>
 public sealed record ProviderDto(
     Guid Id, string Name, ProviderKind Kind, string CreditCode, string ContactName, string ContactPhone, IReadOnlyList<string> Districts,
-    ProviderStatus Status, DateTimeOffset RegisteredAt, IReadOnlyList<ProviderDecision> Decisions)
+    ProviderStatus Status, DateTimeOffset RegisteredAt, IReadOnlyList<ProviderDecision> Decisions, string HomeDistrict,
+    IReadOnlyList<DistrictApproval> Approvals)
 {
     public static ProviderDto From(Provider p) =>
-        new(p.Id, p.Name, p.Kind, p.CreditCode, p.ContactName, p.ContactPhone, p.Districts, p.Status, p.RegisteredAt, p.Decisions);
+        new(p.Id, p.Name, p.Kind, p.CreditCode, p.ContactName, p.ContactPhone, p.Districts, p.Status, p.RegisteredAt, p.Decisions, p.HomeDistrict, p.Approvals);
 }
 
 public sealed record OfferingDto(
     Guid Id, Guid ProviderId, string ProviderName, OfferingStatus Status, long Version, string Title, string Summary, string Description,
     Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades, int MinGroup, int MaxGroup, int DurationMinutes, long PriceFen,
     Venue? Venue, IReadOnlyList<string> Districts, IReadOnlyList<string> Tags, int CancellationCutoffHours, string? RejectionReason,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames, IReadOnlyList<OfferingDecision> Decisions)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames, IReadOnlyList<OfferingDecision> Decisions,
+    IReadOnlyList<OfferingBlock> Blocks)
 {
     /// <param name="districtNames">Name by code (<c>DistrictQueries.NamesAsync</c>), read once for a whole list.</param>
-    /// <param name="showDecisions">The review trail (who decided, the bureau's notes) only for the owner and its bureau; others get it empty.</param>
+    /// <param name="showDecisions">The review trail (who decided, the bureau's notes) and the districts' blocks only for the owner
+    /// and its bureaus; others get them empty.</param>
     public static OfferingDto From(Offering o, string providerName, IReadOnlyDictionary<string, string> districtNames, bool showDecisions)
     {
         var c = o.Content;
         return new(o.Id, o.ProviderId, providerName, o.Status, o.Version, c.Title, c.Summary, c.Description, c.Category, c.Mode, c.Grades,
             c.MinGroup, c.MaxGroup, c.DurationMinutes, c.PriceFen, c.Venue, c.Districts, c.Tags, c.CancellationCutoffHours, o.RejectionReason,
-            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : []);
+            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : [], showDecisions ? o.Blocks : []);
     }
 
     /// <summary>The districts' names in the order of their codes; a code the platform no longer serves stands for itself.</summary>
@@ -59,6 +67,25 @@ public sealed record SessionDto(
 }
 
 public sealed record ReasonRequest(string? Reason);
+
+/// <summary>Districts a provider applies to, beyond those it has (each a pending entry for that district's bureau).</summary>
+public sealed record ApplyDistrictsRequest(IReadOnlyList<string>? Districts);
+
+/// <summary>
+/// A bureau's decision on a provider's white-list entry: the decision's text as for <see cref="DecisionRequest"/>, and the
+/// district whose entry it is — optional when the bureau shares exactly one district with the provider (a district bureau
+/// has one), else required.
+/// </summary>
+public sealed record VettingRequest(string? Note, string? Reason, string? District)
+{
+    public string? Text => DecisionRequest.TextOf(new DecisionRequest(Note, Reason));
+}
+
+/// <summary>A suspension (reason required) or a block of an offering in one district: <c>district</c> as for <see cref="VettingRequest"/>.</summary>
+public sealed record DistrictReasonRequest(string? Reason, string? District);
+
+/// <summary>Lifting a block: <c>district</c> as for <see cref="VettingRequest"/>; the body may be left out.</summary>
+public sealed record DistrictRequest(string? District);
 
 /// <summary>
 /// The body of the bureau's decisions, the same for providers and offerings, approve and reject: the decision's text as

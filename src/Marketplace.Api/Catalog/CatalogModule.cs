@@ -15,6 +15,7 @@ public static class CatalogModule
         services.AddSingleton<DistrictQueries>();
         services.AddSingleton<ProviderCommands>().AddSingleton<ProviderQueries>();
         services.AddSingleton<OfferingCommands>().AddSingleton<OfferingQueries>();
+        services.AddSingleton<ISchoolDistricts, Marketplace.Core.Schools.SchoolDistricts>();
         services.AddSingleton<SessionCommands>().AddSingleton<SessionQueries>();
         return services;
     }

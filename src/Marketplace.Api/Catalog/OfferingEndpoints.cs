@@ -22,7 +22,7 @@ public static class OfferingEndpoints
         group.MapPost("/", Create).WithName("CreateOffering").RequireAuthorization(AuthSetup.ProviderPolicy)
             .WithSummary("新建课程（草稿）/ Create an offering as a draft.");
         group.MapGet("/", List).WithName("ListOfferings").RequireAuthorization().WithQuery(ListQuery)
-            .WithSummary("本机构课程，或教育局辖区的课程，每页 limit 条，下一页见 Link 头 / The provider's own offerings, or those of the bureau's districts (its review queue with status=InReview), oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
+            .WithSummary("本机构课程，或教育局（区县、市级只读）辖区机构的课程，每页 limit 条，下一页见 Link 头 / The provider's own offerings, or those of the providers of a district or city bureau's districts (its review queue with status=PendingReview; a city bureau reads only), oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header (rel=\"next\", `after=<last id>`).");
         group.MapGet("/{id:guid}", Get).WithName("GetOffering").AllowAnonymous()
             .WithSummary("课程详情（含 ETag）/ An offering; drafts only for the owner and its bureau.");
         group.MapPut("/{id:guid}", Edit).WithName("EditOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch(required: true)
@@ -31,9 +31,15 @@ public static class OfferingEndpoints
         group.MapPost("/{id:guid}/submit", Submit).WithName("SubmitOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
             .WithSummary("提交审核 / Submit for the bureau's review.");
         group.MapPost("/{id:guid}/approve", Approve).WithName("ApproveOffering").RequireAuthorization(AuthSetup.BureauPolicy).WithIfMatch()
-            .WithSummary("审核通过并发布 / Approve and publish (bureau).");
+            .WithSummary("审核通过并发布（机构属地区县教育局）/ Approve and publish (the bureau of the provider's home district while approved there, else of its earliest approved district).");
         group.MapPost("/{id:guid}/reject", Reject).WithName("RejectOffering").RequireAuthorization(AuthSetup.BureauPolicy).WithIfMatch()
-            .WithSummary("驳回（须说明理由）/ Reject with a reason (bureau).");
+            .WithSummary("驳回（须说明理由，机构属地区县教育局）/ Reject with a reason (the reviewing bureau, as for approve).");
+        group.MapPost("/{id:guid}/block", Block).WithName("BlockOffering").RequireAuthorization(AuthSetup.BureauPolicy).WithIfMatch()
+            .ProducesProblem(409) // already blocked there
+            .WithSummary("在本区县屏蔽课程（须说明理由；机构须已获本区县准入）/ Block the offering for the bureau's district's schools, with a reason (the provider must be approved there); other districts are not affected.");
+        group.MapPost("/{id:guid}/unblock", Unblock).WithName("UnblockOffering").RequireAuthorization(AuthSetup.BureauPolicy).WithIfMatch()
+            .ProducesProblem(409) // not blocked there
+            .WithSummary("解除本区县的屏蔽 / Lift the bureau's own district's block.");
         group.MapPost("/{id:guid}/pause", Pause).WithName("PauseOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
             .WithSummary("暂停 / Pause a published offering.");
         group.MapPost("/{id:guid}/resume", Resume).WithName("ResumeOffering").RequireAuthorization(AuthSetup.ProviderPolicy).WithIfMatch()
@@ -82,6 +88,14 @@ public static class OfferingEndpoints
     private static async Task<Ok<OfferingDto>> Reject(
         Guid id, DecisionRequest? body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
         await DoneAsync(http, districts, commands.RejectAsync(user.RequireCaller(), id, DecisionRequest.TextOf(body), OptionalIfMatch(http), ct), ct);
+
+    private static async Task<Ok<OfferingDto>> Block(
+        Guid id, DistrictReasonRequest body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.BlockAsync(user.RequireCaller(), id, body.District, body.Reason, OptionalIfMatch(http), ct), ct);
+
+    private static async Task<Ok<OfferingDto>> Unblock(
+        Guid id, DistrictRequest? body, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
+        await DoneAsync(http, districts, commands.UnblockAsync(user.RequireCaller(), id, body?.District, OptionalIfMatch(http), ct), ct);
 
     private static async Task<Ok<OfferingDto>> Pause(Guid id, ClaimsPrincipal user, OfferingCommands commands, DistrictQueries districts, HttpContext http, CancellationToken ct) =>
         await DoneAsync(http, districts, commands.PauseAsync(user.RequireCaller(), id, OptionalIfMatch(http), ct), ct);

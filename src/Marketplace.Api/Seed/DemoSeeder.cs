@@ -12,8 +12,7 @@ namespace Marketplace.Api.Seed;
 /// <summary>
 /// Seeds the Development demo once (when the store has no districts): districts, a bureau per district and per city, the
 /// platform administrator, ~20 providers on their districts' white lists, ~200 offerings with sessions over the coming eight
-/// weeks, ~30 schools with plans, and their logins (plus the legacy all-district <c>bureau</c>, until the bureau endpoints
-/// decide per district). Deterministic (fixed random seed), so every newcomer sees the same demo.
+/// weeks, ~30 schools with plans, and their logins. Deterministic (fixed random seed), so every newcomer sees the same demo.
 /// </summary>
 internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
 {
@@ -37,8 +36,6 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var changes = new StoreChanges();
         foreach (var (district, lat, lon) in DemoCatalog.Districts) changes.PutDistrict(district with { Lat = lat, Lon = lon });
 
-        var bureau = new Bureau(Ids.New(), "课后服务演示教育局（京杭蓉十二区）", DemoCatalog.Districts.Select(d => d.District.Code).ToArray());
-        changes.Insert(bureau).Insert(new User(Ids.New(), "bureau", hash, Role.Bureau, bureau.Id, "教育局课后服务科"));
         Bureaus(changes, hash);
 
         var schools = Schools(changes, hash, random, now);

@@ -37,10 +37,16 @@ public sealed partial class BookingCommands
         var offering = await store.FindAsync<Offering>(session.OfferingId, ct) ?? throw new NotFoundException("session", r.SessionId);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("session", r.SessionId);
         var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
-        if (!OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("session", r.SessionId);
-        CheckRules(r, session, offering, school, now);
+        // What the school's district may not know of (not public, provider not approved there, blocked there) is never seen: 404.
+        if (!OfferingQueries.IsPublic(offering, provider) || !DistrictReach.IsShownIn(offering, provider, school.DistrictCode))
+            throw new NotFoundException("session", r.SessionId);
+        var districts = await store.ListDistrictsAsync(ct);
+        var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
+        var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
+        if (reach == Reach.Hidden) throw new NotFoundException("session", r.SessionId);
+        CheckRules(r, session, offering, school, reach, now);
 
-        var district = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Code == school.DistrictCode)?.Name ?? school.DistrictCode;
+        var district = schoolDistrict?.Name ?? school.DistrictCode;
         var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
             r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
@@ -83,7 +89,7 @@ public sealed partial class BookingCommands
         .Text(r.Note, "note", 500, required: false, multiline: true)
         .ThrowIfInvalid();
 
-    private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, DateTimeOffset now)
+    private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, Reach reach, DateTimeOffset now)
     {
         if (session.Status == SessionStatus.Cancelled)
             throw new DomainRuleException("session-cancelled");
@@ -92,8 +98,11 @@ public sealed partial class BookingCommands
         var unserved = r.Grades!.Except(offering.Content.Grades).ToArray();
         if (unserved.Length > 0)
             throw ValidationFailedException.For("grades", "booking.grades-not-served", unserved);
-        if (offering.Content.Mode == DeliveryMode.OnCampus && !offering.Content.Districts.Contains(school.DistrictCode))
+        // Approved in the school's district but out of its reach: on campus elsewhere, or a venue beyond its travel limit.
+        if (reach == Reach.DistrictNotServed)
             throw new DomainRuleException("district-not-served");
+        if (reach == Reach.VenueTooFar)
+            throw new DomainRuleException("venue-too-far");
         // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup is not checked per
         // booking: an off-campus session is filled by several schools' groups together.
         if (r.Pupils > offering.Content.MaxGroup)

@@ -103,7 +103,7 @@ public sealed partial class BookingCommands(
         });
 
     /// <summary>
-    /// Loads the caller's booking, checks who may act (a provider only in good standing), applies the change and commits it
+    /// Loads the caller's booking, checks who may act (a provider only in good standing in the booking's district), applies the change and commits it
     /// with its events — again from the reload when another change committed first.
     /// </summary>
     private Task<Booking> ChangeAsync(Caller caller, Guid id, bool byProvider, bool bySchool, Action<Booking, DateTimeOffset> change, CancellationToken ct) =>
@@ -115,7 +115,7 @@ public sealed partial class BookingCommands(
             if (!(byProvider && isProvider || bySchool && isSchool))
                 throw new ForbiddenException(bySchool ? "forbidden.booking-cancel" : "forbidden.booking-provider");
             if (isProvider)
-                (await store.FindAsync<Provider>(booking.ProviderId, ct) ?? throw new NotFoundException("provider", booking.ProviderId)).EnsureMayAct();
+                (await store.FindAsync<Provider>(booking.ProviderId, ct) ?? throw new NotFoundException("provider", booking.ProviderId)).EnsureMayActIn(booking.DistrictCode);
 
             var now = clock.GetUtcNow();
             var (old, expected, heldSeats) = (booking.Status, booking.Version, booking.HoldsSeats);

@@ -5,7 +5,7 @@ using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Bookings;
 
-/// <summary>A school sees its own bookings, a provider those on its offerings, a bureau those of its districts' schools.</summary>
+/// <summary>A school sees its own bookings, a provider those on its offerings, a bureau (district or city) those of its districts' schools.</summary>
 public sealed class BookingQueries(IMarketplaceStore store)
 {
     public async Task<Booking> GetAsync(Caller caller, Guid id, CancellationToken ct = default)
@@ -65,6 +65,6 @@ public sealed class BookingQueries(IMarketplaceStore store)
     {
         Role.School => b.SchoolId == caller.OrganizationId,
         Role.Provider => b.ProviderId == caller.OrganizationId,
-        _ => caller.IsBureauOf(b.DistrictCode),
+        _ => caller.Oversees(b.DistrictCode), // a district bureau its district's, a city bureau its city's (read only)
     };
 }

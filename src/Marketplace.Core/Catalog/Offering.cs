@@ -59,6 +59,22 @@ public sealed class Offering : IAggregate
 
     public bool IsBlockedIn(string district) => Blocks.Any(b => b.District == district);
 
+    /// <summary>A district's bureau blocks the offering there, whatever its status (a veto that waits for no one).</summary>
+    public void Block(string district, string by, string reason, DateTimeOffset now)
+    {
+        if (IsBlockedIn(district)) throw new DomainRuleException("offering-already-blocked", district);
+        Blocks = [.. Blocks, new OfferingBlock(district, now, by, reason.Trim())];
+        Touch(now);
+    }
+
+    /// <summary>The district's bureau lifts its own block; another district's stays.</summary>
+    public void Unblock(string district, DateTimeOffset now)
+    {
+        if (!IsBlockedIn(district)) throw new DomainRuleException("offering-not-blocked", district);
+        Blocks = [.. Blocks.Where(b => b.District != district)];
+        Touch(now);
+    }
+
     public static Offering Create(Guid providerId, OfferingContent content, DateTimeOffset now) => new()
     {
         Id = Ids.New(), Version = 1, ProviderId = providerId, Content = content, Status = OfferingStatus.Draft,

@@ -76,16 +76,23 @@ public sealed class Provider : IAggregate, IJsonOnDeserialized
         throw new DomainRuleException(standing.Contains(ProviderStatus.Suspended) ? "provider-suspended" : "provider-rejected");
     }
 
-    /// <summary>For what the provider does in one district (answering that district's bookings): its entry there must stand.</summary>
+    /// <summary>
+    /// For what the provider does in one district (answering that district's bookings): its entry there must stand. A district it
+    /// never applied to (a booking made before schools saw only approved providers) falls back to its standing anywhere.
+    /// </summary>
     public void EnsureMayActIn(string district)
     {
         switch (EntryIn(district)?.Status)
         {
+            case null: EnsureMayAct(); return;
             case ProviderStatus.Approved or ProviderStatus.Pending: return;
             case ProviderStatus.Suspended: throw new DomainRuleException("provider-suspended");
             default: throw new DomainRuleException("provider-rejected");
         }
     }
+
+    /// <summary>The reason of the last decision in <paramref name="district"/> (a suspension's, for the requests it declines).</summary>
+    public string? LastReasonIn(string district) => EntryIn(district)?.Decisions.LastOrDefault()?.Reason;
 
     public static Provider Register(string name, ProviderKind kind, string creditCode, string contactName, string contactPhone,
         IReadOnlyList<string> districts, DateTimeOffset now, string by = "self-registration")
@@ -101,18 +108,22 @@ public sealed class Provider : IAggregate, IJsonOnDeserialized
         };
     }
 
-    /// <summary>Applies to more districts: a new entry each, or a rejected entry back to pending. Other entries are left alone.</summary>
+    /// <summary>
+    /// Applies to more districts: a new entry each, or a rejected entry back to pending, each recorded in the trail. Other
+    /// entries are left alone; a district already applied to and not rejected refuses the whole application (nothing changes).
+    /// </summary>
     public void ApplyFor(IReadOnlyList<string> districts, string by, DateTimeOffset now)
     {
-        var changed = false;
-        foreach (var district in districts.Distinct())
+        var wanted = districts.Distinct().ToArray();
+        if (wanted.FirstOrDefault(d => EntryIn(d) is { Status: not ProviderStatus.Rejected }) is { } taken)
+            throw new DomainRuleException("district-already-applied", taken, EntryIn(taken)!.Status);
+        foreach (var district in wanted)
         {
-            var entry = EntryIn(district);
-            if (entry is not null && entry.Status != ProviderStatus.Rejected) continue;
-            SetEntry(district, ProviderStatus.Pending, new ProviderDecision(ProviderStatus.Pending, now, by, null, district));
-            changed = true;
+            var decision = new ProviderDecision(ProviderStatus.Pending, now, by, null, district);
+            SetEntry(district, ProviderStatus.Pending, decision);
+            Decisions = [.. Decisions, decision];
         }
-        if (changed) Version++;
+        if (wanted.Length > 0) Version++;
     }
 
     // Decisions in one district: that district's entry only, with the transitions of a white list.
@@ -125,17 +136,6 @@ public sealed class Provider : IAggregate, IJsonOnDeserialized
     public void Suspend(string district, string by, string reason, DateTimeOffset now) =>
         DecideIn(district, ProviderStatus.Suspended, by, reason, now, ProviderStatus.Approved);
 
-    // One decision for every entry, as before districts were decided separately (the bureau endpoints still call these;
-    // they go once every decision names its district).
-    public void Approve(string by, string? note, DateTimeOffset now) =>
-        DecideEverywhere(ProviderStatus.Approved, by, note, now, ProviderStatus.Pending, ProviderStatus.Rejected, ProviderStatus.Suspended);
-
-    public void Reject(string by, string reason, DateTimeOffset now) =>
-        DecideEverywhere(ProviderStatus.Rejected, by, reason, now, ProviderStatus.Pending);
-
-    public void Suspend(string by, string reason, DateTimeOffset now) =>
-        DecideEverywhere(ProviderStatus.Suspended, by, reason, now, ProviderStatus.Approved);
-
     private void DecideIn(string district, ProviderStatus to, string by, string? reason, DateTimeOffset now, params ProviderStatus[] allowedFrom)
     {
         var entry = EntryIn(district) ?? throw ValidationFailedException.For("district", "vetting.district-not-applied", district);
@@ -144,17 +144,6 @@ public sealed class Provider : IAggregate, IJsonOnDeserialized
         var decision = new ProviderDecision(to, now, by, Clean(reason), district);
         SetEntry(district, to, decision);
         Decisions = [.. Decisions, decision];
-        Version++;
-    }
-
-    private void DecideEverywhere(ProviderStatus to, string by, string? reason, DateTimeOffset now, params ProviderStatus[] allowedFrom)
-    {
-        if (!allowedFrom.Contains(Status))
-            throw new TransitionRefusedException("provider-transition", Status, to);
-        foreach (var entry in Approvals.ToArray())
-            SetEntry(entry.District, to, new ProviderDecision(to, now, by, Clean(reason), entry.District));
-        Status = to;
-        Decisions = [.. Decisions, new ProviderDecision(to, now, by, Clean(reason))];
         Version++;
     }
 

@@ -32,8 +32,6 @@ public interface IMarketplaceStore
 
     Task<Provider?> FindProviderByCreditCodeAsync(string creditCode, CancellationToken ct = default);
 
-    Task<IReadOnlyList<Provider>> ListProvidersAsync(ProviderStatus? status, CancellationToken ct = default);
-
     Task<IReadOnlyList<Offering>> ListOfferingsAsync(Guid? providerId, OfferingStatus? status, CancellationToken ct = default);
 
     /// <summary>One page of providers, in id order (<see cref="ProviderFilter"/>).</summary>
@@ -82,7 +80,11 @@ public sealed record BookingFilter(
     IReadOnlyCollection<string>? Districts = null, BookingStatus? Status = null,
     DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null);
 
-/// <summary>Providers, oldest id first. <see cref="Districts"/>: only those serving any of them. <see cref="After"/>: only ids after it — the next page.</summary>
+/// <summary>
+/// Providers, oldest id first, matched on their white-list entries (<see cref="Provider.Approvals"/>): <see cref="Districts"/>,
+/// only those with an entry in any of them; <see cref="Status"/>, only those with an entry in that status — in one of
+/// <see cref="Districts"/> when both are given (one entry must hold both). <see cref="After"/>: only ids after it — the next page.
+/// </summary>
 public sealed record ProviderFilter(ProviderStatus? Status = null, IReadOnlyCollection<string>? Districts = null, int Limit = 500, Guid? After = null);
 
 /// <summary>

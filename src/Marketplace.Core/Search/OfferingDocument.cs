@@ -5,16 +5,7 @@ namespace Marketplace.Core.Search;
 public sealed record GeoPoint(double Lat, double Lon)
 {
     /// <summary>Great-circle distance in kilometres (haversine, mean Earth radius).</summary>
-    public double DistanceKmTo(GeoPoint other)
-    {
-        const double r = 6371.0088;
-        double dLat = Rad(other.Lat - Lat), dLon = Rad(other.Lon - Lon);
-        double sinLat = Math.Sin(dLat / 2), sinLon = Math.Sin(dLon / 2);
-        var a = sinLat * sinLat + Math.Cos(Rad(Lat)) * Math.Cos(Rad(other.Lat)) * (sinLon * sinLon);
-        return 2 * r * Math.Asin(Math.Min(1, Math.Sqrt(a)));
-    }
-
-    private static double Rad(double deg) => deg * Math.PI / 180;
+    public double DistanceKmTo(GeoPoint other) => DistrictReach.DistanceKm(Lat, Lon, other.Lat, other.Lon);
 }
 
 /// <summary>A future, scheduled session as the index sees it; free seats lag the store by design.</summary>

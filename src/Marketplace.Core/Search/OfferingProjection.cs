@@ -17,10 +17,14 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
         if (events.Count == 0) return;
         var version = events[^1].Cursor;
         var offeringIds = new HashSet<Guid>();
+        var districtChanged = false;
         foreach (var e in events)
         {
             switch (e.Type)
             {
+                case EventTypes.DistrictChanged:
+                    districtChanged = true; // a travel limit or centre moved: who may see what is worked out again for every offering
+                    break;
                 case EventTypes.ProviderChanged:
                     var providerId = StoreJson.Deserialize<ProviderChangedData>(e.Data).ProviderId;
                     offeringIds.UnionWith((await store.ListOfferingsAsync(providerId, null, ct)).Select(o => o.Id));
@@ -36,17 +40,22 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
                     break;
             }
         }
-        if (offeringIds.Count == 0) return;
-        var offerings = await store.FindManyAsync<Offering>(offeringIds, ct);
-        var documents = await BuildAsync(offerings, version, ct);
-        foreach (var id in offeringIds)
+        if (offeringIds.Count > 0)
         {
-            if (documents.TryGetValue(id, out var doc)) await index.UpsertAsync(doc, ct);
-            else await index.RemoveAsync(id, version, ct);
+            var offerings = await store.FindManyAsync<Offering>(offeringIds, ct);
+            var documents = await BuildAsync(offerings, version, ct);
+            foreach (var id in offeringIds)
+            {
+                if (documents.TryGetValue(id, out var doc)) await index.UpsertAsync(doc, ct);
+                else await index.RemoveAsync(id, version, ct);
+            }
         }
+        if (districtChanged)
+            await foreach (var doc in AllDocumentsAsync(version, ct))
+                if (!offeringIds.Contains(doc.Id)) await index.UpsertAsync(doc, ct);
     }
 
-    /// <summary>All searchable offerings, for a rebuild.</summary>
+    /// <summary>All searchable offerings, for a rebuild or after a district changed; built in batches of 200.</summary>
     public async IAsyncEnumerable<OfferingDocument> AllDocumentsAsync(long version, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         var batch = new List<Offering>(200);
@@ -69,6 +78,7 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
         var now = clock.GetUtcNow();
         var sessions = (await store.ListSessionsForOfferingsAsync(published.Select(o => o.Id).ToArray(), now, ct))
             .Where(s => s.Status == SessionStatus.Scheduled).ToLookup(s => s.OfferingId);
+        var districts = await store.ListDistrictsAsync(ct);
         var result = new Dictionary<Guid, OfferingDocument>();
         foreach (var o in published)
         {
@@ -77,7 +87,10 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
             result[o.Id] = new OfferingDocument(o.Id, p.Id, p.Name, c.Title, c.Summary, c.Description, c.Tags, c.Category, c.Mode, c.Grades,
                 c.Districts.Concat(c.ServesOffCampus ? p.Districts : []).Distinct().ToArray(), c.PriceFen,
                 c.Venue is { } v ? new GeoPoint(v.Lat, v.Lon) : null,
-                sessions[o.Id].Select(s => new SessionSlot(s.Id, s.StartsAt, s.EndsAt, s.FreeSeats)).ToArray(), version, o.UpdatedAt);
+                sessions[o.Id].Select(s => new SessionSlot(s.Id, s.StartsAt, s.EndsAt, s.FreeSeats)).ToArray(), version, o.UpdatedAt)
+            {
+                VisibleIn = DistrictReach.VisibleIn(o, p, districts),
+            };
         }
         return result;
     }

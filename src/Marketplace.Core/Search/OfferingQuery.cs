@@ -14,7 +14,7 @@ public enum SearchSort { Relevance, Distance, Price, Soonest }
 /// with From/To, that same session starts in the range (a school looking for free seats in September does not want an offering
 /// whose September sessions are full).</item>
 /// <item>Facets count under every filter except the facet's own dimension (multi-select faceting); the total counts all filters.</item>
-/// <item>VisibleIn: only offerings whose <see cref="OfferingDocument.VisibleIn"/> holds that district (a school's search); not yet applied by the adapters.</item>
+/// <item>VisibleIn: only offerings whose <see cref="OfferingDocument.VisibleIn"/> holds that district (a school's search): a filter, not a facet.</item>
 /// <item>Sort Soonest: by the next session start after Now (offerings without one last); Price ascending; Distance ascending (needs Near).</item>
 /// </list>
 /// </summary>

@@ -65,15 +65,19 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         if ((lat is null) != (lon is null)) v.Add(lat is null ? "lat" : "lon", new UserMessage("query.lat-lon-together"));
 
         GeoPoint? near = lat is not null && lon is not null ? new GeoPoint(lat.Value, lon.Value) : null;
-        if (near is null && caller is { Role: Role.School } && (radius is not null || sort == SearchSort.Distance))
-            near = await store.FindAsync<School>(caller.OrganizationId, ct) is { } school ? new GeoPoint(school.Lat, school.Lon) : null;
+        // A school searches what its district's schools may see (DistrictReach); everyone else the whole public catalogue.
+        var school = caller is { Role: Role.School } ? await store.FindAsync<School>(caller.OrganizationId, ct) : null;
+        if (near is null && school is not null && (radius is not null || sort == SearchSort.Distance))
+            near = new GeoPoint(school.Lat, school.Lon);
         if (radius is not null && near is null) v.Add("radiusKm", new("query.radius-needs-point"));
         if (sort == SearchSort.Distance && near is null) v.Add("sort", new("query.distance-needs-point"));
         if (district.Length > 0 && !(await store.ListDistrictsAsync(ct)).Any(d => d.Code == district)) v.Add("district", new("query.unknown-district"));
         v.ThrowIfInvalid();
 
         return new OfferingQuery(text.Length == 0 ? null : text, category, mode, grade, district.Length == 0 ? null : district, near, radius,
-            from, to, maxPrice, available, sort, page, pageSize, clock.GetUtcNow());
+            from, to, maxPrice, available, sort, page, pageSize, clock.GetUtcNow(),
+            // A school caller without its school document sees nothing rather than everything ("" is no district).
+            VisibleIn: caller is { Role: Role.School } ? school?.DistrictCode ?? "" : null);
     }
 
     /// <summary>

@@ -47,13 +47,18 @@ public sealed class MongoListQueryShapeTests
     }
 
     [Fact]
-    public void ProvidersPage_ServingAnyOfTheDistricts_WithStatus_AfterTheCursor()
+    public void ProvidersPage_WithAnEntryInAnyOfTheDistricts_InThatStatus_AfterTheCursor()
     {
         var filter = ListQuery.Providers(new ProviderFilter(ProviderStatus.Approved, ["110105", "110108"], 100, A));
 
+        // One white-list entry must hold both the district and the status ($elemMatch), not any entry each.
         Assert.Equal(BsonDocument.Parse("""
-            { "status": "Approved", "districts": { "$in": [ "110105", "110108" ] }, "_id": { "$gt": "0199a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b" } }
+            { "approvals": { "$elemMatch": { "district": { "$in": [ "110105", "110108" ] }, "status": "Approved" } },
+              "_id": { "$gt": "0199a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b" } }
             """), filter);
+        Assert.Equal(BsonDocument.Parse("""{ "approvals": { "$elemMatch": { "status": "Suspended" } } }"""),
+            ListQuery.Providers(new ProviderFilter(Status: ProviderStatus.Suspended)));
+        Assert.Equal(new BsonDocument(), ListQuery.Providers(new ProviderFilter()));
         Assert.Equal(BsonDocument.Parse("""{ "_id": 1 }"""), ListQuery.ById);
     }
 }

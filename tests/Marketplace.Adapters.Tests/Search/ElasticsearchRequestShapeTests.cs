@@ -247,6 +247,27 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Equal(size, body["size"]!.GetValue<int>());
     }
 
+    /// <summary>A school's search: what its district may see is a filter of the query (so hits, totals and every facet obey it),
+    /// never a facet in the post_filter; the field is indexed as a keyword.</summary>
+    [Fact]
+    public async Task Search_VisibleIn_IsATermInTheQuerysFilters_NotInThePostFilter_AndIsIndexed()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Text: "机器人", Category: Category.Science, Now: Now, VisibleIn: "110101"));
+        await es.Index.SearchAsync(new OfferingQuery(Now: Now));
+        await es.Index.UpsertAsync(Robot with { VisibleIn = ["110101", "110105"] });
+
+        var body = Body(es.Requests[0]);
+        Assert.Equal("110101", One(body["query"]!["bool"]!["filter"])["term"]!["visibleIn"]!["value"]!.GetValue<string>());
+        Assert.DoesNotContain("visibleIn", body["post_filter"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("visibleIn", Body(es.Requests[1]).ToJsonString(), StringComparison.Ordinal); // everyone else: no such filter
+        Assert.Equal(["110101", "110105"], Strings(Body(es.Requests[2])["visibleIn"]));
+
+        var template = JsonNode.Parse(Marketplace.Search.Elasticsearch.OfferingTemplate.Render("offerings", new SearchSynonyms(), new SearchWords()))!;
+        Assert.Equal("keyword", template["template"]!["mappings"]!["properties"]!["visibleIn"]!["type"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Upsert_UsesTheOfferingVersionAsAnExternalVersion_AndAConflictIsIgnored()
     {

@@ -96,6 +96,24 @@ public abstract class OfferingIndexContract
         AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(-30), To = Now.AddDays(3), AvailableOnly = true }));
     }
 
+    /// <summary>A school's search: only what its district's schools may see — a filter under hits, totals and every facet.</summary>
+    [SkippableFact]
+    public async Task Filters_ByVisibleIn_ForHitsTotalsAndFacets()
+    {
+        await using var sut = await SeededAsync();
+        await sut.Index.UpsertAsync(Robot with { VisibleIn = ["310104", "310105"], Version = 2 });
+        await sut.Index.UpsertAsync(Coding with { VisibleIn = ["310104"], Version = 2 });
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310104" }), Robot, Coding);
+        var one = await sut.Index.SearchAsync(Query() with { VisibleIn = "310105", Category = Category.Science });
+        AssertIds(one, Robot);
+        Assert.Equal(Counts((nameof(Category.Science), 1)), NonZero(one.Facets.Category));
+        Assert.Equal(Counts(("310104", 1)), NonZero(one.Facets.District));
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310104", Text = "机器人" }), Robot);
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310199" }));
+        Assert.Equal(7, (await sut.Index.SearchAsync(Query())).Total); // no VisibleIn: everything public
+    }
+
     [SkippableFact]
     public async Task Sorts_ByPrice_Distance_AndSoonest()
     {

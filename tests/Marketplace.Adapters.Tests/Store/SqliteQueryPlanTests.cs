@@ -59,11 +59,10 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
     }
 
     [Fact]
-    public void OfferingsByStatus_AndProvidersByStatus_AreServedByTheirIndexes()
+    public void OfferingsByStatus_AreServedByTheirIndexes()
     {
         AssertUses(SqliteListQueries.Offerings(null, OfferingStatus.PendingReview), "ix_offerings_status");
         AssertUses(SqliteListQueries.Offerings(Ids.New(), null), "ix_offerings_provider");
-        AssertUses(SqliteListQueries.Providers(ProviderStatus.Pending), "ix_providers_status");
     }
 
     private void AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)

@@ -78,8 +78,8 @@ public abstract partial class StoreContract
             Provider.Register("丙图书馆", ProviderKind.Library, "91310000MA1FL8XQ5K", "张老师", "13800000002", ["310106"], MongoSamples.Now),
             Provider.Register("丁少年宫", ProviderKind.YouthPalace, "91310000MA1FL8XQ6K", "赵老师", "13800000003", ["310104", "310107"], MongoSamples.Now),
         };
-        providers[1].Approve("bureau", null, MongoSamples.Now);
-        providers[3].Approve("bureau", null, MongoSamples.Now);
+        foreach (var i in new[] { 1, 3 })
+            foreach (var district in providers[i].Districts) providers[i].Approve(district, $"Bureau:bureau-{district}", null, MongoSamples.Now);
         var changes = new StoreChanges();
         foreach (var p in providers) changes.Insert(p);
         await db.Store.CommitAsync(changes);

@@ -29,8 +29,8 @@ public abstract partial class StoreContract
         Assert.Equal(StoreJson.Serialize(provider), StoreJson.Serialize(await db.Store.FindAsync<Provider>(provider.Id)));
         Assert.Equal(provider.Id, (await db.Store.FindProviderByCreditCodeAsync(" 91310000ma1fl8xq3k "))?.Id);
         Assert.Single(await db.Store.FindManyAsync<Provider>([provider.Id, Ids.New()]));
-        Assert.Single(await db.Store.ListProvidersAsync(ProviderStatus.Pending));
-        Assert.Empty(await db.Store.ListProvidersAsync(ProviderStatus.Approved));
+        Assert.Single(await db.Store.ListProvidersAsync(new ProviderFilter(Status: ProviderStatus.Pending)));
+        Assert.Empty(await db.Store.ListProvidersAsync(new ProviderFilter(Status: ProviderStatus.Approved)));
     }
 
     [SkippableFact]

@@ -72,14 +72,16 @@ public class ListPagingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [Fact]
     public async Task Offerings_OfTheBureau_ArePaged_KeepingTheStatusFilter()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("city-1101"); // Beijing's seven approved providers, ten offerings each
         var all = (await bureau.GetJsonAsync("/api/offerings?status=Published&limit=500")).AsArray();
-        Assert.InRange(all.Count, 150, 220);
-        var defaultPage = await bureau.GetAsync("/api/offerings?status=Published");
-        Assert.Equal(100, (await defaultPage.ReadJsonAsync()).AsArray().Count);
-        Assert.Contains("status=Published", defaultPage.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
+        Assert.InRange(all.Count, 60, 90);
+        var defaultPage = await bureau.GetAsync("/api/offerings?status=Published"); // 100 by default: one page
+        Assert.Equal(all.Count, (await defaultPage.ReadJsonAsync()).AsArray().Count);
+        Assert.False(defaultPage.Headers.Contains("Link"));
+        var firstPage = await bureau.GetAsync("/api/offerings?status=Published&limit=50");
+        Assert.Contains("status=Published", firstPage.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
 
-        var (paged, links) = await ReadAllPagesAsync(bureau, "/api/offerings?status=Published&limit=40", 40);
+        var (paged, links) = await ReadAllPagesAsync(bureau, "/api/offerings?status=Published&limit=20", 20);
 
         Assert.Equal(all.Select(o => o!["id"]!.GetValue<Guid>()), paged.Select(o => o["id"]!.GetValue<Guid>()));
         Assert.All(paged, o => Assert.Equal("Published", o["status"]!.GetValue<string>()));
@@ -103,15 +105,15 @@ public class ListPagingTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [Fact]
     public async Task Providers_ArePaged_WithAndWithoutAStatus()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("city-1101");
         var all = (await bureau.GetJsonAsync("/api/providers")).AsArray();
-        Assert.Equal(20, all.Count);
+        Assert.Equal(8, all.Count); // provider1–7 and the pending provider19 applied to Beijing districts
 
-        var (paged, _) = await ReadAllPagesAsync(bureau, "/api/providers?limit=6", 6);
+        var (paged, _) = await ReadAllPagesAsync(bureau, "/api/providers?limit=3", 3);
         Assert.Equal(all.Select(p => p!["id"]!.GetValue<Guid>()), paged.Select(p => p["id"]!.GetValue<Guid>()));
 
-        var (approved, links) = await ReadAllPagesAsync(bureau, "/api/providers?status=Approved&limit=5", 5);
-        Assert.Equal(18, approved.Count);
+        var (approved, links) = await ReadAllPagesAsync(bureau, "/api/providers?status=Approved&limit=2", 2);
+        Assert.Equal(7, approved.Count);
         Assert.All(links, l => Assert.Contains("status=Approved", l, StringComparison.Ordinal));
     }
 }

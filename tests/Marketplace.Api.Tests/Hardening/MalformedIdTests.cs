@@ -21,7 +21,7 @@ public class MalformedIdTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var callers = new Dictionary<string, HttpClient>
         {
             ["anonymous"] = factory.CreateClient(),
-            ["bureau"] = await factory.ClientForAsync("bureau"),
+            ["bureau-110105"] = await factory.ClientForAsync("bureau-110105"),
             ["provider1"] = await factory.ClientForAsync("provider1"),
             ["school1"] = await factory.ClientForAsync("school1"),
         };
@@ -45,7 +45,7 @@ public class MalformedIdTests(DemoFactory factory) : IClassFixture<DemoFactory>
     [Fact]
     public async Task AWellFormedId_UnderAMethodTheRouteDoesNotTake_IsStill405()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         var offering = Guid.CreateVersion7();
         await (await bureau.PutAsync($"/api/offerings/{offering}/sessions", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).AssertProblemAsync(405);
         await (await bureau.GetAsync($"/api/offerings/{offering}/approve")).AssertProblemAsync(405);

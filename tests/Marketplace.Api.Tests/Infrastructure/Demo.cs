@@ -12,6 +12,14 @@ public static class Demo
         return (await response.ReadJsonAsync())["organizationId"]!.GetValue<Guid>();
     }
 
+    /// <summary>The district bureau that reviews the provider's offerings: that of its home district (the demo approves every provider there).</summary>
+    public static async Task<string> HomeBureauOfAsync(this MarketplaceFactory factory, string providerUsername)
+    {
+        var provider = await factory.ClientForAsync(providerUsername);
+        var record = await provider.GetJsonAsync($"/api/providers/{await factory.OrganizationOfAsync(providerUsername)}");
+        return "bureau-" + record["homeDistrict"]!.GetValue<string>();
+    }
+
     /// <summary>A published offering of the provider with a future session that has at least <paramref name="minFree"/> free seats.</summary>
     public static async Task<(JsonNode Offering, JsonNode Session)> BookableSessionAsync(this HttpClient provider, int minFree = 20, string? mode = null)
     {

@@ -68,7 +68,7 @@ public sealed partial class LanguageTests(DemoFactory factory) : IClassFixture<D
     [Fact]
     public async Task ADomainRuleConflict_HasATitleOfItsOwn_InTheAskedLanguage()
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         var providers = (await bureau.GetJsonAsync("/api/providers?status=Approved&limit=1")).AsArray();
         var id = providers[0]!["id"]!.GetValue<Guid>();
         var (zh, en, _, _) = await BothAsync(bureau,

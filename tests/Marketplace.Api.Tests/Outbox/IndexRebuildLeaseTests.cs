@@ -177,7 +177,7 @@ public sealed class IndexRebuildRequestTests(DemoFactory factory) : IClassFixtur
     {
         var leases = factory.Services.GetRequiredService<ILeases>();
         var lease = "rebuild:" + factory.Services.GetRequiredService<IndexProjectionConsumer>().Name;
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         Assert.True(await leases.TryAcquireAsync(lease, "another-instance", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)));
 
         var refused = await bureau.PostAsync("/api/admin/search/rebuild", null);

@@ -70,13 +70,13 @@ public sealed class BackplaneTests(ScaleOutFixture scaleOut, ITestOutputHelper o
     {
         var (a, b) = (scaleOut.A, scaleOut.B);
         var (provider, offeringId, sessionId) = await BookingTests.FreshSessionAsync(a, 30);
-        var schoolToken = await LiveClient.TokenAsync(a, "school21"); // issued by A, accepted by B: one signing key
-        await using var schoolOnB = await LiveClient.ConnectAsync(b.Server, "school21 on B", schoolToken);
+        var schoolToken = await LiveClient.TokenAsync(a, "school1"); // issued by A, accepted by B: one signing key
+        await using var schoolOnB = await LiveClient.ConnectAsync(b.Server, "school1 on B", schoolToken);
         await using var watcherOnB = await LiveClient.AnonymousAsync(b, "anonymous watcher on B");
-        await using var schoolOnA = await LiveClient.ConnectAsync(a.Server, "school21 on A", schoolToken);
+        await using var schoolOnA = await LiveClient.ConnectAsync(a.Server, "school1 on A", schoolToken);
         await using var strangerOnB = await LiveClient.SignedInAsync(b, "school26");
         await watcherOnB.WatchAsync(offeringId);
-        var school = await a.ClientForAsync("school21");
+        var school = await a.ClientForAsync("school1");
 
         var response = await school.SendAsync(BookingTests.Book(sessionId, 9, [3], "scale-out-key-01"));
         var posted = Stopwatch.GetTimestamp();

@@ -15,7 +15,7 @@ public sealed class ChangeFeedTests(DemoFactory factory) : IClassFixture<DemoFac
         var (provider, _, sessionId) = await BookingTests.FreshSessionAsync(factory, 40);
         var schoolId = await factory.OrganizationOfAsync("school16");
         var school = await factory.ClientForAsync("school16");
-        var otherSchool = await factory.ClientForAsync("school17");
+        var otherSchool = await factory.ClientForAsync("school28");
 
         // Online: the school books twice and hears it live.
         var live = await LiveClient.SignedInAsync(factory, "school16");

@@ -31,7 +31,7 @@ public sealed class HubAccessTests(SmallWatchCapFactory factory) : IClassFixture
         await using var stranger = await LiveClient.SignedInAsync(factory, "provider2");
         await using var school = await LiveClient.SignedInAsync(factory, "school1");
         await using var itself = await LiveClient.SignedInAsync(factory, "provider1");
-        await using var bureau = await LiveClient.SignedInAsync(factory, "bureau");
+        await using var bureau = await LiveClient.SignedInAsync(factory, "bureau-110105");
 
         foreach (var refused in new[] { anonymous, stranger, school })
         {
@@ -149,7 +149,7 @@ public sealed class HubAccessTests(SmallWatchCapFactory factory) : IClassFixture
 
     private async Task<List<Guid>> PublishedOfferingsAsync(int count)
     {
-        var bureau = await factory.ClientForAsync("bureau");
+        var bureau = await factory.ClientForAsync("bureau-110105");
         var published = (await bureau.GetJsonAsync("/api/offerings?status=Published")).AsArray().Select(o => o!["id"]!.GetValue<Guid>()).Take(count).ToList();
         Assert.Equal(count, published.Count);
         return published;

@@ -48,7 +48,7 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
         var (provider, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 30);
         await using var owner = await LiveClient.SignedInAsync(factory, "provider1");
         await using var stranger = await LiveClient.SignedInAsync(factory, "provider2");
-        var school = await factory.ClientForAsync("school19");
+        var school = await factory.ClientForAsync("school26");
 
         var (bookingId, posted) = await BookAsync(school, sessionId, 4, "live-provider-01");
         var requested = await owner.BookingAsync(m => m.BookingId == bookingId && m.NewStatus == "Requested", Wait, "the Requested change");
@@ -69,9 +69,9 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
     public async Task TheBureau_HearsBookingsOfItsDistrictsSchools_ThroughItsDistrictStream_Once()
     {
         var (_, _, sessionId) = await BookingTests.FreshSessionAsync(factory, 30);
-        await using var bureau = await LiveClient.SignedInAsync(factory, "bureau");
+        await using var bureau = await LiveClient.SignedInAsync(factory, "bureau-330105");
         await using var stranger = await LiveClient.SignedInAsync(factory, "school22");
-        var school = await factory.ClientForAsync("school18");
+        var school = await factory.ClientForAsync("school27");
 
         var (bookingId, posted) = await BookAsync(school, sessionId, 5, "live-bureau-0001");
         var requested = await bureau.BookingAsync(m => m.BookingId == bookingId, Wait, "the Requested change");
@@ -93,7 +93,7 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
         await using var provider = await LiveClient.SignedInAsync(factory, "provider1");
         await watcher.WatchAsync(watchedOffering);
         await otherWatcher.WatchAsync(otherOffering);
-        var school = await factory.ClientForAsync("school23");
+        var school = await factory.ClientForAsync("school28");
 
         var (_, posted) = await BookAsync(school, watchedSession, 7, "live-watch-00001");
         var seats = await watcher.AvailabilityAsync(m => m.SessionId == watchedSession, Wait, "the seat change");
@@ -119,7 +119,7 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
         var (_, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 30);
         await using var provider = await LiveClient.SignedInAsync(factory, "provider1");
         await provider.WatchAsync(offeringId); // a provider's offering page watches availability like any visitor
-        var school = await factory.ClientForAsync("school24");
+        var school = await factory.ClientForAsync("school16");
 
         await BookAsync(school, sessionId, 2, "live-own-watch-1");
         var seats = await provider.AvailabilityAsync(m => m.SessionId == sessionId, Wait, "the seat change");

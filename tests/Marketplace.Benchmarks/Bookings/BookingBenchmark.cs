@@ -56,7 +56,7 @@ internal static class BookingBenchmark
                 (b is null ? "; single instance" : Invariant($", host B pid {b.Pid} ready in {b.StartupTime.TotalSeconds:F1} s")) + $"; shared store {database}");
             HostProcess[] hosts = b is null ? [a] : [a, b];
             using var provider = HttpApi.Client(a.BaseAddress, await HttpApi.LoginAsync(a.BaseAddress, "provider1"));
-            using var bureau = HttpApi.Client(a.BaseAddress, await HttpApi.LoginAsync(hosts[^1].BaseAddress, "bureau"));
+            using var bureau = HttpApi.Client(a.BaseAddress, await HttpApi.LoginAsync(hosts[^1].BaseAddress, "bureau-110105"));
             var schoolTokens = new string[30];
             for (var s = 0; s < 30; s++) schoolTokens[s] = await HttpApi.LoginAsync(hosts[s % hosts.Length].BaseAddress, $"school{s + 1}");
 

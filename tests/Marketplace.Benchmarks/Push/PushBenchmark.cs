@@ -32,7 +32,7 @@ internal static class PushBenchmark
         await using var host = await HostProcess.StartAsync("push", HostSettings.For(temp.Sub("data"), seedDemo: true, options), temp.Sub("host.log"), TimeSpan.FromMinutes(5));
         Console.WriteLine(Invariant($"host pid {host.Pid} (demo seed) ready in {host.StartupTime.TotalSeconds:F1} s"));
         using var provider = HttpApi.Client(host.BaseAddress, await HttpApi.LoginAsync(host.BaseAddress, "provider1"));
-        using var bureau = HttpApi.Client(host.BaseAddress, await HttpApi.LoginAsync(host.BaseAddress, "bureau"));
+        using var bureau = HttpApi.Client(host.BaseAddress, await HttpApi.LoginAsync(host.BaseAddress, "bureau-110105"));
         var schools = new List<(HttpClient Http, int Grade)>();
         foreach (var n in new[] { 1, 2, 3, 4 }) schools.Add((HttpApi.Client(host.BaseAddress, await HttpApi.LoginAsync(host.BaseAddress, $"school{n}")), CatalogSetup.GradeFor(n)));
 

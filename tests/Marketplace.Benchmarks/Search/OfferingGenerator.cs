@@ -67,7 +67,7 @@ internal sealed class OfferingGenerator(IMarketplaceStore store, int seed = 2026
         var kind = (ProviderKind)(i % Enum.GetValues<ProviderKind>().Length);
         var provider = Provider.Register(name, kind, CreditCodeFor(i, district.Code), "王老师", $"13{_random.Next(100000000, 999999999)}",
             [district.Code, neighbour], now.AddDays(-90));
-        provider.Approve("bureau", "压测数据 / benchmark data", now.AddDays(-80));
+        foreach (var code in provider.Districts) provider.Approve(code, $"Bureau:bureau-{code}", "压测数据 / benchmark data", now.AddDays(-80));
         return provider;
     }
 

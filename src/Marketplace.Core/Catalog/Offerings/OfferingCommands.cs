@@ -58,6 +58,21 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             offering.Reject(caller.AuditName, reason!, now);
         }, ct);
 
+    /// <summary>
+    /// A district's bureau blocks the offering for its district's schools: the provider must be approved there (the district
+    /// then trusts the provider, not necessarily this offering, which the provider's home bureau reviewed). <paramref name="district"/>
+    /// as for vetting decisions: the caller's own, or its only district where the provider is approved.
+    /// </summary>
+    public Task<(Offering Offering, Provider Provider)> BlockAsync(Caller caller, Guid id, string? district, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        BlockChangeAsync(caller, id, district, ifMatchVersion, (offering, where, now) =>
+        {
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
+            offering.Block(where, caller.AuditName, reason!, now);
+        }, ct);
+
+    public Task<(Offering Offering, Provider Provider)> UnblockAsync(Caller caller, Guid id, string? district, long? ifMatchVersion = null, CancellationToken ct = default) =>
+        BlockChangeAsync(caller, id, district, ifMatchVersion, (offering, where, now) => offering.Unblock(where, now), ct);
+
     public Task<(Offering Offering, Provider Provider)> PauseAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Pause(now), ct);
 
@@ -81,25 +96,48 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         return (offering, provider);
     }
 
-    /// <summary>A review (bureau of the provider's districts) or an owner's transition, committed with its event.</summary>
+    private Task<(Offering Offering, Provider Provider)> BlockChangeAsync(Caller caller, Guid id, string? district, long? ifMatchVersion,
+        Action<Offering, string, DateTimeOffset> change, CancellationToken ct)
+    {
+        string? where = null;
+        return ChangeAsync(caller, id, ifMatchVersion, (_, provider) =>
+        {
+            var approvedHere = caller.Districts.Where(provider.IsApprovedIn).Distinct().ToArray();
+            if (caller.Role != Role.Bureau || approvedHere.Length == 0) return false;
+            where = district ?? (approvedHere.Length == 1 ? approvedHere[0] : throw ValidationFailedException.For("district", "vetting.district-required", (object)approvedHere));
+            return approvedHere.Contains(where) ? true : throw new ForbiddenException("forbidden.offering-block-district", where);
+        }, "forbidden.offering-block", (offering, _, now) => change(offering, where!, now), ct);
+    }
+
+    /// <summary>
+    /// A review (by the bureau of the provider's <see cref="Provider.ReviewDistrict"/>, its home district while approved there:
+    /// one bureau answers for the content, 属地管理) or an owner's transition, committed with its event.
+    /// </summary>
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
         Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct) =>
-        ifMatchVersion is null
-            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, reviewing, change, ct))
-            : ChangeOnceAsync(caller, id, ifMatchVersion, reviewing, change, ct);
+        reviewing
+            ? ChangeAsync(caller, id, ifMatchVersion, (_, p) => p.ReviewDistrict is { } d && caller.IsBureauOf(d), "forbidden.offering-review", change, ct)
+            : ChangeAsync(caller, id, ifMatchVersion, (o, _) => caller.OrganizationId == o.ProviderId, "forbidden.offering-owner", change, ct, byOwner: true);
 
-    private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
-        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct)
+    private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
+        string refusal, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool byOwner = false) =>
+        ifMatchVersion is null
+            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, ct))
+            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, ct);
+
+    private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
+        string refusal, bool byOwner, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
-        if (reviewing ? !caller.IsBureauOfAny(provider.Districts) : caller.OrganizationId != offering.ProviderId)
+        if (!mayAct(offering, provider))
         {
-            // A provider must not learn that another provider's draft exists.
-            if (caller.Role == Role.Provider || !OfferingQueries.IsPublic(offering, provider)) throw new NotFoundException("offering", id);
-            throw new ForbiddenException(reviewing ? "forbidden.offering-review" : "forbidden.offering-owner");
+            // A provider must not learn that another provider's draft exists, nor a bureau one outside its districts.
+            if (caller.Role == Role.Provider || !(OfferingQueries.IsPublic(offering, provider) || OfferingQueries.IsOwnerOrBureau(caller, offering, provider)))
+                throw new NotFoundException("offering", id);
+            throw new ForbiddenException(refusal);
         }
-        if (!reviewing) provider.EnsureMayAct();
+        if (byOwner) provider.EnsureMayAct();
 
         var expected = offering.Version;
         if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);

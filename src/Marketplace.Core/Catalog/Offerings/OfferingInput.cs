@@ -2,7 +2,9 @@ using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Catalog.Offerings;
 
-public sealed record VenueInput(string? Address, double? Lat, double? Lon);
+/// <summary><see cref="DistrictCode"/>: the known district the venue lies in (optional; without it the venue counts as being in
+/// the provider's home district when working out which districts' schools may travel to it).</summary>
+public sealed record VenueInput(string? Address, double? Lat, double? Lon, string? DistrictCode = null);
 
 /// <summary>The fields a provider may send for an offering. Deliberately no status, version, owner or reservation fields.</summary>
 public sealed record OfferingInput(
@@ -50,6 +52,8 @@ public sealed record OfferingInput(
             v.Add("venue", new("validation.coordinates-outside-china"));
         // Checked whenever sent: an on-campus offering drops its venue, but a bad one is still a bad request.
         if (Venue?.Address is not null) v.Text(Venue.Address, "venue.address", MaxAddress, required: servesOffCampus);
+        if (Venue?.DistrictCode is { } venueDistrict && !knownDistricts.Contains(venueDistrict))
+            v.Add("venue.districtCode", new("reach.venue-district"));
         if (servesOnCampus && Districts is not { Count: > 0 })
             v.Add("districts", new("offering.districts-required"));
         else if (v.Count(Districts, "districts", knownDistricts.Count) && Districts is not null && Districts.Any(d => !knownDistricts.Contains(d)))
@@ -59,7 +63,7 @@ public sealed record OfferingInput(
 
         return new OfferingContent(Title!.Trim(), Summary!.Trim(), Description?.Trim() ?? "", Category!.Value, Mode!.Value,
             Grades!.Order().ToArray(), MinGroup!.Value, MaxGroup!.Value, DurationMinutes!.Value, PriceFen!.Value,
-            servesOffCampus ? new Venue(Venue!.Address!.Trim(), Venue.Lat!.Value, Venue.Lon!.Value) : null,
+            servesOffCampus ? new Venue(Venue!.Address!.Trim(), Venue.Lat!.Value, Venue.Lon!.Value, Venue.DistrictCode) : null,
             servesOnCampus ? Districts!.Distinct().ToArray() : [],
             Tags?.Select(t => t.Trim()).Distinct().ToArray() ?? [], CancellationCutoffHours ?? 24);
     }

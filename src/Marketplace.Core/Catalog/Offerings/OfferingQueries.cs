@@ -3,23 +3,32 @@ using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Catalog.Offerings;
 
-/// <summary>Published offerings of approved providers are public; drafts and reviews only for the owner and its bureau.</summary>
-public sealed class OfferingQueries(IMarketplaceStore store)
+/// <summary>
+/// Published offerings of approved providers are public; drafts and reviews only for the owner and its bureaus. A school sees a
+/// published one only where its district's white list has the provider and the offering is not blocked there (<see cref="DistrictReach"/>).
+/// </summary>
+public sealed class OfferingQueries(IMarketplaceStore store, ISchoolDistricts schools)
 {
     public static bool IsPublic(Offering o, Provider p) => o.Status is OfferingStatus.Published && p.CanPublish;
 
-    /// <summary>The owner and the bureau of its provider's districts see every state of an offering and its review trail.</summary>
+    /// <summary>The owner and the bureaus (district or city, read only) of its provider's districts see every state of an offering and its review trail.</summary>
     public static bool IsOwnerOrBureau(Caller? caller, Offering o, Provider p) =>
-        caller is not null && (caller.OrganizationId == o.ProviderId || caller.IsBureauOfAny(p.Districts));
+        caller is not null && (caller.OrganizationId == o.ProviderId || caller.OverseesAny(p.Districts));
 
     public async Task<(Offering Offering, Provider Provider)> GetAsync(Caller? caller, Guid id, CancellationToken ct = default)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", id);
-        return IsPublic(offering, provider) || IsOwnerOrBureau(caller, offering, provider) ? (offering, provider) : throw new NotFoundException("offering", id);
+        if (IsOwnerOrBureau(caller, offering, provider)) return (offering, provider);
+        if (!IsPublic(offering, provider)) throw new NotFoundException("offering", id);
+        // Anonymous callers and providers see every public offering; a school only what its district's schools may know of.
+        if (caller is { Role: Role.School }
+            && (await schools.DistrictOfAsync(caller.OrganizationId, ct) is not { } district || !DistrictReach.IsShownIn(offering, provider, district)))
+            throw new NotFoundException("offering", id);
+        return (offering, provider);
     }
 
-    /// <summary>Whether the caller may watch the offering's seats live: anyone a published one, the owner and its bureau any.</summary>
+    /// <summary>Whether the caller may watch the offering's seats live: what <see cref="GetAsync"/> shows it.</summary>
     public async Task<bool> IsVisibleAsync(Caller? caller, Guid id, CancellationToken ct = default)
     {
         try
@@ -34,8 +43,8 @@ public sealed class OfferingQueries(IMarketplaceStore store)
     }
 
     /// <summary>
-    /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for the bureau of
-    /// the offerings of its districts' providers; each with its provider's name. The bureau's providers are few next to
+    /// One page (id order, after <paramref name="after"/>) of a provider's own offerings (all states), or for a bureau (district,
+    /// or city: read only) the offerings of the providers that applied to its districts; each with its provider's name. The bureau's providers are few next to
     /// their offerings, so their ids select the page in the store, and their names come with them: no look-up per row.
     /// </summary>
     public async Task<IReadOnlyList<(Offering Offering, string ProviderName)>> ListAsync(
@@ -48,7 +57,7 @@ public sealed class OfferingQueries(IMarketplaceStore store)
             offerings = await store.ListOfferingsAsync(new OfferingFilter(ProviderId: caller.OrganizationId, Status: status, Limit: limit, After: after), ct);
             providers = offerings.Count > 0 && await store.FindAsync<Provider>(caller.OrganizationId, ct) is { } own ? [own] : [];
         }
-        else if (caller.Role != Role.Bureau) throw new ForbiddenException("forbidden.offering-list");
+        else if (caller.Role is not (Role.Bureau or Role.CityBureau)) throw new ForbiddenException("forbidden.offering-list");
         else
         {
             providers = await store.ListProvidersAsync(new ProviderFilter(Districts: caller.Districts, Limit: int.MaxValue), ct);

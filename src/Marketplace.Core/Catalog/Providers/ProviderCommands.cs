@@ -43,11 +43,37 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
         return provider;
     }
 
-    public Task<Provider> ApproveAsync(Caller caller, Guid providerId, string? note, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, new Validator().Text(note, "note", 500, required: false, multiline: true), (p, now) => p.Approve(caller.AuditName, note, now), ct);
+    /// <summary>
+    /// The provider applies to further districts: a pending entry each (or a rejected one pending again), for that district's
+    /// bureau to decide. Its other entries are left alone; a district already applied to is 409 <c>district-already-applied</c>.
+    /// </summary>
+    public Task<Provider> ApplyForDistrictsAsync(Caller caller, Guid providerId, IReadOnlyList<string>? districts, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            if (caller.Role != Role.Provider) throw new ForbiddenException("forbidden.provider-apply");
+            var provider = caller.OrganizationId == providerId ? await store.FindAsync<Provider>(providerId, ct) : null;
+            if (provider is null) throw new NotFoundException("provider", providerId);
+            var known = (await store.ListDistrictsAsync(ct)).Select(d => d.Code).ToHashSet();
+            var v = new Validator();
+            if (v.Count(districts, "districts", known.Count))
+                v.Require(districts is { Count: > 0 } && districts.All(known.Contains), "districts", new("validation.districts"));
+            v.ThrowIfInvalid();
 
-    public Task<Provider> RejectAsync(Caller caller, Guid providerId, string? reason, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, new Validator().Text(reason, "reason", 500, multiline: true), (p, now) => p.Reject(caller.AuditName, reason!, now), ct);
+            var expected = provider.Version;
+            var now = clock.GetUtcNow();
+            provider.ApplyFor(districts!, caller.AuditName, now);
+            await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
+            return provider;
+        });
+
+    /// <summary>The caller's district bureau approves the provider's entry in <paramref name="district"/> (or its only district in common).</summary>
+    public Task<Provider> ApproveAsync(Caller caller, Guid providerId, string? district, string? note, CancellationToken ct = default) =>
+        DecideAsync(caller, providerId, district, new Validator().Text(note, "note", 500, required: false, multiline: true),
+            (p, d, now) => p.Approve(d, caller.AuditName, note, now), ct);
+
+    public Task<Provider> RejectAsync(Caller caller, Guid providerId, string? district, string? reason, CancellationToken ct = default) =>
+        DecideAsync(caller, providerId, district, new Validator().Text(reason, "reason", 500, multiline: true),
+            (p, d, now) => p.Reject(d, caller.AuditName, reason!, now), ct);
 
     /// <summary>The provider for a vetting decision by the caller: not found, then not this bureau's (403).</summary>
     public async Task<Provider> LoadForDecisionAsync(Caller caller, Guid providerId, CancellationToken ct)
@@ -56,15 +82,29 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
         return caller.IsBureauOfAny(provider.Districts) ? provider : throw new ForbiddenException("forbidden.provider-vetting");
     }
 
+    /// <summary>
+    /// The district whose entry the caller decides: the one named (it must be the caller's own: a bureau decides only its
+    /// district's entry), else the caller's only district the provider applied to. None or several in common is a 400 naming
+    /// <c>district</c>: the bureau must say which.
+    /// </summary>
+    public static string DecisionDistrict(Caller caller, Provider provider, string? district)
+    {
+        if (district is not null)
+            return caller.IsBureauOf(district) ? district : throw new ForbiddenException("forbidden.provider-vetting-district", district);
+        var common = caller.Districts.Where(provider.Districts.Contains).Distinct().ToArray();
+        return common.Length == 1 ? common[0] : throw ValidationFailedException.For("district", "vetting.district-required", (object)common);
+    }
+
     /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
-    private Task<Provider> DecideAsync(Caller caller, Guid providerId, Validator input, Action<Provider, DateTimeOffset> decide, CancellationToken ct) =>
+    private Task<Provider> DecideAsync(Caller caller, Guid providerId, string? district, Validator input, Action<Provider, string, DateTimeOffset> decide, CancellationToken ct) =>
         ConcurrentChange.RetryAsync(async () =>
         {
             var provider = await LoadForDecisionAsync(caller, providerId, ct);
+            var where = DecisionDistrict(caller, provider, district);
             input.ThrowIfInvalid();
             var expected = provider.Version;
             var now = clock.GetUtcNow();
-            decide(provider, now);
+            decide(provider, where, now);
             await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
             return provider;
         });
