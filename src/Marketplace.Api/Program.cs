@@ -1,3 +1,4 @@
+using Marketplace.Api.Admin;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Bookings;
 using Marketplace.Api.Catalog;
@@ -8,7 +9,9 @@ using Marketplace.Api.Realtime;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 
-var builder = WebApplication.CreateBuilder(args);
+// CLI: `admin create --username NAME …` (Admin/AdminCli); its words are taken out before the host reads its arguments.
+var adminRun = AdminCli.TryParse(args, out var adminCommand, out var hostArgs);
+var builder = WebApplication.CreateBuilder(hostArgs);
 builder.UseDefaultUrlUnlessConfigured("http://localhost:5080"); // --urls, ASPNETCORE_URLS, *_HTTP_PORTS or Kestrel:Endpoints win
 
 MarketplaceSettings settings;
@@ -30,9 +33,12 @@ builder.Services
     .AddSearch()
     .AddBookings(settings)
     .AddRealtime()
-    .AddOutbox();
+    .AddOutbox()
+    .AddAdmin(settings);
 
 var app = builder.Build();
+
+if (adminRun) return await AdminCli.RunAsync(app.Services, adminCommand!, Console.In, Console.Out, Console.Error);
 
 if (args.Contains("--rebuild-index"))
 {
@@ -48,6 +54,7 @@ app.MapSchools();
 app.MapSearch();
 app.MapBookings();
 app.MapRealtime();
+app.MapAdmin();
 app.MapOperations();
 app.MapLandingPage();
 

@@ -68,6 +68,7 @@ public static class AuthSetup
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         AuthEndpoints.Map(app);
+        AccountEndpoints.Map(app);
         return app;
     }
 

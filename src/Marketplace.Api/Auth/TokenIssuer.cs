@@ -5,7 +5,11 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Marketplace.Api.Auth;
 
-public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string Role, Guid OrganizationId, string DisplayName);
+/// <summary>The token and who it is for: <see cref="OrgRole"/> within the organisation, <see cref="MustChangePassword"/> (only
+/// <c>PUT /api/account/password</c> is allowed until it is changed) and the districts a bureau acts for.</summary>
+public sealed record TokenResponse(
+    string AccessToken, DateTimeOffset ExpiresAt, string Role, Guid OrganizationId, string DisplayName,
+    string OrgRole, bool MustChangePassword, IReadOnlyList<string> Districts);
 
 public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
 {
@@ -24,6 +28,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
         ];
         var token = new JwtSecurityToken(AuthSetup.Issuer, AuthSetup.Issuer, claims, now.UtcDateTime, expires.UtcDateTime,
             new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
-        return new TokenResponse(new JwtSecurityTokenHandler().WriteToken(token), expires, user.Role.ToString(), user.OrganizationId, user.DisplayName);
+        return new TokenResponse(new JwtSecurityTokenHandler().WriteToken(token), expires, user.Role.ToString(), user.OrganizationId, user.DisplayName,
+            user.OrgRole.ToString(), user.MustChangePassword, districts);
     }
 }

@@ -25,6 +25,10 @@ public sealed record MarketplaceSettings(
     /// <summary>Sign-ins (and provider registrations) per client address and minute (Marketplace:LoginsPerMinute, default 30).</summary>
     public int LoginsPerMinute { get; init; } = 30;
 
+    /// <summary>Per-account lockout: Marketplace:Lockout:MaxFailures wrong passwords in a row (default 5) lock the account for
+    /// Marketplace:Lockout:Minutes (default 15).</summary>
+    public Core.Identity.LockoutPolicy Lockout { get; init; } = Core.Identity.LockoutPolicy.Default;
+
     /// <summary>Offerings one hub connection may watch at once (Marketplace:WatchedOfferingsPerConnection, default 50).</summary>
     public int WatchedOfferingsPerConnection { get; init; } = 50;
 
@@ -103,6 +107,14 @@ public sealed record MarketplaceSettings(
         if (section["WatchedOfferingsPerConnection"] is { Length: > 0 } rawWatched
             && !(int.TryParse(rawWatched, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out watched) && watched is > 0 and <= 10_000))
             errors.Add($"Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000, e.g. 50 (was '{rawWatched}').");
+        var maxFailures = 5;
+        if (section["Lockout:MaxFailures"] is { Length: > 0 } rawFailures
+            && !(int.TryParse(rawFailures, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out maxFailures) && maxFailures is >= 1 and <= 100))
+            errors.Add($"Marketplace:Lockout:MaxFailures must be a whole number from 1 to 100, e.g. 5 (was '{rawFailures}').");
+        var lockMinutes = 15;
+        if (section["Lockout:Minutes"] is { Length: > 0 } rawMinutes
+            && !(int.TryParse(rawMinutes, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out lockMinutes) && lockMinutes is >= 1 and <= 1440))
+            errors.Add($"Marketplace:Lockout:Minutes must be a whole number of minutes from 1 to 1440, e.g. 15 (was '{rawMinutes}').");
         var proxies = Hosting.TrustedProxies.Parse(section["TrustedProxies"], errors);
         var metricsNetworks = string.IsNullOrWhiteSpace(section["MetricsAllowedNetworks"])
             ? Loopback : [.. Hosting.TrustedProxies.Parse(section["MetricsAllowedNetworks"], errors, "MetricsAllowedNetworks")];
@@ -133,7 +145,7 @@ public sealed record MarketplaceSettings(
             section["Sqlite:DatabasePath"] is { Length: > 0 } sqlite ? Path.GetFullPath(sqlite) : null, startupWait, synonyms, words, holidays)
         {
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
-            WatchedOfferingsPerConnection = watched,
+            WatchedOfferingsPerConnection = watched, Lockout = new Core.Identity.LockoutPolicy(maxFailures, TimeSpan.FromMinutes(lockMinutes)),
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
         };
     }

@@ -68,6 +68,7 @@ public static class HostingSetup
         app.UseMetricsAccess();
         app.UseUnknownRoutesAsNotFound(); // a malformed id or an unknown URL: 404, never the fallback policy's 401
         app.UseAuthentication();
+        app.UseMiddleware<Auth.CallerStandingMiddleware>(); // a disabled user's or organisation's token, or one with an old stamp: 401
         app.UseAuthorization();
         app.UseRateLimiter();
         if (app.Environment.IsDevelopment()) app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));

@@ -51,6 +51,8 @@ public sealed class ParsedQuery(IReadOnlyDictionary<string, object> values)
     public Guid? Id(string name) => values.TryGetValue(name, out var v) ? (Guid)v : null;
 
     public long? Number(string name) => values.TryGetValue(name, out var v) ? (long)v : null;
+
+    public string? DistrictCode(string name) => values.TryGetValue(name, out var v) ? (string)v : null;
 }
 
 /// <summary>One declared query parameter: how to read it, what a client must send, and its OpenAPI schema.</summary>
@@ -92,6 +94,11 @@ public sealed class QueryParameter
                 Type = JsonSchemaType.Integer, Format = "int64",
                 Minimum = min.ToString(CultureInfo.InvariantCulture), Maximum = max.ToString(CultureInfo.InvariantCulture),
             });
+    /// <summary>A district's six-digit GB/T 2260 code (whether the district exists is the use case's to say).</summary>
+    public static QueryParameter DistrictCode(string name, string description) =>
+        new(name, description, new UserMessage("query.unknown-district"),
+            text => text.Length == 6 && text.All(char.IsAsciiDigit) ? text : null,
+            () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{6}$" });
 }
 
 public static class QueryParametersExtensions

@@ -20,7 +20,8 @@ public static class SearchEndpoints
         app.MapGet("/api/search/offerings", Search).WithName("SearchOfferings").WithTags("Search").AllowAnonymous()
             .WithSummary("中文检索课程：筛选、排序、分面、高亮 / Chinese full-text search with filters, sorts, facets and highlights.");
         app.MapPost("/api/admin/search/rebuild", Rebuild).WithName("RebuildSearchIndex").WithTags("Search")
-            .RequireAuthorization(AuthSetup.BureauPolicy).WithSummary("从主库重建索引 / Rebuild the index from the store (no downtime).");
+            .RequireAuthorization(p => p.RequireRole(nameof(Core.Shared.Role.Bureau), nameof(Core.Shared.Role.Administrator)))
+            .WithSummary("从主库重建索引（教育局或平台管理员）/ Rebuild the index from the store (no downtime); a district bureau or the administrator.");
     }
 
     private static async Task<Ok<SearchResponse>> Search(HttpRequest request, ClaimsPrincipal user, SearchQueries queries, CancellationToken ct)

@@ -33,4 +33,11 @@ public sealed class Bureau : IAggregate
 
     /// <summary>Disabled by the administrator (its users carry <c>OrganizationDisabled</c> too).</summary>
     [JsonInclude] public bool Disabled { get; private set; }
+
+    /// <summary>Disabled or enabled again by the administrator, together with its users' <c>OrganizationDisabled</c>.</summary>
+    public void SetDisabled(bool disabled)
+    {
+        Disabled = disabled;
+        Version++;
+    }
 }

@@ -50,7 +50,105 @@ public sealed class User : IAggregate
     [JsonInclude] public DateTimeOffset? ActivationExpiresAt { get; private set; }
 
     public static string NormalizeUsername(string username) => username.Trim().ToLowerInvariant();
+
+    /// <summary>Active or Disabled by its organisation's admin or the administrator (an organisation's disabling is separate).</summary>
+    [JsonIgnore] public UserStatus Status => Disabled ? UserStatus.Disabled : UserStatus.Active;
+
+    /// <summary>A user created by an administrator or an org admin: a stamp of its own, so that its tokens can be revoked.</summary>
+    public static User Create(string username, string passwordHash, Role role, Guid organizationId, string displayName, OrgRole orgRole) =>
+        new(Ids.New(), NormalizeUsername(username), passwordHash, role, organizationId, displayName.Trim(), orgRole)
+        {
+            Version = 1, SecurityStamp = Guid.NewGuid(),
+        };
+
+    /// <summary>A user without a password, who signs in once with a one-time activation code (stored as its SHA-256) and then
+    /// must choose a password.</summary>
+    public static User Invite(string username, Role role, Guid organizationId, string displayName, OrgRole orgRole, string activationHash, DateTimeOffset expiresAt) =>
+        new(Ids.New(), NormalizeUsername(username), "", role, organizationId, displayName.Trim(), orgRole)
+        {
+            Version = 1, SecurityStamp = Guid.NewGuid(), ActivationHash = activationHash, ActivationExpiresAt = expiresAt, MustChangePassword = true,
+        };
+
+    /// <summary>True when a lock set earlier is still running at <paramref name="now"/>.</summary>
+    public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
+
+    /// <summary>
+    /// One more wrong password. A lock that ran out starts the count again; once the count reaches the policy's maximum the
+    /// account is locked. False (nothing changed, nothing to write) while a lock is running: those attempts are not counted.
+    /// </summary>
+    public bool RecordFailedSignIn(DateTimeOffset now, LockoutPolicy policy)
+    {
+        if (IsLockedAt(now)) return false;
+        if (LockedUntil is not null) (FailedSignIns, LockedUntil) = (0, null);
+        FailedSignIns++;
+        if (FailedSignIns >= policy.MaxFailures) LockedUntil = now + policy.Duration;
+        Version++;
+        return true;
+    }
+
+    /// <summary>A right password: the count starts again. False when there was nothing to reset (no write needed).</summary>
+    public bool RecordSuccessfulSignIn()
+    {
+        if (FailedSignIns == 0 && LockedUntil is null) return false;
+        (FailedSignIns, LockedUntil) = (0, null);
+        Version++;
+        return true;
+    }
+
+    /// <summary>The user's own new password: other tokens are refused from now on (new stamp); an activation code is spent.</summary>
+    public void ChangePassword(string passwordHash)
+    {
+        PasswordHash = passwordHash;
+        (MustChangePassword, ActivationHash, ActivationExpiresAt) = (false, null, null);
+        NewStamp();
+    }
+
+    /// <summary>Set by its org admin or the administrator: the user must change it at the next sign-in; any lock is cleared.</summary>
+    public void ResetPassword(string passwordHash, bool mustChange = true)
+    {
+        PasswordHash = passwordHash;
+        (MustChangePassword, ActivationHash, ActivationExpiresAt) = (mustChange, null, null);
+        (FailedSignIns, LockedUntil) = (0, null);
+        NewStamp();
+    }
+
+    public void Disable()
+    {
+        if (Disabled) throw new TransitionRefusedException("user-transition", UserStatus.Disabled, UserStatus.Disabled);
+        Disabled = true;
+        NewStamp();
+    }
+
+    public void Enable()
+    {
+        if (!Disabled) throw new TransitionRefusedException("user-transition", UserStatus.Active, UserStatus.Active);
+        Disabled = false;
+        Version++;
+    }
+
+    /// <summary>The administrator's <c>--force</c>: a new password chosen on the command line, unlocked and enabled.</summary>
+    public void Restore(string passwordHash)
+    {
+        Disabled = false;
+        ResetPassword(passwordHash, mustChange: false);
+    }
+
+    /// <summary>Its organisation was disabled (or enabled again); disabling also refuses every token issued so far.</summary>
+    public void SetOrganizationDisabled(bool disabled)
+    {
+        OrganizationDisabled = disabled;
+        if (disabled) NewStamp();
+        else Version++;
+    }
+
+    private void NewStamp()
+    {
+        SecurityStamp = Guid.NewGuid();
+        Version++;
+    }
 }
+
+public enum UserStatus { Active, Disabled }
 
 /// <summary>Port: a standard password hasher (the host supplies ASP.NET Core Identity's).</summary>
 public interface IPasswordHashing

@@ -2,6 +2,7 @@ using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Persistence;
 
@@ -18,6 +19,7 @@ public static class DocumentKinds
         [typeof(School)] = "schools",
         [typeof(SchoolPlan)] = "school_plans",
         [typeof(Booking)] = "bookings",
+        [typeof(AuditEntry)] = "audit",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));

@@ -62,6 +62,15 @@ public interface IMarketplaceStore
 
     // Accounts and audit
 
+    /// <summary>One page of users, in id order (<see cref="UserFilter"/>).</summary>
+    Task<IReadOnlyList<User>> ListUsersAsync(UserFilter filter, CancellationToken ct = default);
+
+    /// <summary>One page of the audit trail, newest first (<see cref="AuditFilter"/>).</summary>
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(AuditFilter filter, CancellationToken ct = default);
+
+    /// <summary>One page of bureaus, in id order (<see cref="BureauFilter"/>).</summary>
+    Task<IReadOnlyList<Bureau>> ListBureausAsync(BureauFilter filter, CancellationToken ct = default);
+
     // School roster
 }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using Marketplace.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Marketplace.Api.Tests.Hardening;
@@ -23,6 +24,19 @@ public sealed class KnownKeyFactory() : MarketplaceFactory(new Dictionary<string
         var token = new JwtSecurityToken("marketplace", "marketplace", claims, expires is null ? now : expires.Value.AddHours(-1), expires ?? now.AddHours(1),
             new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Key)), SecurityAlgorithms.HmacSha256));
         return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    /// <summary>
+    /// Issue 12: a token counts only while its user exists, is enabled and has the token's stamp (CallerStandingMiddleware), so
+    /// a test that wants a readable token accepted stores its user first: a School user of <paramref name="organizationId"/>.
+    /// </summary>
+    public async Task<Guid> StoreUserAsync(Guid organizationId, Guid stamp)
+    {
+        var id = Guid.CreateVersion7();
+        var user = Core.Persistence.StoreJson.Deserialize<Core.Identity.User>(
+            $$"""{"id":"{{id}}","version":1,"username":"tester-{{id:N}}","role":"School","organizationId":"{{organizationId}}","displayName":"tester","securityStamp":"{{stamp}}"}""");
+        await Services.GetRequiredService<Core.Persistence.IMarketplaceStore>().CommitAsync(new Core.Persistence.StoreChanges().Insert(user));
+        return id;
     }
 }
 
@@ -55,7 +69,16 @@ public class TokenClaimTests(KnownKeyFactory factory) : IClassFixture<KnownKeyFa
     [Fact]
     public async Task AWellFormedToken_SignedHere_IsAccepted()
     {
-        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(KnownKeyFactory.Sign(Claims()))).StatusCode);
+        var user = await factory.StoreUserAsync(Guid.Parse(Org), Guid.Empty);
+        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(KnownKeyFactory.Sign(Claims(user.ToString())))).StatusCode);
+    }
+
+    /// <summary>Issue 12: readable, but its user is not stored (or no longer): the token is refused as revoked.</summary>
+    [Fact]
+    public async Task AWellFormedToken_OfAUserWhoIsNotStored_IsRefused()
+    {
+        var response = await GetBookingsAsync(KnownKeyFactory.Sign(Claims()));
+        Assert.Equal("token-revoked", (await response.AssertProblemAsync(401))["code"]!.GetValue<string>());
     }
 
     public static TheoryData<string, string?, string?, string?> Unreadable => new()
@@ -88,7 +111,9 @@ public class TokenClaimTests(KnownKeyFactory factory) : IClassFixture<KnownKeyFa
     [InlineData("stamp=00000000000000000000000000000000")]
     public async Task OrgRoleAndStamp_WhenWellFormed_AreAccepted(params string[] extra)
     {
-        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(KnownKeyFactory.Sign(Claims("", "School", "", extra)))).StatusCode);
+        var stamp = extra.FirstOrDefault(e => e.StartsWith("stamp=", StringComparison.Ordinal)) is { } given ? Guid.ParseExact(given[6..], "N") : Guid.Empty;
+        var user = await factory.StoreUserAsync(Guid.Parse(Org), stamp);
+        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(KnownKeyFactory.Sign(Claims(user.ToString(), "School", "", extra)))).StatusCode);
     }
 
     [Theory]

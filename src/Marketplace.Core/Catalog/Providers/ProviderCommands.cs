@@ -24,8 +24,8 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
             .Require(Catalog.CreditCode.IsValid(r.CreditCode), "creditCode", new("provider.credit-code"))
             .Text(r.ContactName, "contactName", 50)
             .Require(IsPhone(r.ContactPhone), "contactPhone", new("validation.phone"))
-            .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", new("validation.username", 3, 40))
-            .Require(r.Password is { Length: >= 8 and <= 128 }, "password", new("validation.password-length", 8, 128));
+            .Require(r.Username is { Length: >= 3 and <= 40 } u && u.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'), "username", new("validation.username", 3, 40));
+        PasswordRules.Check(v, "password", r.Password, r.Username);
         if (v.Count(r.Districts, "districts", known.Count))
             v.Require(r.Districts is { Count: > 0 } && r.Districts.All(known.Contains), "districts", new("validation.districts"));
         v.ThrowIfInvalid();
