@@ -64,7 +64,7 @@ public static class RosterReader
                 ? body.Query(useHeaderRow: false, excelType: ExcelType.XLSX)
                 : body.Query(useHeaderRow: false, excelType: ExcelType.CSV, configuration: new CsvConfiguration
                 {
-                    StreamReaderFunc = s => new StreamReader(s, CsvEncoding(body.GetBuffer().AsSpan(0, (int)body.Length)), detectEncodingFromByteOrderMarks: true),
+                    StreamReaderFunc = s => new BlankLinesKept(s, CsvEncoding(body.GetBuffer().AsSpan(0, (int)body.Length))),
                 });
             return ReadRows(rows.Cast<IDictionary<string, object?>>(), maxRows);
         }
@@ -111,6 +111,33 @@ public static class RosterReader
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>
+    /// Lines as MiniExcel's CSV reader needs them: it skips empty lines, which would shift every later line number away from the line
+    /// Excel shows, and refuses a line with fewer fields than the header (a hand-written file that leaves trailing cells out). An empty
+    /// line, or one without quotes and with fewer commas than the header, is padded with commas to the header's fields, so it stays a
+    /// row of its own (an empty one is then ignored). A quoted line is passed as it is: its commas cannot be counted without parsing.
+    /// An empty line inside a quoted field is padded too, but a roster field with a line break is refused anyway (control characters).
+    /// </summary>
+    private sealed class BlankLinesKept(Stream stream, Encoding encoding) : StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true)
+    {
+        private int? _separators;
+
+        public override string? ReadLine() => Kept(base.ReadLine());
+
+        public override async Task<string?> ReadLineAsync() => Kept(await base.ReadLineAsync());
+
+        public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => Kept(await base.ReadLineAsync(cancellationToken));
+
+        private string? Kept(string? line)
+        {
+            if (line is null) return null;
+            var quoted = line.Contains('"', StringComparison.Ordinal);
+            var commas = quoted ? -1 : line.Count(c => c == ',');
+            _separators ??= commas; // the header's; -1 (nothing is padded) when it is quoted
+            return !quoted && commas < _separators ? line + new string(',', _separators.Value - commas) : line;
+        }
+    }
 
     private static long UnpackedSize(MemoryStream body)
     {
