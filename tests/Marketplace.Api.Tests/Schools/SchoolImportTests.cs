@@ -186,6 +186,19 @@ public sealed class SchoolImportTests : IDisposable
     }
 
     [Fact]
+    public async Task TheReadmeSample_ImportsCleanly()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "docs", "samples", "schools.csv"))) folder = folder.Parent;
+        var sample = await File.ReadAllBytesAsync(Path.Combine(folder!.FullName, "docs", "samples", "schools.csv"));
+
+        var report = await (await ImportAsync(await _factory.ClientForAsync("bureau-110101"), sample, Csv, dryRun: true)).AssertStatusAsync(200);
+
+        Assert.Empty(report["errors"]!.AsArray());
+        Assert.Equal((3, 3, 2), (report["rows"]!.GetValue<int>(), report["schoolsCreated"]!.GetValue<int>(), report["usersCreated"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Gb18030Csv_IsRead_AsExcelOnChineseWindowsSavesIt()
     {
         var bureau = await _factory.ClientForAsync("bureau-110101");
