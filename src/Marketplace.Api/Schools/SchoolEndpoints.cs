@@ -47,7 +47,7 @@ public static partial class SchoolEndpoints
             .WithSummary("学校名册（区县教育局看本区县，市级看全市），每页 limit 条，下一页见 Link 头 / The school roster of the bureau's districts (a city bureau: its city's), by district, stage and \"no booking this semester\", oldest first, `limit` per page (default 100, at most 500); the next page is in the Link header.");
         roster.MapPost("/import", Import).WithName("ImportSchools").RequireAuthorization(AuthSetup.BureauPolicy).WithQuery(ImportQuery)
             .WithMetadata(new RequestSizeLimitAttribute(RosterReader.MaxBodyBytes))
-            .Accepts<Stream>(RosterReader.CsvType, RosterReader.XlsxType)
+            .AddOpenApiOperationTransformer(DescribeFileBody) // not .Accepts: routing would answer a wrong type 415 before authorization
             .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("导入学校名册（CSV/XLSX，最多 2000 行；默认预检）/ Import the school roster from a CSV or XLSX file (at most 2,000 rows): a dry run (the default) reports every bad cell; dryRun=false writes all rows or none and returns the new coordinators' one-time activation codes.");
 
@@ -72,7 +72,11 @@ public static partial class SchoolEndpoints
     {
         var query = ImportQuery.Read(http.Request);
         var xlsx = RosterReader.IsXlsx(http.Request.ContentType);
-        if (!xlsx && !RosterReader.IsCsv(http.Request.ContentType)) return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        if (!xlsx && !RosterReader.IsCsv(http.Request.ContentType))
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType, Title = http.Render(new UserMessage("import.unsupported-type")),
+            });
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, ct);
         var table = RosterReader.Read(body, xlsx, SchoolImportCommands.MaxRows);
@@ -83,6 +87,24 @@ public static partial class SchoolEndpoints
             Status = StatusCodes.Status400BadRequest, Title = http.Render(new UserMessage("import.failed")),
             Extensions = { ["code"] = "import-invalid", ["errors"] = report.Errors, ["rows"] = report.Rows },
         });
+    }
+
+    /// <summary>The body is the file itself: CSV or XLSX, as bytes.</summary>
+    private static Task DescribeFileBody(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var file = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" };
+        operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+        {
+            Required = true,
+            Description = // OpenAPI documentation, bilingual like the summaries
+                "名册文件本身（CSV 或 XLSX）/ the roster file itself (CSV or XLSX).",
+            Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+            {
+                [RosterReader.CsvType] = new() { Schema = file },
+                [RosterReader.XlsxType] = new() { Schema = file },
+            },
+        };
+        return Task.CompletedTask;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{6}\z")]

@@ -232,9 +232,12 @@ public sealed class SchoolImportTests : IDisposable
         Assert.Empty(full["errors"]!.AsArray());
 
         await (await ImportAsync(bureau, new byte[5 * 1024 * 1024], Csv, dryRun: true)).AssertProblemAsync(413);
-        await (await ImportAsync(bureau, CsvOf(rows[..1]), "text/plain", dryRun: true)).AssertProblemAsync(415);
+        var wrongType = await (await ImportAsync(bureau, CsvOf(rows[..1]), "text/plain", dryRun: true)).AssertProblemAsync(415);
+        Assert.Contains("CSV", wrongType["title"]!.GetValue<string>(), StringComparison.Ordinal);
         await (await ImportAsync(bureau, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3], Xlsx, dryRun: true)).AssertProblemAsync(400, "body");
         await (await ImportAsync(await _factory.ClientForAsync("city-1101"), CsvOf(rows[..1]), Csv, dryRun: true)).AssertProblemAsync(403);
         await (await ImportAsync(await _factory.ClientForAsync("school1"), CsvOf(rows[..1]), Csv, dryRun: true)).AssertProblemAsync(403);
+        // Authorization first: another role's request of the wrong type is 403, not 415.
+        await (await ImportAsync(await _factory.ClientForAsync("provider1"), "{}"u8.ToArray(), "application/json", dryRun: true)).AssertProblemAsync(403);
     }
 }
