@@ -53,4 +53,28 @@ internal static class ListQuery
         }
         return filter;
     }
+
+    /// <summary>
+    /// A page of the roster: the districts' schools, optionally of one stage, after the cursor, leaving out <paramref name="booked"/>
+    /// (the schools <see cref="BookedSchools"/> found, for "no booking this semester"). Served by schools.ix_district.
+    /// </summary>
+    public static BsonDocument Schools(SchoolFilter f, IReadOnlyCollection<string>? booked = null)
+    {
+        var filter = new BsonDocument("districtCode", new BsonDocument("$in", new BsonArray(f.Districts)));
+        if (f.Stage is { } stage) filter.Add("stage", stage.ToString());
+        var id = new BsonDocument();
+        if (f.After is { } after) id.Add("$gt", StoredDocuments.Key(after));
+        if (booked is not null) id.Add("$nin", new BsonArray(booked));
+        if (id.ElementCount > 0) filter.Add("_id", id);
+        return filter;
+    }
+
+    /// <summary>The bookings whose schools count as booked since <see cref="SchoolFilter.NoBookingSince"/>, for a distinct of their
+    /// schoolId (bookings.ix_district_status covers district and status).</summary>
+    public static BsonDocument BookedSchools(SchoolFilter f, DateTimeOffset since) => new()
+    {
+        { "districtCode", new BsonDocument("$in", new BsonArray(f.Districts)) },
+        { "status", new BsonDocument("$in", new BsonArray(SchoolFilter.BookedStatuses.Select(s => s.ToString()))) },
+        { "sessionStartsAt", new BsonDocument("$gte", StoreJson.FormatTime(since)) },
+    };
 }

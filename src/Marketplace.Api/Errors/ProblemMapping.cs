@@ -80,7 +80,7 @@ internal sealed class ProblemMapping(MarketplaceSettings settings, MessageRender
         }
         return status switch
         {
-            StatusCodes.Status413PayloadTooLarge => RequestLimits.TooLarge(http, settings.MaxRequestBodyBytes),
+            StatusCodes.Status413PayloadTooLarge => RequestLimits.TooLarge(http, RequestLimits.BodyLimit(http, settings.MaxRequestBodyBytes)),
             // Query parameters are read by QueryParameters and route values are constrained, so what is left is the body:
             // none, empty, or the literal null.
             StatusCodes.Status400BadRequest => Invalid(400, "problem.unreadable", new Dictionary<string, UserMessage[]> { ["body"] = [new("json.body-required")] }),

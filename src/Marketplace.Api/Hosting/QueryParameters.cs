@@ -53,6 +53,10 @@ public sealed class ParsedQuery(IReadOnlyDictionary<string, object> values)
     public long? Number(string name) => values.TryGetValue(name, out var v) ? (long)v : null;
 
     public string? DistrictCode(string name) => values.TryGetValue(name, out var v) ? (string)v : null;
+
+    public bool? Flag(string name) => values.TryGetValue(name, out var v) ? (bool)v : null;
+
+    public string? Text(string name) => values.TryGetValue(name, out var v) ? (string)v : null;
 }
 
 /// <summary>One declared query parameter: how to read it, what a client must send, and its OpenAPI schema.</summary>
@@ -85,6 +89,17 @@ public sealed class QueryParameter
         new(name, description, new UserMessage("query.guid"),
             text => Guid.TryParse(text, out var id) ? id : null,
             () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" });
+
+    /// <summary><c>true</c> or <c>false</c> (any case); nothing else (no 1/0, no yes/no).</summary>
+    public static QueryParameter Flag(string name, string description) =>
+        new(name, description, new UserMessage("query.boolean"),
+            text => bool.TryParse(text, out var b) && text.Trim().Length == text.Length ? b : null,
+            () => new OpenApiSchema { Type = JsonSchemaType.Boolean });
+
+    /// <summary>A text matching <paramref name="pattern"/> (a district code …); <paramref name="expected"/> tells a client what to send.</summary>
+    public static QueryParameter Text(string name, System.Text.RegularExpressions.Regex pattern, UserMessage expected, string description) =>
+        new(name, description, expected, text => pattern.IsMatch(text) ? text : null,
+            () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = pattern.ToString() });
 
     public static QueryParameter Number(string name, long min, long max, string description) =>
         new(name, description, new UserMessage("query.integer-range", min, max),

@@ -2,6 +2,7 @@ using Marketplace.Api.Localization;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Errors;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -10,7 +11,8 @@ namespace Marketplace.Api.Hosting;
 /// <summary>
 /// Size limits, answered with problem details. Bodies: Marketplace:MaxRequestBodyBytes (256 KB) on every endpoint —
 /// the largest real body, an offering with a 4,000-character description, is far below it — instead of Kestrel's 30 MB,
-/// which every endpoint parsed in full. Request targets: the app refuses path + query over 8 KB with a 414 problem;
+/// which every endpoint parsed in full. An endpoint that needs more says so in its metadata (<see cref="IRequestSizeLimitMetadata"/>,
+/// e.g. <c>.WithMetadata(new RequestSizeLimitAttribute(n))</c>: the school roster import), and only that endpoint gets it. Request targets: the app refuses path + query over 8 KB with a 414 problem;
 /// Kestrel accepts request lines up to 128 KB so that such requests reach the app at all (Kestrel's own 414 has no body).
 /// </summary>
 public static class RequestLimits
@@ -28,9 +30,10 @@ public static class RequestLimits
     /// <summary>After the exception handler and status code pages, before anything reads a body.</summary>
     public static void UseRequestLimits(this WebApplication app)
     {
-        var limit = app.Services.GetRequiredService<MarketplaceSettings>().MaxRequestBodyBytes;
+        var defaultLimit = app.Services.GetRequiredService<MarketplaceSettings>().MaxRequestBodyBytes;
         app.Use(async (http, next) =>
         {
+            var limit = BodyLimit(http, defaultLimit);
             var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
                 ? raw.Length : http.Request.Path.Value?.Length + http.Request.QueryString.Value?.Length ?? 0;
             if (target > MaxTargetLength)
@@ -54,6 +57,11 @@ public static class RequestLimits
             await next(http);
         });
     }
+
+    /// <summary>The body limit of the request's endpoint: its own (metadata) when it declares one, else the setting. Routing has
+    /// chosen the endpoint by now (WebApplication routes first); a request that matches none has the default.</summary>
+    internal static long BodyLimit(HttpContext http, long defaultLimit) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultLimit;
 
     internal static ProblemDetails TooLarge(HttpContext http, long limit) => new()
     {

@@ -126,9 +126,11 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             var (district, lat, lon) = DemoCatalog.Districts[home];
             var junior = i % 5 == 4;
             var grades = junior ? Enumerable.Range(7, 3) : Enumerable.Range(1, 6);
+            // 学校标识码: "1", the district's city (4 digits) and a serial, so every seeded school has a distinct 10-digit code.
             var school = new School(Ids.New(), $"{district.City[..2]}市{district.Name}{DemoCatalog.SchoolNames[i % DemoCatalog.SchoolNames.Length]}",
                 district.Code, $"{district.City}{district.Name}学府路{random.Next(1, 300)}号", lat + Jitter(random), lon + Jitter(random),
-                grades.ToDictionary(g => g, _ => random.Next(90, 260)));
+                grades.ToDictionary(g => g, _ => random.Next(90, 260)),
+                $"1{district.Code[..4]}{i + 1:D5}", junior ? SchoolStage.Junior : SchoolStage.Primary, $"{"王李张刘陈杨赵黄周吴"[i % 10]}老师", $"1391000{i + 1:D4}");
             changes.Insert(school).Insert(new User(Ids.New(), $"school{i + 1}", hash, Role.School, school.Id, "课后服务负责人"));
             var plan = SchoolPlan.Create(school.Id, "2026-2027-1");
             plan.Set([Category.Science, Category.Arts, Category.Sports, Category.Reading],

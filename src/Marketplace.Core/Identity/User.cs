@@ -4,7 +4,7 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Identity;
 
 /// <summary>A person who signs in; bound to exactly one organisation (provider, school or bureau).</summary>
-public sealed class User : IAggregate
+public sealed partial class User : IAggregate
 {
     [JsonConstructor]
     private User() { }

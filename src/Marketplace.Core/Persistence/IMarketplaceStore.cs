@@ -72,6 +72,15 @@ public interface IMarketplaceStore
     Task<IReadOnlyList<Bureau>> ListBureausAsync(BureauFilter filter, CancellationToken ct = default);
 
     // School roster
+
+    /// <summary>One page of schools, in id order (<see cref="SchoolFilter"/>).</summary>
+    Task<IReadOnlyList<School>> ListSchoolsAsync(SchoolFilter filter, CancellationToken ct = default);
+
+    /// <summary>The schools holding any of these 学校标识码.</summary>
+    Task<IReadOnlyList<School>> FindSchoolsByCodeAsync(IReadOnlyCollection<string> schoolCodes, CancellationToken ct = default);
+
+    /// <summary>The users with any of these usernames (normalised as <see cref="User.NormalizeUsername"/> does).</summary>
+    Task<IReadOnlyList<User>> FindUsersAsync(IReadOnlyCollection<string> usernames, CancellationToken ct = default);
 }
 
 /// <summary>Bookings newest first. <see cref="Before"/>: only those created before that booking (ids are version-7, time-ordered) — the next page.</summary>

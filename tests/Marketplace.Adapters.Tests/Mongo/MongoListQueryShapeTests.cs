@@ -1,5 +1,6 @@
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
 using Marketplace.Storage.Mongo;
 using MongoDB.Bson;
 
@@ -60,5 +61,21 @@ public sealed class MongoListQueryShapeTests
             ListQuery.Providers(new ProviderFilter(Status: ProviderStatus.Suspended)));
         Assert.Equal(new BsonDocument(), ListQuery.Providers(new ProviderFilter()));
         Assert.Equal(BsonDocument.Parse("""{ "_id": 1 }"""), ListQuery.ById);
+    }
+
+    [Fact]
+    public void SchoolsPage_OfTheDistricts_WithStage_AfterTheCursor_LeavingOutTheBookedSchools()
+    {
+        var filter = new SchoolFilter(["110101", "110102"], SchoolStage.Junior, new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.FromHours(8)), 101, A);
+
+        Assert.Equal(BsonDocument.Parse("""
+            { "districtCode": { "$in": [ "110101", "110102" ] }, "stage": "Junior",
+              "_id": { "$gt": "0199a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b", "$nin": [ "0199a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5c" ] } }
+            """), ListQuery.Schools(filter, [B.ToString()]));
+        Assert.Equal(BsonDocument.Parse("""
+            { "districtCode": { "$in": [ "110101", "110102" ] }, "status": { "$in": [ "Requested", "Confirmed", "Completed" ] },
+              "sessionStartsAt": { "$gte": "2026-08-31T16:00:00+00:00" } }
+            """), ListQuery.BookedSchools(filter, filter.NoBookingSince!.Value));
+        Assert.Equal(BsonDocument.Parse("""{ "districtCode": { "$in": [ "110101" ] } }"""), ListQuery.Schools(new SchoolFilter(["110101"])));
     }
 }

@@ -1,6 +1,7 @@
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -63,6 +64,17 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
     {
         AssertUses(SqliteListQueries.Offerings(null, OfferingStatus.PendingReview), "ix_offerings_status");
         AssertUses(SqliteListQueries.Offerings(Ids.New(), null), "ix_offerings_provider");
+    }
+
+    [Fact]
+    public void SchoolRoster_OfTheDistricts_IsServedByTheDistrictIndex_AndNoBookingBySchoolBookings()
+    {
+        var districts = new[] { "110101", "110102", "110105", "110108" };
+        AssertUses(SqliteMarketplaceStore.SchoolsQuery(new SchoolFilter(districts, Limit: 101)), "ix_schools_district");
+        AssertUses(SqliteMarketplaceStore.SchoolsQuery(new SchoolFilter(["110101"], SchoolStage.Junior, Limit: 101, After: Ids.New())), "ix_schools_district");
+        var idle = SqliteMarketplaceStore.SchoolsQuery(new SchoolFilter(["110101"], NoBookingSince: DateTimeOffset.UtcNow, Limit: 101));
+        AssertUses(idle, "ix_schools_district");
+        AssertUses(idle, "ix_bookings_school");
     }
 
     private void AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
