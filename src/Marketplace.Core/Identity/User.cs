@@ -61,13 +61,6 @@ public sealed partial class User : IAggregate
             Version = 1, SecurityStamp = Guid.NewGuid(),
         };
 
-    /// <summary>A user without a password, who signs in once with a one-time activation code (stored as its SHA-256) and then
-    /// must choose a password.</summary>
-    public static User Invite(string username, Role role, Guid organizationId, string displayName, OrgRole orgRole, string activationHash, DateTimeOffset expiresAt) =>
-        new(Ids.New(), NormalizeUsername(username), "", role, organizationId, displayName.Trim(), orgRole)
-        {
-            Version = 1, SecurityStamp = Guid.NewGuid(), ActivationHash = activationHash, ActivationExpiresAt = expiresAt, MustChangePassword = true,
-        };
 
     /// <summary>True when a lock set earlier is still running at <paramref name="now"/>.</summary>
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;

@@ -50,17 +50,10 @@ public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashin
         if (user is { PasswordHash: "", ActivationHash: { } activation })
         {
             hashing.Verify(_unknownUserHash.Value, password);
-            var expected = Convert.FromHexString(activation);
-            return user.ActivationExpiresAt > clock.GetUtcNow()
-                && CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(NormalizeCode(password))));
+            return user.ActivationExpiresAt > clock.GetUtcNow() && ActivationCode.Matches(activation, password);
         }
         return hashing.Verify(user is { PasswordHash.Length: > 0 } ? user.PasswordHash : _unknownUserHash.Value, password) && user is { PasswordHash.Length: > 0 };
     }
-
-    /// <summary>SHA-256 (hex) of an activation code as <see cref="User.ActivationHash"/> stores it; case and surrounding spaces do not count.</summary>
-    public static string ActivationHashOf(string code) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(NormalizeCode(code))));
-
-    private static string NormalizeCode(string code) => code.Trim().ToUpperInvariant();
 
     /// <summary>Whether the user's tokens still count (one read); the host keeps it for a short while per user.</summary>
     public async Task<AccountStanding> StandingAsync(Guid userId, CancellationToken ct = default) =>

@@ -162,6 +162,22 @@ public sealed class SchoolImportTests : IDisposable
     }
 
     [Fact]
+    public async Task ACoordinator_SignsInOnceWithTheActivationCode_TypedAsPeopleTypeIt_AndMustChooseAPassword()
+    {
+        var bureau = await _factory.ClientForAsync("bureau-110101");
+        var file = XlsxOf([Row("东城区安定门小学", "1110101009", username: "andingmen")]);
+        var activation = (await (await ImportAsync(bureau, file, Xlsx, dryRun: false)).AssertStatusAsync(200))["activations"]![0]!;
+        var code = activation["code"]!.GetValue<string>();
+        var typed = $" {code[..8].ToLowerInvariant()}-{code[8..]} "; // lower case, a hyphen, surrounding spaces
+
+        var token = await (await _factory.CreateClient().PostJsonAsync("/api/auth/token", new { username = "andingmen", password = typed })).AssertStatusAsync(200);
+
+        Assert.True(token["mustChangePassword"]!.GetValue<bool>());
+        var wrong = await _factory.CreateClient().PostJsonAsync("/api/auth/token", new { username = "andingmen", password = "ABCDEFGHJKMNPQRS" });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrong.StatusCode);
+    }
+
+    [Fact]
     public async Task ChangedRow_UpdatesThatSchoolOnly_AndAnotherDistrictsCodeOrAnotherSchoolsUser_IsRefused()
     {
         var bureau = await _factory.ClientForAsync("bureau-110101");
