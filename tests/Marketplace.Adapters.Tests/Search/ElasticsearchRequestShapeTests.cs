@@ -133,6 +133,25 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Contains("require_alias=true", index.PathAndQuery, StringComparison.Ordinal);
     }
 
+    /// <summary>The projection's large batches (a district changed: every offering) go as one bulk request through the alias,
+    /// versioned like a single upsert, not one request each.</summary>
+    [Fact]
+    public async Task UpsertMany_IsOneVersionedBulkRequest_ThroughTheAlias()
+    {
+        var es = new FakeElasticsearch();
+        await es.Index.UpsertManyAsync([Robot with { Version = 7 }, Coding with { Version = 7 }]);
+        var bulk = es.Requests.Single();
+        Assert.Equal("POST /offerings/_bulk", $"{bulk.Method} {bulk.Path}");
+        Assert.Contains("require_alias=true", bulk.PathAndQuery, StringComparison.Ordinal);
+        var lines = bulk.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.Equal([Robot.Id.ToString(), Coding.Id.ToString()], new[] { lines[0], lines[2] }.Select(l => l["index"]!["_id"]!.GetValue<string>()));
+        Assert.All(new[] { lines[0], lines[2] }, l => Assert.Equal(("external_gte", 7L),
+            (l["index"]!["version_type"]!.GetValue<string>(), l["index"]!["version"]!.GetValue<long>())));
+        await es.Index.UpsertManyAsync([]);
+        Assert.Single(es.Requests); // nothing to write: no request
+    }
+
     [Fact]
     public async Task Search_PutsTextInMust_FacetFiltersInPostFilter_AndEachFacetIgnoresOnlyItsOwn()
     {

@@ -114,6 +114,19 @@ public abstract class OfferingIndexContract
         Assert.Equal(7, (await sut.Index.SearchAsync(Query())).Total); // no VisibleIn: everything public
     }
 
+    /// <summary>Many at once: each newer document replaces its offering, an older one is ignored, and all are searchable at once.</summary>
+    [SkippableFact]
+    public async Task UpsertMany_AppliesNewerVersions_IgnoresOlderOnes()
+    {
+        await using var sut = await SeededAsync();
+        await sut.Index.UpsertAsync(Coding with { VisibleIn = ["310104"], Version = 5 });
+
+        await sut.Index.UpsertManyAsync([Robot with { VisibleIn = ["310105"], Version = 6 }, Coding with { VisibleIn = ["310105"], Version = 4 }]);
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310105" }), Robot);
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310104" }), Coding);
+    }
+
     [SkippableFact]
     public async Task Sorts_ByPrice_Distance_AndSoonest()
     {

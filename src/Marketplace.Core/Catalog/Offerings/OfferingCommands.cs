@@ -49,14 +49,14 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         {
             new Validator().Text(note, "note", 500, required: false, multiline: true).ThrowIfInvalid();
             offering.Approve(caller.AuditName, note, now);
-        }, ct);
+        }, ct, audit: (offering, provider, now) => Audit(caller, "offering.approve", offering, provider.ReviewDistrict, now, note));
 
     public Task<(Offering Offering, Provider Provider)> RejectAsync(Caller caller, Guid id, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
         {
             new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             offering.Reject(caller.AuditName, reason!, now);
-        }, ct);
+        }, ct, audit: (offering, provider, now) => Audit(caller, "offering.reject", offering, provider.ReviewDistrict, now, reason));
 
     /// <summary>
     /// A district's bureau blocks the offering for its district's schools: the provider must be approved there (the district
@@ -64,14 +64,14 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     /// as for vetting decisions: the caller's own, or its only district where the provider is approved.
     /// </summary>
     public Task<(Offering Offering, Provider Provider)> BlockAsync(Caller caller, Guid id, string? district, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        BlockChangeAsync(caller, id, district, ifMatchVersion, (offering, where, now) =>
+        BlockChangeAsync(caller, id, district, ifMatchVersion, "offering.block", reason, (offering, where, now) =>
         {
             new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             offering.Block(where, caller.AuditName, reason!, now);
         }, ct);
 
     public Task<(Offering Offering, Provider Provider)> UnblockAsync(Caller caller, Guid id, string? district, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        BlockChangeAsync(caller, id, district, ifMatchVersion, (offering, where, now) => offering.Unblock(where, now), ct);
+        BlockChangeAsync(caller, id, district, ifMatchVersion, "offering.unblock", null, (offering, where, now) => offering.Unblock(where, now), ct);
 
     public Task<(Offering Offering, Provider Provider)> PauseAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Pause(now), ct);
@@ -97,7 +97,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     }
 
     private Task<(Offering Offering, Provider Provider)> BlockChangeAsync(Caller caller, Guid id, string? district, long? ifMatchVersion,
-        Action<Offering, string, DateTimeOffset> change, CancellationToken ct)
+        string action, string? detail, Action<Offering, string, DateTimeOffset> change, CancellationToken ct)
     {
         string? where = null;
         return ChangeAsync(caller, id, ifMatchVersion, (_, provider) =>
@@ -106,7 +106,8 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             if (caller.Role != Role.Bureau || approvedHere.Length == 0) return false;
             where = district ?? (approvedHere.Length == 1 ? approvedHere[0] : throw ValidationFailedException.For("district", "vetting.district-required", (object)approvedHere));
             return approvedHere.Contains(where) ? true : throw new ForbiddenException("forbidden.offering-block-district", where);
-        }, "forbidden.offering-block", (offering, _, now) => change(offering, where!, now), ct);
+        }, "forbidden.offering-block", (offering, _, now) => change(offering, where!, now), ct,
+            audit: (offering, _, now) => Audit(caller, action, offering, where, now, detail));
     }
 
     /// <summary>
@@ -114,19 +115,21 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     /// one bureau answers for the content, 属地管理) or an owner's transition, committed with its event.
     /// </summary>
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
-        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct) =>
+        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null) =>
         reviewing
-            ? ChangeAsync(caller, id, ifMatchVersion, (_, p) => p.ReviewDistrict is { } d && caller.IsBureauOf(d), "forbidden.offering-review", change, ct)
+            ? ChangeAsync(caller, id, ifMatchVersion, (_, p) => p.ReviewDistrict is { } d && caller.IsBureauOf(d), "forbidden.offering-review", change, ct, audit: audit)
             : ChangeAsync(caller, id, ifMatchVersion, (o, _) => caller.OrganizationId == o.ProviderId, "forbidden.offering-owner", change, ct, byOwner: true);
 
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
-        string refusal, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool byOwner = false) =>
+        string refusal, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool byOwner = false,
+        Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null) =>
         ifMatchVersion is null
-            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, ct))
-            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, ct);
+            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, audit, ct))
+            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, audit, ct);
 
     private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
-        string refusal, bool byOwner, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct)
+        string refusal, bool byOwner, Action<Offering, Provider, DateTimeOffset> change, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit,
+        CancellationToken ct)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
@@ -143,9 +146,15 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);
         var now = clock.GetUtcNow();
         change(offering, provider, now);
-        await store.CommitAsync(new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
+        var changes = new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
+        if (audit is not null) changes.Insert(audit(offering, provider, now));
+        await store.CommitAsync(changes, ct);
         return (offering, provider);
     }
+
+    /// <summary>The audit entry of a bureau's decision on an offering: the offering is the target, its provider the organisation.</summary>
+    private static AuditEntry Audit(Caller caller, string action, Offering offering, string? district, DateTimeOffset now, string? detail) =>
+        AuditEntry.Record(caller, action, "offering", offering.Id.ToString(), now, district, offering.ProviderId, detail);
 
     private async Task<IReadOnlySet<string>> KnownDistrictsAsync(CancellationToken ct) =>
         (await store.ListDistrictsAsync(ct)).Select(d => d.Code).ToHashSet();
