@@ -1,7 +1,7 @@
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
-namespace Marketplace.Core.Tests.Schools;
+namespace Marketplace.Core.Tests;
 
 public class SemesterTests
 {

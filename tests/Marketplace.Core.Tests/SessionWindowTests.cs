@@ -1,7 +1,7 @@
 using Marketplace.Core.Search;
 using Marketplace.Core.Shared;
 
-namespace Marketplace.Core.Tests.Search;
+namespace Marketplace.Core.Tests;
 
 public class SessionWindowTests
 {
