@@ -130,8 +130,14 @@ public static partial class SchoolEndpoints
         return TypedResults.Ok(SchoolPlanDto.From(plan, summary));
     }
 
-    private static async Task<Ok<SchoolPlan>> SavePlan(Guid schoolId, string semester, SchoolPlanInput input, ClaimsPrincipal user, SchoolCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(await commands.SavePlanAsync(user.RequireCaller(), schoolId, semester, input, ct));
+    /// <summary>Answers as <see cref="GetPlan"/> does: the saved plan with its summary.</summary>
+    private static async Task<Ok<SchoolPlanDto>> SavePlan(Guid schoolId, string semester, SchoolPlanInput input, ClaimsPrincipal user, SchoolCommands commands,
+        BookingQueries queries, CancellationToken ct)
+    {
+        var caller = user.RequireCaller();
+        var saved = await commands.SavePlanAsync(caller, schoolId, semester, input, ct);
+        return TypedResults.Ok(SchoolPlanDto.From(saved, await queries.PlanSummaryOfAsync(saved, ct)));
+    }
 }
 
 /// <summary>The import's answer (design §5): counts, every bad cell with its message in the request's language, and the one-time codes.</summary>

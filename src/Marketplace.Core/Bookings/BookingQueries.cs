@@ -70,8 +70,14 @@ public sealed class BookingQueries(IMarketplaceStore store)
     public async Task<(SchoolPlan Plan, PlanSummary? Summary)> PlanSummaryAsync(Caller caller, Guid schoolId, string semester, CancellationToken ct = default)
     {
         var plan = await new SchoolQueries(store).GetPlanAsync(caller, schoolId, semester, ct);
-        if (!Semester.TryParse(plan.Semester, out var term)) return (plan, null);
-        var bookings = (await PlanAdvisor.BookingsInAsync(store, schoolId, term, ct))
+        return (plan, await PlanSummaryOfAsync(plan, ct));
+    }
+
+    /// <summary>The summary of a plan the caller was allowed to read (or has just saved).</summary>
+    public async Task<PlanSummary?> PlanSummaryOfAsync(SchoolPlan plan, CancellationToken ct = default)
+    {
+        if (!Semester.TryParse(plan.Semester, out var term)) return null;
+        var bookings = (await PlanAdvisor.BookingsInAsync(store, plan.SchoolId, term, ct))
             .Where(b => b.Status is BookingStatus.Requested or BookingStatus.Confirmed or BookingStatus.Completed).ToList();
         // Bookings made before snapshots kept the category: one look-up of their offerings.
         var unknown = bookings.Where(b => b.Snapshot?.Category is null).Select(b => b.OfferingId).Distinct().ToArray();
@@ -84,8 +90,8 @@ public sealed class BookingQueries(IMarketplaceStore store)
             .ToDictionary(category => category.Key, category => category.Sum());
         var committed = bookings.Sum(PlanAdvisor.CommittedFen);
         var outside = bookings.Count(b => !PlanAdvisor.Fits(plan, b.SessionStartsAt, b.Snapshot?.SessionEndsAt ?? b.SessionStartsAt));
-        return (plan, new PlanSummary(bookings.Select(b => b.SessionId).Distinct().Count(), bookings.Sum(Pupils), byCategory, committed, plan.BudgetFen,
-            plan.BudgetFen - committed, outside));
+        return new PlanSummary(bookings.Select(b => b.SessionId).Distinct().Count(), bookings.Sum(Pupils), byCategory, committed, plan.BudgetFen,
+            plan.BudgetFen - committed, outside);
     }
 
     private static Guid[] Ids(IEnumerable<Booking> bookings, Func<Booking, Guid> id) => bookings.Select(id).Distinct().ToArray();
