@@ -28,17 +28,7 @@ public sealed class SchoolQueries(IMarketplaceStore store, TimeProvider? clock =
     /// The start of the semester <paramref name="now"/> is in, Beijing time: 1 February for February–August, 1 September for
     /// September–January (a January day belongs to the semester that began the September before).
     /// </summary>
-    public static DateTimeOffset SemesterStart(DateTimeOffset now)
-    {
-        var today = DateOnly.FromDateTime(ChinaTime.ToLocal(now).DateTime);
-        var start = today.Month switch
-        {
-            >= 2 and <= 8 => new DateOnly(today.Year, 2, 1),
-            >= 9 => new DateOnly(today.Year, 9, 1),
-            _ => new DateOnly(today.Year - 1, 9, 1),
-        };
-        return ChinaTime.FromLocal(start, TimeOnly.MinValue);
-    }
+    public static DateTimeOffset SemesterStart(DateTimeOffset now) => Semester.Of(now).Start;
 
     public async Task<School> GetAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
     {

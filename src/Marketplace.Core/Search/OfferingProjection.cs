@@ -101,6 +101,7 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
                 sessions[o.Id].Select(s => new SessionSlot(s.Id, s.StartsAt, s.EndsAt, s.FreeSeats)).ToArray(), version, o.UpdatedAt)
             {
                 VisibleIn = DistrictReach.VisibleIn(o, p, districts),
+                CampusDistricts = c.ServesOnCampus ? c.Districts : [],
             };
         }
         return result;
