@@ -105,7 +105,8 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
         var field = e.Message.Contains("username", StringComparison.Ordinal) ? "username"
             : e.Message.Contains("credit", StringComparison.Ordinal) ? "creditCode"
             : e.Message.Contains("schools_code", StringComparison.Ordinal) ? "schoolCode"
-            : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester" : "id";
+            : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester"
+            : e.Message.Contains("waitlist_active", StringComparison.Ordinal) ? "activeKey" : "id";
         return new DuplicateException(field, "duplicate." + field);
     }
 
