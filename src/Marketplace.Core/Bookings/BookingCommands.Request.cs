@@ -45,6 +45,7 @@ public sealed partial class BookingCommands
         var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
         if (reach == Reach.Hidden) throw new NotFoundException("session", r.SessionId);
         BookingEligibility.CheckRules(session, offering, school, reach, r.Pupils!.Value, r.Grades!, now);
+        BookingEligibility.CheckLeadTime(session, offering, options, now);
 
         var district = schoolDistrict?.Name ?? school.DistrictCode;
         var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);

@@ -26,6 +26,26 @@ public static class BookingEligibility
             throw new DomainRuleException("session-past");
     }
 
+    /// <summary>
+    /// How long before a session starts bookings for it close: the offering's own <c>minLeadHours</c>, else the setting for its
+    /// mode (请进来 on campus: 2 h by default; 走出去, and Both: 24 h, for transport and safety arrangements).
+    /// </summary>
+    public static TimeSpan LeadTime(Offering offering, BookingOptions options) =>
+        offering.Content.MinLeadHours is { } hours ? TimeSpan.FromHours(hours)
+        : offering.Content.Mode == DeliveryMode.OnCampus ? options.MinLeadOnCampus : options.MinLeadOffCampus;
+
+    /// <summary>Whether the session starts late enough to be booked now.</summary>
+    public static bool IsWithinLeadTime(Session session, Offering offering, BookingOptions options, DateTimeOffset now) =>
+        session.StartsAt - now < LeadTime(offering, options);
+
+    /// <summary>409 <c>booking-lead-time</c> (the lead in hours, and the earliest start bookable now) when the session starts too soon.</summary>
+    public static void CheckLeadTime(Session session, Offering offering, BookingOptions options, DateTimeOffset now)
+    {
+        if (!IsWithinLeadTime(session, offering, options, now)) return;
+        var lead = LeadTime(offering, options);
+        throw new LeadTimeException((int)Math.Ceiling(lead.TotalHours), now + lead);
+    }
+
     /// <summary>The group (pupils, grades) and the school may book this offering, whichever of its sessions.</summary>
     public static void CheckGroup(Offering offering, School school, Reach reach, int pupils, IReadOnlyList<int> grades)
     {
@@ -37,12 +57,23 @@ public static class BookingEligibility
             throw new DomainRuleException("district-not-served");
         if (reach == Reach.VenueTooFar)
             throw new DomainRuleException("venue-too-far");
-        // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup is not checked per
-        // booking: an off-campus session is filled by several schools' groups together.
+        // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup bounds one booking only
+        // on campus (请进来: the provider comes for this school's group alone); an off-campus session (走出去, and Both, which
+        // takes the 走出去 rules) is filled by several schools' groups together, and is flagged to its provider when underfilled.
         if (pupils > offering.Content.MaxGroup)
             throw ValidationFailedException.For("pupils", "booking.max-group", offering.Content.MaxGroup);
+        if (offering.Content.Mode == DeliveryMode.OnCampus && pupils < offering.Content.MinGroup)
+            throw ValidationFailedException.For("pupils", "booking.min-group", offering.Content.MinGroup);
         var enrolled = school.Enrolment(grades);
         if (pupils > enrolled)
             throw ValidationFailedException.For("pupils", "booking.over-enrolment", enrolled);
     }
+}
+
+/// <summary>A session too soon to be booked: 409 with the lead in hours and the earliest start bookable now.</summary>
+public sealed class LeadTimeException(int hours, DateTimeOffset earliest) : DomainRuleException("booking-lead-time", hours, earliest)
+{
+    public int LeadHours { get; } = hours;
+    public DateTimeOffset Earliest { get; } = earliest;
+    public override IReadOnlyDictionary<string, object?> Extensions => new Dictionary<string, object?> { ["leadHours"] = LeadHours, ["earliest"] = Earliest };
 }
