@@ -16,8 +16,7 @@ public sealed record BookingSeriesView(
     Guid Id, SeriesStatus Status, Guid OfferingId, Guid ProviderId, Guid SchoolId, int Pupils, IReadOnlyList<int> Grades, string? ClassName,
     string? TeacherName, string ContactName, string ContactPhone, string? Note, DateOnly From, DateOnly To, bool AllowPartial,
     IReadOnlyList<SeriesSessionView> Sessions, IReadOnlyList<UnbookedSessionView> Unbooked, SeriesTotals Totals, DateTimeOffset ExpiresAt,
-    long Version, IReadOnlyList<SeriesHistoryEntry> History, string OfferingTitle, string ProviderName, string SchoolName,
-    IReadOnlyList<object> Warnings)
+    long Version, IReadOnlyList<SeriesHistoryEntry> History, string OfferingTitle, string ProviderName, string SchoolName)
 {
     /// <summary>After a series cancel: the live bookings the caller could not cancel yet (a school's confirmed ones past the cut-off).</summary>
     public IReadOnlyList<KeptBooking> Kept { get; init; } = [];
@@ -36,7 +35,7 @@ public sealed record BookingSeriesView(
         return new BookingSeriesView(s.Id, s.Status, s.OfferingId, s.ProviderId, s.SchoolId, s.Pupils, s.Grades, s.ClassName, s.TeacherName,
             s.ContactName, s.ContactPhone, s.Note, s.From, s.To, s.AllowPartial, sessions,
             s.Unbooked.Select(u => new UnbookedSessionView(u.SessionId, u.StartsAt, u.Reason, u.SeatsLeft)).ToArray(), totals, s.ExpiresAt,
-            s.Version, s.History, s.Snapshot.OfferingTitle, s.Snapshot.ProviderName, s.Snapshot.SchoolName, []);
+            s.Version, s.History, s.Snapshot.OfferingTitle, s.Snapshot.ProviderName, s.Snapshot.SchoolName);
     }
 
     private static int Count(IEnumerable<SeriesSessionView> sessions, BookingStatus status) => sessions.Count(x => x.Status == status);
