@@ -69,6 +69,15 @@ public class BookingRuleTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal(sessions[1].Id, series["sessions"]!.AsArray().Single()!["sessionId"]!.GetValue<Guid>());
     }
 
+    [Fact]
+    public async Task LeadTime_IsConfigurable()
+    {
+        using var configured = new MarketplaceFactory(new Dictionary<string, string?> { ["Marketplace:Booking:MinLeadHoursOnCampus"] = "0" });
+        var (_, _, soon) = await BookingTests.FreshSessionAsync(configured, 20, hoursAhead: 1);
+        var school = await configured.ClientForAsync("school1");
+        await (await school.SendAsync(BookingTests.Book(soon, 5, [3], "lead-configured-01"))).AssertStatusAsync(201);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(337)]
