@@ -47,9 +47,11 @@ public abstract partial class StoreContract
         var session = MongoSamples.Session(Ids.New(), Ids.New());
         var schoolA = Ids.New();
         var schoolB = Ids.New();
-        var first = Series(session, schoolA, "310104", TimeSpan.FromHours(1));
-        var second = Series(session, schoolA, "310105", TimeSpan.FromHours(100));
-        var third = Series(session, schoolB, "310104", TimeSpan.FromHours(100));
+        // Version-7 ids made in the same millisecond are not ordered among themselves: these are, as the stores order them.
+        var ids = Enumerable.Range(0, 3).Select(_ => Ids.New()).OrderBy(id => id.ToString("D"), StringComparer.Ordinal).ToArray();
+        var first = Series(ids[0], session, schoolA, "310104", TimeSpan.FromHours(1));
+        var second = Series(ids[1], session, schoolA, "310105", TimeSpan.FromHours(100));
+        var third = Series(ids[2], session, schoolB, "310104", TimeSpan.FromHours(100));
         third.Confirm(MongoSamples.Now, "Provider:p");
         await db.Store.CommitAsync(new StoreChanges().Insert(first).Insert(second).Insert(third));
         async Task<List<Guid>> List(SeriesFilter f) => [.. (await db.Store.ListBookingSeriesAsync(f)).Select(s => s.Id)];
@@ -64,12 +66,12 @@ public abstract partial class StoreContract
         Assert.Equal([third.Id], await List(new SeriesFilter(ProviderId: session.ProviderId, Limit: 1)));
     }
 
-    private static BookingSeries Series(Session session, Guid schoolId, string district, TimeSpan window)
+    private static BookingSeries Series(Guid id, Session session, Guid schoolId, string district, TimeSpan window)
     {
         var facts = new SeriesFacts(session.OfferingId, session.ProviderId, schoolId, district, 12, [3, 4], "四（2）班", "王老师", "李老师", "13900000000",
             null, DateOnly.FromDateTime(session.StartsAt.UtcDateTime), DateOnly.FromDateTime(session.StartsAt.UtcDateTime), false, 3000, window,
             MongoSamples.Snapshot(session));
-        return BookingSeries.Request(Ids.New(), facts, [new SeriesSession(session.Id, Ids.New(), session.StartsAt)],
+        return BookingSeries.Request(id, facts, [new SeriesSession(session.Id, Ids.New(), session.StartsAt)],
             [new UnbookedSession(Ids.New(), session.StartsAt.AddDays(7), UnbookedReasons.SeatsUnavailable, 2)], MongoSamples.Now, "School:school1");
     }
 }
