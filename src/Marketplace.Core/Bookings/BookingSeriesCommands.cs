@@ -160,8 +160,8 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
     public Task<BookingSeries> DeclineAsync(Caller caller, Guid id, string? reason, CancellationToken ct = default) =>
         ConcurrentChange.RetryAsync(async () =>
         {
-            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             var (series, bookings) = await LoadForProviderAsync(caller, id, ct);
+            new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             var now = clock.GetUtcNow();
             var expected = series.Version;
             var old = series.Status;
@@ -189,9 +189,10 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
             var isSchool = caller.Role == Role.School && caller.OrganizationId == series.SchoolId;
             var isProvider = caller.Role == Role.Provider && caller.OrganizationId == series.ProviderId;
             if (!isSchool && !isProvider) throw new ForbiddenException("forbidden.booking-cancel");
-            new Validator().Text(reason, "reason", 500, required: isProvider, multiline: true).ThrowIfInvalid();
+            // Who may act first (a provider only in good standing in the series' district), as for a single booking; then the input.
             if (isProvider)
                 (await store.FindAsync<Provider>(series.ProviderId, ct) ?? throw new NotFoundException("provider", series.ProviderId)).EnsureMayActIn(series.DistrictCode);
+            new Validator().Text(reason, "reason", 500, required: isProvider, multiline: true).ThrowIfInvalid();
             var bookings = await store.FindManyAsync<Booking>(series.Sessions.Select(s => s.BookingId).ToArray(), ct);
             var now = clock.GetUtcNow();
             var changes = new StoreChanges();
