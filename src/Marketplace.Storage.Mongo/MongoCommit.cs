@@ -18,8 +18,7 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
             await PutDistrictAsync(district);
         foreach (var write in changes.Writes)
             await WriteAsync(write);
-        foreach (var seat in changes.Seats)
-            await ChangeSeatsAsync(seat);
+        await ChangeSeatsAsync(changes.Seats);
         if (changes.Idempotency is { } record)
             await RememberAsync(record);
         if (changes.Events.Count > 0)
@@ -60,7 +59,23 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
         return 1;
     }
 
-    private async Task ChangeSeatsAsync(SeatChange change)
+    /// <summary>
+    /// Every seat change in order. A reservation that does not fit does not stop the others: each one that fails is collected
+    /// with the seats its session had left, and then the transaction aborts with all of them.
+    /// </summary>
+    private async Task ChangeSeatsAsync(IReadOnlyList<SeatChange> changes)
+    {
+        List<SeatShortfall>? shortfalls = null;
+        foreach (var change in changes)
+        {
+            var left = await ChangeSeatsAsync(change);
+            if (left is { } seatsLeft) (shortfalls ??= []).Add(new SeatShortfall(change.SessionId, seatsLeft));
+        }
+        if (shortfalls is not null) throw new SeatsUnavailableException(shortfalls);
+    }
+
+    /// <summary>Null when applied; the seats left when a reservation did not fit.</summary>
+    private async Task<int?> ChangeSeatsAsync(SeatChange change)
     {
         var sessions = Collection(DocumentKinds.Of<Session>());
         if (change.Delta < 0)
@@ -69,18 +84,17 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
                 MongoRequests.ChangeSeatsUpdate(change.Delta), cancellationToken: ct);
             if (released.MatchedCount == 0)
                 throw new InvalidOperationException($"Releasing {-change.Delta} seats from session {change.SessionId} would go below zero.");
-            return;
+            return null;
         }
 
         var reserved = await sessions.FindOneAndUpdateAsync(session, MongoRequests.ReserveSeatsFilter(change.SessionId, change.Delta),
             MongoRequests.ChangeSeatsUpdate(change.Delta), new FindOneAndUpdateOptions<BsonDocument> { Projection = new BsonDocument("_id", 1) }, ct);
-        if (reserved is not null) return;
+        if (reserved is not null) return null;
 
         var current = await sessions.Find(session, new BsonDocument("_id", StoredDocuments.Key(change.SessionId))).FirstOrDefaultAsync(ct);
-        var left = current is null || current["status"].AsString != nameof(SessionStatus.Scheduled)
+        return current is null || current["status"].AsString != nameof(SessionStatus.Scheduled)
             ? 0
             : Math.Max(0, current["capacity"].ToInt32() - current["reserved"].ToInt32());
-        throw new SeatsUnavailableException(change.SessionId, left);
     }
 
     private async Task RememberAsync(IdempotencyRecord record)

@@ -29,11 +29,15 @@ internal static class MongoSchema
         ["ux_schoolCode"] = "schoolCode",
         ["ux_cursor"] = "cursor",
         ["ux_eventId"] = "eventId",
+        ["ux_activeKey"] = "activeKey",
     };
 
     /// <summary>Only documents with a school code in the unique index: MongoDB indexes a missing field as null, so a plain unique
     /// index would allow one school without a code (manual, "Partial Indexes" — "Partial Index with Unique Constraint").</summary>
     private static readonly BsonDocument HasSchoolCode = new("schoolCode", new BsonDocument("$type", "string"));
+
+    /// <summary>Only live waiting-list entries carry an active key (issue 13): one per school and session, many finished ones.</summary>
+    private static readonly BsonDocument HasActiveKey = new("activeKey", new BsonDocument("$type", "string"));
 
     private static readonly IndexSpec[] Indexes =
     [
@@ -64,6 +68,19 @@ internal static class MongoSchema
         ("schools", "ix_district", new BsonDocument { { "districtCode", 1 }, { "_id", 1 } }, false),
         (Audit, "ix_district", new BsonDocument { { "district", 1 }, { "_id", -1 } }, false),
         (Audit, "ix_organization", new BsonDocument { { "organizationId", 1 }, { "_id", -1 } }, false),
+        // Issue 13: a school's and a provider's series newest first, the bureau's by district (and status), the expiry sweep;
+        // a session's waiting queue in order, one live entry per school and session, the hold sweep, a school's entries;
+        // sessions by status and start (underfilled notices), a school's bookings by session start (the plan summary).
+        ("booking_series", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
+        ("booking_series", "ix_provider", new BsonDocument { { "providerId", 1 }, { "_id", -1 } }, false),
+        ("booking_series", "ix_district_status", new BsonDocument { { "districtCode", 1 }, { "status", 1 }, { "_id", -1 } }, false),
+        ("booking_series", "ix_status_expiresAt", new BsonDocument { { "status", 1 }, { "expiresAt", 1 } }, false),
+        ("waitlist", "ix_session_status", new BsonDocument { { "sessionId", 1 }, { "status", 1 }, { "_id", 1 } }, false),
+        ("waitlist", "ux_activeKey", new BsonDocument("activeKey", 1), true, HasActiveKey),
+        ("waitlist", "ix_status_heldUntil", new BsonDocument { { "status", 1 }, { "heldUntil", 1 } }, false),
+        ("waitlist", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
+        ("sessions", "ix_status_startsAt", new BsonDocument { { "status", 1 }, { "startsAt", 1 } }, false),
+        ("bookings", "ix_school_sessionStartsAt", new BsonDocument { { "schoolId", 1 }, { "sessionStartsAt", 1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

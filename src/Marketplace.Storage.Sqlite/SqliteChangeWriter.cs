@@ -30,7 +30,7 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
             Execute("INSERT INTO districts (code, doc) VALUES ($c, $d) ON CONFLICT (code) DO UPDATE SET doc = excluded.doc",
                 ("$c", district.Code), ("$d", StoreJson.Serialize(district)));
         foreach (var write in changes.Writes) Write(write);
-        foreach (var seat in changes.Seats) ChangeSeats(seat);
+        ChangeSeats(changes.Seats);
         if (changes.Idempotency is { } record) Remember(record);
         foreach (var message in changes.Events) Append(message);
     }
@@ -62,18 +62,28 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
         }
     }
 
-    private void ChangeSeats(SeatChange change)
+    /// <summary>
+    /// Every seat change in order. A reservation that does not fit does not stop the others: each one that fails is collected
+    /// with the seats its session had left, and then the commit fails with all of them (rolled back all the same).
+    /// </summary>
+    private void ChangeSeats(IReadOnlyList<SeatChange> changes)
     {
-        var id = SqliteMarketplaceStore.Key(change.SessionId);
-        var affected = change.Delta > 0
-            ? Execute(ReserveSql, ("$id", id), ("$n", change.Delta))
-            : Execute(ReleaseSql, ("$id", id), ("$n", -change.Delta));
-        if (affected > 0) return;
-        using var cmd = SqliteMarketplaceStore.Command(connection, "SELECT doc FROM sessions WHERE id = $id", ("$id", id));
-        cmd.Transaction = tx;
-        var session = cmd.ExecuteScalar() is string json ? StoreJson.Deserialize<Session>(json) : null;
-        if (change.Delta > 0) throw new SeatsUnavailableException(change.SessionId, session?.FreeSeats ?? 0);
-        throw new InvalidOperationException($"Releasing {-change.Delta} seats from session {change.SessionId} would go below zero.");
+        List<SeatShortfall>? shortfalls = null;
+        foreach (var change in changes)
+        {
+            var id = SqliteMarketplaceStore.Key(change.SessionId);
+            var affected = change.Delta > 0
+                ? Execute(ReserveSql, ("$id", id), ("$n", change.Delta))
+                : Execute(ReleaseSql, ("$id", id), ("$n", -change.Delta));
+            if (affected > 0) continue;
+            if (change.Delta < 0)
+                throw new InvalidOperationException($"Releasing {-change.Delta} seats from session {change.SessionId} would go below zero.");
+            using var cmd = SqliteMarketplaceStore.Command(connection, "SELECT doc FROM sessions WHERE id = $id", ("$id", id));
+            cmd.Transaction = tx;
+            var session = cmd.ExecuteScalar() is string json ? StoreJson.Deserialize<Session>(json) : null;
+            (shortfalls ??= []).Add(new SeatShortfall(change.SessionId, session?.FreeSeats ?? 0));
+        }
+        if (shortfalls is not null) throw new SeatsUnavailableException(shortfalls);
     }
 
     private void Remember(IdempotencyRecord r)
@@ -105,7 +115,8 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
         var field = e.Message.Contains("username", StringComparison.Ordinal) ? "username"
             : e.Message.Contains("credit", StringComparison.Ordinal) ? "creditCode"
             : e.Message.Contains("schools_code", StringComparison.Ordinal) ? "schoolCode"
-            : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester" : "id";
+            : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester"
+            : e.Message.Contains("waitlist_active", StringComparison.Ordinal) ? "activeKey" : "id";
         return new DuplicateException(field, "duplicate." + field);
     }
 

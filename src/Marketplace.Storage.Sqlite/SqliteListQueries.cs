@@ -36,6 +36,20 @@ internal static class SqliteListQueries
         return query.Select("offerings", "ORDER BY id");
     }
 
+    /// <summary>Booking series newest first: a school's (ix_series_school), a provider's (ix_series_provider), districts' (ix_series_district_status), the sweep's (ix_series_status_expiry).</summary>
+    public static (string Sql, (string Name, object? Value)[] Parameters) Series(SeriesFilter f)
+    {
+        var query = new Where();
+        if (f.SchoolId is { } school) query.Add("json_extract(doc, '$.schoolId') = $school", "$school", SqliteMarketplaceStore.Key(school));
+        if (f.ProviderId is { } provider) query.Add("json_extract(doc, '$.providerId') = $provider", "$provider", SqliteMarketplaceStore.Key(provider));
+        if (f.Districts is { } districts)
+            query.Add("json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts))", "$districts", StoreJson.Serialize(districts));
+        if (f.Status is { } status) query.Add("json_extract(doc, '$.status') = $status", "$status", status.ToString());
+        if (f.ExpiresBefore is { } expires) query.Add("json_extract(doc, '$.expiresAt') < $expires", "$expires", StoreJson.FormatTime(expires));
+        if (f.Before is { } before) query.Add("id < $before", "$before", SqliteMarketplaceStore.Key(before));
+        return query.Select("booking_series", "ORDER BY id DESC LIMIT $limit", ("$limit", f.Limit));
+    }
+
     /// <summary>Conditions joined with AND; every one a constant of this class, every value a parameter.</summary>
     private sealed class Where
     {

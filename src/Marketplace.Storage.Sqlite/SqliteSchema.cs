@@ -60,6 +60,27 @@ internal static class SqliteSchema
             '$.homeDistrict', json_extract(doc, '$.districts[0]'))
         WHERE json_type(doc, '$.approvals') IS NULL;
         """,
+        // 5 (issue 13, term booking): booking series and the waiting list (IF NOT EXISTS: migration 1 creates them on a fresh file
+        // from DocumentKinds, and every real file has sessions and bookings); a school's and a provider's series newest first, the bureau's by district and status, the expiry sweep;
+        // a session's queue in order, one live entry per school and session (activeKey is null once an entry is over: SQLite's
+        // UNIQUE allows many NULLs), the hold sweep, a school's entries; sessions by status and start (the underfilled notice) and a
+        // school's bookings by session start (the plan summary).
+        """
+        CREATE TABLE IF NOT EXISTS booking_series (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS waitlist (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS bookings (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX ix_series_school ON booking_series (json_extract(doc, '$.schoolId'), id);
+        CREATE INDEX ix_series_provider ON booking_series (json_extract(doc, '$.providerId'), id);
+        CREATE INDEX ix_series_district_status ON booking_series (json_extract(doc, '$.districtCode'), json_extract(doc, '$.status'), id);
+        CREATE INDEX ix_series_status_expiry ON booking_series (json_extract(doc, '$.status'), json_extract(doc, '$.expiresAt'));
+        CREATE INDEX ix_waitlist_session_status ON waitlist (json_extract(doc, '$.sessionId'), json_extract(doc, '$.status'), id);
+        CREATE UNIQUE INDEX ux_waitlist_active ON waitlist (json_extract(doc, '$.activeKey'));
+        CREATE INDEX ix_waitlist_status_held ON waitlist (json_extract(doc, '$.status'), json_extract(doc, '$.heldUntil'));
+        CREATE INDEX ix_waitlist_school ON waitlist (json_extract(doc, '$.schoolId'), id);
+        CREATE INDEX ix_sessions_status_start ON sessions (json_extract(doc, '$.status'), json_extract(doc, '$.startsAt'));
+        CREATE INDEX ix_bookings_school_start ON bookings (json_extract(doc, '$.schoolId'), json_extract(doc, '$.sessionStartsAt'));
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

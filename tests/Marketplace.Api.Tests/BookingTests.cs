@@ -181,12 +181,14 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         await (await school.PostJsonAsync($"/api/bookings/{second}/cancel", null)).AssertProblemAsync(409);
     }
 
+    /// <summary>A confirmed booking past the cut-off; an unconfirmed one the school may always withdraw (issue 13, BookingRuleTests).</summary>
     [Fact]
     public async Task School_CannotCancelAfterTheCutOff()
     {
-        var (_, _, sessionId) = await FreshSessionAsync(factory, 20, hoursAhead: 12); // cut-off is 24 h before
+        var (provider, _, sessionId) = await FreshSessionAsync(factory, 20, hoursAhead: 12); // cut-off is 24 h before
         var school = await factory.ClientForAsync("school27");
         var id = (await (await school.SendAsync(Book(sessionId, 4, [3], "cutoff-key-00001"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
+        (await provider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).EnsureSuccessStatusCode();
         Assert.Equal("booking-cancel-cutoff", (await (await school.PostJsonAsync($"/api/bookings/{id}/cancel", null)).AssertProblemAsync(409))["code"]!.GetValue<string>());
     }
 

@@ -19,6 +19,8 @@ public class ConfigurationTests
     [InlineData("Marketplace:SearchWords", "非遗,遗", "Marketplace:SearchWords: '遗' is not a word to keep whole")]
     [InlineData("Marketplace:BookingExpirySweep", "00:00:00", "Marketplace:BookingExpirySweep must be a positive time span")]
     [InlineData("Marketplace:BookingExpirySweep", "soon", "Marketplace:BookingExpirySweep must be a positive time span")]
+    [InlineData("Marketplace:Booking:MinLeadHoursOffCampus", "-1", "Marketplace:Booking:MinLeadHoursOffCampus must be a whole number of hours from 0 to 336")]
+    [InlineData("Marketplace:Booking:MinLeadHoursOnCampus", "2h", "Marketplace:Booking:MinLeadHoursOnCampus must be a whole number of hours from 0 to 336")]
     [InlineData("Marketplace:LoginsPerMinute", "0", "Marketplace:LoginsPerMinute must be a whole number")]
     [InlineData("Marketplace:WatchedOfferingsPerConnection", "0", "Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000")]
     [InlineData("Marketplace:Holidays", "2027-02-06..2027-02-14, 2027-13-01", "Marketplace:Holidays: '2027-13-01' is neither a day")]

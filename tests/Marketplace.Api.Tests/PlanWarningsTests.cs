@@ -102,4 +102,21 @@ public class PlanWarningsTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal("plan-missing", warning["code"]!.GetValue<string>());
         Assert.Equal(Semester.Of(later).Name, warning["semester"]!.GetValue<string>());
     }
+
+    /// <summary>A series gets the same advice for the sessions it books: here the days other than the plan's Tuesday.</summary>
+    [Fact]
+    public async Task ASeries_IsAdvised_OnTheSessionsOutsideThePlansWindows()
+    {
+        var (_, offeringId, sessions) = await BookingSeriesTests.OfferingWithSessionsAsync(factory, 7, 30);
+        await SavePlanAsync(factory, "school4", sessions[0].StartsAt, 100_000_000, "Sports");
+        var school = await factory.ClientForAsync("school4");
+
+        var series = await (await school.SendAsync(BookingSeriesTests.Series(BookingSeriesTests.RangeBody(offeringId, sessions, 5), "plan-series-key-0001")))
+            .AssertStatusAsync(201);
+
+        var warning = Assert.Single(series["warnings"]!.AsArray())!;
+        Assert.Equal("plan-outside-windows", warning["code"]!.GetValue<string>());
+        var notTuesday = sessions.Where(x => ChinaTime.ToLocal(x.StartsAt).DayOfWeek != DayOfWeek.Tuesday).Select(x => x.Id).Order();
+        Assert.Equal(notTuesday, warning["sessionIds"]!.AsArray().Select(x => x!.GetValue<Guid>()).Order());
+    }
 }

@@ -12,6 +12,7 @@ internal static class Program
         usage: dotnet run -c Release --project tests/Marketplace.Benchmarks -- <command> [options]
           search   [--offerings 100000] [--seconds 20] [--concurrency 16] [--rate 1000] [--index-queries 5000] [--reuse <kept folder> [--index-only]] [--quiet-host] [--keep]
           bookings [--sessions 50] [--capacity 30] [--requests 2000] [--schools 200] [--instances 2] [--warmup 4000] [--commit-seconds 3] [--quiet-host] [--keep]
+          series   [--sessions 24] [--span 18] [--schools 50] [--capacity 30] [--pupils 1] [--rounds 3] [--instances 1|2] [--allow-partial] [--warmup 200] [--quiet-host] [--keep]
           push     [--clients 1000] [--bookings 200] [--offerings 4] [--min-threads 0] [--quiet-host] [--keep]
         common: --data-root <folder for temp data, default the system temp folder>
                 --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)
@@ -35,6 +36,7 @@ internal static class Program
             {
                 "search" => await SearchBenchmark.RunAsync(options),
                 "bookings" => await BookingBenchmark.RunAsync(options),
+                "series" => await SeriesBenchmark.RunAsync(options),
                 "push" => await PushBenchmark.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'{Environment.NewLine}{Usage}"),
             };

@@ -73,7 +73,7 @@ public static class BookingEndpoints
         TypedResults.Ok(await queries.ViewAsync(await commands.CompleteAsync(user.RequireCaller(), id, body?.Attended, ct), ct));
 
     /// <summary>Writes the stored response body verbatim, so a replay is byte-for-byte the first answer.</summary>
-    private sealed class StoredJsonResult(int status, string json, string location, bool replayed) : IResult
+    internal sealed class StoredJsonResult(int status, string json, string location, bool replayed) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {

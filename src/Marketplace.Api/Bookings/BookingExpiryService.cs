@@ -7,7 +7,7 @@ namespace Marketplace.Api.Bookings;
 /// Expires requests the provider did not answer in time, so their seats return to sale; and declines requests that reached a
 /// provider as it was being suspended.
 /// </summary>
-internal sealed partial class BookingExpiryService(BookingCommands bookings, MarketplaceSettings settings, ILogger<BookingExpiryService> logger) : BackgroundService
+internal sealed partial class BookingExpiryService(BookingCommands bookings, BookingSeriesCommands series, MarketplaceSettings settings, ILogger<BookingExpiryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,6 +18,9 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, Mar
             {
                 try
                 {
+                    // Series first: a series past its window expires with its open requests in one commit.
+                    var expiredSeries = await series.ExpireOverdueAsync(stoppingToken);
+                    if (expiredSeries > 0) LogExpiredSeries(logger, expiredSeries);
                     var expired = await bookings.ExpireOverdueAsync(stoppingToken);
                     if (expired > 0) LogExpired(logger, expired);
                     var declined = await bookings.DeclineRequestsOfSuspendedProvidersAsync(stoppingToken);
@@ -37,6 +40,9 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, Mar
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} unanswered booking requests")]
     private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} unanswered booking series")]
+    private static partial void LogExpiredSeries(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Declined {Count} open requests of suspended providers")]
     private static partial void LogDeclined(ILogger logger, int count);

@@ -8,8 +8,14 @@ public static class BookingsModule
 {
     public static IServiceCollection AddBookings(this IServiceCollection services, MarketplaceSettings settings)
     {
-        services.AddSingleton(new BookingOptions { ResponseWindow = settings.BookingResponseWindow });
+        services.AddSingleton(new BookingOptions
+        {
+            ResponseWindow = settings.BookingResponseWindow,
+            MinLeadOnCampus = TimeSpan.FromHours(settings.BookingRules.MinLeadHoursOnCampus),
+            MinLeadOffCampus = TimeSpan.FromHours(settings.BookingRules.MinLeadHoursOffCampus),
+        });
         services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>();
+        services.AddSingleton<BookingSeriesCommands>().AddSingleton<BookingSeriesQueries>();
         services.AddHostedService<BookingExpiryService>();
         return services;
     }
@@ -17,6 +23,7 @@ public static class BookingsModule
     public static IEndpointRouteBuilder MapBookings(this IEndpointRouteBuilder app)
     {
         BookingEndpoints.Map(app);
+        BookingSeriesEndpoints.Map(app);
         return app;
     }
 }

@@ -31,6 +31,9 @@ public sealed record OfferingDto(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames, IReadOnlyList<OfferingDecision> Decisions,
     IReadOnlyList<OfferingBlock> Blocks)
 {
+    /// <summary>Hours before a session that bookings close; null: the platform's setting for the mode.</summary>
+    public int? MinLeadHours { get; init; }
+
     /// <param name="districtNames">Name by code (<c>DistrictQueries.NamesAsync</c>), read once for a whole list.</param>
     /// <param name="showDecisions">The review trail (who decided, the bureau's notes) and the districts' blocks only for the owner
     /// and its bureaus; others get them empty.</param>
@@ -39,7 +42,10 @@ public sealed record OfferingDto(
         var c = o.Content;
         return new(o.Id, o.ProviderId, providerName, o.Status, o.Version, c.Title, c.Summary, c.Description, c.Category, c.Mode, c.Grades,
             c.MinGroup, c.MaxGroup, c.DurationMinutes, c.PriceFen, c.Venue, c.Districts, c.Tags, c.CancellationCutoffHours, o.RejectionReason,
-            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : [], showDecisions ? o.Blocks : []);
+            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : [], showDecisions ? o.Blocks : [])
+        {
+            MinLeadHours = c.MinLeadHours,
+        };
     }
 
     /// <summary>The districts' names in the order of their codes; a code the platform no longer serves stands for itself.</summary>

@@ -48,6 +48,9 @@ public sealed record MarketplaceSettings(
     /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
     public RetentionSettings Retention { get; init; } = new();
 
+    /// <summary>Marketplace:Booking:* — lead times for new bookings by mode.</summary>
+    public BookingRuleSettings BookingRules { get; init; } = new();
+
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
 
@@ -130,6 +133,7 @@ public sealed record MarketplaceSettings(
         }
 
         var retention = RetentionSettings.Load(section.GetSection("Retention"), errors);
+        var bookingRules = BookingRuleSettings.Load(section.GetSection("Booking"), errors);
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
@@ -147,6 +151,7 @@ public sealed record MarketplaceSettings(
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
             WatchedOfferingsPerConnection = watched, Lockout = new Core.Identity.LockoutPolicy(maxFailures, TimeSpan.FromMinutes(lockMinutes)),
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
+            BookingRules = bookingRules,
         };
     }
 

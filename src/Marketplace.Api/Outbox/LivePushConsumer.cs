@@ -24,7 +24,13 @@ internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketp
                 case EventTypes.BookingChanged:
                     var b = StoreJson.Deserialize<BookingChangedData>(e.Data);
                     await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.BookingChanged,
-                        new BookingChangedMessage(e.Cursor, e.At, b.BookingId, b.SessionId, b.OfferingId, b.SchoolId, b.ProviderId, b.OldStatus, b.NewStatus, b.Pupils), ct);
+                        new BookingChangedMessage(e.Cursor, e.At, b.BookingId, b.SessionId, b.OfferingId, b.SchoolId, b.ProviderId, b.OldStatus, b.NewStatus, b.Pupils, b.SeriesId), ct);
+                    break;
+                case EventTypes.BookingSeriesChanged:
+                    var series = StoreJson.Deserialize<BookingSeriesChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.BookingSeriesChanged,
+                        new BookingSeriesChangedMessage(e.Cursor, e.At, series.SeriesId, series.OfferingId, series.SchoolId, series.ProviderId,
+                            series.OldStatus, series.NewStatus, series.Sessions, series.Pupils), ct);
                     break;
                 case EventTypes.AvailabilityChanged:
                     var a = StoreJson.Deserialize<AvailabilityChangedData>(e.Data);

@@ -62,6 +62,10 @@ public sealed class Booking : IAggregate
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public IReadOnlyList<BookingHistoryEntry> History { get; private set; } = [];
     [JsonInclude] public BookingSnapshot? Snapshot { get; private set; }
+    /// <summary>The series this booking was made in (issue 13); null for a single booking and for older ones.</summary>
+    [JsonInclude] public Guid? SeriesId { get; private set; }
+    [JsonInclude] public string? ClassName { get; private set; }
+    [JsonInclude] public string? TeacherName { get; private set; }
 
     /// <summary>Seats stay held while the booking is live; every other state has released them.</summary>
     public bool HoldsSeats => Status is BookingStatus.Requested or BookingStatus.Confirmed;
@@ -75,6 +79,9 @@ public sealed class Booking : IAggregate
         SessionStartsAt = f.SessionStartsAt, CancelBefore = f.SessionStartsAt.AddHours(-f.CancellationCutoffHours),
         ExpiresAt = Min(now + f.ResponseWindow, f.SessionStartsAt), CreatedAt = now,
         History = [new BookingHistoryEntry(BookingStatus.Requested, now, by, null)], Snapshot = f.Snapshot,
+        SeriesId = f.SeriesId,
+        ClassName = string.IsNullOrWhiteSpace(f.ClassName) ? null : f.ClassName.Trim(),
+        TeacherName = string.IsNullOrWhiteSpace(f.TeacherName) ? null : f.TeacherName.Trim(),
     };
 
     /// <summary>Only before <see cref="ExpiresAt"/>: past it the request is expired, whether or not the sweep has marked it yet.</summary>
@@ -88,9 +95,10 @@ public sealed class Booking : IAggregate
     public void Decline(string reason, DateTimeOffset now, string by, string? cause = null) =>
         Move(BookingStatus.Declined, now, by, reason, BookingStatus.Requested, cause);
 
+    /// <summary>The school may always withdraw a request the provider has not confirmed; a confirmed booking only before the cut-off.</summary>
     public void CancelBySchool(string? reason, DateTimeOffset now, string by)
     {
-        if (HoldsSeats && now >= CancelBefore)
+        if (Status == BookingStatus.Confirmed && now >= CancelBefore)
             throw new DomainRuleException("booking-cancel-cutoff", CancelBefore);
         Move(BookingStatus.Cancelled, now, by, reason, [BookingStatus.Requested, BookingStatus.Confirmed]);
     }
@@ -128,4 +136,9 @@ public sealed class Booking : IAggregate
 public sealed record BookingRequestFacts(
     Guid SessionId, Guid OfferingId, Guid ProviderId, Guid SchoolId, string DistrictCode, int Pupils, IReadOnlyList<int> Grades,
     string ContactName, string ContactPhone, string? Note, long UnitPriceFen, DateTimeOffset SessionStartsAt,
-    int CancellationCutoffHours, TimeSpan ResponseWindow, BookingSnapshot Snapshot);
+    int CancellationCutoffHours, TimeSpan ResponseWindow, BookingSnapshot Snapshot)
+{
+    public Guid? SeriesId { get; init; }
+    public string? ClassName { get; init; }
+    public string? TeacherName { get; init; }
+}

@@ -44,7 +44,8 @@ public sealed partial class BookingCommands
         var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
         var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
         if (reach == Reach.Hidden) throw new NotFoundException("session", r.SessionId);
-        CheckRules(r, session, offering, school, reach, now);
+        BookingEligibility.CheckRules(session, offering, school, reach, r.Pupils!.Value, r.Grades!, now);
+        BookingEligibility.CheckLeadTime(session, offering, options, now);
 
         var district = schoolDistrict?.Name ?? school.DistrictCode;
         var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
@@ -89,29 +90,6 @@ public sealed partial class BookingCommands
             "contactPhone", new("booking.contact-phone", 7))
         .Text(r.Note, "note", 500, required: false, multiline: true)
         .ThrowIfInvalid();
-
-    private static void CheckRules(CreateBookingRequest r, Session session, Offering offering, School school, Reach reach, DateTimeOffset now)
-    {
-        if (session.Status == SessionStatus.Cancelled)
-            throw new DomainRuleException("session-cancelled");
-        if (session.StartsAt <= now)
-            throw new DomainRuleException("session-past");
-        var unserved = r.Grades!.Except(offering.Content.Grades).ToArray();
-        if (unserved.Length > 0)
-            throw ValidationFailedException.For("grades", "booking.grades-not-served", unserved);
-        // Approved in the school's district but out of its reach: on campus elsewhere, or a venue beyond its travel limit.
-        if (reach == Reach.DistrictNotServed)
-            throw new DomainRuleException("district-not-served");
-        if (reach == Reach.VenueTooFar)
-            throw new DomainRuleException("venue-too-far");
-        // maxGroup bounds one booking (the most pupils the provider takes as one group). minGroup is not checked per
-        // booking: an off-campus session is filled by several schools' groups together.
-        if (r.Pupils > offering.Content.MaxGroup)
-            throw ValidationFailedException.For("pupils", "booking.max-group", offering.Content.MaxGroup);
-        var enrolled = school.Enrolment(r.Grades!);
-        if (r.Pupils > enrolled)
-            throw ValidationFailedException.For("pupils", "booking.over-enrolment", enrolled);
-    }
 
     private static string Hash(CreateBookingRequest r) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(StoreJson.Serialize(r with { Grades = r.Grades?.Order().ToArray() }))));

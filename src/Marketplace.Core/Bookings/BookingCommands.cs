@@ -10,6 +10,12 @@ public sealed class BookingOptions
 {
     /// <summary>How long a provider has to answer a request before it expires and its seats return.</summary>
     public TimeSpan ResponseWindow { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long before an on-campus (请进来) session new bookings close, unless the offering sets its own.</summary>
+    public TimeSpan MinLeadOnCampus { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long before an off-campus (走出去) or Both session new bookings close, unless the offering sets its own.</summary>
+    public TimeSpan MinLeadOffCampus { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>

@@ -16,8 +16,16 @@ public sealed record BookingView(
     /// <summary>The plan advice given when it was requested (<see cref="PlanAdvisor"/>): in the 201 answer and its replays only.</summary>
     public IReadOnlyList<BookingWarning> Warnings { get; init; } = [];
 
+    /// <summary>The series the booking belongs to (issue 13), with its class and teacher in charge.</summary>
+    public Guid? SeriesId { get; init; }
+    public string? ClassName { get; init; }
+    public string? TeacherName { get; init; }
+
     public static BookingView From(Booking b, BookingSnapshot s) => new(b.Id, b.Status, b.SessionId, b.OfferingId, b.ProviderId, b.SchoolId,
         b.DistrictCode, b.Pupils, b.Grades, b.ContactName, b.ContactPhone, b.Note, b.Quote, b.SessionStartsAt, b.CancelBefore, b.ExpiresAt,
         b.Attended, b.CreatedAt, b.Version, b.History, s.OfferingTitle, s.ProviderName, s.SchoolName, s.SchoolAddress, s.DistrictName, s.Mode,
-        s.VenueAddress, s.SessionEndsAt, b.History.Count > 0 ? b.History[^1].Reason : null, b.History.Count > 0 ? b.History[^1].Cause : null);
+        s.VenueAddress, s.SessionEndsAt, b.History.Count > 0 ? b.History[^1].Reason : null, b.History.Count > 0 ? b.History[^1].Cause : null)
+    {
+        SeriesId = b.SeriesId, ClassName = b.ClassName, TeacherName = b.TeacherName,
+    };
 }

@@ -27,6 +27,9 @@ public sealed record OfferingContent(
     int MinGroup, int MaxGroup, int DurationMinutes, long PriceFen, Venue? Venue, IReadOnlyList<string> Districts,
     IReadOnlyList<string> Tags, int CancellationCutoffHours)
 {
+    /// <summary>Bookings close this many hours before a session starts; null: the setting for the mode (issue 13).</summary>
+    public int? MinLeadHours { get; init; }
+
     public bool ServesOnCampus => Mode is DeliveryMode.OnCampus or DeliveryMode.Both;
     public bool ServesOffCampus => Mode is DeliveryMode.OffCampus or DeliveryMode.Both;
 

@@ -19,6 +19,8 @@ public static class DocumentKinds
         [typeof(School)] = "schools",
         [typeof(SchoolPlan)] = "school_plans",
         [typeof(Booking)] = "bookings",
+        [typeof(BookingSeries)] = "booking_series",
+        [typeof(WaitlistEntry)] = "waitlist",
         [typeof(AuditEntry)] = "audit",
     };
 

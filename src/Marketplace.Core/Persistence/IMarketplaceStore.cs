@@ -54,6 +54,9 @@ public interface IMarketplaceStore
 
     Task<IReadOnlyList<Booking>> ListBookingsAsync(BookingFilter filter, CancellationToken ct = default);
 
+    /// <summary>Booking series newest first (<see cref="SeriesFilter"/>).</summary>
+    Task<IReadOnlyList<BookingSeries>> ListBookingSeriesAsync(SeriesFilter filter, CancellationToken ct = default);
+
     Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default);
 
     Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default);
@@ -96,6 +99,12 @@ public sealed record BookingFilter(
     public DateTimeOffset? StartsBefore { get; init; }
 }
 
+/// <summary>Booking series newest first, as <see cref="BookingFilter"/>: of a school, of a provider or of districts, optionally in one status;
+/// <see cref="ExpiresBefore"/> for the expiry sweep; <see cref="Before"/>: only those created before that series — the next page.</summary>
+public sealed record SeriesFilter(
+    Guid? SchoolId = null, Guid? ProviderId = null, IReadOnlyCollection<string>? Districts = null, SeriesStatus? Status = null,
+    DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null);
+
 /// <summary>
 /// Providers, oldest id first, matched on their white-list entries (<see cref="Provider.Approvals"/>): <see cref="Districts"/>,
 /// only those with an entry in any of them; <see cref="Status"/>, only those with an entry in that status — in one of
@@ -130,11 +139,29 @@ public sealed class IdempotencyMismatchException()
     public UserMessage Detail { get; } = new("idempotency-mismatch");
 }
 
-/// <summary>Thrown by the store when a conditional seat reservation does not fit.</summary>
-public sealed class SeatsUnavailableException(Guid sessionId, int seatsLeft)
-    : DomainRuleException("seats-unavailable", seatsLeft)
+/// <summary>A session whose seat reservation did not fit, and how many seats it had left then.</summary>
+public sealed record SeatShortfall(Guid SessionId, int SeatsLeft);
+
+/// <summary>
+/// Thrown by the store when conditional seat reservations do not fit: every one of the commit that did not (the store tries
+/// them all before it rolls the commit back, so the list describes one moment). <see cref="SessionId"/> and
+/// <see cref="SeatsLeft"/> are the first.
+/// </summary>
+public sealed class SeatsUnavailableException : DomainRuleException
 {
-    public Guid SessionId { get; } = sessionId;
-    public int SeatsLeft { get; } = seatsLeft;
-    public override IReadOnlyDictionary<string, object?> Extensions => new Dictionary<string, object?> { ["seatsLeft"] = SeatsLeft };
+    public SeatsUnavailableException(Guid sessionId, int seatsLeft) : this([new SeatShortfall(sessionId, seatsLeft)]) { }
+
+    public SeatsUnavailableException(IReadOnlyList<SeatShortfall> shortfalls) : base("seats-unavailable", First(shortfalls).SeatsLeft) =>
+        Shortfalls = shortfalls;
+
+    public IReadOnlyList<SeatShortfall> Shortfalls { get; }
+    public Guid SessionId => Shortfalls[0].SessionId;
+    public int SeatsLeft => Shortfalls[0].SeatsLeft;
+
+    public override IReadOnlyDictionary<string, object?> Extensions => Shortfalls.Count == 1
+        ? new Dictionary<string, object?> { ["seatsLeft"] = SeatsLeft }
+        : new Dictionary<string, object?> { ["seatsLeft"] = SeatsLeft, ["sessions"] = Shortfalls };
+
+    private static SeatShortfall First(IReadOnlyList<SeatShortfall> shortfalls) =>
+        shortfalls is [var first, ..] ? first : throw new ArgumentException("At least one shortfall.", nameof(shortfalls));
 }

@@ -22,6 +22,7 @@ public static class EventTypes
     public const string OfferingChanged = "offeringChanged";
     public const string SessionsChanged = "sessionsChanged";
     public const string BookingChanged = "bookingChanged";
+    public const string BookingSeriesChanged = "bookingSeriesChanged";
     public const string AvailabilityChanged = "availabilityChanged";
     public const string DistrictChanged = "districtChanged";
 }

@@ -64,6 +64,32 @@ public sealed class MongoIndexTests
         AssertServed("audit", ["organizationId"], new BsonDocument("_id", -1));
     }
 
+    /// <summary>Issue 13: the booking-series lists (a school's, a provider's, a bureau's with or without a status newest first, the
+    /// expiry sweep), the waiting list's queue, hold sweep and school view, sessions by status and start, a school's bookings by start.</summary>
+    [Fact]
+    public void SeriesWaitlistSessionAndPlanQueries_HaveIndexes()
+    {
+        AssertServed("booking_series", SeriesQuery.Filter(new SeriesFilter(SchoolId: Ids.New(), Before: Ids.New())).Names.Where(n => n != "_id").ToList(), BookingQuery.NewestFirst);
+        AssertServed("booking_series", SeriesQuery.Filter(new SeriesFilter(ProviderId: Ids.New())).Names.ToList(), BookingQuery.NewestFirst);
+        AssertServed("booking_series", SeriesQuery.Filter(new SeriesFilter(Districts: ["110101"], Status: SeriesStatus.Requested)).Names.ToList(), BookingQuery.NewestFirst);
+        AssertServed("booking_series", ["status"], new BsonDocument("expiresAt", 1)); // the sweep: status, then a range on expiresAt
+        AssertServed("waitlist", ["sessionId", "status"], new BsonDocument("_id", 1));
+        AssertServed("waitlist", ["status"], new BsonDocument("heldUntil", 1));
+        AssertServed("waitlist", ["schoolId"], new BsonDocument("_id", -1));
+        AssertServed("sessions", ["status"], new BsonDocument("startsAt", 1));
+        AssertServed("bookings", ["schoolId"], new BsonDocument("sessionStartsAt", 1));
+    }
+
+    /// <summary>One live waiting-list entry per school and session: unique over active keys only (finished entries have none).</summary>
+    [Fact]
+    public void WaitlistActiveKeys_AreUniqueOnlyWherePresent_AndADuplicateNamesTheField()
+    {
+        var index = Assert.Single(MongoSchema.IndexSpecs, i => i.Collection == "waitlist" && i.Unique);
+        Assert.Equal(new BsonDocument("activeKey", 1), index.Keys);
+        Assert.Equal(BsonDocument.Parse("""{ "activeKey": { "$type": "string" } }"""), index.Partial);
+        Assert.Equal("activeKey", MongoSchema.UniqueFields[index.Name]);
+    }
+
     /// <summary>A school code is unique where present: a partial index over strings only, since MongoDB would index every
     /// school without a code as null and allow just one of them (manual, "Partial Indexes", unique constraint).</summary>
     [Fact]
@@ -73,7 +99,7 @@ public sealed class MongoIndexTests
         Assert.Equal(new BsonDocument("schoolCode", 1), index.Keys);
         Assert.Equal(BsonDocument.Parse("""{ "schoolCode": { "$type": "string" } }"""), index.Partial);
         Assert.Equal("schoolCode", MongoSchema.UniqueFields[index.Name]);
-        Assert.All(MongoSchema.IndexSpecs.Where(i => i.Collection != "schools" || !i.Unique), i => Assert.Null(i.Partial));
+        Assert.All(MongoSchema.IndexSpecs.Where(i => !i.Unique || i.Collection is not ("schools" or "waitlist")), i => Assert.Null(i.Partial));
     }
 
     private static void AssertServed(string collection, IReadOnlyCollection<string> equality, BsonDocument? sort)

@@ -116,6 +116,71 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Equal(2, loaded.Approvals[1].Decisions.Count);
     }
 
+    /// <summary>
+    /// Migration 5 (issue 13): a file of schema version 4 gets the booking-series and waiting-list tables with every index, keeps
+    /// its bookings, and allows one live waiting-list entry per school and session (finished entries, without an active key, many).
+    /// </summary>
+    [Fact]
+    public async Task AFileOfSchemaVersion4_GetsTheSeriesAndWaitlistTablesAndIndexes_AndKeepsItsBookings()
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, "v4.db");
+        var bookingId = Guid.NewGuid();
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $$"""
+                CREATE TABLE sessions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+                CREATE TABLE bookings (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+                INSERT INTO bookings VALUES ('{{bookingId}}', 1, '{"id":"{{bookingId}}","version":1,"schoolId":"s","sessionStartsAt":"2026-12-01T07:40:00Z"}');
+                PRAGMA user_version = 4;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        var store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = path }), []);
+        await store.InitializeAsync();
+
+        using var check = new SqliteConnection($"Data Source={path}");
+        check.Open();
+        using (var version = check.CreateCommand())
+        {
+            version.CommandText = "PRAGMA user_version";
+            Assert.Equal(5L, (long)version.ExecuteScalar()!);
+        }
+        using (var indexes = check.CreateCommand())
+        {
+            indexes.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using var reader = indexes.ExecuteReader();
+            var names = new List<string>();
+            while (reader.Read()) names.Add(reader.GetString(0));
+            Assert.Superset(new HashSet<string>
+            {
+                "ix_series_school", "ix_series_provider", "ix_series_district_status", "ix_series_status_expiry",
+                "ix_waitlist_session_status", "ux_waitlist_active", "ix_waitlist_status_held", "ix_waitlist_school",
+                "ix_sessions_status_start", "ix_bookings_school_start",
+            }, names.ToHashSet());
+        }
+        using (var kept = check.CreateCommand())
+        {
+            kept.CommandText = "SELECT count(*) FROM bookings";
+            Assert.Equal(1L, (long)kept.ExecuteScalar()!);
+        }
+
+        using var insert = check.CreateCommand();
+        insert.CommandText = $$"""
+            INSERT INTO booking_series VALUES ('{{Guid.NewGuid()}}', 1, '{"schoolId":"s","status":"Requested"}');
+            INSERT INTO waitlist VALUES ('{{Guid.NewGuid()}}', 1, '{"status":"Left"}'), ('{{Guid.NewGuid()}}', 1, '{"status":"Lapsed"}');
+            INSERT INTO waitlist VALUES ('{{Guid.NewGuid()}}', 1, '{"status":"Waiting","activeKey":"a:b"}');
+            """;
+        insert.ExecuteNonQuery();
+        using var duplicate = check.CreateCommand();
+        duplicate.CommandText = $$"""INSERT INTO waitlist VALUES ('{{Guid.NewGuid()}}', 1, '{"status":"Held","activeKey":"a:b"}')""";
+        var e = Assert.Throws<SqliteException>(() => duplicate.ExecuteNonQuery());
+        Assert.Equal("activeKey", SqliteChangeWriter.Duplicate(e).Field);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -77,6 +77,53 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         AssertUses(idle, "ix_bookings_school");
     }
 
+    public static TheoryData<string, string> SeriesLists => new()
+    {
+        { "school", "ix_series_school" },
+        { "provider", "ix_series_provider" },
+        { "bureau, one status", "ix_series_district_status" },
+        { "bureau, every status", "ix_series_district_status" },
+        { "expiry sweep", "ix_series_status_expiry" },
+    };
+
+    /// <summary>Issue 13: every booking-series list finds its index.</summary>
+    [Theory]
+    [MemberData(nameof(SeriesLists))]
+    public void SeriesList_IsServedByItsIndex(string who, string index)
+    {
+        var filter = who switch
+        {
+            "school" => new SeriesFilter(SchoolId: Ids.New(), Limit: 101, Before: Ids.New()),
+            "provider" => new SeriesFilter(ProviderId: Ids.New(), Limit: 101),
+            "bureau, one status" => new SeriesFilter(Districts: ["110101", "110102"], Status: SeriesStatus.Requested, Limit: 101),
+            "bureau, every status" => new SeriesFilter(Districts: ["110101", "110102"], Limit: 101),
+            _ => new SeriesFilter(Status: SeriesStatus.Requested, ExpiresBefore: DateTimeOffset.UtcNow, Limit: 100),
+        };
+
+        AssertUses(SqliteListQueries.Series(filter), index);
+    }
+
+    /// <summary>
+    /// Issue 13's other indexes (migration 5), for the queries the waiting list, the underfilled-session notice and the plan
+    /// summary run: a session's queue in order, a school's live entry, the hold sweep, a school's entries, sessions starting
+    /// soon, a school's bookings by session start.
+    /// </summary>
+    [Fact]
+    public void WaitlistSessionAndPlanQueries_AreServedByMigration5Indexes()
+    {
+        AssertUses(("SELECT doc FROM waitlist WHERE json_extract(doc, '$.sessionId') = $s AND json_extract(doc, '$.status') = 'Waiting' ORDER BY id LIMIT 50",
+            [("$s", Ids.New().ToString())]), "ix_waitlist_session_status");
+        AssertUses(("SELECT doc FROM waitlist WHERE json_extract(doc, '$.activeKey') = $k", [("$k", "a:b")]), "ux_waitlist_active");
+        AssertUses(("SELECT doc FROM waitlist WHERE json_extract(doc, '$.status') = 'Held' AND json_extract(doc, '$.heldUntil') < $t LIMIT 100",
+            [("$t", "2026-12-01T00:00:00.0000000+00:00")]), "ix_waitlist_status_held");
+        AssertUses(("SELECT doc FROM waitlist WHERE json_extract(doc, '$.schoolId') = $s ORDER BY id DESC LIMIT 100", [("$s", Ids.New().ToString())]),
+            "ix_waitlist_school");
+        AssertUses(("SELECT doc FROM sessions WHERE json_extract(doc, '$.status') = 'Scheduled' AND json_extract(doc, '$.startsAt') >= $a AND json_extract(doc, '$.startsAt') < $b LIMIT 500",
+            [("$a", "2026-12-01T00:00:00.0000000+00:00"), ("$b", "2026-12-03T00:00:00.0000000+00:00")]), "ix_sessions_status_start");
+        AssertUses(("SELECT doc FROM bookings WHERE json_extract(doc, '$.schoolId') = $s AND json_extract(doc, '$.sessionStartsAt') >= $a AND json_extract(doc, '$.sessionStartsAt') < $b",
+            [("$s", Ids.New().ToString()), ("$a", "2026-09-01T00:00:00.0000000+00:00"), ("$b", "2027-02-01T00:00:00.0000000+00:00")]), "ix_bookings_school_start");
+    }
+
     private void AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");

@@ -13,7 +13,7 @@ namespace Marketplace.Api.Tests.Realtime;
 /// <summary>The wire shape of the <c>bookingChanged</c> push, as a browser client sees it (camelCase JSON).</summary>
 public sealed record BookingChangedPush(
     long Cursor, DateTimeOffset At, Guid BookingId, Guid SessionId, Guid OfferingId, Guid SchoolId, Guid ProviderId,
-    string? OldStatus, string NewStatus, int Pupils);
+    string? OldStatus, string NewStatus, int Pupils, Guid? SeriesId = null);
 
 /// <summary>The wire shape of the <c>availabilityChanged</c> push; capacity and reserved only on the provider's own stream.</summary>
 public sealed record AvailabilityChangedPush(

@@ -13,6 +13,9 @@ public sealed record OfferingInput(
     IReadOnlyList<string>? Tags, int? CancellationCutoffHours)
 {
     public const long MaxPriceFen = 50_000; // ¥500 per pupil per session: anything above is a typo, not an after-school price
+    /// <summary>Hours before a session that bookings close (0–336); omitted: the setting for the offering's mode.</summary>
+    public int? MinLeadHours { get; init; }
+
     public const int MaxTitle = 60, MaxSummary = 200, MaxDescription = 4000, MaxAddress = 200, MaxTags = 10, MaxTag = 20;
 
     /// <summary>Validates every field at once and returns the content, or throws naming each bad field.</summary>
@@ -40,6 +43,7 @@ public sealed record OfferingInput(
         v.Require(DurationMinutes is >= 20 and <= 480, "durationMinutes", new("offering.duration", 20, 480))
          .Require(PriceFen is >= 0 and <= MaxPriceFen, "priceFen", new("offering.price-fen", MaxPriceFen))
          .Require(CancellationCutoffHours is null or >= 0 and <= 336, "cancellationCutoffHours", new("offering.cutoff-hours", 0, 336));
+        v.Require(MinLeadHours is null or >= 0 and <= 336, "minLeadHours", new("offering.min-lead-hours", 0, 336));
         // NaN passes every range comparison below (and the store cannot write it); the host's JSON layer refuses it first.
         foreach (var (field, coordinate) in new[] { ("venue.lat", Venue?.Lat), ("venue.lon", Venue?.Lon) })
             if (coordinate is { } c && !double.IsFinite(c)) v.Add(field, new("validation.finite-number"));
@@ -65,6 +69,9 @@ public sealed record OfferingInput(
             Grades!.Order().ToArray(), MinGroup!.Value, MaxGroup!.Value, DurationMinutes!.Value, PriceFen!.Value,
             servesOffCampus ? new Venue(Venue!.Address!.Trim(), Venue.Lat!.Value, Venue.Lon!.Value, Venue.DistrictCode) : null,
             servesOnCampus ? Districts!.Distinct().ToArray() : [],
-            Tags?.Select(t => t.Trim()).Distinct().ToArray() ?? [], CancellationCutoffHours ?? 24);
+            Tags?.Select(t => t.Trim()).Distinct().ToArray() ?? [], CancellationCutoffHours ?? 24)
+        {
+            MinLeadHours = MinLeadHours,
+        };
     }
 }
