@@ -31,6 +31,9 @@ public sealed record OfferingDto(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> DistrictNames, IReadOnlyList<OfferingDecision> Decisions,
     IReadOnlyList<OfferingBlock> Blocks)
 {
+    /// <summary>The 学科类 words flagged in its texts and the provider's justification, for the owner and its bureaus; else null.</summary>
+    public ScreeningDto? Screening { get; init; }
+
     /// <param name="districtNames">Name by code (<c>DistrictQueries.NamesAsync</c>), read once for a whole list.</param>
     /// <param name="showDecisions">The review trail (who decided, the bureau's notes) and the districts' blocks only for the owner
     /// and its bureaus; others get them empty.</param>
@@ -39,12 +42,25 @@ public sealed record OfferingDto(
         var c = o.Content;
         return new(o.Id, o.ProviderId, providerName, o.Status, o.Version, c.Title, c.Summary, c.Description, c.Category, c.Mode, c.Grades,
             c.MinGroup, c.MaxGroup, c.DurationMinutes, c.PriceFen, c.Venue, c.Districts, c.Tags, c.CancellationCutoffHours, o.RejectionReason,
-            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : [], showDecisions ? o.Blocks : []);
+            o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : [], showDecisions ? o.Blocks : [])
+        {
+            Screening = showDecisions ? ScreeningDto.From(o.Screening) : null,
+        };
     }
 
     /// <summary>The districts' names in the order of their codes; a code the platform no longer serves stands for itself.</summary>
     internal static IReadOnlyList<string> NamesOf(IReadOnlyList<string> codes, IReadOnlyDictionary<string, string> names) =>
         codes.Select(code => names.GetValueOrDefault(code, code)).ToArray();
+}
+
+/// <summary>
+/// The screening of an offering's texts: <c>tier</c> Flag (Refuse never reaches an offering), the words found with the field and
+/// the rule (<c>core-subject</c>, <c>tutoring</c>, <c>subject-course</c>, <c>exam-class</c> refuse; <c>ambiguous-subject</c>,
+/// <c>ambiguous-word</c> flag), and the provider's justification.
+/// </summary>
+public sealed record ScreeningDto(ScreeningTier Tier, IReadOnlyList<ScreeningMatch> Matches, string? Justification, DateTimeOffset ScreenedAt)
+{
+    public static ScreeningDto? From(ScreeningRecord? r) => r is null ? null : new(r.Tier, r.Matches, r.Justification, r.ScreenedAt);
 }
 
 /// <summary>A session with the names a person reads (offering, provider, the offering's districts), the same in every answer.</summary>

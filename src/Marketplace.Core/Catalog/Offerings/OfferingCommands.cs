@@ -18,7 +18,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         provider.EnsureMayAct();
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
-        var offering = Offering.Create(provider.Id, content, now);
+        var offering = Offering.Create(provider.Id, content, now, ScreeningRecord.Of(input.Screen(), input.ScreeningJustification, now));
         await store.CommitAsync(new StoreChanges().Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
         return (offering, provider);
     }
@@ -29,7 +29,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         if (offering.Version != ifMatchVersion) throw new ConcurrencyConflictException("offering", id);
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
-        offering.Edit(content, now);
+        offering.Edit(content, now, ScreeningRecord.Of(input.Screen(), input.ScreeningJustification, now));
         await store.CommitAsync(new StoreChanges().Update(offering, ifMatchVersion).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
         return (offering, provider);
     }
