@@ -11,6 +11,7 @@ public static class BookingsModule
         services.AddSingleton(new BookingOptions { ResponseWindow = settings.BookingResponseWindow });
         services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>();
         services.AddHostedService<BookingExpiryService>();
+        services.AddSingleton(new UnderfilledOptions { Notice = TimeSpan.FromHours(settings.CalendarSettings.UnderfilledNoticeHours) }).AddSingleton<UnderfilledSessionCommands>().AddHostedService<UnderfilledSessionService>();
         return services;
     }
 

@@ -69,17 +69,30 @@ public sealed record SessionDto(
     int Capacity, int Reserved, int FreeSeats, SessionStatus Status, string? CancellationReason,
     string OfferingTitle, string ProviderName, IReadOnlyList<string> DistrictNames)
 {
-    public static SessionDto From(Session s, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames)
+    /// <summary>"makeup-workday": on a make-up working day (调休), a weekend day that counts as a school day; "holiday": on a day
+    /// configured as a holiday after the session was scheduled; else null.</summary>
+    public string? CalendarNote { get; init; }
+
+    /// <summary>When a 走出去 session was found below minGroup by its decision deadline: when, the pupils booked then, the minGroup.</summary>
+    public UnderfilledNotice? Underfilled { get; init; }
+
+    /// <summary>The provider's decision on an underfilled session: "Runs", or null (undecided; cancelling cancels the session).</summary>
+    public SessionDecision? Decision { get; init; }
+
+    public static SessionDto From(Session s, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames, SchoolCalendar calendar)
     {
         var start = ChinaTime.ToLocal(s.StartsAt);
         var end = ChinaTime.ToLocal(s.EndsAt);
         return new(s.Id, s.OfferingId, start, end, start.ToString("yyyy-MM-dd ddd", System.Globalization.CultureInfo.GetCultureInfo("zh-CN")),
             $"{start:HH:mm}–{end:HH:mm}", s.Capacity, s.Reserved, s.FreeSeats, s.Status, s.CancellationReason,
-            offering.Content.Title, provider.Name, OfferingDto.NamesOf(offering.Content.Districts, districtNames));
+            offering.Content.Title, provider.Name, OfferingDto.NamesOf(offering.Content.Districts, districtNames))
+        {
+            CalendarNote = calendar.NoteFor(ChinaTime.DateOf(s.StartsAt)), Underfilled = s.Underfilled, Decision = s.Decision,
+        };
     }
 
-    public static SessionDto[] From(OfferingSessions found, IReadOnlyDictionary<string, string> districtNames) =>
-        found.Sessions.Select(s => From(s, found.Offering, found.Provider, districtNames)).ToArray();
+    public static SessionDto[] From(OfferingSessions found, IReadOnlyDictionary<string, string> districtNames, SchoolCalendar calendar) =>
+        found.Sessions.Select(s => From(s, found.Offering, found.Provider, districtNames, calendar)).ToArray();
 }
 
 public sealed record ReasonRequest(string? Reason);

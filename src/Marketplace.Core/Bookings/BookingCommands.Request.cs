@@ -39,7 +39,8 @@ public sealed partial class BookingCommands
         var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
         // What the school's district may not know of (not public, provider not approved there, blocked there) is never seen: 404.
         if (!OfferingQueries.IsPublic(offering, provider) || !DistrictReach.IsShownIn(offering, provider, school.DistrictCode))
-            throw new NotFoundException("session", r.SessionId);
+            throw await store.HasLiveBookingAsync(school.Id, offering.Id, ct) // it still sees what it booked: say why not (paused, …)
+                ? new DomainRuleException("offering-not-bookable") : new NotFoundException("session", r.SessionId);
         var districts = await store.ListDistrictsAsync(ct);
         var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
         var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
