@@ -107,7 +107,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         }
         Assert.Equal(
             ["ArchiveOffering", "CancelBooking", "CancelSession", "CompleteBooking", "ConfirmBooking", "CreateOffering", "DeclineBooking",
-             "DeleteSession", "EditOffering", "PauseOffering", "ResumeOffering", "ScheduleSessions", "SubmitOffering"],
+             "DeleteSession", "EditOffering", "PauseOffering", "ResumeOffering", "RunSession", "ScheduleSessions", "SubmitOffering"],
             refused.Order());
 
         // Nothing changed, and reading still works.
