@@ -11,7 +11,7 @@ public sealed record OfferingChangedData(Guid OfferingId, Guid ProviderId, strin
 
 public sealed record SessionsChangedData(Guid OfferingId, IReadOnlyList<Guid> SessionIds);
 
-/// <summary>A 走出去 session below minGroup by its decision deadline (<see cref="Decision"/> null), or run anyway ("runs").</summary>
+/// <summary>A 走出去 session below minGroup by its decision deadline (<see cref="Decision"/> null), or run anyway ("runs"); <see cref="StartsAt"/> in Beijing time, as the feed shows it.</summary>
 public sealed record SessionUnderfilledData(Guid SessionId, Guid OfferingId, Guid ProviderId, DateTimeOffset StartsAt, int Pupils, int MinGroup, string? Decision);
 
 /// <summary>Seats moved on a session. Seat counts are read when the event is delivered (the stored event names the session only).</summary>
@@ -46,7 +46,7 @@ public static class CatalogEvents
     /// <summary>To the provider and the schools booked on the session (<paramref name="schools"/>): it is below minGroup, or runs anyway.</summary>
     public static OutboxMessage SessionUnderfilled(Session s, UnderfilledNotice notice, IEnumerable<Guid> schools, DateTimeOffset at) =>
         OutboxMessage.Create(EventTypes.SessionUnderfilled, at, [Audience.Organization(s.ProviderId), .. schools.Select(Audience.Organization)],
-            new SessionUnderfilledData(s.Id, s.OfferingId, s.ProviderId, s.StartsAt, notice.Pupils, notice.MinGroup,
+            new SessionUnderfilledData(s.Id, s.OfferingId, s.ProviderId, ChinaTime.ToLocal(s.StartsAt), notice.Pupils, notice.MinGroup,
                 s.Decision is { } d ? JsonNamingPolicy.CamelCase.ConvertName(d.ToString()) : null));
 
     /// <summary>Seats moved on a session: watchers of the offering and its provider hear about it.</summary>
