@@ -21,12 +21,13 @@ public sealed record CalendarSettings
         var entries = section.Value is { } joined ? joined.Split([',', '，'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : section.GetChildren().Select(c => c.Value?.Trim() ?? "").Where(v => v.Length > 0).ToArray();
         var days = new List<DateOnly>();
+        var calendar = new Core.Catalog.SchoolCalendar(holidays);
         foreach (var entry in entries)
         {
             if (!DateOnly.TryParseExact(entry, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
                 errors.Add($"Marketplace:MakeupWorkdays: '{entry}' is not a day (2027-02-20).");
-            else if (holidays.Any(h => h.From <= day && day <= h.To))
-                errors.Add($"Marketplace:MakeupWorkdays: {entry} is also listed in Marketplace:Holidays; a day is one or the other.");
+            else if (calendar.IsPublicHoliday(day))
+                errors.Add($"Marketplace:MakeupWorkdays: {entry} is a holiday (built in or in Marketplace:Holidays); a day is one or the other.");
             else days.Add(day);
         }
         var hours = 48;
