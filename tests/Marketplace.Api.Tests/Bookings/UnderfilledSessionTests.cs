@@ -133,6 +133,34 @@ public sealed class UnderfilledSessionTests(UnderfilledClockFactory factory) : I
         Assert.Equal([null, "runs"], feed.Select(i => i!["data"]!["decision"]?.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task ParallelChecks_FlagOnce_AndParallelRuns_TellTheSchoolsOnce()
+    {
+        var (provider, offeringId, sessions) = await OffCampusAsync(factory, "Both", minGroup: 15);
+        var school = await factory.ClientForAsync("school13");
+        (await school.SendAsync(BookingTests.Book(sessions[0], 4, [3], "underfilled-par-01"))).EnsureSuccessStatusCode();
+        var before = (await provider.GetJsonAsync("/api/events?after=0"))["next"]!.GetValue<long>();
+
+        // Eight instances' checks at once, next to the hosted sweep, and a booking racing them: one flag, one notice.
+        factory.Clock.Advance(TimeSpan.FromHours(25));
+        var commands = factory.Services.GetRequiredService<UnderfilledSessionCommands>();
+        var checks = Enumerable.Range(0, 8).Select(_ => Task.Run(() => commands.FlagDueAsync())).ToList();
+        var booking = school.SendAsync(BookingTests.Book(sessions[0], 2, [3], "underfilled-par-02"));
+        await Task.WhenAll(checks);
+        (await booking).EnsureSuccessStatusCode();
+        Assert.InRange(checks.Sum(c => c.Result), 0, 1);
+        await Task.Delay(500);
+        var flagged = await SessionAsync(provider, offeringId, sessions[0]);
+        Assert.InRange(flagged["underfilled"]!["pupils"]!.GetValue<int>(), 4, 6);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions/{sessions[0]}/run", null)));
+        Assert.All(runs, r => Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode));
+        var notices = (await school.GetJsonAsync($"/api/events?after={before}"))["items"]!.AsArray()
+            .Where(i => i!["type"]!.GetValue<string>() == "sessionUnderfilled" && i["data"]!["sessionId"]!.GetValue<Guid>() == sessions[0])
+            .Select(i => i!["data"]!["decision"]?.GetValue<string>()).ToList();
+        Assert.Equal([null, "runs"], notices);
+    }
+
     private static async Task<System.Text.Json.Nodes.JsonNode> SessionAsync(HttpClient provider, Guid offeringId, Guid sessionId) =>
         (await provider.GetJsonAsync($"/api/offerings/{offeringId}/sessions")).AsArray().Single(s => s!["id"]!.GetValue<Guid>() == sessionId)!;
 
