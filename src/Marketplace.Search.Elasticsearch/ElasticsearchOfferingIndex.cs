@@ -95,6 +95,16 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             await IndexAsync(target, offering.Id, offering.Version, offering, ct);
     }
 
+    /// <summary>One bulk request through the alias (and one into a rebuild in progress), versioned as <see cref="UpsertAsync"/>.</summary>
+    public async Task UpsertManyAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct = default)
+    {
+        if (documents.Count == 0) return;
+        var offerings = documents.Select(EsOffering.From).ToList();
+        await SendBulkAsync(Alias, [.. offerings], ct, live: true);
+        if (_rebuildTarget is { } target)
+            await SendBulkAsync(target, [.. offerings], ct, live: true);
+    }
+
     /// <summary>
     /// Replaces the offering with a removal marker (<see cref="EsRemoval"/>) at the removal's version, through the alias:
     /// a versioned delete's tombstone lasts only <c>index.gc_deletes</c> (60 s), after which a late upsert from an older batch
@@ -210,14 +220,16 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
     /// <see cref="ElasticsearchIndexOptions.BulkRetries"/> times; only what is still rejected then fails the rebuild.
     /// A 409 item is a newer live write that got there first: fine. Any other error fails the rebuild at once.
     /// </summary>
-    private async Task<long> SendBulkAsync(string index, List<EsOffering> batch, CancellationToken ct)
+    private async Task<long> SendBulkAsync(string index, List<EsOffering> batch, CancellationToken ct, bool live = false)
     {
         long written = 0;
         var pending = batch.ToList();
         var delay = _options.BulkRetryDelay;
         for (var attempt = 0; ; attempt++)
         {
+            // A live write (live: true) goes through the alias as a single upsert does: never auto-creating an index, and refreshed alike.
             var request = new BulkRequest(index) { Operations = [], RequestConfiguration = _bulk };
+            if (live) (request.RequireAlias, request.Refresh) = (index == Alias, WriteRefresh);
             foreach (var offering in pending)
                 request.Operations.Add(new BulkIndexOperation<EsOffering>(offering) { Id = offering.Id, Version = offering.Version, VersionType = VersionType.ExternalGte });
             var response = await client.BulkAsync(request, ct);

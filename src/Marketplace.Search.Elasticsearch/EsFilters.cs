@@ -22,26 +22,54 @@ internal static class EsFilters
             filters.Add(new TermQuery { Field = "grades", Value = grade });
         if (q is { Near: { } near, RadiusKm: { } radius })
         {
-            filters.Add(new GeoDistanceQuery { Field = "venue", Location = At(near), Distance = $"{radius.ToString(System.Globalization.CultureInfo.InvariantCulture)}km" });
-            filters.Add(AnyOf("mode", nameof(DeliveryMode.OffCampus), nameof(DeliveryMode.Both)));
-        }
-        var inRange = q.From is not null || q.To is not null;
-        if (inRange && !q.AvailableOnly)
-            filters.Add(Sessions(new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(q.From), Lt = Date(q.To) }));
-        if (q.AvailableOnly)
-        {
-            // One nested clause: the session in the range is the one with free seats (and it has not started).
-            var from = q.From is { } f && f > q.Now ? f : q.Now;
-            filters.Add(Sessions(new BoolQuery
+            Query venue = new BoolQuery
             {
                 Filter =
                 [
-                    new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(from), Lt = Date(q.To) },
-                    new NumberRangeQuery { Field = "sessions.freeSeats", Gt = 0 },
+                    new GeoDistanceQuery { Field = "venue", Location = At(near), Distance = $"{radius.ToString(System.Globalization.CultureInfo.InvariantCulture)}km" },
+                    AnyOf("mode", nameof(DeliveryMode.OffCampus), nameof(DeliveryMode.Both)),
                 ],
-            }));
+            };
+            // Around a school's own point: a provider coming to its district (请进来) is within any radius.
+            filters.Add(q.ComesTo is { } district
+                ? new BoolQuery { Should = [venue, ComesTo(district)], MinimumShouldMatch = 1 }
+                : venue);
         }
+        if (q.FiltersSessions)
+            filters.Add(new NestedQuery { Path = "sessions", Query = SessionClause(q) });
         return filters;
+    }
+
+    /// <summary>
+    /// Every session condition of the query in one clause, for the nested <c>sessions</c> documents, so that one session meets them
+    /// all: it starts in [max(from, now), to), fits one of the windows, and has free seats when asked. The soonest sort's nested
+    /// filter is the same clause, so the session a hit is sorted by is one that matched.
+    /// </summary>
+    public static Query SessionClause(OfferingQuery q)
+    {
+        var clauses = new List<Query> { new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(q.SessionsFrom), Lt = Date(q.To) } };
+        if (q.AvailableOnly)
+            clauses.Add(new NumberRangeQuery { Field = "sessions.freeSeats", Gt = 0 });
+        if (q.Windows is { } windows)
+            clauses.Add(windows.Count == 0 ? new MatchNoneQuery() : new BoolQuery { Should = [.. windows.Select(Window)], MinimumShouldMatch = 1 });
+        return clauses.Count == 1 ? clauses[0] : new BoolQuery { Filter = clauses };
+    }
+
+    /// <summary>Whether the offering serves the district on campus (<c>OfferingDocument.ComesTo</c>).</summary>
+    public static Query ComesTo(string district) => new BoolQuery
+    {
+        Filter = [new TermQuery { Field = "campusDistricts", Value = district }, AnyOf("mode", nameof(DeliveryMode.OnCampus), nameof(DeliveryMode.Both))],
+    };
+
+    private static Query Window(SessionWindow w)
+    {
+        var conditions = new List<Query>
+        {
+            new NumberRangeQuery { Field = "sessions.startMinute", Gte = w.StartMinute },
+            new NumberRangeQuery { Field = "sessions.endMinute", Lte = w.EndMinute },
+        };
+        if (w.Day is { } day) conditions.Insert(0, new TermQuery { Field = "sessions.weekday", Value = EsSession.IsoWeekday(day) });
+        return new BoolQuery { Filter = conditions };
     }
 
     public static Dictionary<string, Query> Facets(OfferingQuery q)
@@ -62,10 +90,6 @@ internal static class EsFilters
     public static Query Removed { get; } = new TermQuery { Field = EsRemoval.Field, Value = true };
 
     public static GeoLocation At(GeoPoint point) => GeoLocation.LatitudeLongitude(new LatLonGeoLocation { Lat = point.Lat, Lon = point.Lon });
-
-    public static Query StartsFromNow(DateTimeOffset now) => new DateRangeQuery { Field = "sessions.startsAt", Gte = Date(now) };
-
-    private static NestedQuery Sessions(Query inner) => new() { Path = "sessions", Query = inner };
 
     private static TermsQuery AnyOf(string field, params string[] values) =>
         new() { Field = field, Terms = new TermsQueryField(values.Select(v => (FieldValue)v).ToArray()) };

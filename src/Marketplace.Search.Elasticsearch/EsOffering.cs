@@ -22,6 +22,8 @@ internal sealed class EsOffering
     [JsonPropertyName("districts")] public required IReadOnlyList<string> Districts { get; init; }
     /// <summary>Not required when read: a search during the rebuild after the upgrade still reads documents written without it.</summary>
     [JsonPropertyName("visibleIn")] public IReadOnlyList<string> VisibleIn { get; init; } = [];
+    /// <summary>The districts it serves on campus (a school's radius takes them in); not required when read, as <see cref="VisibleIn"/>.</summary>
+    [JsonPropertyName("campusDistricts")] public IReadOnlyList<string> CampusDistricts { get; init; } = [];
     [JsonPropertyName("priceFen")] public required long PriceFen { get; init; }
     [JsonPropertyName("venue")] public EsGeoPoint? Venue { get; init; }
     [JsonPropertyName("sessions")] public required IReadOnlyList<EsSession> Sessions { get; init; }
@@ -32,9 +34,9 @@ internal sealed class EsOffering
     {
         Id = d.Id.ToString(), ProviderId = d.ProviderId.ToString(), ProviderName = d.ProviderName, Title = d.Title,
         Summary = d.Summary, Description = d.Description, Tags = d.Tags, Category = d.Category.ToString(), Mode = d.Mode.ToString(),
-        Grades = d.Grades, Districts = d.Districts, VisibleIn = d.VisibleIn, PriceFen = d.PriceFen,
+        Grades = d.Grades, Districts = d.Districts, VisibleIn = d.VisibleIn, CampusDistricts = d.CampusDistricts, PriceFen = d.PriceFen,
         Venue = d.Venue is { } v ? new EsGeoPoint(v.Lat, v.Lon) : null,
-        Sessions = d.Sessions.Select(s => new EsSession(s.Id.ToString(), s.StartsAt.ToUniversalTime(), s.EndsAt.ToUniversalTime(), s.FreeSeats)).ToList(),
+        Sessions = d.Sessions.Select(EsSession.From).ToList(),
         Version = d.Version, UpdatedAt = d.UpdatedAt.ToUniversalTime(),
     };
 }

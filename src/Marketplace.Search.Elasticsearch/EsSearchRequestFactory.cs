@@ -131,6 +131,8 @@ internal static class EsSearchRequestFactory
         var byId = new SortOptions { Field = new FieldSort { Field = "id", Order = SortOrder.Asc } };
         return q.Sort switch
         {
+            // Around a school: offerings coming to its district first (distance 0), then venues by distance, then the rest.
+            SearchSort.Distance when q is { Near: { } near, ComesTo: { } district } => [ComesToFirst(near, district), byScore, byId],
             SearchSort.Distance when q.Near is { } near =>
             [
                 new SortOptions { GeoDistance = new GeoDistanceSort { Field = "venue", Location = [EsFilters.At(near)], Order = SortOrder.Asc, Unit = DistanceUnit.Kilometers } },
@@ -147,7 +149,8 @@ internal static class EsSearchRequestFactory
                         Order = SortOrder.Asc,
                         Mode = SortMode.Min,
                         Missing = "_last",
-                        Nested = new NestedSortValue { Path = "sessions", Filter = EsFilters.StartsFromNow(q.Now) },
+                        // The same clause as the filter: a hit sorts by its first session meeting every session condition.
+                        Nested = new NestedSortValue { Path = "sessions", Filter = EsFilters.SessionClause(q) },
                     },
                 },
                 byScore, byId,
@@ -155,6 +158,29 @@ internal static class EsSearchRequestFactory
             _ => [byScore, byId],
         };
     }
+
+    /// <summary>
+    /// The distance a school reads: 0 when the offering serves its district on campus, else the venue's great-circle distance in km,
+    /// else 1e9 (no venue: last). A script, because a geo-distance sort cannot put on-campus offerings without a venue first.
+    /// </summary>
+    public const string ComesToFirstScript =
+        "if (doc['campusDistricts'].size() > 0 && doc['campusDistricts'].contains(params.d) && (doc['mode'].value == 'OnCampus' || doc['mode'].value == 'Both')) { return 0.0; } " +
+        "if (doc['venue'].size() == 0) { return 1e9; } " +
+        "return doc['venue'].arcDistance(params.lat, params.lon) / 1000.0;";
+
+    private static SortOptions ComesToFirst(GeoPoint near, string district) => new()
+    {
+        Script = new ScriptSort
+        {
+            Type = ScriptSortType.Number,
+            Order = SortOrder.Asc,
+            Script = new Script
+            {
+                Source = ComesToFirstScript,
+                Params = new Dictionary<string, object> { ["d"] = district, ["lat"] = near.Lat, ["lon"] = near.Lon },
+            },
+        },
+    };
 
     private static Fields Bigram(string field) => Fields.FromString(field + ".bigram");
 

@@ -24,14 +24,19 @@ internal static class EsSearchResultMapper
     {
         var o = hit.Source!;
         // The distance is recomputed rather than read from the sort values so every sort reports it alike.
-        double? distance = q.Near is { } near && o.Venue is { } venue ? near.DistanceKmTo(new GeoPoint(venue.Lat, venue.Lon)) : null;
-        var next = o.Sessions.Where(s => s.StartsAt >= q.Now).MinBy(s => s.StartsAt);
+        var comesToYou = q.ComesTo is { } district && o.CampusDistricts.Contains(district) && o.Mode is nameof(DeliveryMode.OnCampus) or nameof(DeliveryMode.Both);
+        double? distance = comesToYou && q.Near is not null ? 0
+            : q.Near is { } near && o.Venue is { } venue ? near.DistanceKmTo(new GeoPoint(venue.Lat, venue.Lon)) : null;
+        var (next, upcoming) = HitSessions.Describe(o.Sessions.Select(s => new SessionSlot(Guid.Parse(s.Id), s.StartsAt, s.EndsAt, s.FreeSeats)), q);
         var highlights = hit.Highlight?.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)h.Value.ToList()) ?? NoHighlights;
         return new SearchHit(
             Guid.Parse(o.Id), o.Title, o.Summary, Enum.Parse<Category>(o.Category), Enum.Parse<DeliveryMode>(o.Mode), o.ProviderName, o.PriceFen,
             o.Grades, distance, highlights,
-            next is null ? null : new SessionSlot(Guid.Parse(next.Id), next.StartsAt, next.EndsAt, next.FreeSeats),
-            hit.Score ?? 0);
+            next, hit.Score ?? 0)
+        {
+            Upcoming = upcoming,
+            ComesToYou = comesToYou,
+        };
     }
 
     private static Dictionary<string, long> Terms(AggregateDictionary? aggregations, string facet)

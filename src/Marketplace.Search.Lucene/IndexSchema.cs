@@ -12,9 +12,9 @@ public static class IndexSchema
     /// <summary>
     /// 2: one combined searched-text field plus the title (was: five text fields with positions); segmentation stored
     /// for highlighting. 3: the segmentation keeps <see cref="SearchWords"/> whole. 4: <c>visible_in</c>, the districts whose
-    /// schools may see the offering.
+    /// schools may see the offering. 5: <c>sessionEnds</c> (session windows) and <c>campus_district</c> (radius for 请进来).
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     public static string Stamp(SearchSynonyms synonyms, SearchWords words) =>
         $"offerings mapping v{Version}\nsynonyms: " + string.Join(" | ", synonyms.Groups.Select(group => string.Join(",", group))) +

@@ -47,6 +47,8 @@ internal static class LuceneDocumentMapper
         }
         foreach (var district in offering.VisibleIn.Distinct())
             doc.Add(new SortedSetDocValuesField(LuceneFields.VisibleIn, new BytesRef(district)));
+        foreach (var district in offering.CampusDistricts.Distinct())
+            doc.Add(new SortedSetDocValuesField(LuceneFields.CampusDistrict, new BytesRef(district)));
         if (offering.Venue is { } venue)
         {
             doc.Add(new DoubleDocValuesField(LuceneFields.Lat, venue.Lat));
@@ -64,15 +66,24 @@ internal static class LuceneDocumentMapper
 
     public static string IdTerm(Guid id) => id.ToString("N");
 
+    /// <summary>Starts, ends and openness, parallel, by start: the collector tests each session as a whole (<see cref="SegmentColumns"/>).</summary>
     private static void AddSessions(Document doc, IReadOnlyList<SessionSlot> sessions)
     {
-        var starts = sessions.Select(s => s.StartsAt.UtcTicks).Order().ToArray();
-        foreach (var session in sessions.Where(s => s.FreeSeats > 0))
+        var ordered = sessions.OrderBy(s => s.StartsAt.UtcTicks).ThenBy(s => s.Id).ToArray();
+        foreach (var session in ordered.Where(s => s.FreeSeats > 0))
             doc.Add(new Int64Field(LuceneFields.OpenSessionStart, session.StartsAt.UtcTicks, Field.Store.NO));
-        if (starts.Length == 0) return;
-        var bytes = new byte[starts.Length * sizeof(long)];
-        for (var i = 0; i < starts.Length; i++)
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), starts[i]);
-        doc.Add(new BinaryDocValuesField(LuceneFields.SessionStarts, new BytesRef(bytes)));
+        if (ordered.Length == 0) return;
+        doc.Add(new BinaryDocValuesField(LuceneFields.SessionStarts, Pack(ordered.Select(s => s.StartsAt.UtcTicks))));
+        doc.Add(new BinaryDocValuesField(LuceneFields.SessionEnds, Pack(ordered.Select(s => s.EndsAt.UtcTicks))));
+        doc.Add(new BinaryDocValuesField(LuceneFields.SessionOpen, new BytesRef([.. ordered.Select(s => (byte)(s.FreeSeats > 0 ? 1 : 0))])));
+    }
+
+    private static BytesRef Pack(IEnumerable<long> ticks)
+    {
+        var values = ticks.ToArray();
+        var bytes = new byte[values.Length * sizeof(long)];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), values[i]);
+        return new BytesRef(bytes);
     }
 }

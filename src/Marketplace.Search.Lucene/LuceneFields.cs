@@ -43,6 +43,15 @@ internal static class LuceneFields
     /// <summary>Sorted session start ticks packed as binary doc values (date filter, next session, soonest sort).</summary>
     public const string SessionStarts = "sessionStarts";
 
+    /// <summary>The end ticks of the same sessions, in the same order as <see cref="SessionStarts"/> (window filter).</summary>
+    public const string SessionEnds = "sessionEnds";
+
+    /// <summary>One byte per session, in the same order: 1 when it has free seats (a session's own availability, for windows).</summary>
+    public const string SessionOpen = "sessionOpen";
+
+    /// <summary>The districts it serves on campus (<c>OfferingDocument.CampusDistricts</c>): a school's radius includes them.</summary>
+    public const string CampusDistrict = "campus_district";
+
     /// <summary>Indexed untokenised fields.</summary>
     public static readonly string[] Keywords = [Id, Grade];
 }

@@ -49,19 +49,28 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         }
     }
 
-    public async Task UpsertAsync(OfferingDocument document, CancellationToken ct = default)
+    public Task UpsertAsync(OfferingDocument document, CancellationToken ct = default) => UpsertManyAsync([document], ct);
+
+    /// <summary>All of them under one write gate and one commit: a commit (an fsync) per document made a district change,
+    /// which re-projects every offering, take minutes.</summary>
+    public async Task UpsertManyAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct = default)
     {
         await _writeGate.WaitAsync(ct);
         try
         {
             var live = _live.Current;
-            var id = LuceneDocumentMapper.IdTerm(document.Id);
-            if (live.VersionOf(id) is not { } indexed || document.Version >= indexed)
+            var written = false;
+            foreach (var document in documents)
             {
-                live.Writer.UpdateDocument(new Term(LuceneFields.Id, id), LuceneDocumentMapper.ToLucene(document, live.Writer.Analyzer));
-                live.CommitAndRefresh();
+                var id = LuceneDocumentMapper.IdTerm(document.Id);
+                if (live.VersionOf(id) is not { } indexed || document.Version >= indexed)
+                {
+                    live.Writer.UpdateDocument(new Term(LuceneFields.Id, id), LuceneDocumentMapper.ToLucene(document, live.Writer.Analyzer));
+                    written = true;
+                }
+                _rebuild?.LiveUpsert(document);
             }
-            _rebuild?.LiveUpsert(document);
+            if (written) live.CommitAndRefresh();
         }
         finally
         {

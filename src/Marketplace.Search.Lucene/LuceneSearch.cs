@@ -32,13 +32,15 @@ internal sealed class LuceneSearch(OfferingAnalyzers analyzers)
     {
         var stored = StoredOfferings.Load(searcher.IndexReader, candidate.Doc);
         var offering = stored.Offering;
-        SessionSlot? next = null;
-        foreach (var session in offering.Sessions)
-            if (session.StartsAt >= query.Now && (next is null || session.StartsAt < next.StartsAt)) next = session;
+        var (next, upcoming) = HitSessions.Describe(offering.Sessions, query);
         return new SearchHit(
             offering.Id, offering.Title, offering.Summary, offering.Category, offering.Mode, offering.ProviderName, offering.PriceFen,
             offering.Grades, double.IsNaN(candidate.DistanceKm) ? null : candidate.DistanceKm,
             highlighter?.Highlight(stored) ?? NoHighlights,
-            next, candidate.Score);
+            next, candidate.Score)
+        {
+            Upcoming = upcoming,
+            ComesToYou = offering.ComesTo(query.ComesTo),
+        };
     }
 }

@@ -9,7 +9,8 @@ namespace Marketplace.Search.Lucene;
 /// Filters, counts and ranks one search, segment by segment, on the precomputed <see cref="SegmentColumns"/>.
 /// Per segment it builds bit sets (<see cref="DocBits"/>): <c>base</c> = live documents passing the filters that are not
 /// facet dimensions (grade, dates, availability, radius — a document failing one counts nowhere), one mask per selected
-/// facet dimension (category, mode, district, max price) and <c>matched</c> = base ∩ the text's matches. Totals and
+/// facet dimension (category, mode, district, max price) and <c>matched</c> = base ∩ the text's matches. The session conditions
+/// (range, windows, free seats) are tested per session (<see cref="SessionPasses"/>), so one session must meet them all. Totals and
 /// multi-select facet counts (a dimension's counts ignore its own filter) are population counts of intersections.
 /// The best <c>keep</c> hits are kept in a bounded heap; a hit is scored only when it could enter it. Without text,
 /// price and soonest sorts walk the segment's precomputed orders and stop once <c>keep</c> hits are found.
@@ -24,8 +25,9 @@ internal sealed class OfferingCollector : ICollector, IDisposable
     private readonly PriorityQueue<Candidate, Candidate> _worstFirst;
     private readonly FacetTally _tally = new();
     private readonly BitsRental _bits = new();
-    private readonly long _now;
-    private readonly long? _from, _to;
+    private readonly long _now, _sessionsFrom;
+    private readonly long? _to;
+    private readonly SessionWindow[]? _windows;
     private readonly GeoPoint? _near;
     private readonly double _radius, _cosNearLat, _minLat, _maxLat, _minLon, _maxLon;
     private readonly bool _hasRadius, _rejectAll, _decayByDistance;
@@ -37,7 +39,7 @@ internal sealed class OfferingCollector : ICollector, IDisposable
     private Scorer? _scorer;
     private int _docBase, _words;
     private long[] _base = [], _matched = [];
-    private long[]? _category, _mode, _district, _price, _pass;
+    private long[]? _category, _mode, _district, _price, _pass, _campus;
     private double[]? _distances;
 
     public OfferingCollector(OfferingQuery query, int keep)
@@ -47,8 +49,9 @@ internal sealed class OfferingCollector : ICollector, IDisposable
         _order = new CandidateOrder(query.Sort);
         _worstFirst = new PriorityQueue<Candidate, Candidate>(keep, Comparer<Candidate>.Create((a, b) => _order.Compare(b, a)));
         _now = query.Now.UtcTicks;
-        _from = query.From?.UtcTicks;
+        _sessionsFrom = query.SessionsFrom.UtcTicks;
         _to = query.To?.UtcTicks;
+        _windows = query.Windows is { } windows ? [.. windows] : null;
         _near = query.Near;
         _sort = query.Sort;
         _decayByDistance = query is { Sort: SearchSort.Relevance, Near: not null };
@@ -150,17 +153,31 @@ internal sealed class OfferingCollector : ICollector, IDisposable
         if (_query.Grade is { } grade) DocBits.And(_base, c.Grade(grade) ?? none, _words);
         if (_query.VisibleIn is { } visibleIn) DocBits.And(_base, Ord(c.VisibleNames, visibleIn) is var vo and >= 0 ? c.VisibleBits[vo] : none, _words);
         if (_query.AvailableOnly) DocBits.And(_base, OpenAt(c), _words);
+        _campus = null;
+        if (_query.ComesTo is { } comesTo && _near is not null)
+        {
+            // On-campus offerings serving the school's district: the provider comes to it (distance 0, within any radius).
+            _campus = _bits.Cleared(_words);
+            var served = Ord(c.CampusNames, comesTo);
+            if (served >= 0)
+            {
+                for (var ord = 0; ord < c.ModeValues.Length; ord++)
+                    if (c.ModeValues[ord] is DeliveryMode.OnCampus or DeliveryMode.Both) DocBits.Or(_campus, c.ModeBits[ord], _words);
+                DocBits.And(_campus, c.CampusBits[served], _words);
+            }
+        }
         if (_hasRadius)
         {
             _distances = _bits.Distances(c.MaxDoc);
-            DocBits.And(_base, WithinRadius(c), _words);
+            var within = WithinRadius(c);
+            if (_campus is not null) DocBits.Or(within, _campus, _words);
+            DocBits.And(_base, within, _words);
         }
-        if (_from is not null || _to is not null)
+        if (_query.FiltersSessions)
         {
-            // With available=true the session in the range must itself have free seats (and not have started).
-            var openFrom = Math.Max(_from ?? long.MinValue, _now);
+            // One session meets every session condition: in the range, in a window, and open when available=true.
             for (var doc = DocBits.Next(_base, 0, _words); doc >= 0; doc = DocBits.Next(_base, doc + 1, _words))
-                if (_query.AvailableOnly ? !c.HasOpenStartBetween(doc, openFrom, _to) : !c.HasStartBetween(doc, _from, _to)) DocBits.Clear(_base, doc);
+                if (NextMatchingStart(c, doc) == long.MaxValue) DocBits.Clear(_base, doc);
         }
 
         _category = _query.Category is { } category ? Ord(c.CategoryNames, category.ToString()) is var co and >= 0 ? c.CategoryBits[co] : none : null;
@@ -234,6 +251,28 @@ internal sealed class OfferingCollector : ICollector, IDisposable
         return open;
     }
 
+    /// <summary>The start of the document's first session meeting the session conditions, or <see cref="long.MaxValue"/>.</summary>
+    private long NextMatchingStart(SegmentColumns c, int doc)
+    {
+        var end = c.StartsStart[doc + 1];
+        for (var i = c.FirstAtOrAfter(doc, _sessionsFrom); i < end; i++)
+        {
+            if (_to is { } to && c.Starts[i] >= to) break;
+            if (SessionPasses(c, i)) return c.Starts[i];
+        }
+        return long.MaxValue;
+    }
+
+    /// <summary>Session i (a position in <see cref="SegmentColumns.Starts"/>, already in the range): open when asked, and in a window.</summary>
+    private bool SessionPasses(SegmentColumns c, int i)
+    {
+        if (_query.AvailableOnly && !c.Open[i]) return false;
+        if (_windows is not { } windows) return true;
+        foreach (var w in windows)
+            if ((w.Day is null || w.Day == c.Day[i]) && c.StartMinute[i] >= w.StartMinute && c.EndMinute[i] <= w.EndMinute) return true;
+        return false;
+    }
+
     /// <summary>Off-campus venues within the radius: only those in the radius box's latitude band are looked at.</summary>
     private long[] WithinRadius(SegmentColumns c)
     {
@@ -272,7 +311,10 @@ internal sealed class OfferingCollector : ICollector, IDisposable
             if (Passes(docs[i])) { Offer(docs[i]); offered++; }
     }
 
-    /// <summary>Sessions from now on in (start, document) order: a document's first appearance is its next session.</summary>
+    /// <summary>
+    /// Sessions from max(now, from) on in (start, document) order: a document's first session meeting the session conditions
+    /// is its next session.
+    /// </summary>
     private void OfferSoonest()
     {
         var c = _c!;
@@ -282,14 +324,15 @@ internal sealed class OfferingCollector : ICollector, IDisposable
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (starts[mid] < _now) lo = mid + 1;
+            if (starts[mid] < _sessionsFrom) lo = mid + 1;
             else hi = mid;
         }
         var offered = 0;
         for (var i = lo; i < starts.Length && offered < _keep; i++)
         {
+            if (_to is { } to && starts[i] >= to) break; // every document passing the base has a matching session before it
             var doc = c.SessionDocs[i];
-            if (DocBits.Get(seen, doc) || !Passes(doc)) continue;
+            if (DocBits.Get(seen, doc) || !Passes(doc) || !SessionPasses(c, c.SessionIndexes[i])) continue;
             DocBits.Set(seen, doc);
             Offer(doc);
             offered++;
@@ -303,7 +346,7 @@ internal sealed class OfferingCollector : ICollector, IDisposable
     {
         if (_keep == 0) return;
         var c = _c!;
-        var distance = _near is not null && c.HasVenue[doc] ? DistanceKm(doc) : double.NaN;
+        var distance = _campus is not null && DocBits.Get(_campus, doc) ? 0 : _near is not null && c.HasVenue[doc] ? DistanceKm(doc) : double.NaN;
         long key;
         switch (_sort)
         {
@@ -312,7 +355,7 @@ internal sealed class OfferingCollector : ICollector, IDisposable
                 if (_full && key > _worst.Key) return; // turned away on the sort key alone, before the (lazy) score
                 break;
             case SearchSort.Soonest:
-                key = c.NextStart(doc, _now);
+                key = NextMatchingStart(c, doc);
                 if (_full && key > _worst.Key) return;
                 break;
             case SearchSort.Distance:

@@ -43,11 +43,15 @@ internal sealed class SegmentColumns
 
         (DistrictBits, DistrictNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.District), MaxDoc);
         (VisibleBits, VisibleNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.VisibleIn), MaxDoc);
+        (CampusBits, CampusNames) = Districts(reader.GetSortedSetDocValues(LuceneFields.CampusDistrict), MaxDoc);
         (HasVenue, Lat, Lon) = Venues(reader, MaxDoc);
         CosLat = [.. Lat.Select(lat => Math.Cos(lat * Math.PI / 180))];
         (VenueDocsByLat, VenueLats) = ReachableVenuesByLat(HasVenue, Lat, modeOrd, ModeValues);
         (StartsStart, Starts) = SessionStarts(reader.GetBinaryDocValues(LuceneFields.SessionStarts), MaxDoc);
-        (SessionDocs, SessionStartsAscending) = SessionsByStart(StartsStart, Starts);
+        Ends = SessionEnds(reader.GetBinaryDocValues(LuceneFields.SessionEnds), StartsStart, Starts);
+        Open = SessionOpen(reader.GetBinaryDocValues(LuceneFields.SessionOpen), StartsStart, Starts.Length);
+        (Day, StartMinute, EndMinute) = WeekSlots(Starts, Ends);
+        (SessionDocs, SessionIndexes, SessionStartsAscending) = SessionsByStart(StartsStart, Starts);
         (OpenStartsStart, OpenStarts) = OpenSessionStarts(reader, MaxDoc);
         var lastOpenStart = new long[MaxDoc];
         for (var doc = 0; doc < MaxDoc; doc++)
@@ -69,6 +73,9 @@ internal sealed class SegmentColumns
     /// <summary>Documents per ordinal of <see cref="VisibleNames"/>: those the district's schools may see.</summary>
     public long[][] VisibleBits { get; }
 
+    /// <summary>Documents per ordinal of <see cref="CampusNames"/>: those serving that district on campus.</summary>
+    public long[][] CampusBits { get; }
+
     /// <summary>Documents by ascending price (then document), for the price ceiling and the price sort.</summary>
     public int[] DocsByPrice { get; }
     public long[] PricesAscending { get; }
@@ -79,6 +86,9 @@ internal sealed class SegmentColumns
 
     /// <summary>Every session of the segment as (start, document), by ascending start then document: the soonest sort walks it from now.</summary>
     public int[] SessionDocs { get; }
+
+    /// <summary>The same sessions' positions in <see cref="Starts"/> (and the arrays parallel to it).</summary>
+    public int[] SessionIndexes { get; }
     public long[] SessionStartsAscending { get; }
 
     /// <summary>Starts of sessions with free seats, ascending, per document: OpenStarts[OpenStartsStart[doc] .. OpenStartsStart[doc + 1]).</summary>
@@ -112,6 +122,9 @@ internal sealed class SegmentColumns
     /// <summary>The district codes of <see cref="VisibleBits"/>, by ordinal.</summary>
     public string[] VisibleNames { get; }
 
+    /// <summary>The district codes of <see cref="CampusBits"/>, by ordinal.</summary>
+    public string[] CampusNames { get; }
+
     public bool[] HasVenue { get; }
     public double[] Lat { get; }
     public double[] Lon { get; }
@@ -123,6 +136,14 @@ internal sealed class SegmentColumns
     public int[] StartsStart { get; }
     public long[] Starts { get; }
 
+    /// <summary>Parallel to <see cref="Starts"/>: each session's end ticks, whether it has free seats, and its Beijing week slot
+    /// (weekday of its start, start and end in minutes after that day's midnight, as <c>ChinaTime.WeekSlot</c>).</summary>
+    public long[] Ends { get; }
+    public bool[] Open { get; }
+    public DayOfWeek[] Day { get; }
+    public int[] StartMinute { get; }
+    public int[] EndMinute { get; }
+
     /// <summary>Documents with a venue and an off-campus mode (OffCampus or Both), by ascending latitude (<see cref="VenueLats"/>).</summary>
     public int[] VenueDocsByLat { get; }
     public double[] VenueLats { get; }
@@ -132,36 +153,9 @@ internal sealed class SegmentColumns
     /// <summary>Documents indexed with this grade (<see cref="DocBits"/> layout), or null when no document of the segment has it.</summary>
     public long[]? Grade(int grade) => _grades.GetValueOrDefault(grade.ToString(System.Globalization.CultureInfo.InvariantCulture))?.GetBits();
 
-    /// <summary>The first session start at or after <paramref name="ticks"/>, or <see cref="long.MaxValue"/>.</summary>
-    public long NextStart(int doc, long ticks)
-    {
-        var first = StartsStart[doc];
-        if (first < StartsStart[doc + 1] && Starts[first] >= ticks) return Starts[first]; // the usual case: no session has started yet
-        var i = FirstAtOrAfter(doc, ticks);
-        return i < StartsStart[doc + 1] ? Starts[i] : long.MaxValue;
-    }
-
-    /// <summary>Whether a session starts in [from, to); either bound may be open.</summary>
-    public bool HasStartBetween(int doc, long? from, long? to)
-    {
-        var i = from is { } f ? FirstAtOrAfter(doc, f) : StartsStart[doc];
-        return i < StartsStart[doc + 1] && (to is not { } t || Starts[i] < t);
-    }
-
-    /// <summary>Whether a session with free seats starts in [from, to).</summary>
-    public bool HasOpenStartBetween(int doc, long from, long? to)
-    {
-        int lo = OpenStartsStart[doc], hi = OpenStartsStart[doc + 1];
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (OpenStarts[mid] < from) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo < OpenStartsStart[doc + 1] && (to is not { } t || OpenStarts[lo] < t);
-    }
-
-    private int FirstAtOrAfter(int doc, long ticks)
+    /// <summary>The position in <see cref="Starts"/> of the document's first session starting at or after <paramref name="ticks"/>
+    /// (<c>StartsStart[doc + 1]</c> when none).</summary>
+    public int FirstAtOrAfter(int doc, long ticks)
     {
         int lo = StartsStart[doc], hi = StartsStart[doc + 1];
         while (lo < hi)
@@ -219,14 +213,63 @@ internal sealed class SegmentColumns
         return (docs, [.. docs.Select(doc => keys[doc])]);
     }
 
-    private static (int[] Docs, long[] Starts) SessionsByStart(int[] startsStart, long[] starts)
+    private static (int[] Docs, int[] Indexes, long[] Starts) SessionsByStart(int[] startsStart, long[] starts)
     {
         var docs = new int[starts.Length];
         for (var doc = 0; doc + 1 < startsStart.Length; doc++)
             for (var i = startsStart[doc]; i < startsStart[doc + 1]; i++) docs[i] = doc;
         var order = Enumerable.Range(0, starts.Length).ToArray();
-        Array.Sort(order, (a, b) => starts[a].CompareTo(starts[b]) is var c && c != 0 ? c : docs[a].CompareTo(docs[b]));
-        return ([.. order.Select(i => docs[i])], [.. order.Select(i => starts[i])]);
+        Array.Sort(order, (a, b) => starts[a].CompareTo(starts[b]) is var c && c != 0 ? c : docs[a].CompareTo(docs[b]) is var d && d != 0 ? d : a.CompareTo(b));
+        return ([.. order.Select(i => docs[i])], order, [.. order.Select(i => starts[i])]);
+    }
+
+    /// <summary>Each session's end, read in the order of its start; a document written without ends (never by this schema) ends at its start.</summary>
+    private static long[] SessionEnds(BinaryDocValues? values, int[] startsStart, long[] starts)
+    {
+        var ends = (long[])starts.Clone();
+        if (values is null) return ends;
+        var bytes = new BytesRef();
+        for (var doc = 0; doc + 1 < startsStart.Length; doc++)
+        {
+            values.Get(doc, bytes);
+            var span = bytes.Bytes.AsSpan(bytes.Offset, bytes.Length);
+            for (int i = startsStart[doc], at = 0; i < startsStart[doc + 1] && at + sizeof(long) <= span.Length; i++, at += sizeof(long))
+                ends[i] = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
+        }
+        return ends;
+    }
+
+    private static bool[] SessionOpen(BinaryDocValues? values, int[] startsStart, int count)
+    {
+        var open = new bool[count];
+        if (values is null) return open;
+        var bytes = new BytesRef();
+        for (var doc = 0; doc + 1 < startsStart.Length; doc++)
+        {
+            values.Get(doc, bytes);
+            for (int i = startsStart[doc], at = 0; i < startsStart[doc + 1] && at < bytes.Length; i++, at++)
+                open[i] = bytes.Bytes[bytes.Offset + at] != 0;
+        }
+        return open;
+    }
+
+    /// <summary>
+    /// <c>ChinaTime.WeekSlot</c> on ticks: Beijing is a fixed UTC+8 for every year the marketplace accepts (2000–2099; China has kept
+    /// no daylight saving since 1991), and 0001-01-01, tick 0, was a Monday.
+    /// </summary>
+    private static (DayOfWeek[] Day, int[] Start, int[] End) WeekSlots(long[] starts, long[] ends)
+    {
+        const long beijing = 8 * TimeSpan.TicksPerHour;
+        var (day, start, end) = (new DayOfWeek[starts.Length], new int[starts.Length], new int[starts.Length]);
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var local = starts[i] + beijing;
+            var midnight = local - local % TimeSpan.TicksPerDay;
+            day[i] = (DayOfWeek)((local / TimeSpan.TicksPerDay + 1) % 7);
+            start[i] = (int)((local - midnight) / TimeSpan.TicksPerMinute);
+            end[i] = (int)Math.Min(int.MaxValue, (ends[i] + beijing - midnight + TimeSpan.TicksPerMinute - 1) / TimeSpan.TicksPerMinute);
+        }
+        return (day, start, end);
     }
 
     private static (int[] Docs, double[] Lats) ReachableVenuesByLat(bool[] hasVenue, double[] lat, sbyte[] modeOrd, DeliveryMode?[] modes)

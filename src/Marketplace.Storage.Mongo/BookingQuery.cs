@@ -19,6 +19,13 @@ internal static class BookingQuery
         if (f.Districts is { } districts) filter.Add("districtCode", new BsonDocument("$in", new BsonArray(districts)));
         if (f.Status is { } status) filter.Add("status", status.ToString());
         if (f.ExpiresBefore is { } before) filter.Add("expiresAt", new BsonDocument("$lt", StoreJson.FormatTime(before)));
+        if (f.StartsFrom is not null || f.StartsBefore is not null)
+        {
+            var starts = new BsonDocument();
+            if (f.StartsFrom is { } from) starts.Add("$gte", StoreJson.FormatTime(from));
+            if (f.StartsBefore is { } until) starts.Add("$lt", StoreJson.FormatTime(until));
+            filter.Add("sessionStartsAt", starts);
+        }
         if (f.Before is { } newer) filter.Add("_id", new BsonDocument("$lt", StoredDocuments.Key(newer)));
         return filter;
     }

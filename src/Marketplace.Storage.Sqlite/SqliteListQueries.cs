@@ -22,6 +22,8 @@ internal static class SqliteListQueries
             query.Add("json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts))", "$districts", StoreJson.Serialize(districts));
         if (f.Status is { } status) query.Add("json_extract(doc, '$.status') = $status", "$status", status.ToString());
         if (f.ExpiresBefore is { } expires) query.Add("json_extract(doc, '$.expiresAt') < $expires", "$expires", StoreJson.FormatTime(expires));
+        if (f.StartsFrom is { } startsFrom) query.Add("json_extract(doc, '$.sessionStartsAt') >= $startsFrom", "$startsFrom", StoreJson.FormatTime(startsFrom));
+        if (f.StartsBefore is { } startsBefore) query.Add("json_extract(doc, '$.sessionStartsAt') < $startsBefore", "$startsBefore", StoreJson.FormatTime(startsBefore));
         if (f.Before is { } before) query.Add("id < $before", "$before", SqliteMarketplaceStore.Key(before));
         return query.Select("bookings", "ORDER BY id DESC LIMIT $limit", ("$limit", f.Limit));
     }

@@ -159,7 +159,7 @@ public class CatalogAuthorizationTests(DemoFactory factory) : IClassFixture<Demo
     }
 
     [Fact]
-    public async Task SchoolPlan_IsTheSchoolsOwn_AndItsBureaus()
+    public async Task SchoolPlan_IsTheSchoolsOwn_ReadByItsDistrictAndCityBureaus()
     {
         var schoolId = await factory.OrganizationOfAsync("school1");
         var school = await factory.ClientForAsync("school1");
@@ -173,6 +173,14 @@ public class CatalogAuthorizationTests(DemoFactory factory) : IClassFixture<Demo
         });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await (await factory.ClientForAsync("bureau-110101")).GetAsync($"/api/schools/{schoolId}/plans/2026-2027-2")).StatusCode);
+        // The city bureau reads its districts' schools and plans; it writes none, and another city's bureau or district learns nothing.
+        var city = await factory.ClientForAsync("city-1101");
+        Assert.Equal(HttpStatusCode.OK, (await city.GetAsync($"/api/schools/{schoolId}/plans/2026-2027-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await city.GetAsync($"/api/schools/{schoolId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await city.PutAsJsonAsync($"/api/schools/{schoolId}/plans/2026-2027-2",
+            new { targetCategories = new[] { "Science" }, budgetFen = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await factory.ClientForAsync("city-3301")).GetAsync($"/api/schools/{schoolId}/plans/2026-2027-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await factory.ClientForAsync("bureau-110102")).GetAsync($"/api/schools/{schoolId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await factory.ClientForAsync("school2")).GetAsync($"/api/schools/{schoolId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await factory.ClientForAsync("provider1")).GetAsync($"/api/schools/{schoolId}/plans/2026-2027-1")).StatusCode);
         var nullWindow = await school.PutAsync($"/api/schools/{schoolId}/plans/2026-2027-2",

@@ -160,6 +160,37 @@ public sealed class DistrictWhiteListTests(DemoFactory factory) : IClassFixture<
         Assert.Empty(lifted["blocks"]!.AsArray());
     }
 
+    /// <summary>Every vetting decision (provider approve/reject/suspend, offering approve/block/unblock) is in the audit trail of the
+    /// district it was taken in, in the decision's own commit: who, what, which provider or offering, and the reason written.</summary>
+    [Fact]
+    public async Task VettingDecisions_AreAudited_InTheDistrictTheyWereTakenIn()
+    {
+        var (id, provider) = await RegisterAsync();
+        var (dongcheng, haidian) = (await factory.ClientForAsync("bureau-110101"), await factory.ClientForAsync("bureau-110108"));
+        (await dongcheng.PostJsonAsync($"/api/providers/{id}/approve", new { note = "材料齐全" })).EnsureSuccessStatusCode();
+        (await haidian.PostJsonAsync($"/api/providers/{id}/reject", new { reason = "场地证明缺失" })).EnsureSuccessStatusCode();
+        var offering = (await (await provider.PostJsonAsync("/api/offerings", Demo.OfferingBody("审计用科普课"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
+        (await provider.PostJsonAsync($"/api/offerings/{offering}/submit", null)).EnsureSuccessStatusCode();
+        (await dongcheng.PostJsonAsync($"/api/offerings/{offering}/approve", new { note = "内容合规" })).EnsureSuccessStatusCode();
+        (await dongcheng.PostJsonAsync($"/api/offerings/{offering}/block", new { reason = "核查期间暂停" })).EnsureSuccessStatusCode();
+        (await dongcheng.PostJsonAsync($"/api/offerings/{offering}/unblock", null)).EnsureSuccessStatusCode();
+        (await dongcheng.PostJsonAsync($"/api/providers/{id}/suspend", new { reason = "安全隐患整改" })).EnsureSuccessStatusCode();
+
+        static async Task<List<(string Action, string Kind, string Target, string? Detail)>> TrailAsync(HttpClient client, string district, Guid org) =>
+            (await client.GetJsonAsync($"/api/audit?district={district}&organisationId={org}&limit=50")).AsArray()
+                .Select(e => (e!["action"]!.GetValue<string>(), e["targetKind"]!.GetValue<string>(), e["targetId"]!.GetValue<string>(), e["detail"]?.GetValue<string>()))
+                .Reverse().ToList();
+        var (p, o) = (id.ToString(), offering.ToString());
+        Assert.Equal(
+            [("provider.approve", "provider", p, "材料齐全"), ("offering.approve", "offering", o, "内容合规"), ("offering.block", "offering", o, "核查期间暂停"),
+             ("offering.unblock", "offering", o, null), ("provider.suspend", "provider", p, "安全隐患整改")],
+            await TrailAsync(dongcheng, "110101", id));
+        Assert.Equal([("provider.reject", "provider", p, "场地证明缺失")], await TrailAsync(haidian, "110108", id));
+        Assert.Equal(5, (await TrailAsync(await factory.ClientForAsync("city-1101"), "110101", id)).Count); // the city bureau reads its districts' trails
+        var actor = (await dongcheng.GetJsonAsync($"/api/audit?district=110101&organisationId={id}&limit=1")).AsArray()[0]!["actor"]!.GetValue<string>();
+        Assert.Equal("Bureau:bureau-110101", actor);
+    }
+
     /// <summary>A bureau stored with two districts (before a district bureau had exactly one) must name the district it decides.</summary>
     [Fact]
     public async Task ABureauSharingSeveralDistrictsWithTheProvider_MustNameTheDistrict()

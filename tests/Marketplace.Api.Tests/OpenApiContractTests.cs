@@ -41,7 +41,7 @@ public class OpenApiContractTests(DemoFactory factory) : IClassFixture<DemoFacto
     {
         var paths = (await DocumentAsync())["paths"]!;
         var search = paths["/api/search/offerings"]!["get"]!["parameters"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!);
-        foreach (var name in new[] { "q", "category", "mode", "grade", "district", "lat", "lon", "radiusKm", "from", "to", "maxPrice", "available", "sort", "page", "pageSize" })
+        foreach (var name in new[] { "q", "category", "mode", "grade", "district", "lat", "lon", "radiusKm", "from", "to", "maxPrice", "available", "sort", "page", "pageSize", "weekday", "startAfter", "endBefore", "fitsPlan" })
         {
             Assert.True(search.ContainsKey(name), $"search parameter {name} is not declared");
             Assert.NotNull(search[name]["schema"]!["type"]);

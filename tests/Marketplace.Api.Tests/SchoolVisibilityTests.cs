@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using Marketplace.Api.Tests.Infrastructure;
@@ -79,6 +80,52 @@ public class SchoolVisibilityTests(DemoFactory factory) : IClassFixture<DemoFact
         (await school.GetAsync($"/api/offerings/{id}")).EnsureSuccessStatusCode(); // approved there: it may know of it, not reach it
         var refused = await (await school.SendAsync(BookingTests.Book(sessionId, 5, [3], "venue-too-far-0001"))).AssertProblemAsync(409);
         Assert.Equal("venue-too-far", refused["code"]!.GetValue<string>());
+    }
+
+    /// <summary>A district's travel limit in km (set by the administrator through the API) replaces "same city": a venue in
+    /// northern 海淀, about 25 km from 东城's centre, leaves 东城's reach at 10 km and comes back at 50 km, in search and booking alike.</summary>
+    [Fact]
+    public async Task ADistrictsTravelLimit_SetThroughTheApi_DecidesWhichVenuesItsSchoolsReach()
+    {
+        var provider = await factory.ClientForAsync("provider1");
+        var body = new
+        {
+            title = "海淀北部农场劳动实践营", summary = "播种、采摘的劳动体验", category = "Labour", mode = "OffCampus", grades = new[] { 3, 4, 5 },
+            minGroup = 1, maxGroup = 40, durationMinutes = 120, priceFen = 0,
+            venue = new { address = "北京市海淀区上庄镇 8 号", lat = 40.1000, lon = 116.2000, districtCode = "110108" },
+            districts = Array.Empty<string>(), tags = new[] { "研学" },
+        };
+        var id = (await (await provider.PostJsonAsync("/api/offerings", body)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+        (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).EnsureSuccessStatusCode();
+        (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var sessionId = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(2), capacity = 30 }))
+            .AssertStatusAsync(201)).AsArray()[0]!["id"]!.GetValue<Guid>();
+        Assert.NotNull(await BookingTests.WaitForAsync(() => FindAsync(factory.CreateClient(), body.title, id), Fresh));
+        var (school, admin) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("admin")); // school1: 东城 110101
+        Assert.NotNull(await FindAsync(school, body.title, id)); // same city, by default
+        Assert.InRange(DistrictReach.DistanceKm(39.9288, 116.4160, 40.1000, 116.2000), 20, 30);
+
+        Task<HttpResponseMessage> LimitAsync(int? km) => admin.PutAsJsonAsync("/api/admin/districts/110101",
+            new { name = "东城区", city = "北京市", province = "北京市", travelLimitKm = km, lat = km is null ? (double?)null : 39.9288, lon = km is null ? (double?)null : 116.4160 });
+        try
+        {
+            var near = await (await LimitAsync(10)).AssertStatusAsync(200);
+            Assert.Equal(10, near["travelLimitKm"]!.GetValue<int>());
+            var until = DateTime.UtcNow + Fresh;
+            while (await FindAsync(school, body.title, id) is not null && DateTime.UtcNow < until) await Task.Delay(50);
+            Assert.Null(await FindAsync(school, body.title, id));
+            var refused = await (await school.SendAsync(BookingTests.Book(sessionId, 5, [3], "travel-limit-0001"))).AssertProblemAsync(409);
+            Assert.Equal("venue-too-far", refused["code"]!.GetValue<string>());
+
+            await (await LimitAsync(50)).AssertStatusAsync(200);
+            Assert.NotNull(await BookingTests.WaitForAsync(() => FindAsync(school, body.title, id), Fresh));
+            await (await school.SendAsync(BookingTests.Book(sessionId, 5, [3], "travel-limit-0002"))).AssertStatusAsync(201);
+        }
+        finally
+        {
+            (await LimitAsync(null)).EnsureSuccessStatusCode(); // the class's other tests expect the demo's "same city"
+        }
     }
 
     [Fact]

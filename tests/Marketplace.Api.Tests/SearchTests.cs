@@ -181,6 +181,26 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.False(Holds(await SearchAsync($"pageSize=100&from={Local(next)}Z&to={Local(next.AddMinutes(1))}Z")));
     }
 
+    /// <summary>nextSession is the first session in the searched range: a session before <c>from</c> is not the one a school asked about.</summary>
+    [Fact]
+    public async Task NextSessionAfterFrom_IsTheFirstSessionInTheRange_NotTheFirstFromNow()
+    {
+        var (provider, offeringId, early) = await BookingTests.FreshSessionAsync(factory, 20, hoursAhead: 72);
+        var later = DateTimeOffset.UtcNow.AddDays(10);
+        var created = await (await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = later, endsAt = later.AddHours(1.5), capacity = 20 })).AssertStatusAsync(201);
+        var laterId = created.AsArray()[0]!["id"]!.GetValue<Guid>();
+        var from = ChinaTime.DateOf(DateTimeOffset.UtcNow.AddDays(6)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        async Task<JsonNode?> Hit(string query) => Items(await SearchAsync("pageSize=100&sort=soonest&q=" + Uri.EscapeDataString("校园足球训练营") + query))
+            .FirstOrDefault(i => i!["id"]!.GetValue<Guid>() == offeringId);
+
+        var fromNow = await BookingTests.WaitForAsync(async () => await Hit("") is { } h && h["upcoming"]!.AsArray().Count == 2 ? h : null, TimeSpan.FromSeconds(10));
+        var inRange = await Hit("&from=" + from);
+
+        Assert.Equal(early, fromNow["nextSession"]!["id"]!.GetValue<Guid>());
+        Assert.Equal(laterId, inRange!["nextSession"]!["id"]!.GetValue<Guid>());
+        Assert.Equal([laterId], inRange["upcoming"]!.AsArray().Select(u => u!["id"]!.GetValue<Guid>()));
+    }
+
     [Theory]
     [InlineData("radiusKm=5", "radiusKm")]
     [InlineData("pageSize=10000", "pageSize")]

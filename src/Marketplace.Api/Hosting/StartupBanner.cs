@@ -20,7 +20,9 @@ internal static class StartupBanner
               Health:    {{url}}/health/ready
               Data:      {{settings.DataDirectory}}   (store {{settings.Store}}, search {{settings.Search}})
             Demo logins (password {{DemoCatalog.Password}}):
-              bureau                       教育局 / bureau officer of all demo districts
+              bureau-110101 … bureau-510108   区县教育局 / one district's bureau, by district code ({{string.Join(", ", DemoCatalog.Districts.Take(2).Select(d => $"bureau-{d.District.Code} {d.District.Name}"))}} …)
+              city-1101, city-3301, city-5101 市教育局 / city bureaus (read only)
+              admin                        平台管理员 / platform administrator
               provider1 … provider{{DemoCatalog.Providers.Length - DemoSeeder.PendingProviders,-3}}           approved providers (provider{{DemoCatalog.Providers.Length - 1}}, provider{{DemoCatalog.Providers.Length}} are pending review)
               school1 … school{{DemoSeeder.SchoolCount}}               schools
               POST {{url}}/api/auth/token  {"username":"school1","password":"{{DemoCatalog.Password}}"}

@@ -26,6 +26,15 @@ public sealed record SchoolDto(Guid Id, string Name, string DistrictCode, string
     };
 }
 
+/// <summary>A school plan (一校一案) as saved, and where the school's bookings of that semester stand against it (<c>summary</c>).</summary>
+public sealed record SchoolPlanDto(
+    Guid Id, long Version, Guid SchoolId, string Semester, IReadOnlyList<Core.Catalog.Category> TargetCategories, IReadOnlyList<PlanWindow> Windows,
+    IReadOnlyDictionary<Core.Catalog.Category, int> PupilsExpected, long BudgetFen, DateTimeOffset UpdatedAt, PlanSummary? Summary)
+{
+    public static SchoolPlanDto From(SchoolPlan p, PlanSummary? summary) =>
+        new(p.Id, p.Version, p.SchoolId, p.Semester, p.TargetCategories, p.Windows, p.PupilsExpected, p.BudgetFen, p.UpdatedAt, summary);
+}
+
 public static partial class SchoolEndpoints
 {
     private static readonly QueryParameters ListQuery = new(
@@ -53,7 +62,7 @@ public static partial class SchoolEndpoints
 
         var group = app.MapGroup("/api/schools/{schoolId:guid}").WithTags("Schools").RequireAuthorization();
         group.MapGet("/", Get).WithName("GetSchool").WithSummary("学校概况（本校、所属教育局、已被其预约的机构）/ The school profile: the school itself, its bureau, or a provider it has booked.");
-        group.MapGet("/plans/{semester}", GetPlan).WithName("GetSchoolPlan").WithSummary("一校一案 / The school's plan for a semester, e.g. 2026-2027-1.");
+        group.MapGet("/plans/{semester}", GetPlan).WithName("GetSchoolPlan").WithSummary("一校一案及本学期预约汇总（场次、人数、经费）/ The school's plan for a semester, e.g. 2026-2027-1, with a summary of its bookings then: sessions, pupils by category, spend against budget, sessions outside the windows.");
         group.MapPut("/plans/{semester}", SavePlan).WithName("PutSchoolPlan").RequireAuthorization(AuthSetup.SchoolPolicy)
             .WithSummary("保存一校一案 / Save the school's plan for a semester.");
     }
@@ -114,11 +123,21 @@ public static partial class SchoolEndpoints
     private static async Task<Ok<SchoolDto>> Get(Guid schoolId, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct) =>
         TypedResults.Ok(SchoolDto.From(await queries.SchoolAsync(user.RequireCaller(), schoolId, ct)));
 
-    private static async Task<Ok<SchoolPlan>> GetPlan(Guid schoolId, string semester, ClaimsPrincipal user, SchoolQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.GetPlanAsync(user.RequireCaller(), schoolId, semester, ct));
+    /// <summary>The plan with its summary, which the booking module works out (Schools may not read bookings).</summary>
+    private static async Task<Ok<SchoolPlanDto>> GetPlan(Guid schoolId, string semester, ClaimsPrincipal user, BookingQueries queries, CancellationToken ct)
+    {
+        var (plan, summary) = await queries.PlanSummaryAsync(user.RequireCaller(), schoolId, semester, ct);
+        return TypedResults.Ok(SchoolPlanDto.From(plan, summary));
+    }
 
-    private static async Task<Ok<SchoolPlan>> SavePlan(Guid schoolId, string semester, SchoolPlanInput input, ClaimsPrincipal user, SchoolCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(await commands.SavePlanAsync(user.RequireCaller(), schoolId, semester, input, ct));
+    /// <summary>Answers as <see cref="GetPlan"/> does: the saved plan with its summary.</summary>
+    private static async Task<Ok<SchoolPlanDto>> SavePlan(Guid schoolId, string semester, SchoolPlanInput input, ClaimsPrincipal user, SchoolCommands commands,
+        BookingQueries queries, CancellationToken ct)
+    {
+        var caller = user.RequireCaller();
+        var saved = await commands.SavePlanAsync(caller, schoolId, semester, input, ct);
+        return TypedResults.Ok(SchoolPlanDto.From(saved, await queries.PlanSummaryOfAsync(saved, ct)));
+    }
 }
 
 /// <summary>The import's answer (design §5): counts, every bad cell with its message in the request's language, and the one-time codes.</summary>

@@ -11,14 +11,21 @@ public sealed record SearchResponse(long Total, int Page, int PageSize, IReadOnl
 
 public sealed record SearchItemDto(
     Guid Id, string Title, string Summary, Category Category, DeliveryMode Mode, string ProviderName, long PriceFen, IReadOnlyList<int> Grades,
-    double? DistanceKm, IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights, SessionSlot? NextSession);
+    double? DistanceKm, IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights, SessionSlot? NextSession)
+{
+    /// <summary>The first sessions in the searched range (at most 5), each with <c>fits</c>: whether it lies in the asked windows (null without any).</summary>
+    public IReadOnlyList<SessionFit> Upcoming { get; init; } = [];
+
+    /// <summary>请进来 serving the searching school's district: the provider comes to the school (<c>distanceKm</c> 0).</summary>
+    public bool ComesToYou { get; init; }
+}
 
 public static class SearchEndpoints
 {
     internal static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/search/offerings", Search).WithName("SearchOfferings").WithTags("Search").AllowAnonymous()
-            .WithSummary("中文检索课程：筛选、排序、分面、高亮 / Chinese full-text search with filters, sorts, facets and highlights.");
+            .WithSummary("中文检索课程：筛选、排序、分面、高亮；按星期、时段或本校一校一案时段（fitsPlan）筛选场次 / Chinese full-text search with filters, sorts, facets and highlights; sessions by weekday, time of day or the school plan's windows (fitsPlan).");
         app.MapPost("/api/admin/search/rebuild", Rebuild).WithName("RebuildSearchIndex").WithTags("Search")
             .RequireAuthorization(p => p.RequireRole(nameof(Core.Shared.Role.Bureau), nameof(Core.Shared.Role.Administrator)))
             .WithSummary("从主库重建索引（教育局或平台管理员）/ Rebuild the index from the store (no downtime); a district bureau or the administrator.");
@@ -32,7 +39,11 @@ public static class SearchEndpoints
         var (query, result) = await queries.SearchAsync(user.ToCaller(), new SearchParameters(parameters), ct);
         return TypedResults.Ok(new SearchResponse(result.Total, query.Page, query.PageSize,
             result.Items.Select(h => new SearchItemDto(h.Id, h.Title, h.Summary, h.Category, h.Mode, h.ProviderName, h.PriceFen, h.Grades,
-                h.DistanceKm is { } d ? Math.Round(d, 2) : null, h.Highlights, h.NextSession)).ToList(), result.Facets));
+                h.DistanceKm is { } d ? Math.Round(d, 2) : null, h.Highlights, h.NextSession)
+            {
+                Upcoming = h.Upcoming,
+                ComesToYou = h.ComesToYou,
+            }).ToList(), result.Facets));
     }
 
     private static async Task<Ok<RebuildResponse>> Rebuild(IndexRebuild rebuild, CancellationToken ct) =>

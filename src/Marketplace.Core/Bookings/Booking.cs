@@ -29,7 +29,11 @@ public static class BookingCauses
 /// </summary>
 public sealed record BookingSnapshot(
     string OfferingTitle, string ProviderName, string SchoolName, string SchoolAddress, string DistrictName, DeliveryMode Mode,
-    string? VenueAddress, DateTimeOffset SessionEndsAt);
+    string? VenueAddress, DateTimeOffset SessionEndsAt)
+{
+    /// <summary>The offering's category then (a plan's pupils by category); null in snapshots made before it was kept.</summary>
+    public Category? Category { get; init; }
+}
 
 /// <summary>A school's request for seats on one session, and everything that happened to it since.</summary>
 public sealed class Booking : IAggregate

@@ -52,7 +52,8 @@ public sealed partial class BookingCommands
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
             r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
             options.ResponseWindow, snapshot), now, caller.AuditName);
-        var json = JsonSerializer.Serialize(BookingView.From(booking, snapshot), StoreJson.ResponseOptions);
+        var warnings = await new PlanAdvisor(store).CheckAsync(school, offering, [session], booking.Pupils, ct);
+        var json = JsonSerializer.Serialize(BookingView.From(booking, snapshot) with { Warnings = warnings }, StoreJson.ResponseOptions);
         var changes = new StoreChanges().Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Remember(new IdempotencyRecord(IdempotencyScope, key, hash, booking.Id, json, now))
             .Publish(BookingEvents.Changed(booking, null, now))

@@ -27,7 +27,8 @@ public sealed partial class BookingCommands
             var now = clock.GetUtcNow();
             var expected = provider.Version;
             provider.Suspend(where, caller.AuditName, reason!, now);
-            var changes = new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now));
+            var changes = new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now))
+                .Insert(ProviderCommands.Audit(caller, "provider.suspend", provider, where, now, reason));
             await DeclineOpenRequestsAsync(changes, provider, where, now, caller.AuditName, ct);
             await store.CommitAsync(changes, ct);
             return provider;

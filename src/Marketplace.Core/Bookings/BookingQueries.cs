@@ -57,7 +57,42 @@ public sealed class BookingQueries(IMarketplaceStore store)
 
     /// <summary>The snapshot a new booking keeps of what it was made on.</summary>
     public static BookingSnapshot SnapshotOf(Offering offering, Provider provider, School school, Session session, string districtName) =>
-        new(offering.Content.Title, provider.Name, school.Name, school.Address, districtName, offering.Content.Mode, offering.Content.Venue?.Address, session.EndsAt);
+        new(offering.Content.Title, provider.Name, school.Name, school.Address, districtName, offering.Content.Mode, offering.Content.Venue?.Address, session.EndsAt)
+        {
+            Category = offering.Content.Category,
+        };
+
+    /// <summary>
+    /// The school's plan for a semester with its summary (<see cref="PlanSummary"/>), for whoever may read the plan (the school, its
+    /// bureau). Here rather than in Schools, which may not read bookings. A semester name that is not one (<c>2026-2028-1</c>, accepted
+    /// by older saves) has no dates to sum over: no summary.
+    /// </summary>
+    public async Task<(SchoolPlan Plan, PlanSummary? Summary)> PlanSummaryAsync(Caller caller, Guid schoolId, string semester, CancellationToken ct = default)
+    {
+        var plan = await new SchoolQueries(store).GetPlanAsync(caller, schoolId, semester, ct);
+        return (plan, await PlanSummaryOfAsync(plan, ct));
+    }
+
+    /// <summary>The summary of a plan the caller was allowed to read (or has just saved).</summary>
+    public async Task<PlanSummary?> PlanSummaryOfAsync(SchoolPlan plan, CancellationToken ct = default)
+    {
+        if (!Semester.TryParse(plan.Semester, out var term)) return null;
+        var bookings = (await PlanAdvisor.BookingsInAsync(store, plan.SchoolId, term, ct))
+            .Where(b => b.Status is BookingStatus.Requested or BookingStatus.Confirmed or BookingStatus.Completed).ToList();
+        // Bookings made before snapshots kept the category: one look-up of their offerings.
+        var unknown = bookings.Where(b => b.Snapshot?.Category is null).Select(b => b.OfferingId).Distinct().ToArray();
+        var categories = unknown.Length == 0 ? [] : (await store.FindManyAsync<Offering>(unknown, ct)).ToDictionary(o => o.Id, o => o.Content.Category);
+        Category? CategoryOf(Booking b) => b.Snapshot?.Category ?? (categories.TryGetValue(b.OfferingId, out var c) ? c : null);
+        static int Pupils(Booking b) => b.Status == BookingStatus.Completed && b.Attended is { } attended ? attended : b.Pupils;
+
+        var byCategory = bookings.Where(b => CategoryOf(b) is not null).GroupBy(b => (Category: CategoryOf(b)!.Value, b.OfferingId))
+            .GroupBy(offering => offering.Key.Category, offering => offering.Max(b => b.Pupils))
+            .ToDictionary(category => category.Key, category => category.Sum());
+        var committed = bookings.Sum(PlanAdvisor.CommittedFen);
+        var outside = bookings.Count(b => !PlanAdvisor.Fits(plan, b.SessionStartsAt, b.Snapshot?.SessionEndsAt ?? b.SessionStartsAt));
+        return new PlanSummary(bookings.Select(b => b.SessionId).Distinct().Count(), bookings.Sum(Pupils), byCategory, committed, plan.BudgetFen,
+            plan.BudgetFen - committed, outside);
+    }
 
     private static Guid[] Ids(IEnumerable<Booking> bookings, Func<Booking, Guid> id) => bookings.Select(id).Distinct().ToArray();
 

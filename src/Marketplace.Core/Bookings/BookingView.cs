@@ -13,6 +13,9 @@ public sealed record BookingView(
     string OfferingTitle, string ProviderName, string SchoolName, string SchoolAddress, string DistrictName, DeliveryMode Mode, string? VenueAddress,
     DateTimeOffset SessionEndsAt, string? StatusReason, string? StatusCause)
 {
+    /// <summary>The plan advice given when it was requested (<see cref="PlanAdvisor"/>): in the 201 answer and its replays only.</summary>
+    public IReadOnlyList<BookingWarning> Warnings { get; init; } = [];
+
     public static BookingView From(Booking b, BookingSnapshot s) => new(b.Id, b.Status, b.SessionId, b.OfferingId, b.ProviderId, b.SchoolId,
         b.DistrictCode, b.Pupils, b.Grades, b.ContactName, b.ContactPhone, b.Note, b.Quote, b.SessionStartsAt, b.CancelBefore, b.ExpiresAt,
         b.Attended, b.CreatedAt, b.Version, b.History, s.OfferingTitle, s.ProviderName, s.SchoolName, s.SchoolAddress, s.DistrictName, s.Mode,

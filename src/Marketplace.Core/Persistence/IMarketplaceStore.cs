@@ -99,7 +99,14 @@ public interface IMarketplaceStore
 public sealed record BookingFilter(
     Guid? SchoolId = null, Guid? ProviderId = null, Guid? OfferingId = null, Guid? SessionId = null,
     IReadOnlyCollection<string>? Districts = null, BookingStatus? Status = null,
-    DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null);
+    DateTimeOffset? ExpiresBefore = null, int Limit = 500, Guid? Before = null)
+{
+    /// <summary>Only bookings whose session starts at or after this instant (a school's plan summary: its semester).</summary>
+    public DateTimeOffset? StartsFrom { get; init; }
+
+    /// <summary>Only bookings whose session starts before this instant.</summary>
+    public DateTimeOffset? StartsBefore { get; init; }
+}
 
 /// <summary>
 /// Providers, oldest id first, matched on their white-list entries (<see cref="Provider.Approvals"/>): <see cref="Districts"/>,

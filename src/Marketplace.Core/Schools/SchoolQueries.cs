@@ -4,7 +4,7 @@ using Marketplace.Core.Shared;
 namespace Marketplace.Core.Schools;
 
 /// <summary>
-/// The school profile and its 一校一案 plans: visible to the school itself and its district's bureau; the roster of a bureau's districts. (A provider the school
+/// The school profile and its 一校一案 plans: visible to the school itself, its district's bureau and its city bureau; the roster of a bureau's districts. (A provider the school
 /// has booked may read the profile too: that rule needs bookings, so it is <c>BookingQueries.SchoolAsync</c>.)
 /// </summary>
 /// <remarks>The clock is optional only for <c>BookingQueries</c>, which builds one for <see cref="GetAsync"/>; the host injects it.</remarks>
@@ -28,17 +28,7 @@ public sealed class SchoolQueries(IMarketplaceStore store, TimeProvider? clock =
     /// The start of the semester <paramref name="now"/> is in, Beijing time: 1 February for February–August, 1 September for
     /// September–January (a January day belongs to the semester that began the September before).
     /// </summary>
-    public static DateTimeOffset SemesterStart(DateTimeOffset now)
-    {
-        var today = DateOnly.FromDateTime(ChinaTime.ToLocal(now).DateTime);
-        var start = today.Month switch
-        {
-            >= 2 and <= 8 => new DateOnly(today.Year, 2, 1),
-            >= 9 => new DateOnly(today.Year, 9, 1),
-            _ => new DateOnly(today.Year - 1, 9, 1),
-        };
-        return ChinaTime.FromLocal(start, TimeOnly.MinValue);
-    }
+    public static DateTimeOffset SemesterStart(DateTimeOffset now) => Semester.Of(now).Start;
 
     public async Task<School> GetAsync(Caller caller, Guid schoolId, CancellationToken ct = default)
     {
@@ -53,6 +43,6 @@ public sealed class SchoolQueries(IMarketplaceStore store, TimeProvider? clock =
         return await store.FindSchoolPlanAsync(schoolId, semester, ct) ?? throw new NotFoundException("school-plan", semester);
     }
 
-    /// <summary>The school itself or its district's bureau.</summary>
-    private static bool Owns(Caller caller, School school) => caller.OrganizationId == school.Id || caller.IsBureauOf(school.DistrictCode);
+    /// <summary>The school itself, its district's bureau or its city's bureau (reading only: changes are the school's own).</summary>
+    private static bool Owns(Caller caller, School school) => caller.OrganizationId == school.Id || caller.Oversees(school.DistrictCode);
 }

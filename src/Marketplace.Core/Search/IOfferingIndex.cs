@@ -15,6 +15,16 @@ public interface IOfferingIndex
     /// <summary>Idempotent, versioned upsert: a document older than the indexed one is ignored.</summary>
     Task UpsertAsync(OfferingDocument document, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="UpsertAsync"/> for many documents (distinct offerings) at once: one commit (Lucene) or one bulk request
+    /// (Elasticsearch) instead of one each, for the projection's large batches (a provider's offerings, every offering after a
+    /// district changed). The default applies them one by one.
+    /// </summary>
+    async Task UpsertManyAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct = default)
+    {
+        foreach (var document in documents) await UpsertAsync(document, ct);
+    }
+
     /// <summary>Removes an offering (unpublished, paused, provider suspended); removing a missing one is not an error.
     /// <paramref name="version"/> is the outbox cursor that decided the removal: an adapter that can be written by several
     /// instances keeps it as a tombstone, so an older upsert arriving late cannot bring the offering back.</summary>

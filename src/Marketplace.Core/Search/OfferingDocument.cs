@@ -22,4 +22,11 @@ public sealed record OfferingDocument(
 {
     /// <summary>The districts whose schools may see and book it (<c>DistrictReach</c>); empty until the projection fills it.</summary>
     public IReadOnlyList<string> VisibleIn { get; init; } = [];
+
+    /// <summary>The districts it serves on campus (请进来): the offering's own districts when its mode serves on campus, else none.
+    /// Unlike <see cref="Districts"/> never the provider's districts of an off-campus offering.</summary>
+    public IReadOnlyList<string> CampusDistricts { get; init; } = [];
+
+    /// <summary>Whether the provider comes to schools of <paramref name="district"/>.</summary>
+    public bool ComesTo(string? district) => district is not null && (Mode is DeliveryMode.OnCampus or DeliveryMode.Both) && CampusDistricts.Contains(district);
 }

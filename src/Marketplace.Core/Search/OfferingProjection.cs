@@ -44,16 +44,27 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
         {
             var offerings = await store.FindManyAsync<Offering>(offeringIds, ct);
             var documents = await BuildAsync(offerings, version, ct);
-            foreach (var id in offeringIds)
-            {
-                if (documents.TryGetValue(id, out var doc)) await index.UpsertAsync(doc, ct);
-                else await index.RemoveAsync(id, version, ct);
-            }
+            await index.UpsertManyAsync([.. documents.Values], ct);
+            foreach (var id in offeringIds.Where(id => !documents.ContainsKey(id)))
+                await index.RemoveAsync(id, version, ct);
         }
         if (districtChanged)
+        {
+            var batch = new List<OfferingDocument>(UpsertBatch);
             await foreach (var doc in AllDocumentsAsync(version, ct))
-                if (!offeringIds.Contains(doc.Id)) await index.UpsertAsync(doc, ct);
+            {
+                if (offeringIds.Contains(doc.Id)) continue;
+                batch.Add(doc);
+                if (batch.Count < UpsertBatch) continue;
+                await index.UpsertManyAsync(batch, ct);
+                batch = new List<OfferingDocument>(UpsertBatch);
+            }
+            await index.UpsertManyAsync(batch, ct);
+        }
     }
+
+    /// <summary>Documents per <see cref="IOfferingIndex.UpsertManyAsync"/> when every offering is projected again.</summary>
+    private const int UpsertBatch = 500;
 
     /// <summary>All searchable offerings, for a rebuild or after a district changed; built in batches of 200.</summary>
     public async IAsyncEnumerable<OfferingDocument> AllDocumentsAsync(long version, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
@@ -90,6 +101,7 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
                 sessions[o.Id].Select(s => new SessionSlot(s.Id, s.StartsAt, s.EndsAt, s.FreeSeats)).ToArray(), version, o.UpdatedAt)
             {
                 VisibleIn = DistrictReach.VisibleIn(o, p, districts),
+                CampusDistricts = c.ServesOnCampus ? c.Districts : [],
             };
         }
         return result;

@@ -7,7 +7,7 @@ namespace Marketplace.Core.Search;
 
 /// <summary>
 /// The search parameters exactly as a client sent them: query-string names, each with every value given for it (a
-/// parameter repeated in the query string has several). None of them is multi-valued, so a repeated one is refused.
+/// parameter repeated in the query string has several). Only <c>weekday</c> is multi-valued; any other repeated one is refused.
 /// </summary>
 public sealed record SearchParameters(IReadOnlyDictionary<string, IReadOnlyList<string>> Parameters)
 {
@@ -26,8 +26,12 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
     public const int MaxPageSize = 100;
 
     private static readonly HashSet<string> Known = new(
-        ["q", "category", "mode", "grade", "district", "lat", "lon", "radiusKm", "from", "to", "maxPrice", "available", "sort", "page", "pageSize"],
+        ["q", "category", "mode", "grade", "district", "lat", "lon", "radiusKm", "from", "to", "maxPrice", "available", "sort", "page", "pageSize",
+            "weekday", "startAfter", "endBefore", "fitsPlan"],
         StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The one parameter that may be repeated (<c>weekday=2&amp;weekday=4</c>).</summary>
+    private const string Weekday = "weekday";
 
     public async Task<(OfferingQuery Query, SearchResult Result)> SearchAsync(Caller? caller, SearchParameters request, CancellationToken ct = default)
     {
@@ -41,7 +45,7 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         foreach (var (key, values) in q.Parameters)
         {
             if (!Known.Contains(key)) v.Add(key, new("query.unknown-parameter"));
-            else if (values.Count > 1) v.Add(key, new("query.repeated-parameter"));
+            else if (values.Count > 1 && !string.Equals(key, Weekday, StringComparison.OrdinalIgnoreCase)) v.Add(key, new("query.repeated-parameter"));
         }
 
         var text = q["q"].Trim();
@@ -63,6 +67,13 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
         bool available = false;
         if (q.Has("available") && !bool.TryParse(q["available"], out available)) v.Add("available", new("query.boolean"));
         if ((lat is null) != (lon is null)) v.Add(lat is null ? "lat" : "lon", new UserMessage("query.lat-lon-together"));
+        var weekdays = Weekdays(q, v);
+        var startAfter = MinuteOfDay(q, "startAfter", v);
+        var endBefore = MinuteOfDay(q, "endBefore", v);
+        if (startAfter is not null && endBefore is not null && startAfter >= endBefore) v.Add("endBefore", new("query.end-before-after-start"));
+        bool fitsPlan = false;
+        if (q.Has("fitsPlan") && !bool.TryParse(q["fitsPlan"], out fitsPlan)) v.Add("fitsPlan", new("query.boolean"));
+        if (fitsPlan && caller is not { Role: Role.School }) v.Add("fitsPlan", new("query.fits-plan-school"));
 
         GeoPoint? near = lat is not null && lon is not null ? new GeoPoint(lat.Value, lon.Value) : null;
         // A school searches what its district's schools may see (DistrictReach); everyone else the whole public catalogue.
@@ -71,13 +82,76 @@ public sealed class SearchQueries(IOfferingIndex index, IMarketplaceStore store,
             near = new GeoPoint(school.Lat, school.Lon);
         if (radius is not null && near is null) v.Add("radiusKm", new("query.radius-needs-point"));
         if (sort == SearchSort.Distance && near is null) v.Add("sort", new("query.distance-needs-point"));
+        // Around its own school (no lat/lon of its own): a provider coming to the school's district is within any radius.
+        var comesTo = school is not null && lat is null && near is not null ? school.DistrictCode : null;
         if (district.Length > 0 && !(await store.ListDistrictsAsync(ct)).Any(d => d.Code == district)) v.Add("district", new("query.unknown-district"));
+        IReadOnlyList<SessionWindow>? windows = null;
+        if (fitsPlan && caller is { Role: Role.School } && v.IsValid)
+        {
+            var semester = Semester.Of(from ?? clock.GetUtcNow());
+            var plan = await store.FindSchoolPlanAsync(caller.OrganizationId, semester.Name, ct);
+            if (plan is not { Windows.Count: > 0 }) v.Add("fitsPlan", new("query.fits-plan-no-plan", semester.Name));
+            else
+            {
+                windows = Narrow(plan.Windows, weekdays, startAfter, endBefore);
+                // Without dates the plan's semester is the range; a date given on one side only keeps the semester's other bound.
+                (from, to) = (from ?? semester.Start, to ?? semester.End);
+                if (from >= to) v.Add("to", new("query.to-after-from"));
+            }
+        }
+        else if (weekdays is not null || startAfter is not null || endBefore is not null)
+        {
+            windows = [.. (weekdays ?? [null]).Select(day => new SessionWindow(day, startAfter ?? 0, endBefore ?? SessionWindow.OpenEnd))];
+        }
         v.ThrowIfInvalid();
 
         return new OfferingQuery(text.Length == 0 ? null : text, category, mode, grade, district.Length == 0 ? null : district, near, radius,
             from, to, maxPrice, available, sort, page, pageSize, clock.GetUtcNow(),
             // A school caller without its school document sees nothing rather than everything ("" is no district).
-            VisibleIn: caller is { Role: Role.School } ? school?.DistrictCode ?? "" : null);
+            VisibleIn: caller is { Role: Role.School } ? school?.DistrictCode ?? "" : null)
+        {
+            Windows = windows,
+            ComesTo = comesTo,
+        };
+    }
+
+    /// <summary>The plan's windows, each cut to the weekdays and times asked for; those left empty are dropped (then nothing fits).</summary>
+    private static SessionWindow[] Narrow(IReadOnlyList<PlanWindow> plan, IReadOnlyList<DayOfWeek?>? weekdays, int? startAfter, int? endBefore) =>
+    [
+        .. plan.Where(w => weekdays is null || weekdays.Contains(w.DayOfWeek))
+            .Select(w => new SessionWindow(w.DayOfWeek, Math.Max(Minutes(w.Start), startAfter ?? 0), Math.Min(Minutes(w.End), endBefore ?? SessionWindow.OpenEnd)))
+            .Where(w => w.StartMinute < w.EndMinute),
+    ];
+
+    private static int Minutes(TimeOnly time) => time.Hour * 60 + time.Minute;
+
+    /// <summary>ISO weekdays, 1 (Monday) to 7 (Sunday), the parameter repeated for several; null when absent.</summary>
+    private static IReadOnlyList<DayOfWeek?>? Weekdays(SearchParameters q, Validator v)
+    {
+        if (!q.Parameters.TryGetValue(Weekday, out var values) || values.Count == 0) return null;
+        var days = new List<DayOfWeek?>();
+        foreach (var raw in values)
+        {
+            if (raw.Length == 1 && raw[0] is >= '1' and <= '7') days.Add((DayOfWeek)((raw[0] - '0') % 7));
+            else
+            {
+                v.Add(Weekday, new("query.weekday"));
+                return null;
+            }
+        }
+        return [.. days.Distinct()];
+    }
+
+    /// <summary>A Beijing time of day, <c>HH:mm</c> (00:00–24:00), as minutes after midnight.</summary>
+    private static int? MinuteOfDay(SearchParameters q, string key, Validator v)
+    {
+        var raw = q[key];
+        if (raw.Length == 0) return null;
+        if (raw == "24:00") return 24 * 60;
+        if (raw.Length == 5 && TimeOnly.TryParseExact(raw, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time))
+            return time.Hour * 60 + time.Minute;
+        v.Add(key, new("query.time-of-day"));
+        return null;
     }
 
     /// <summary>

@@ -43,6 +43,17 @@ public static class ChinaTime
 
     public static DateOnly Today(TimeProvider clock) => DateOf(clock.GetUtcNow());
 
+    /// <summary>
+    /// Where a session lies in the Beijing week: the weekday it starts on, its start as minutes after that day's midnight, and its
+    /// end as minutes after the same midnight (past 1440 when it ends on a later day). Plan windows and search windows compare these.
+    /// </summary>
+    public static (DayOfWeek Day, int StartMinute, int EndMinute) WeekSlot(DateTimeOffset startsAt, DateTimeOffset endsAt)
+    {
+        var local = ToLocal(startsAt);
+        var midnight = new DateTimeOffset(local.Date, local.Offset);
+        return (local.DayOfWeek, (int)(local - midnight).TotalMinutes, (int)Math.Ceiling((endsAt - midnight).TotalMinutes));
+    }
+
     private static TimeZoneInfo FindZone()
     {
         try { return TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"); }

@@ -108,6 +108,11 @@ public sealed class MongoDocumentTests
             { "expiresAt", new BsonDocument("$lt", "2026-09-01T07:40:00+00:00") },
             { "_id", new BsonDocument("$lt", school.ToString("D")) },
         }, filter);
+        var semester = BookingQuery.Filter(new BookingFilter(SchoolId: school)
+        {
+            StartsFrom = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.FromHours(8)), StartsBefore = new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.FromHours(8)),
+        });
+        Assert.Equal(new BsonDocument("$gte", "2026-08-31T16:00:00+00:00").Add("$lt", "2027-01-31T16:00:00+00:00"), semester["sessionStartsAt"]);
     }
 
     private static IAggregate Sample(string kind)

@@ -133,6 +133,25 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Contains("require_alias=true", index.PathAndQuery, StringComparison.Ordinal);
     }
 
+    /// <summary>The projection's large batches (a district changed: every offering) go as one bulk request through the alias,
+    /// versioned like a single upsert, not one request each.</summary>
+    [Fact]
+    public async Task UpsertMany_IsOneVersionedBulkRequest_ThroughTheAlias()
+    {
+        var es = new FakeElasticsearch();
+        await es.Index.UpsertManyAsync([Robot with { Version = 7 }, Coding with { Version = 7 }]);
+        var bulk = es.Requests.Single();
+        Assert.Equal("POST /offerings/_bulk", $"{bulk.Method} {bulk.Path}");
+        Assert.Contains("require_alias=true", bulk.PathAndQuery, StringComparison.Ordinal);
+        var lines = bulk.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.Equal([Robot.Id.ToString(), Coding.Id.ToString()], new[] { lines[0], lines[2] }.Select(l => l["index"]!["_id"]!.GetValue<string>()));
+        Assert.All(new[] { lines[0], lines[2] }, l => Assert.Equal(("external_gte", 7L),
+            (l["index"]!["version_type"]!.GetValue<string>(), l["index"]!["version"]!.GetValue<long>())));
+        await es.Index.UpsertManyAsync([]);
+        Assert.Single(es.Requests); // nothing to write: no request
+    }
+
     [Fact]
     public async Task Search_PutsTextInMust_FacetFiltersInPostFilter_AndEachFacetIgnoresOnlyItsOwn()
     {
@@ -217,7 +236,94 @@ public sealed class ElasticsearchRequestShapeTests
         Assert.Equal("min", sort["mode"]!.GetValue<string>());
         Assert.Equal("_last", sort["missing"]!.GetValue<string>());
         Assert.Equal("sessions", sort["nested"]!["path"]!.GetValue<string>());
-        Assert.StartsWith("2026-03-02T08:00:00", sort["nested"]!["filter"]!["range"]!["sessions.startsAt"]!["gte"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The soonest key is the first session meeting the same conditions (it used to be any session from now, before `from`).
+        Assert.Equal(nested[0]!["query"]!.ToJsonString(), sort["nested"]!["filter"]!.ToJsonString());
+    }
+
+    /// <summary>Windows are a `should` inside the one nested clause, next to the range and the free seats, so all hold for one session.</summary>
+    [Fact]
+    public async Task Search_Windows_AreAShouldInsideTheNestedSessionClause_WhichTheSoonestSortFiltersBy()
+    {
+        var es = new FakeElasticsearch();
+        var tuesday = new SessionWindow(DayOfWeek.Tuesday, 940, 1030);
+        var anyDayFrom4pm = new SessionWindow(null, 960, SessionWindow.OpenEnd);
+
+        await es.Index.SearchAsync(new OfferingQuery(From: Now.AddDays(1), AvailableOnly: true, Sort: SearchSort.Soonest, Now: Now) { Windows = [tuesday, anyDayFrom4pm] });
+        await es.Index.SearchAsync(new OfferingQuery(Now: Now) { Windows = [] });
+        await es.Index.SearchAsync(new OfferingQuery(Sort: SearchSort.Soonest, Now: Now));
+
+        var body = Body(es.Requests[0]);
+        var nested = Assert.Single(Many(body["query"]!["bool"]!["filter"]), f => f["nested"] is not null)["nested"]!;
+        var conditions = Many(nested["query"]!["bool"]!["filter"]);
+        Assert.Equal(3, conditions.Count);
+        Assert.StartsWith("2026-03-03T08:00:00", conditions[0]["range"]!["sessions.startsAt"]!["gte"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, conditions[1]["range"]!["sessions.freeSeats"]!["gt"]!.GetValue<int>());
+        var windows = conditions[2]["bool"]!;
+        Assert.Equal(1, windows["minimum_should_match"]!.GetValue<int>());
+        var should = Many(windows["should"]);
+        Assert.Equal(2, should.Count);
+        var first = Many(should[0]["bool"]!["filter"]);
+        Assert.Equal(2, first[0]["term"]!["sessions.weekday"]!["value"]!.GetValue<int>()); // ISO: Tuesday is 2
+        Assert.Equal(940, first[1]["range"]!["sessions.startMinute"]!["gte"]!.GetValue<int>());
+        Assert.Equal(1030, first[2]["range"]!["sessions.endMinute"]!["lte"]!.GetValue<int>());
+        Assert.DoesNotContain("weekday", should[1].ToJsonString(), StringComparison.Ordinal); // any day
+        Assert.Equal(nested["query"]!.ToJsonString(), body["sort"]![0]!["sessions.startsAt"]!["nested"]!["filter"]!.ToJsonString());
+
+        // A plan narrowed to no window matches nothing; without session conditions no nested filter, and soonest counts from now.
+        Assert.NotNull(One(Body(es.Requests[1])["query"]!["bool"]!["filter"])["nested"]!["query"]!["bool"]!["filter"]!.AsArray()[1]!["match_none"]);
+        var plain = Body(es.Requests[2]);
+        Assert.DoesNotContain("nested", plain["query"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.StartsWith("2026-03-02T08:00:00", plain["sort"]![0]!["sessions.startsAt"]!["nested"]!["filter"]!["range"]!["sessions.startsAt"]!["gte"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Around a school: the radius is venue-within-R OR comes-to-its-district (请进来), and the distance sort a script that puts the latter at 0.</summary>
+    [Fact]
+    public async Task Search_RadiusAroundASchool_IsAShouldOfVenueAndComesTo_SortedByAScript()
+    {
+        var es = new FakeElasticsearch();
+
+        await es.Index.SearchAsync(new OfferingQuery(Near: Here, RadiusKm: 5, Sort: SearchSort.Distance, Now: Now) { ComesTo = "110105" });
+        await es.Index.SearchAsync(new OfferingQuery(Near: Here, RadiusKm: 5, Sort: SearchSort.Distance, Now: Now));
+
+        var body = Body(es.Requests[0]);
+        var radius = One(body["query"]!["bool"]!["filter"])["bool"]!;
+        Assert.Equal(1, radius["minimum_should_match"]!.GetValue<int>());
+        var should = Many(radius["should"]);
+        Assert.Equal(2, should.Count);
+        Assert.Contains("\"geo_distance\"", should[0].ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("110105", Many(should[1]["bool"]!["filter"])[0]["term"]!["campusDistricts"]!["value"]!.GetValue<string>());
+        Assert.Equal(["OnCampus", "Both"], Strings(Many(should[1]["bool"]!["filter"])[1]["terms"]!["mode"]));
+        var script = body["sort"]![0]!["_script"]!;
+        Assert.Equal("number", script["type"]!.GetValue<string>());
+        Assert.Equal("asc", script["order"]!.GetValue<string>());
+        Assert.Equal("110105", script["script"]!["params"]!["d"]!.GetValue<string>());
+        Assert.Equal(Here.Lat, script["script"]!["params"]!["lat"]!.GetValue<double>());
+        Assert.Contains("arcDistance", script["script"]!["source"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var plain = Body(es.Requests[1]);
+        Assert.DoesNotContain("campusDistricts", plain.ToJsonString(), StringComparison.Ordinal);
+        Assert.NotNull(plain["sort"]![0]!["_geo_distance"]);
+    }
+
+    [Fact]
+    public async Task Upsert_WritesEachSessionsBeijingWeekSlot_AndTheCampusDistricts_WhichTheTemplateMaps()
+    {
+        var es = new FakeElasticsearch();
+        var start = new DateTimeOffset(2026, 3, 3, 15, 40, 0, TimeSpan.FromHours(8)); // a Tuesday, Beijing
+        var session = new SessionSlot(Guid.CreateVersion7(), start, start.AddMinutes(90), 4);
+
+        await es.Index.UpsertAsync(Coding with { Sessions = [session], CampusDistricts = ["310104"] });
+
+        var doc = Body(es.Requests.Single());
+        var written = doc["sessions"]![0]!;
+        Assert.Equal(2, written["weekday"]!.GetValue<int>());
+        Assert.Equal(940, written["startMinute"]!.GetValue<int>());
+        Assert.Equal(1030, written["endMinute"]!.GetValue<int>());
+        Assert.Equal(["310104"], Strings(doc["campusDistricts"]));
+        var properties = JsonNode.Parse(Marketplace.Search.Elasticsearch.OfferingTemplate.Render("offerings", new SearchSynonyms(), new SearchWords()))!["template"]!["mappings"]!["properties"]!;
+        Assert.Equal("keyword", properties["campusDistricts"]!["type"]!.GetValue<string>());
+        foreach (var (field, type) in new[] { ("weekday", "byte"), ("startMinute", "short"), ("endMinute", "integer") })
+            Assert.Equal(type, properties["sessions"]!["properties"]![field]!["type"]!.GetValue<string>());
     }
 
     [Fact]

@@ -34,7 +34,29 @@ public sealed class ElasticsearchResponseTests
         Assert.Equal(new Dictionary<string, long> { [PriceBands.Free] = 1, [PriceBands.UpTo10] = 0, [PriceBands.UpTo50] = 1, [PriceBands.Above50] = 0 }, result.Facets.Price);
     }
 
-    private static string CannedResponse()
+    /// <summary>nextSession and upcoming come from the stored sessions under the query's conditions; comesToYou from the campus districts.</summary>
+    [Fact]
+    public async Task Search_NextSessionHonoursFrom_UpcomingSaysWhatFits_AndComesToYouIsDistanceZero()
+    {
+        var es = new FakeElasticsearch { SearchResponse = CannedResponse(campusDistricts: "\"310104\"", mode: "Both") };
+        var tuesday = new SessionWindow(DayOfWeek.Tuesday, 0, SessionWindow.OpenEnd);
+        var session = Robot.Sessions[0]; // Wednesday 2026-03-04, 16:00 Beijing
+
+        var fromLater = await es.Index.SearchAsync(new OfferingQuery(Near: Here, From: session.StartsAt.AddMinutes(1), Now: Now) { ComesTo = "310104" });
+        var windowed = await es.Index.SearchAsync(new OfferingQuery(Now: Now) { Windows = [tuesday] });
+
+        var hit = Assert.Single(fromLater.Items);
+        Assert.Null(hit.NextSession);
+        Assert.Empty(hit.Upcoming);
+        Assert.True(hit.ComesToYou);
+        Assert.Equal(0, hit.DistanceKm);
+        var other = Assert.Single(windowed.Items);
+        Assert.Null(other.NextSession);
+        Assert.Equal([false], other.Upcoming.Select(u => u.Fits));
+        Assert.False(other.ComesToYou);
+    }
+
+    private static string CannedResponse(string campusDistricts = "", string mode = "OffCampus")
     {
         var session = Robot.Sessions[0];
         return $$"""
@@ -48,7 +70,7 @@ public sealed class ElasticsearchResponseTests
               "_source": {
                 "id": "{{Robot.Id}}", "providerId": "{{Robot.ProviderId}}", "providerName": "{{Robot.ProviderName}}",
                 "title": "{{Robot.Title}}", "summary": "{{Robot.Summary}}", "description": "{{Robot.Description}}", "tags": ["科创"],
-                "category": "Science", "mode": "OffCampus", "grades": [4, 5, 6], "districts": ["310104"], "priceFen": 3000,
+                "category": "Science", "mode": "{{mode}}", "campusDistricts": [{{campusDistricts}}], "grades": [4, 5, 6], "districts": ["310104"], "priceFen": 3000,
                 "venue": { "lat": {{Robot.Venue!.Lat}}, "lon": {{Robot.Venue.Lon}} },
                 "sessions": [{ "id": "{{session.Id}}", "startsAt": "{{session.StartsAt:O}}", "endsAt": "{{session.EndsAt:O}}", "freeSeats": 10 }],
                 "version": 1, "updatedAt": "2026-02-20T08:00:00Z"

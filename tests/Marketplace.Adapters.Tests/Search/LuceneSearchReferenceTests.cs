@@ -94,22 +94,40 @@ public sealed class LuceneSearchReferenceTests(TempIndexFolder folder) : IClassF
     private static bool PassesNonFacet(OfferingDocument d, OfferingQuery q)
     {
         if (q.Grade is { } grade && !d.Grades.Contains(grade)) return false;
-        bool InRange(SessionSlot s) => (q.From is null || s.StartsAt >= q.From) && (q.To is null || s.StartsAt < q.To);
-        if ((q.From is not null || q.To is not null) && !d.Sessions.Any(InRange)) return false;
-        if (q.AvailableOnly && !d.Sessions.Any(s => InRange(s) && s.StartsAt >= q.Now && s.FreeSeats > 0)) return false;
+        // One session meets every session condition at once: starts in [max(from, now), to), fits a window, open when asked.
+        bool Meets(SessionSlot s) => s.StartsAt >= (q.From > q.Now ? q.From.Value : q.Now) && (q.To is null || s.StartsAt < q.To)
+            && (q.Windows is null || q.Windows.Any(w => Fits(w, s))) && (!q.AvailableOnly || s.FreeSeats > 0);
+        if ((q.From is not null || q.To is not null || q.Windows is not null || q.AvailableOnly) && !d.Sessions.Any(Meets)) return false;
         if (q.RadiusKm is { } radius)
-            return q.Near is { } near && d.Venue is { } venue && d.Mode is DeliveryMode.OffCampus or DeliveryMode.Both && venue.DistanceKmTo(near) <= radius;
+            return q.Near is { } near && (d.Venue is { } venue && d.Mode is DeliveryMode.OffCampus or DeliveryMode.Both && venue.DistanceKmTo(near) <= radius
+                || ComesToYou(d, q));
         return true;
     }
+
+    /// <summary>Written out in Beijing wall-clock terms (not through <c>ChinaTime.WeekSlot</c>), so the adapter's tick arithmetic is checked.</summary>
+    private static bool Fits(SessionWindow w, SessionSlot s)
+    {
+        var start = s.StartsAt.ToOffset(TimeSpan.FromHours(8));
+        var midnight = new DateTimeOffset(start.Date, start.Offset);
+        return (w.Day is null || w.Day == start.DayOfWeek) && (start - midnight).TotalMinutes >= w.StartMinute && (s.EndsAt - midnight).TotalMinutes <= w.EndMinute;
+    }
+
+    private static bool ComesToYou(OfferingDocument d, OfferingQuery q) =>
+        q.ComesTo is { } district && d.Mode is DeliveryMode.OnCampus or DeliveryMode.Both && d.CampusDistricts.Contains(district);
 
     /// <summary>The sort key (0 for relevance without text: every document scores the same).</summary>
     private static double Key(OfferingDocument d, OfferingQuery q) => q.Sort switch
     {
         SearchSort.Price => d.PriceFen,
-        SearchSort.Soonest => d.Sessions.Where(s => s.StartsAt >= q.Now).Select(s => (double)s.StartsAt.UtcTicks).DefaultIfEmpty(long.MaxValue).Min(),
-        SearchSort.Distance => d.Venue is { } venue && q.Near is { } near ? Math.Round(venue.DistanceKmTo(near), 9) : double.PositiveInfinity,
+        SearchSort.Soonest => d.Sessions.Where(q.Matches).Select(s => (double)s.StartsAt.UtcTicks).DefaultIfEmpty(long.MaxValue).Min(),
+        SearchSort.Distance => ComesToYou(d, q) ? 0 : d.Venue is { } venue && q.Near is { } near ? Math.Round(venue.DistanceKmTo(near), 9) : double.PositiveInfinity,
         _ => 0,
     };
+
+    /// <summary>Windows on the half hours the random sessions start at: a weekday or none, a start bound, an end bound.</summary>
+    private static SessionWindow[]? RandomWindows(Random r) => r.Next(4) != 0 ? null
+        : [.. Enumerable.Range(0, r.Next(0, 3)).Select(_ => new SessionWindow(
+            r.Next(3) == 0 ? null : (DayOfWeek)r.Next(7), 16 * 60 + r.Next(0, 4) * 30, r.Next(2) == 0 ? SessionWindow.OpenEnd : 17 * 60 + r.Next(0, 4) * 30))];
 
     private static OfferingQuery RandomQuery(Random r)
     {
@@ -130,7 +148,11 @@ public sealed class LuceneSearchReferenceTests(TempIndexFolder folder) : IClassF
             Sort: near is null ? (SearchSort)new[] { 0, 2, 3 }[r.Next(3)] : (SearchSort)r.Next(4),
             Page: r.Next(1, 4),
             PageSize: r.Next(1, 25),
-            Now: Now);
+            Now: Now)
+        {
+            Windows = RandomWindows(r),
+            ComesTo = near is not null && r.Next(2) == 0 ? DistrictPool[r.Next(DistrictPool.Length)] : null,
+        };
     }
 
     private static OfferingDocument RandomOffering(Random r, int n)
@@ -142,11 +164,15 @@ public sealed class LuceneSearchReferenceTests(TempIndexFolder folder) : IClassF
             : null;
         var sessions = Enumerable.Range(0, r.Next(0, 5)).Select(_ =>
         {
+            // Now is 16:00 in Beijing: sessions start at 16:00–17:30 on any weekday and last one or two hours.
             var start = Now.AddDays(r.Next(-6, 30)).AddMinutes(r.Next(0, 4) * 30);
-            return new SessionSlot(Guid.NewGuid(), start, start.AddHours(1), r.Next(0, 3));
-        }).ToList();
+            return new SessionSlot(Guid.NewGuid(), start, start.AddHours(r.Next(1, 3)), r.Next(0, 3));
+        }).DistinctBy(s => s.StartsAt).ToList(); // no two sessions of an offering start at once
         var grades = Enumerable.Range(1, 9).Where(_ => r.Next(3) == 0).DefaultIfEmpty(r.Next(1, 10)).ToArray();
         return new OfferingDocument(Guid.NewGuid(), Guid.NewGuid(), $"机构{n % 17}", $"课程{n}", "课后服务", "描述", ["兴趣"],
-            (Category)r.Next(Enum.GetValues<Category>().Length), mode, grades, districts, Prices[r.Next(Prices.Length)], venue, sessions, 1, Now.AddDays(-1));
+            (Category)r.Next(Enum.GetValues<Category>().Length), mode, grades, districts, Prices[r.Next(Prices.Length)], venue, sessions, 1, Now.AddDays(-1))
+        {
+            CampusDistricts = mode == DeliveryMode.OffCampus ? [] : districts,
+        };
     }
 }

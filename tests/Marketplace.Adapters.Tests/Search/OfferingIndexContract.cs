@@ -96,6 +96,95 @@ public abstract class OfferingIndexContract
         AssertIds(await sut.Index.SearchAsync(Query() with { From = Now.AddDays(-30), To = Now.AddDays(3), AvailableOnly = true }));
     }
 
+    /// <summary>Beijing wall-clock time <paramref name="days"/> days after Monday 2026-03-02 (the samples' Now is 16:00 that day).</summary>
+    private static DateTimeOffset Beijing(int days, int hour, int minute) => new DateTimeOffset(2026, 3, 2, hour, minute, 0, TimeSpan.FromHours(8)).AddDays(days);
+
+    private static SessionSlot Slot(DateTimeOffset start, int minutes, int freeSeats) => new(Guid.CreateVersion7(), start, start.AddMinutes(minutes), freeSeats);
+
+    /// <summary>周二 15:40–17:10, the school plan's window: a session fits when it starts that weekday, not before the start, and ends by the end.</summary>
+    private static readonly SessionWindow Tuesday = new(DayOfWeek.Tuesday, 15 * 60 + 40, 17 * 60 + 10);
+
+    [SkippableFact]
+    public async Task Windows_KeepOfferingsWithASessionInAWindow()
+    {
+        await using var sut = await CreateAsync();
+        var tuesday = Robot with { Id = Guid.CreateVersion7(), Sessions = [Slot(Beijing(8, 15, 40), 90, 5)] };
+        var tooLate = Robot with { Id = Guid.CreateVersion7(), Sessions = [Slot(Beijing(8, 16, 0), 90, 5)] };   // ends 17:30
+        var saturday = Robot with { Id = Guid.CreateVersion7(), Sessions = [Slot(Beijing(5, 15, 40), 90, 5)] };
+        var none = Robot with { Id = Guid.CreateVersion7(), Sessions = [] };
+        foreach (var offering in new[] { tuesday, tooLate, saturday, none }) await sut.Index.UpsertAsync(offering);
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [Tuesday] }), tuesday);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [Tuesday, new SessionWindow(DayOfWeek.Saturday, 0, SessionWindow.OpenEnd)] }), tuesday, saturday);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [new SessionWindow(null, 16 * 60, SessionWindow.OpenEnd)] }), tooLate);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [] })); // a plan narrowed to nothing: nothing fits
+        var hit = (await sut.Index.SearchAsync(Query() with { Windows = [Tuesday] })).Items.Single();
+        Assert.Equal(tuesday.Sessions[0].Id, hit.NextSession!.Id);
+        Assert.Equal([true], hit.Upcoming.Select(u => u.Fits));
+    }
+
+    /// <summary>The window, the date range and the free seats are one session's: a full Tuesday and an open Saturday do not add up to an open Tuesday.</summary>
+    [SkippableFact]
+    public async Task Windows_AndAvailability_HoldForTheSameSession()
+    {
+        await using var sut = await CreateAsync();
+        var fullTuesday = Robot with { Id = Guid.CreateVersion7(), Sessions = [Slot(Beijing(1, 15, 40), 90, 0), Slot(Beijing(5, 15, 40), 90, 8)] };
+        await sut.Index.UpsertAsync(fullTuesday);
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [Tuesday] }), fullTuesday);
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [Tuesday], AvailableOnly = true }));
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [new SessionWindow(DayOfWeek.Saturday, 0, SessionWindow.OpenEnd)], AvailableOnly = true }), fullTuesday);
+        // A range after that Tuesday holds no Tuesday session at all.
+        AssertIds(await sut.Index.SearchAsync(Query() with { Windows = [Tuesday], From = Now.AddDays(3), AvailableOnly = true }));
+        var hit = (await sut.Index.SearchAsync(Query() with { Windows = [Tuesday] })).Items.Single();
+        Assert.Equal([true, false], hit.Upcoming.Select(u => u.Fits));
+    }
+
+    /// <summary>nextSession and the soonest sort start at max(now, from), not at now: a session before <c>from</c> is not the one a school looks for.</summary>
+    [SkippableFact]
+    public async Task NextSession_HonoursFrom_AndSoonestSortsByTheSessionInRange()
+    {
+        await using var sut = await CreateAsync();
+        var early = Robot with { Id = Guid.CreateVersion7(), Sessions = [Slot(Now.AddDays(2), 60, 5), Slot(Now.AddDays(9), 60, 5)] };
+        var middle = Robot with { Id = Guid.CreateVersion7(), Sessions = [Slot(Now.AddDays(6), 60, 5)] };
+        await sut.Index.UpsertAsync(early);
+        await sut.Index.UpsertAsync(middle);
+
+        var all = await sut.Index.SearchAsync(Query(SearchSort.Soonest));
+        var fromDay5 = await sut.Index.SearchAsync(Query(SearchSort.Soonest) with { From = Now.AddDays(5) });
+
+        Assert.Equal(Ids(early, middle), all.Items.Select(i => i.Id));
+        Assert.Equal(Ids(middle, early), fromDay5.Items.Select(i => i.Id));
+        Assert.Equal(Now.AddDays(9), fromDay5.Items[1].NextSession!.StartsAt);
+        Assert.Equal([Now.AddDays(9)], fromDay5.Items[1].Upcoming.Select(u => u.StartsAt));
+        Assert.All(fromDay5.Items[1].Upcoming, u => Assert.Null(u.Fits)); // no windows asked
+        var toDay5 = await sut.Index.SearchAsync(Query(SearchSort.Soonest) with { To = Now.AddDays(5) });
+        Assert.Equal(Ids(early), toDay5.Items.Select(i => i.Id));
+        Assert.Equal(Now.AddDays(2), toDay5.Items[0].NextSession!.StartsAt);
+    }
+
+    /// <summary>请进来: the provider travels to the school, so a school's radius takes in on-campus offerings serving its district, at distance 0.</summary>
+    [SkippableFact]
+    public async Task Radius_IncludesOnCampusServingDistrict_AtDistanceZero()
+    {
+        await using var sut = await SeededAsync();
+        await sut.Index.UpsertAsync(Coding with { CampusDistricts = ["310104", "310105"], Version = 2 }); // on campus, no venue
+        await sut.Index.UpsertAsync(Football with { CampusDistricts = ["310105"], Version = 2 });         // both modes, venue 8 km
+        await sut.Index.UpsertAsync(Reading with { CampusDistricts = [], Version = 2 });                  // off campus, 12 km
+
+        var plain = await sut.Index.SearchAsync(Query(SearchSort.Distance) with { Near = Here, RadiusKm = 5 });
+        var school = await sut.Index.SearchAsync(Query(SearchSort.Distance) with { Near = Here, RadiusKm = 5, ComesTo = "310105" });
+        var elsewhere = await sut.Index.SearchAsync(Query(SearchSort.Distance) with { Near = Here, RadiusKm = 5, ComesTo = "310106" });
+
+        AssertIds(plain, Robot, Calligraphy);
+        Assert.Equal(Ids(Coding, Football).Order(), school.Items.Take(2).Select(i => i.Id).Order());
+        Assert.Equal(Ids(Robot, Calligraphy), school.Items.Skip(2).Select(i => i.Id));
+        Assert.Equal(4, school.Total);
+        Assert.All(school.Items.Take(2), i => { Assert.Equal(0, i.DistanceKm); Assert.True(i.ComesToYou); });
+        Assert.All(school.Items.Skip(2), i => Assert.False(i.ComesToYou));
+        AssertIds(elsewhere, Robot, Calligraphy);
+    }
+
     /// <summary>A school's search: only what its district's schools may see — a filter under hits, totals and every facet.</summary>
     [SkippableFact]
     public async Task Filters_ByVisibleIn_ForHitsTotalsAndFacets()
@@ -112,6 +201,19 @@ public abstract class OfferingIndexContract
         AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310104", Text = "机器人" }), Robot);
         AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310199" }));
         Assert.Equal(7, (await sut.Index.SearchAsync(Query())).Total); // no VisibleIn: everything public
+    }
+
+    /// <summary>Many at once: each newer document replaces its offering, an older one is ignored, and all are searchable at once.</summary>
+    [SkippableFact]
+    public async Task UpsertMany_AppliesNewerVersions_IgnoresOlderOnes()
+    {
+        await using var sut = await SeededAsync();
+        await sut.Index.UpsertAsync(Coding with { VisibleIn = ["310104"], Version = 5 });
+
+        await sut.Index.UpsertManyAsync([Robot with { VisibleIn = ["310105"], Version = 6 }, Coding with { VisibleIn = ["310105"], Version = 4 }]);
+
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310105" }), Robot);
+        AssertIds(await sut.Index.SearchAsync(Query() with { VisibleIn = "310104" }), Coding);
     }
 
     [SkippableFact]

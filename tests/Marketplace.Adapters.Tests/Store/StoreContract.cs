@@ -206,6 +206,10 @@ public abstract partial class StoreContract
         Assert.Empty(await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Status: BookingStatus.Confirmed)));
         Assert.Equal([older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Before: newer.Id))).Select(b => b.Id));
         Assert.Equal([newer.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school, Limit: 1))).Select(b => b.Id));
+        // By session start (a plan's semester): from inclusive, before exclusive.
+        Assert.Equal([newer.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school) { StartsFrom = early.StartsAt, StartsBefore = late.StartsAt })).Select(b => b.Id));
+        Assert.Equal([older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school) { StartsFrom = late.StartsAt })).Select(b => b.Id));
+        Assert.Equal([newer.Id, older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school) { StartsBefore = late.StartsAt.AddTicks(1) })).Select(b => b.Id));
         Assert.Equal(1, await db.Store.CountBookingsForSessionAsync(late.Id));
         Assert.Equal(["310104", "310105"], (await db.Store.ListDistrictsAsync()).Select(d => d.Code));
     }

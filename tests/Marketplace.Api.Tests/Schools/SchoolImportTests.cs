@@ -159,6 +159,12 @@ public sealed class SchoolImportTests : IDisposable
         var reread = (await Store.FindSchoolsByCodeAsync(["1110101001", "1110101002"])).OrderBy(s => s.SchoolCode).ToList();
         Assert.Equal(schools.Select(s => (s.Id, s.Version)), reread.Select(s => (s.Id, s.Version)));
         Assert.Equal(2, (await Store.FindUsersAsync(["hepingli", "dongcheng1"])).Count);
+
+        // The import that wrote is audited in its own commit, in the district it changed; the unchanged second file is not.
+        var imports = (await bureau.GetJsonAsync("/api/audit?district=110101&limit=100")).AsArray().Where(e => e!["action"]!.GetValue<string>() == "schools.import").ToList();
+        var entry = Assert.Single(imports)!;
+        Assert.Equal(("Bureau:bureau-110101", "district", "110101", "inserted=2 updated=0 accounts=2"), (entry["actor"]!.GetValue<string>(),
+            entry["targetKind"]!.GetValue<string>(), entry["targetId"]!.GetValue<string>(), entry["detail"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -49,14 +49,14 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         {
             new Validator().Text(note, "note", 500, required: false, multiline: true).ThrowIfInvalid();
             offering.Approve(caller.AuditName, note, now);
-        }, ct);
+        }, ct, audit: (offering, provider, now) => Audit(caller, "offering.approve", offering, provider.ReviewDistrict, now, note));
 
     public Task<(Offering Offering, Provider Provider)> RejectAsync(Caller caller, Guid id, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: true, (offering, _, now) =>
         {
             new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             offering.Reject(caller.AuditName, reason!, now);
-        }, ct);
+        }, ct, audit: (offering, provider, now) => Audit(caller, "offering.reject", offering, provider.ReviewDistrict, now, reason));
 
     /// <summary>
     /// A district's bureau blocks the offering for its district's schools: the provider must be approved there (the district
@@ -64,14 +64,14 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     /// as for vetting decisions: the caller's own, or its only district where the provider is approved.
     /// </summary>
     public Task<(Offering Offering, Provider Provider)> BlockAsync(Caller caller, Guid id, string? district, string? reason, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        BlockChangeAsync(caller, id, district, ifMatchVersion, (offering, where, now) =>
+        BlockChangeAsync(caller, id, district, ifMatchVersion, "offering.block", reason, (offering, where, now) =>
         {
             new Validator().Text(reason, "reason", 500, multiline: true).ThrowIfInvalid();
             offering.Block(where, caller.AuditName, reason!, now);
         }, ct);
 
     public Task<(Offering Offering, Provider Provider)> UnblockAsync(Caller caller, Guid id, string? district, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        BlockChangeAsync(caller, id, district, ifMatchVersion, (offering, where, now) => offering.Unblock(where, now), ct);
+        BlockChangeAsync(caller, id, district, ifMatchVersion, "offering.unblock", null, (offering, where, now) => offering.Unblock(where, now), ct);
 
     public Task<(Offering Offering, Provider Provider)> PauseAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
         ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Pause(now), ct, tellBookedSchools: true);
@@ -97,7 +97,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     }
 
     private Task<(Offering Offering, Provider Provider)> BlockChangeAsync(Caller caller, Guid id, string? district, long? ifMatchVersion,
-        Action<Offering, string, DateTimeOffset> change, CancellationToken ct)
+        string action, string? detail, Action<Offering, string, DateTimeOffset> change, CancellationToken ct)
     {
         string? where = null;
         return ChangeAsync(caller, id, ifMatchVersion, (_, provider) =>
@@ -106,7 +106,8 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
             if (caller.Role != Role.Bureau || approvedHere.Length == 0) return false;
             where = district ?? (approvedHere.Length == 1 ? approvedHere[0] : throw ValidationFailedException.For("district", "vetting.district-required", (object)approvedHere));
             return approvedHere.Contains(where) ? true : throw new ForbiddenException("forbidden.offering-block-district", where);
-        }, "forbidden.offering-block", (offering, _, now) => change(offering, where!, now), ct);
+        }, "forbidden.offering-block", (offering, _, now) => change(offering, where!, now), ct,
+            audit: (offering, _, now) => Audit(caller, action, offering, where, now, detail));
     }
 
     /// <summary>
@@ -116,23 +117,26 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     /// <remarks><paramref name="tellBookedSchools"/>: the event also goes to the schools holding live bookings of the offering (pause,
     /// resume, archive change whether what they booked can still be booked), up to <see cref="BookedSchoolsTold"/>.</remarks>
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
-        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool tellBookedSchools = false) =>
+        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null,
+        bool tellBookedSchools = false) =>
         reviewing
-            ? ChangeAsync(caller, id, ifMatchVersion, (_, p) => p.ReviewDistrict is { } d && caller.IsBureauOf(d), "forbidden.offering-review", change, ct)
+            ? ChangeAsync(caller, id, ifMatchVersion, (_, p) => p.ReviewDistrict is { } d && caller.IsBureauOf(d), "forbidden.offering-review", change, ct, audit: audit)
             : ChangeAsync(caller, id, ifMatchVersion, (o, _) => caller.OrganizationId == o.ProviderId, "forbidden.offering-owner", change, ct, byOwner: true,
-                tellBookedSchools);
+                tellBookedSchools: tellBookedSchools);
 
     /// <summary>Schools told of a pause, resume or archive in its event; bookings of one offering come from far fewer schools.</summary>
     public const int BookedSchoolsTold = 1000;
 
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
-        string refusal, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool byOwner = false, bool tellBookedSchools = false) =>
+        string refusal, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool byOwner = false,
+        Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null, bool tellBookedSchools = false) =>
         ifMatchVersion is null
-            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, ct, tellBookedSchools))
-            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, ct, tellBookedSchools);
+            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, audit, ct, tellBookedSchools))
+            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, audit, ct, tellBookedSchools);
 
     private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
-        string refusal, bool byOwner, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool tellBookedSchools = false)
+        string refusal, bool byOwner, Action<Offering, Provider, DateTimeOffset> change, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit,
+        CancellationToken ct, bool tellBookedSchools = false)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
@@ -150,9 +154,15 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         var now = clock.GetUtcNow();
         change(offering, provider, now);
         var bookedSchools = tellBookedSchools ? await store.ListSchoolsWithLiveBookingsAsync(offering.Id, BookedSchoolsTold, ct) : [];
-        await store.CommitAsync(new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now, bookedSchools)), ct);
+        var changes = new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now, bookedSchools));
+        if (audit is not null) changes.Insert(audit(offering, provider, now));
+        await store.CommitAsync(changes, ct);
         return (offering, provider);
     }
+
+    /// <summary>The audit entry of a bureau's decision on an offering: the offering is the target, its provider the organisation.</summary>
+    private static AuditEntry Audit(Caller caller, string action, Offering offering, string? district, DateTimeOffset now, string? detail) =>
+        AuditEntry.Record(caller, action, "offering", offering.Id.ToString(), now, district, offering.ProviderId, detail);
 
     private async Task<IReadOnlySet<string>> KnownDistrictsAsync(CancellationToken ct) =>
         (await store.ListDistrictsAsync(ct)).Select(d => d.Code).ToHashSet();

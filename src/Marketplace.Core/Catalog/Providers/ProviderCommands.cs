@@ -68,11 +68,11 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
 
     /// <summary>The caller's district bureau approves the provider's entry in <paramref name="district"/> (or its only district in common).</summary>
     public Task<Provider> ApproveAsync(Caller caller, Guid providerId, string? district, string? note, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, district, new Validator().Text(note, "note", 500, required: false, multiline: true),
+        DecideAsync(caller, providerId, district, new Validator().Text(note, "note", 500, required: false, multiline: true), "provider.approve", note,
             (p, d, now) => p.Approve(d, caller.AuditName, note, now), ct);
 
     public Task<Provider> RejectAsync(Caller caller, Guid providerId, string? district, string? reason, CancellationToken ct = default) =>
-        DecideAsync(caller, providerId, district, new Validator().Text(reason, "reason", 500, multiline: true),
+        DecideAsync(caller, providerId, district, new Validator().Text(reason, "reason", 500, multiline: true), "provider.reject", reason,
             (p, d, now) => p.Reject(d, caller.AuditName, reason!, now), ct);
 
     /// <summary>The provider for a vetting decision by the caller: not found, then not this bureau's (403).</summary>
@@ -96,7 +96,8 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
     }
 
     /// <summary>Not found, then not this bureau's, then bad input: a bureau learns nothing of another district's providers.</summary>
-    private Task<Provider> DecideAsync(Caller caller, Guid providerId, string? district, Validator input, Action<Provider, string, DateTimeOffset> decide, CancellationToken ct) =>
+    private Task<Provider> DecideAsync(Caller caller, Guid providerId, string? district, Validator input, string action, string? detail,
+        Action<Provider, string, DateTimeOffset> decide, CancellationToken ct) =>
         ConcurrentChange.RetryAsync(async () =>
         {
             var provider = await LoadForDecisionAsync(caller, providerId, ct);
@@ -105,9 +106,14 @@ public sealed class ProviderCommands(IMarketplaceStore store, IPasswordHashing h
             var expected = provider.Version;
             var now = clock.GetUtcNow();
             decide(provider, where, now);
-            await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now)), ct);
+            await store.CommitAsync(new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now))
+                .Insert(Audit(caller, action, provider, where, now, detail)), ct);
             return provider;
         });
+
+    /// <summary>The audit entry of a vetting decision in <paramref name="district"/>: the provider is the target and its organisation.</summary>
+    public static AuditEntry Audit(Caller caller, string action, Provider provider, string district, DateTimeOffset now, string? detail) =>
+        AuditEntry.Record(caller, action, "provider", provider.Id.ToString(), now, district, provider.Id, detail);
 
     private static bool IsPhone(string? phone) =>
         phone is not null && System.Text.RegularExpressions.Regex.IsMatch(phone.Trim(), @"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\z"); // [0-9]: \d takes any script's digits

@@ -61,8 +61,11 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
                         ActivationCode.Hash(code), now + ActivationCode.Lifetime));
                     activations.Add(new IssuedActivation(row.Line, username, code));
                 }
-                // No audit entry yet: the audit trail (AuditEntry, issue 12 package B) is not in this build; its "schools.import"
-                // entry belongs in this same commit. An unchanged file leaves the changes empty, and an empty commit writes nothing.
+                // One audit entry per district the file changed, in the same commit. An unchanged file leaves the changes empty,
+                // and an empty commit writes nothing.
+                foreach (var district in plan.Rows.Where(r => r.Insert || r.Changed).GroupBy(r => r.School.DistrictCode))
+                    changes.Insert(AuditEntry.Record(caller, "schools.import", "district", district.Key, now, district.Key,
+                        detail: $"inserted={district.Count(r => r.Insert)} updated={district.Count(r => !r.Insert)} accounts={district.Count(r => r.NewUsername is not null)}"));
                 try
                 {
                     await store.CommitAsync(changes, ct);
