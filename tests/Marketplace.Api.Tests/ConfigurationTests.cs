@@ -25,6 +25,9 @@ public class ConfigurationTests
     [InlineData("Marketplace:WatchedOfferingsPerConnection", "0", "Marketplace:WatchedOfferingsPerConnection must be a whole number from 1 to 10000")]
     [InlineData("Marketplace:Holidays", "2027-02-06..2027-02-14, 2027-13-01", "Marketplace:Holidays: '2027-13-01' is neither a day")]
     [InlineData("Marketplace:SearchWords", "龙泉 青瓷", "Marketplace:SearchWords: '龙泉 青瓷' is not a word to keep whole")]
+    [InlineData("Marketplace:MakeupWorkdays", "2027-02-20, 2027-02-30", "Marketplace:MakeupWorkdays: '2027-02-30' is not a day")]
+    [InlineData("Marketplace:MakeupWorkdays", "2026-10-02", "Marketplace:MakeupWorkdays: 2026-10-02 is a holiday (built in or in Marketplace:Holidays)")]
+    [InlineData("Marketplace:Sessions:UnderfilledNoticeHours", "0", "Marketplace:Sessions:UnderfilledNoticeHours must be a whole number of hours from 1 to 336")]
     public void Startup_WithBadSetting_FailsNamingTheKey(string key, string value, string expected)
     {
         using var factory = new MarketplaceFactory(new Dictionary<string, string?> { [key] = value });

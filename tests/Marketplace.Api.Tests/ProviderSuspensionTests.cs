@@ -109,7 +109,8 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         }
         Assert.Equal(
             ["ArchiveOffering", "CancelBooking", "CancelBookingSeries", "CancelSession", "CompleteBooking", "ConfirmBooking", "ConfirmBookingSeries",
-             "CreateOffering", "DeclineBooking", "DeclineBookingSeries", "DeleteSession", "EditOffering", "PauseOffering", "ResumeOffering", "ScheduleSessions", "SubmitOffering"],
+             "CreateOffering", "DeclineBooking", "DeclineBookingSeries", "DeleteSession", "EditOffering", "PauseOffering", "ResumeOffering", "RunSession",
+             "ScheduleSessions", "SubmitOffering"],
             refused.Order());
 
         // Nothing changed, and reading still works.

@@ -17,6 +17,7 @@ public static class BookingsModule
         services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>();
         services.AddSingleton<BookingSeriesCommands>().AddSingleton<BookingSeriesQueries>();
         services.AddHostedService<BookingExpiryService>();
+        services.AddSingleton(new UnderfilledOptions { Notice = TimeSpan.FromHours(settings.CalendarSettings.UnderfilledNoticeHours) }).AddSingleton<UnderfilledSessionCommands>().AddHostedService<UnderfilledSessionService>();
         return services;
     }
 

@@ -34,6 +34,9 @@ public sealed record OfferingDto(
     /// <summary>Hours before a session that bookings close; null: the platform's setting for the mode.</summary>
     public int? MinLeadHours { get; init; }
 
+    /// <summary>The 学科类 words flagged in its texts and the provider's justification, for the owner and its bureaus; else null.</summary>
+    public ScreeningDto? Screening { get; init; }
+
     /// <param name="districtNames">Name by code (<c>DistrictQueries.NamesAsync</c>), read once for a whole list.</param>
     /// <param name="showDecisions">The review trail (who decided, the bureau's notes) and the districts' blocks only for the owner
     /// and its bureaus; others get them empty.</param>
@@ -45,6 +48,7 @@ public sealed record OfferingDto(
             o.CreatedAt, o.UpdatedAt, NamesOf(c.Districts, districtNames), showDecisions ? o.Decisions : [], showDecisions ? o.Blocks : [])
         {
             MinLeadHours = c.MinLeadHours,
+            Screening = showDecisions ? ScreeningDto.From(o.Screening) : null,
         };
     }
 
@@ -53,23 +57,46 @@ public sealed record OfferingDto(
         codes.Select(code => names.GetValueOrDefault(code, code)).ToArray();
 }
 
+/// <summary>
+/// The screening of an offering's texts: <c>tier</c> Flag (Refuse never reaches an offering), the words found with the field and
+/// the rule (<c>core-subject</c>, <c>tutoring</c>, <c>subject-course</c>, <c>exam-class</c> refuse; <c>ambiguous-subject</c>,
+/// <c>ambiguous-word</c> flag), and the provider's justification.
+/// </summary>
+public sealed record ScreeningDto(ScreeningTier Tier, IReadOnlyList<ScreeningMatch> Matches, string? Justification, DateTimeOffset ScreenedAt)
+{
+    public static ScreeningDto? From(ScreeningRecord? r) => r is null ? null : new(r.Tier, r.Matches, r.Justification, r.ScreenedAt);
+}
+
 /// <summary>A session with the names a person reads (offering, provider, the offering's districts), the same in every answer.</summary>
 public sealed record SessionDto(
     Guid Id, Guid OfferingId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string LocalDate, string LocalTime,
     int Capacity, int Reserved, int FreeSeats, SessionStatus Status, string? CancellationReason,
     string OfferingTitle, string ProviderName, IReadOnlyList<string> DistrictNames)
 {
-    public static SessionDto From(Session s, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames)
+    /// <summary>"makeup-workday": on a make-up working day (调休), a weekend day that counts as a school day; "holiday": on a day
+    /// configured as a holiday after the session was scheduled; else null.</summary>
+    public string? CalendarNote { get; init; }
+
+    /// <summary>When a 走出去 session was found below minGroup by its decision deadline: when, the pupils booked then, the minGroup.</summary>
+    public UnderfilledNotice? Underfilled { get; init; }
+
+    /// <summary>The provider's decision on an underfilled session: "Runs", or null (undecided; cancelling cancels the session).</summary>
+    public SessionDecision? Decision { get; init; }
+
+    public static SessionDto From(Session s, Offering offering, Provider provider, IReadOnlyDictionary<string, string> districtNames, SchoolCalendar calendar)
     {
         var start = ChinaTime.ToLocal(s.StartsAt);
         var end = ChinaTime.ToLocal(s.EndsAt);
         return new(s.Id, s.OfferingId, start, end, start.ToString("yyyy-MM-dd ddd", System.Globalization.CultureInfo.GetCultureInfo("zh-CN")),
             $"{start:HH:mm}–{end:HH:mm}", s.Capacity, s.Reserved, s.FreeSeats, s.Status, s.CancellationReason,
-            offering.Content.Title, provider.Name, OfferingDto.NamesOf(offering.Content.Districts, districtNames));
+            offering.Content.Title, provider.Name, OfferingDto.NamesOf(offering.Content.Districts, districtNames))
+        {
+            CalendarNote = calendar.NoteFor(ChinaTime.DateOf(s.StartsAt)), Underfilled = s.Underfilled, Decision = s.Decision,
+        };
     }
 
-    public static SessionDto[] From(OfferingSessions found, IReadOnlyDictionary<string, string> districtNames) =>
-        found.Sessions.Select(s => From(s, found.Offering, found.Provider, districtNames)).ToArray();
+    public static SessionDto[] From(OfferingSessions found, IReadOnlyDictionary<string, string> districtNames, SchoolCalendar calendar) =>
+        found.Sessions.Select(s => From(s, found.Offering, found.Provider, districtNames, calendar)).ToArray();
 }
 
 public sealed record ReasonRequest(string? Reason);

@@ -54,8 +54,11 @@ public sealed record MarketplaceSettings(
     /// <summary>Marketplace:Mongo:ServerSelectionTimeout; null keeps the adapter's default.</summary>
     public TimeSpan? MongoServerSelectionTimeout { get; init; }
 
-    /// <summary>The built-in school calendar plus Marketplace:Holidays.</summary>
-    public Core.Catalog.SchoolCalendar Calendar => new(ExtraHolidays);
+    /// <summary>Marketplace:MakeupWorkdays and Marketplace:Sessions:UnderfilledNoticeHours.</summary>
+    public CalendarSettings CalendarSettings { get; init; } = new();
+
+    /// <summary>The built-in school calendar plus Marketplace:Holidays and Marketplace:MakeupWorkdays.</summary>
+    public Core.Catalog.SchoolCalendar Calendar => new(ExtraHolidays, CalendarSettings.MakeupWorkdays);
 
     /// <summary>Synonym groups of both index adapters: Marketplace:Synonyms when set, else <see cref="SearchSynonyms.Default"/>.</summary>
     public SearchSynonyms Synonyms => new() { Groups = SynonymGroups ?? SearchSynonyms.Default };
@@ -137,6 +140,7 @@ public sealed record MarketplaceSettings(
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
+        var calendar = CalendarSettings.Load(section, holidays, errors);
         var startupWait = section.GetValue<TimeSpan?>("Elasticsearch:StartupWait");
         if (startupWait < TimeSpan.Zero) errors.Add("Marketplace:Elasticsearch:StartupWait must not be negative (e.g. 00:01:00).");
 
@@ -152,6 +156,7 @@ public sealed record MarketplaceSettings(
             WatchedOfferingsPerConnection = watched, Lockout = new Core.Identity.LockoutPolicy(maxFailures, TimeSpan.FromMinutes(lockMinutes)),
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
             BookingRules = bookingRules,
+            CalendarSettings = calendar,
         };
     }
 

@@ -36,6 +36,18 @@ internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketp
                     var a = StoreJson.Deserialize<AvailabilityChangedData>(e.Data);
                     await PushAvailabilityAsync(e, a.OfferingId, a.SessionId, ct);
                     break;
+                case EventTypes.OfferingChanged:
+                    // Organisations only (the provider, schools holding bookings of it); watchers hear of its seats, bureaus read the feed.
+                    var o = StoreJson.Deserialize<OfferingChangedData>(e.Data);
+                    if (e.Audiences.Where(Audience.IsOrganization).ToList() is { Count: > 0 } organisations)
+                        await hub.Clients.Groups(organisations).SendAsync(MarketplaceHub.OfferingChanged,
+                            new OfferingChangedMessage(e.Cursor, e.At, o.OfferingId, o.ProviderId, o.Status, o.Version), ct);
+                    break;
+                case EventTypes.SessionUnderfilled:
+                    var u = StoreJson.Deserialize<SessionUnderfilledData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.SessionUnderfilled,
+                        new SessionUnderfilledMessage(e.Cursor, e.At, u.SessionId, u.OfferingId, u.ProviderId, u.StartsAt, u.Pupils, u.MinGroup, u.Decision), ct);
+                    break;
                 case EventTypes.SessionsChanged:
                     // Sessions scheduled, edited or cancelled without bookings to release: watchers see the seats appear or go.
                     var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);

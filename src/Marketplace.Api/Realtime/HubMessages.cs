@@ -11,3 +11,13 @@ public sealed record AvailabilityChangedMessage(long Cursor, DateTimeOffset At, 
 
 /// <summary>A session's seats as the offering's watchers (anyone, anonymous included) see them: free seats and status, no capacity or reserved count.</summary>
 public sealed record SeatsAvailableMessage(long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int FreeSeats, string SessionStatus);
+
+/// <summary>An offering changed state (paused, resumed, archived …): to its provider and, for a pause, resume or archive, to the schools holding bookings of it.</summary>
+public sealed record OfferingChangedMessage(long Cursor, DateTimeOffset At, Guid OfferingId, Guid ProviderId, string Status, long Version);
+
+/// <summary>
+/// A 走出去 session is below the offering's minGroup by its decision deadline (<c>decision</c> null), or its provider decided to run
+/// it anyway (<c>decision</c> "runs"): to the provider and the schools booked on it.
+/// </summary>
+public sealed record SessionUnderfilledMessage(long Cursor, DateTimeOffset At, Guid SessionId, Guid OfferingId, Guid ProviderId, DateTimeOffset StartsAt,
+    int Pupils, int MinGroup, string? Decision);

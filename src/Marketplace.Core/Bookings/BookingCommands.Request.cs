@@ -37,9 +37,7 @@ public sealed partial class BookingCommands
         var offering = await store.FindAsync<Offering>(session.OfferingId, ct) ?? throw new NotFoundException("session", r.SessionId);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("session", r.SessionId);
         var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
-        // What the school's district may not know of (not public, provider not approved there, blocked there) is never seen: 404.
-        if (!OfferingQueries.IsPublic(offering, provider) || !DistrictReach.IsShownIn(offering, provider, school.DistrictCode))
-            throw new NotFoundException("session", r.SessionId);
+        await BookingEligibility.EnsureShownAsync(store, offering, provider, school, () => new NotFoundException("session", r.SessionId), ct);
         var districts = await store.ListDistrictsAsync(ct);
         var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
         var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);

@@ -1,5 +1,6 @@
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Catalog.Offerings;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
@@ -11,6 +12,18 @@ namespace Marketplace.Core.Bookings;
 /// </summary>
 public static class BookingEligibility
 {
+    /// <summary>
+    /// The reach check every booking path starts with: what the school's district may not know of (not public, provider not
+    /// approved there, blocked there) is <paramref name="notFound"/>, unless the school holds a live booking of it: it still
+    /// sees what it booked, so it is told why it cannot book more (409 <c>offering-not-bookable</c>: paused, blocked …).
+    /// </summary>
+    public static async Task EnsureShownAsync(IMarketplaceStore store, Offering offering, Provider provider, School school, Func<Exception> notFound,
+        CancellationToken ct)
+    {
+        if (OfferingQueries.IsPublic(offering, provider) && DistrictReach.IsShownIn(offering, provider, school.DistrictCode)) return;
+        throw await store.HasLiveBookingAsync(school.Id, offering.Id, ct) ? new DomainRuleException("offering-not-bookable") : notFound();
+    }
+
     public static void CheckRules(Session session, Offering offering, School school, Reach reach, int pupils, IReadOnlyList<int> grades, DateTimeOffset now)
     {
         CheckSession(session, now);

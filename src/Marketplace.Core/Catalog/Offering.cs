@@ -21,6 +21,19 @@ public sealed record OfferingBlock(string District, DateTimeOffset At, string By
 /// <summary>One review decision in the offering's audit trail: who, when, and the bureau's note or reason.</summary>
 public sealed record OfferingDecision(OfferingStatus Status, DateTimeOffset At, string By, string? Reason);
 
+/// <summary>
+/// The 学科类 screening of an offering's texts when it was last saved, kept while words were flagged (<see cref="SubjectScreening"/>):
+/// the words for the bureau, and the provider's justification, required before it may be submitted.
+/// </summary>
+public sealed record ScreeningRecord(ScreeningTier Tier, IReadOnlyList<ScreeningMatch> Matches, string? Justification, DateTimeOffset ScreenedAt)
+{
+    /// <summary>The record to keep for a screening: null when nothing was flagged (refused texts never reach an offering).</summary>
+    public static ScreeningRecord? Of(ScreeningResult result, string? justification, DateTimeOffset at) =>
+        result.Tier == ScreeningTier.Flag ? new(result.Tier, result.Matches, string.IsNullOrWhiteSpace(justification) ? null : justification.Trim(), at) : null;
+
+    public IReadOnlyList<string> Words => Matches.Select(m => m.Word).Distinct().Order(StringComparer.Ordinal).ToArray();
+}
+
 /// <summary>What a provider may set on an offering; never status, version or owner (mass-assignment guard).</summary>
 public sealed record OfferingContent(
     string Title, string Summary, string Description, Category Category, DeliveryMode Mode, IReadOnlyList<int> Grades,
@@ -57,6 +70,9 @@ public sealed class Offering : IAggregate
     [JsonInclude] public DateTimeOffset UpdatedAt { get; private set; }
     [JsonInclude] public IReadOnlyList<OfferingDecision> Decisions { get; private set; } = [];
 
+    /// <summary>The flagged 学科类 words and the provider's justification, when the last save flagged any; null otherwise.</summary>
+    [JsonInclude] public ScreeningRecord? Screening { get; private set; }
+
     /// <summary>The districts whose bureau has blocked this offering there, at most one entry per district.</summary>
     [JsonInclude] public IReadOnlyList<OfferingBlock> Blocks { get; private set; } = [];
 
@@ -78,27 +94,41 @@ public sealed class Offering : IAggregate
         Touch(now);
     }
 
-    public static Offering Create(Guid providerId, OfferingContent content, DateTimeOffset now) => new()
+    public static Offering Create(Guid providerId, OfferingContent content, DateTimeOffset now, ScreeningRecord? screening = null) => new()
     {
         Id = Ids.New(), Version = 1, ProviderId = providerId, Content = content, Status = OfferingStatus.Draft,
-        CreatedAt = now, UpdatedAt = now,
+        CreatedAt = now, UpdatedAt = now, Screening = screening,
     };
 
     public bool IsBookable => Status == OfferingStatus.Published;
 
-    /// <summary>Edits keep a published offering live unless they change what schools rely on.</summary>
-    public void Edit(OfferingContent content, DateTimeOffset now)
+    /// <summary>
+    /// Edits keep a published offering live unless they change what schools rely on, or the 学科类 words flagged in it (new
+    /// words the bureau has not seen: it judges them again; a justification reworded alone does not).
+    /// </summary>
+    public void Edit(OfferingContent content, DateTimeOffset now, ScreeningRecord? screening = null)
     {
         if (Status == OfferingStatus.Archived)
             throw new DomainRuleException("offering-archived");
-        if (Status is OfferingStatus.Published or OfferingStatus.Paused && content.MateriallyDiffersFrom(Content))
-            Status = OfferingStatus.PendingReview;
+        var flagsChanged = !(screening?.Words ?? []).SequenceEqual(Screening?.Words ?? []);
+        var toReview = Status is OfferingStatus.Published or OfferingStatus.Paused && (content.MateriallyDiffersFrom(Content) || flagsChanged);
+        // What goes (or stays) before the bureau needs the justification, as a submission does.
+        if ((toReview || Status == OfferingStatus.PendingReview) && screening is { Tier: ScreeningTier.Flag, Justification: null })
+            throw ValidationFailedException.For("screeningJustification", "offering.screening-justification-required", (object)screening.Words.ToArray());
+        if (toReview) Status = OfferingStatus.PendingReview;
         if (Status == OfferingStatus.Rejected) Status = OfferingStatus.Draft;
         Content = content;
+        Screening = screening;
         Touch(now);
     }
 
-    public void Submit(DateTimeOffset now) => Move(OfferingStatus.PendingReview, now, OfferingStatus.Draft, OfferingStatus.Rejected);
+    /// <summary>A flagged offering goes to review only with the provider's justification of the flagged words.</summary>
+    public void Submit(DateTimeOffset now)
+    {
+        if (Screening is { Tier: ScreeningTier.Flag, Justification: null } && Status is OfferingStatus.Draft or OfferingStatus.Rejected)
+            throw ValidationFailedException.For("screeningJustification", "offering.screening-justification-required", (object)Screening.Words.ToArray());
+        Move(OfferingStatus.PendingReview, now, OfferingStatus.Draft, OfferingStatus.Rejected);
+    }
 
     public void Approve(string by, string? note, DateTimeOffset now)
     {

@@ -48,6 +48,18 @@ public interface IMarketplaceStore
 
     Task<IReadOnlyList<Session>> ListSessionsForOfferingsAsync(IReadOnlyCollection<Guid> offeringIds, DateTimeOffset endsAfter, CancellationToken ct = default);
 
+    /// <summary>
+    /// Whether the school holds a live booking (Requested or Confirmed) of the offering: it keeps seeing an offering it booked
+    /// when the offering is paused. Ids only, so that Catalog asks without knowing bookings.
+    /// </summary>
+    Task<bool> HasLiveBookingAsync(Guid schoolId, Guid offeringId, CancellationToken ct = default);
+
+    /// <summary>The schools holding live bookings (Requested or Confirmed) of the offering, at most <paramref name="limit"/>, in id order.</summary>
+    Task<IReadOnlyList<Guid>> ListSchoolsWithLiveBookingsAsync(Guid offeringId, int limit, CancellationToken ct = default);
+
+    /// <summary>Scheduled sessions of every offering starting in [<paramref name="from"/>, <paramref name="to"/>), by start time then id, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Session>> ListSessionsStartingAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct = default);
+
     Task<IReadOnlyList<School>> ListSchoolsAsync(CancellationToken ct = default);
 
     Task<SchoolPlan?> FindSchoolPlanAsync(Guid schoolId, string semester, CancellationToken ct = default);

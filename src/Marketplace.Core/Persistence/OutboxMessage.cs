@@ -21,6 +21,7 @@ public static class EventTypes
     public const string ProviderChanged = "providerChanged";
     public const string OfferingChanged = "offeringChanged";
     public const string SessionsChanged = "sessionsChanged";
+    public const string SessionUnderfilled = "sessionUnderfilled";
     public const string BookingChanged = "bookingChanged";
     public const string BookingSeriesChanged = "bookingSeriesChanged";
     public const string AvailabilityChanged = "availabilityChanged";

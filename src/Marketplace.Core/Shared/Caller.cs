@@ -42,6 +42,9 @@ public static class Audience
     public static string District(string code) => "district:" + code;
     public static string Offering(Guid id) => OfferingPrefix + id.ToString("N");
 
+    /// <summary>An organisation's stream (a school, a provider).</summary>
+    public static bool IsOrganization(string audience) => audience.StartsWith("org:", StringComparison.Ordinal);
+
     /// <summary>The watchers of an offering: anyone, signed in or not.</summary>
     public static bool IsOffering(string audience) => audience.StartsWith(OfferingPrefix, StringComparison.Ordinal);
 }

@@ -18,7 +18,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         provider.EnsureMayAct();
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
-        var offering = Offering.Create(provider.Id, content, now);
+        var offering = Offering.Create(provider.Id, content, now, ScreeningRecord.Of(input.Screen(), input.ScreeningJustification, now));
         await store.CommitAsync(new StoreChanges().Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
         return (offering, provider);
     }
@@ -29,7 +29,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         if (offering.Version != ifMatchVersion) throw new ConcurrencyConflictException("offering", id);
         var content = input.Validate(await KnownDistrictsAsync(ct));
         var now = clock.GetUtcNow();
-        offering.Edit(content, now);
+        offering.Edit(content, now, ScreeningRecord.Of(input.Screen(), input.ScreeningJustification, now));
         await store.CommitAsync(new StoreChanges().Update(offering, ifMatchVersion).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
         return (offering, provider);
     }
@@ -74,13 +74,13 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         BlockChangeAsync(caller, id, district, ifMatchVersion, "offering.unblock", null, (offering, where, now) => offering.Unblock(where, now), ct);
 
     public Task<(Offering Offering, Provider Provider)> PauseAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Pause(now), ct);
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Pause(now), ct, tellBookedSchools: true);
 
     public Task<(Offering Offering, Provider Provider)> ResumeAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Resume(now), ct);
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Resume(now), ct, tellBookedSchools: true);
 
     public Task<(Offering Offering, Provider Provider)> ArchiveAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Archive(now), ct);
+        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, _, now) => offering.Archive(now), ct, tellBookedSchools: true);
 
     /// <summary>The owning provider's offering (404 to other providers, 403 to other roles), with its provider, for a change by that provider.</summary>
     public async Task<(Offering Offering, Provider Provider)> LoadOwnedAsync(Caller caller, Guid id, CancellationToken ct)
@@ -114,22 +114,29 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     /// A review (by the bureau of the provider's <see cref="Provider.ReviewDistrict"/>, its home district while approved there:
     /// one bureau answers for the content, 属地管理) or an owner's transition, committed with its event.
     /// </summary>
+    /// <remarks><paramref name="tellBookedSchools"/>: the event also goes to the schools holding live bookings of the offering (pause,
+    /// resume, archive change whether what they booked can still be booked), up to <see cref="BookedSchoolsTold"/>.</remarks>
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, bool reviewing,
-        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null) =>
+        Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null,
+        bool tellBookedSchools = false) =>
         reviewing
             ? ChangeAsync(caller, id, ifMatchVersion, (_, p) => p.ReviewDistrict is { } d && caller.IsBureauOf(d), "forbidden.offering-review", change, ct, audit: audit)
-            : ChangeAsync(caller, id, ifMatchVersion, (o, _) => caller.OrganizationId == o.ProviderId, "forbidden.offering-owner", change, ct, byOwner: true);
+            : ChangeAsync(caller, id, ifMatchVersion, (o, _) => caller.OrganizationId == o.ProviderId, "forbidden.offering-owner", change, ct, byOwner: true,
+                tellBookedSchools: tellBookedSchools);
+
+    /// <summary>Schools told of a pause, resume or archive in its event; bookings of one offering come from far fewer schools.</summary>
+    public const int BookedSchoolsTold = 1000;
 
     private Task<(Offering Offering, Provider Provider)> ChangeAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
         string refusal, Action<Offering, Provider, DateTimeOffset> change, CancellationToken ct, bool byOwner = false,
-        Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null) =>
+        Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit = null, bool tellBookedSchools = false) =>
         ifMatchVersion is null
-            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, audit, ct))
-            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, audit, ct);
+            ? ConcurrentChange.RetryAsync(() => ChangeOnceAsync(caller, id, null, mayAct, refusal, byOwner, change, audit, ct, tellBookedSchools))
+            : ChangeOnceAsync(caller, id, ifMatchVersion, mayAct, refusal, byOwner, change, audit, ct, tellBookedSchools);
 
     private async Task<(Offering Offering, Provider Provider)> ChangeOnceAsync(Caller caller, Guid id, long? ifMatchVersion, Func<Offering, Provider, bool> mayAct,
         string refusal, bool byOwner, Action<Offering, Provider, DateTimeOffset> change, Func<Offering, Provider, DateTimeOffset, AuditEntry>? audit,
-        CancellationToken ct)
+        CancellationToken ct, bool tellBookedSchools = false)
     {
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("provider", offering.ProviderId);
@@ -146,7 +153,8 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         if (ifMatchVersion is { } wanted && wanted != expected) throw new ConcurrencyConflictException("offering", id);
         var now = clock.GetUtcNow();
         change(offering, provider, now);
-        var changes = new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
+        var bookedSchools = tellBookedSchools ? await store.ListSchoolsWithLiveBookingsAsync(offering.Id, BookedSchoolsTold, ct) : [];
+        var changes = new StoreChanges().Update(offering, expected).Publish(CatalogEvents.OfferingChanged(offering, provider, now, bookedSchools));
         if (audit is not null) changes.Insert(audit(offering, provider, now));
         await store.CommitAsync(changes, ct);
         return (offering, provider);

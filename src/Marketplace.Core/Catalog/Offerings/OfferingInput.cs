@@ -17,6 +17,16 @@ public sealed record OfferingInput(
     public int? MinLeadHours { get; init; }
 
     public const int MaxTitle = 60, MaxSummary = 200, MaxDescription = 4000, MaxAddress = 200, MaxTags = 10, MaxTag = 20;
+    public const int MaxScreeningJustification = 500;
+
+    /// <summary>Why the words <see cref="SubjectScreening"/> flagged are not 学科类 (e.g. "化学 here is a 科普 show, no curriculum");
+    /// required to submit a flagged offering for review, shown to the bureau with the words.</summary>
+    public string? ScreeningJustification { get; init; }
+
+    /// <summary>The 学科类 screening of the texts a person reads: title, summary, description and tags (a list too long is refused before).</summary>
+    public ScreeningResult Screen() => SubjectScreening.Screen(
+        new[] { ("title", Title), ("summary", Summary), ("description", Description) }
+            .Concat(Tags is { Count: <= MaxTags } ? Tags.Select(t => ("tags", (string?)t)) : []));
 
     /// <summary>Validates every field at once and returns the content, or throws naming each bad field.</summary>
     public OfferingContent Validate(IReadOnlySet<string> knownDistricts)
@@ -28,11 +38,10 @@ public sealed record OfferingInput(
             .Require(Category is not null, "category", new("offering.category-required"))
             .Require(Mode is not null, "mode", new("offering.mode-required"));
 
-        foreach (var (field, text) in new[] { ("title", Title), ("summary", Summary), ("description", Description) })
-            if (AcademicSubjects.FindIn(text) is { } word)
-                v.Add(field, new("offering.academic-subject", word));
-        if (Tags is not { Count: > MaxTags } && Tags?.Select(AcademicSubjects.FindIn).FirstOrDefault(w => w is not null) is { } tagWord)
-            v.Add("tags", new("offering.academic-subject", tagWord));
+        // Clear 学科类 tutoring is refused here; words the bureau should judge are recorded on the offering (OfferingCommands).
+        foreach (var refused in Screen().Matches.Where(m => SubjectScreening.TierOf(m.Rule) == ScreeningTier.Refuse).DistinctBy(m => m.Field))
+            v.Add(refused.Field, new("offering.academic-subject", refused.Word));
+        v.Text(ScreeningJustification, "screeningJustification", MaxScreeningJustification, required: false, multiline: true);
 
         if (Grades is not { Count: > 0 } || Grades.Any(g => g is < 1 or > 9) || Grades.Distinct().Count() != Grades.Count)
             v.Add("grades", new("offering.grades"));

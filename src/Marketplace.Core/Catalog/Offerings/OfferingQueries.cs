@@ -20,10 +20,11 @@ public sealed class OfferingQueries(IMarketplaceStore store, ISchoolDistricts sc
         var offering = await store.FindAsync<Offering>(id, ct) ?? throw new NotFoundException("offering", id);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", id);
         if (IsOwnerOrBureau(caller, offering, provider)) return (offering, provider);
-        if (!IsPublic(offering, provider)) throw new NotFoundException("offering", id);
-        // Anonymous callers and providers see every public offering; a school only what its district's schools may know of.
-        if (caller is { Role: Role.School }
-            && (await schools.DistrictOfAsync(caller.OrganizationId, ct) is not { } district || !DistrictReach.IsShownIn(offering, provider, district)))
+        // Anonymous callers and providers see every public offering; a school only what its district's schools may know of,
+        // and what it holds a live booking of, even when paused, blocked or its provider suspended since: it keeps its sessions in view.
+        var shown = IsPublic(offering, provider) && (caller is not { Role: Role.School }
+            || (await schools.DistrictOfAsync(caller.OrganizationId, ct) is { } district && DistrictReach.IsShownIn(offering, provider, district)));
+        if (!shown && !(caller is { Role: Role.School } && await store.HasLiveBookingAsync(caller.OrganizationId, offering.Id, ct)))
             throw new NotFoundException("offering", id);
         return (offering, provider);
     }

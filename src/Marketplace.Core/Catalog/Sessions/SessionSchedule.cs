@@ -47,6 +47,9 @@ public static class SessionSchedule
             {
                 v.Require(e > s && e - s <= TimeSpan.FromHours(12), "endsAt", new("schedule.ends-at", 12))
                  .Require(s > now, "startsAt", new("validation.future"));
+                // A holiday has no after-school service; a make-up working day (调休) does, and the session says so (calendarNote).
+                if (ChinaTime.Supports(DateOnly.FromDateTime(s.UtcDateTime)) && (calendar ?? SchoolCalendar.Default).IsPublicHoliday(ChinaTime.DateOf(s)))
+                    v.Add("startsAt", new("schedule.holiday", ChinaTime.DateOf(s).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
                 slots.Add((s.ToUniversalTime(), e.ToUniversalTime()));
             }
         }
