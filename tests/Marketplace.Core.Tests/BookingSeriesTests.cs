@@ -145,7 +145,7 @@ public class BookingSeriesTests
         BookingEligibility.CheckGroup(Offering(DeliveryMode.Both), school, Reach.Visible, 9, [3]);
     }
 
-    private static Offering Offering(DeliveryMode mode, int? minLeadHours = null) => Catalog.Offering.Create(Ids.New(), new OfferingContent(
+    private static Offering Offering(DeliveryMode mode, int? minLeadHours = null) => Marketplace.Core.Catalog.Offering.Create(Ids.New(), new OfferingContent(
         "校园足球训练营", "基础技术", "", Category.Sports, mode, [3, 4], 10, 40, 90, 500,
         mode == DeliveryMode.OnCampus ? null : new Venue("东城区体育馆路 1 号", 39.88, 116.42), ["110101"], [], 24)
     {
