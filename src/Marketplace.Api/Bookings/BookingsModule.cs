@@ -3,7 +3,7 @@ using Marketplace.Core.Bookings;
 
 namespace Marketplace.Api.Bookings;
 
-/// <summary>Booking requests, their lifecycle, and the sweep that expires unanswered ones.</summary>
+/// <summary>Booking requests, their lifecycle, and the sweep that expires unanswered ones; the waiting list and its holds.</summary>
 public static class BookingsModule
 {
     public static IServiceCollection AddBookings(this IServiceCollection services, MarketplaceSettings settings)
@@ -11,12 +11,16 @@ public static class BookingsModule
         services.AddSingleton(new BookingOptions { ResponseWindow = settings.BookingResponseWindow });
         services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>();
         services.AddHostedService<BookingExpiryService>();
+        services.AddSingleton(new WaitlistOptions { HoldDuration = settings.Waitlist.HoldDuration, MaxEntriesPerSession = settings.Waitlist.MaxEntriesPerSession });
+        services.AddSingleton<WaitlistPromotion>().AddSingleton<WaitlistCommands>().AddSingleton<WaitlistQueries>();
+        services.AddHostedService<WaitlistHoldService>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapBookings(this IEndpointRouteBuilder app)
     {
         BookingEndpoints.Map(app);
+        WaitlistEndpoints.Map(app);
         return app;
     }
 }

@@ -19,6 +19,9 @@ public sealed record MarketplaceSettings(
     string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null,
     IReadOnlyList<string>? KeptWords = null, IReadOnlyList<(DateOnly From, DateOnly To)>? ExtraHolidays = null)
 {
+    /// <summary>The waiting list's hold duration and length (Marketplace:Waitlist:*).</summary>
+    public WaitlistSettings Waitlist { get; init; } = new();
+
     /// <summary>How often unanswered booking requests are expired (Marketplace:BookingExpirySweep, default 30 s).</summary>
     public TimeSpan BookingExpirySweep { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -130,6 +133,7 @@ public sealed record MarketplaceSettings(
         }
 
         var retention = RetentionSettings.Load(section.GetSection("Retention"), errors);
+        var waitlist = WaitlistSettings.Load(section.GetSection("Waitlist"), errors);
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
@@ -147,6 +151,7 @@ public sealed record MarketplaceSettings(
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
             WatchedOfferingsPerConnection = watched, Lockout = new Core.Identity.LockoutPolicy(maxFailures, TimeSpan.FromMinutes(lockMinutes)),
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
+            Waitlist = waitlist,
         };
     }
 

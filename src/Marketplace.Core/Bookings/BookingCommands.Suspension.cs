@@ -29,7 +29,7 @@ public sealed partial class BookingCommands
             provider.Suspend(where, caller.AuditName, reason!, now);
             var changes = new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now));
             await DeclineOpenRequestsAsync(changes, provider, where, now, caller.AuditName, ct);
-            await store.CommitAsync(changes, ct);
+            await promotion.CommitAsync(changes, ct);
             return provider;
         });
 
@@ -52,7 +52,7 @@ public sealed partial class BookingCommands
                 var count = 0;
                 foreach (var entry in provider.Approvals.Where(a => a.Status == ProviderStatus.Suspended))
                     count += await DeclineOpenRequestsAsync(changes, provider, entry.District, clock.GetUtcNow(), "system", ct);
-                if (count > 0) await store.CommitAsync(changes, ct);
+                if (count > 0) await promotion.CommitAsync(changes, ct);
                 return count;
             });
         }

@@ -5,7 +5,7 @@ namespace Marketplace.Core.Bookings;
 
 public sealed record BookingChangedData(Guid BookingId, Guid SessionId, Guid OfferingId, Guid SchoolId, Guid ProviderId, string? OldStatus, string NewStatus, int Pupils);
 
-public static class BookingEvents
+public static partial class BookingEvents
 {
     /// <summary>Addressed to the school, the provider and the bureau of the school's district.</summary>
     public static OutboxMessage Changed(Booking b, BookingStatus? old, DateTimeOffset at) =>

@@ -23,5 +23,6 @@ public static class EventTypes
     public const string SessionsChanged = "sessionsChanged";
     public const string BookingChanged = "bookingChanged";
     public const string AvailabilityChanged = "availabilityChanged";
+    public const string WaitlistChanged = "waitlistChanged";
     public const string DistrictChanged = "districtChanged";
 }
