@@ -20,15 +20,17 @@ public sealed class WaitlistOptions
 /// releases k seats on, the Waiting entries are walked in queue order and every one that fits the seats left (k plus the f
 /// seats the session had free when read) is held — its seats reserved in the same change set, after the releases, so a hold
 /// within k cannot fail. If one counting on f fails (f was taken meanwhile), the holds are planned again within k only.
-/// A version conflict on an entry goes to the caller's <see cref="ConcurrentChange.RetryAsync"/>.
+/// While groups are left waiting, the commit also carries the session as read (a version guard), so releases committing in
+/// parallel are each planned on the seats the others freed. A conflict on an entry or that guard is planned again here
+/// (up to <see cref="EntryAttempts"/> times); a conflict on the caller's documents goes to its <see cref="ConcurrentChange.RetryAsync"/>.
 /// </summary>
 public sealed class WaitlistPromotion(IMarketplaceStore store, TimeProvider clock, WaitlistOptions options)
 {
     /// <summary>Entries read per session and commit: a queue is at most <see cref="WaitlistOptions.MaxEntriesPerSession"/> long.</summary>
     private const int QueueWindow = 50;
 
-    /// <summary>How often one commit plans its holds again because other commits held or moved the same entries first.</summary>
-    private const int EntryAttempts = 5;
+    /// <summary>How often one commit plans its holds again because other commits held the same entries or freed seats first.</summary>
+    private const int EntryAttempts = 10;
 
     public async Task CommitAsync(StoreChanges changes, CancellationToken ct = default)
     {
@@ -55,20 +57,26 @@ public sealed class WaitlistPromotion(IMarketplaceStore store, TimeProvider cloc
             }
             catch (ConcurrencyConflictException) when (attempt < EntryAttempts)
             {
-                // Another release held (or a school left) one of these entries first: the caller's own change still stands,
-                // so plan the holds again on the queue as it is now rather than making the caller decide again.
-                if (!await AnyEntryMovedAsync(changes, planned, ct)) throw;
+                // Another release held (or a school left) one of these entries first, or freed seats on a guarded session: the
+                // caller's own change still stands, so plan the holds again on the queue and seats as they are now.
+                if (!await AnyPlannedWriteMovedAsync(changes, planned, ct)) throw;
+                await Task.Delay(Random.Shared.Next(1 << Math.Min(attempt, 5)), ct);
             }
         }
     }
 
-    /// <summary>Plans again when an entry this commit would hold moved meanwhile; a conflict on the caller's documents goes to the caller.</summary>
-    private async Task<bool> AnyEntryMovedAsync(StoreChanges original, StoreChanges planned, CancellationToken ct)
+    /// <summary>
+    /// Plans again when an entry this commit would hold, or a session it guards, moved meanwhile; a conflict on the caller's
+    /// own documents goes to the caller.
+    /// </summary>
+    private async Task<bool> AnyPlannedWriteMovedAsync(StoreChanges original, StoreChanges planned, CancellationToken ct)
     {
-        var held = planned.Writes.Skip(original.Writes.Count).Select(w => w.Document).OfType<WaitlistEntry>().ToDictionary(e => e.Id, e => e.Version - 1);
-        if (held.Count == 0) return false;
-        var stored = await store.FindManyAsync<WaitlistEntry>(held.Keys, ct);
-        return stored.Any(e => e.Version != held[e.Id]);
+        var added = planned.Writes.Skip(original.Writes.Count).ToList();
+        if (added.Count == 0) return false;
+        var expected = added.ToDictionary(w => w.Document.Id, w => w.ExpectedVersion);
+        var entries = await store.FindManyAsync<WaitlistEntry>(added.Where(w => w.Document is WaitlistEntry).Select(w => w.Document.Id).ToArray(), ct);
+        var sessions = await store.FindManyAsync<Session>(added.Where(w => w.Document is Session).Select(w => w.Document.Id).ToArray(), ct);
+        return entries.Any(e => e.Version != expected[e.Id]) || sessions.Any(s => s.Version != expected[s.Id]);
     }
 
     /// <summary>
@@ -78,7 +86,7 @@ public sealed class WaitlistPromotion(IMarketplaceStore store, TimeProvider cloc
     public async Task<int> PromoteAsync(Guid sessionId, CancellationToken ct = default)
     {
         var changes = await PlanAsync(new StoreChanges(), new Dictionary<Guid, int> { [sessionId] = 0 }, countFree: true, ct);
-        if (changes.IsEmpty) return 0;
+        if (!changes.Writes.Any(w => w.Document is WaitlistEntry)) return 0;
         try
         {
             await store.CommitAsync(changes, ct);
@@ -87,7 +95,7 @@ public sealed class WaitlistPromotion(IMarketplaceStore store, TimeProvider cloc
         {
             return 0; // taken or changed meanwhile: the next pass looks again
         }
-        return changes.Writes.Count;
+        return changes.Writes.Count(w => w.Document is WaitlistEntry);
     }
 
     private async Task<StoreChanges> PlanAsync(StoreChanges original, IReadOnlyDictionary<Guid, int> released, bool countFree, CancellationToken ct)
@@ -116,8 +124,12 @@ public sealed class WaitlistPromotion(IMarketplaceStore store, TimeProvider cloc
                 entry.Hold(until, now);
                 changes.Update(entry, expected).ReserveSeats(sessionId, entry.Pupils).Publish(BookingEvents.WaitlistChanged(entry, WaitlistStatus.Waiting, now));
                 left -= entry.Pupils;
-                if (left == 0) break;
             }
+            // Groups still waiting: guard the session as read. Another release committing meanwhile (which this plan did not
+            // count in f) then makes this commit plan again with those seats, so small releases in parallel add up to a hold
+            // instead of each seeing too few seats. Without a waiting group left there is no guard and no extra contention.
+            if (waiting.Any(e => e.Status == WaitlistStatus.Waiting && !touched.Contains(e.Id)) && Written<Session>(original, sessionId) is null)
+                changes.Update(session, session.Version);
         }
         return changes;
     }

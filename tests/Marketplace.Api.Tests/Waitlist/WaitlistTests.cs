@@ -14,8 +14,8 @@ public class WaitlistTests(DemoFactory factory) : IClassFixture<DemoFactory>
     internal static Task<HttpResponseMessage> JoinAsync(HttpClient school, Guid sessionId, int pupils, int[]? grades = null, string contactName = "王老师") =>
         school.PostJsonAsync($"/api/sessions/{sessionId}/waitlist", new { pupils, grades = grades ?? [3], contactName, contactPhone = "13800002222" });
 
-    internal static async Task<Guid> BookAsync(HttpClient school, Guid sessionId, int pupils, string key) =>
-        (await (await school.SendAsync(BookingTests.Book(sessionId, pupils, [3], key))).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+    internal static async Task<Guid> BookAsync(HttpClient school, Guid sessionId, int pupils, string key, int[]? grades = null) =>
+        (await (await school.SendAsync(BookingTests.Book(sessionId, pupils, grades ?? [3], key))).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
 
     internal static async Task<JsonNode> EntryAsync(HttpClient client, Guid sessionId, Guid entryId) =>
         (await client.GetJsonAsync($"/api/sessions/{sessionId}/waitlist")).AsArray().Single(e => e!["id"]!.GetValue<Guid>() == entryId)!;
