@@ -356,6 +356,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
             "ApplyDistrictsRequest" => new { districts = new[] { "330106" } },
             "BookingActionRequest" => new { reason = "学校活动调整", attended = 5 },
             "CreateBookingRequest" => new { sessionId, pupils = 5, grades = new[] { 3 }, contactName = "王老师", contactPhone = "13800000000", note = "" },
+            "JoinWaitlistRequest" => new { pupils = 5, grades = new[] { 3 }, contactName = "王老师", contactPhone = "13800000000", note = "" },
             "SchoolPlanInput" => new
             {
                 targetCategories = new[] { "Science" }, windows = new[] { new { dayOfWeek = "Tuesday", start = "15:40", end = "17:10" } },
