@@ -50,6 +50,17 @@ internal static class SqliteListQueries
         return query.Select("booking_series", "ORDER BY id DESC LIMIT $limit", ("$limit", f.Limit));
     }
 
+    /// <summary>Queue order (oldest id first): a session's entries by status over ix_waitlist_session_status, overdue holds over ix_waitlist_status_held.</summary>
+    public static (string Sql, (string Name, object? Value)[] Parameters) Waitlist(WaitlistFilter f)
+    {
+        var query = new Where();
+        if (f.SessionId is { } session) query.Add("json_extract(doc, '$.sessionId') = $session", "$session", SqliteMarketplaceStore.Key(session));
+        if (f.SchoolId is { } school) query.Add("json_extract(doc, '$.schoolId') = $school", "$school", SqliteMarketplaceStore.Key(school));
+        if (f.Status is { } status) query.Add("json_extract(doc, '$.status') = $status", "$status", status.ToString());
+        if (f.HeldBefore is { } held) query.Add("json_extract(doc, '$.heldUntil') < $held", "$held", StoreJson.FormatTime(held));
+        return query.Select("waitlist", "ORDER BY id LIMIT $limit", ("$limit", f.Limit));
+    }
+
     /// <summary>Conditions joined with AND; every one a constant of this class, every value a parameter.</summary>
     private sealed class Where
     {

@@ -3,7 +3,7 @@ using Marketplace.Core.Bookings;
 
 namespace Marketplace.Api.Bookings;
 
-/// <summary>Booking requests, their lifecycle, and the sweep that expires unanswered ones.</summary>
+/// <summary>Booking requests, their lifecycle, and the sweep that expires unanswered ones; the waiting list and its holds.</summary>
 public static class BookingsModule
 {
     public static IServiceCollection AddBookings(this IServiceCollection services, MarketplaceSettings settings)
@@ -18,6 +18,9 @@ public static class BookingsModule
         services.AddSingleton<BookingSeriesCommands>().AddSingleton<BookingSeriesQueries>();
         services.AddHostedService<BookingExpiryService>();
         services.AddSingleton(new UnderfilledOptions { Notice = TimeSpan.FromHours(settings.CalendarSettings.UnderfilledNoticeHours) }).AddSingleton<UnderfilledSessionCommands>().AddHostedService<UnderfilledSessionService>();
+        services.AddSingleton(new WaitlistOptions { HoldDuration = settings.Waitlist.HoldDuration, MaxEntriesPerSession = settings.Waitlist.MaxEntriesPerSession });
+        services.AddSingleton<WaitlistPromotion>().AddSingleton<WaitlistCommands>().AddSingleton<WaitlistQueries>();
+        services.AddHostedService<WaitlistHoldService>();
         return services;
     }
 
@@ -25,6 +28,7 @@ public static class BookingsModule
     {
         BookingEndpoints.Map(app);
         BookingSeriesEndpoints.Map(app);
+        WaitlistEndpoints.Map(app);
         return app;
     }
 }

@@ -19,6 +19,9 @@ public sealed record MarketplaceSettings(
     string? SqlitePath = null, TimeSpan? ElasticsearchStartupWait = null, IReadOnlyList<IReadOnlyList<string>>? SynonymGroups = null,
     IReadOnlyList<string>? KeptWords = null, IReadOnlyList<(DateOnly From, DateOnly To)>? ExtraHolidays = null)
 {
+    /// <summary>The waiting list's hold duration and length (Marketplace:Waitlist:*).</summary>
+    public WaitlistSettings Waitlist { get; init; } = new();
+
     /// <summary>How often unanswered booking requests are expired (Marketplace:BookingExpirySweep, default 30 s).</summary>
     public TimeSpan BookingExpirySweep { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -137,6 +140,7 @@ public sealed record MarketplaceSettings(
 
         var retention = RetentionSettings.Load(section.GetSection("Retention"), errors);
         var bookingRules = BookingRuleSettings.Load(section.GetSection("Booking"), errors);
+        var waitlist = WaitlistSettings.Load(section.GetSection("Waitlist"), errors);
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
         var words = SearchWordsOf(section.GetSection("SearchWords"), errors);
         var holidays = HolidaysOf(section.GetSection("Holidays"), errors);
@@ -157,6 +161,7 @@ public sealed record MarketplaceSettings(
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
             BookingRules = bookingRules,
             CalendarSettings = calendar,
+            Waitlist = waitlist,
         };
     }
 

@@ -48,6 +48,11 @@ internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketp
                     await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.SessionUnderfilled,
                         new SessionUnderfilledMessage(e.Cursor, e.At, u.SessionId, u.OfferingId, u.ProviderId, u.StartsAt, u.Pupils, u.MinGroup, u.Decision), ct);
                     break;
+                case EventTypes.WaitlistChanged:
+                    var w = StoreJson.Deserialize<WaitlistChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.WaitlistChanged,
+                        new WaitlistChangedMessage(e.Cursor, e.At, w.EntryId, w.SessionId, w.OfferingId, w.SchoolId, w.OldStatus, w.NewStatus, w.Pupils, w.HeldUntil), ct);
+                    break;
                 case EventTypes.SessionsChanged:
                     // Sessions scheduled, edited or cancelled without bookings to release: watchers see the seats appear or go.
                     var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);

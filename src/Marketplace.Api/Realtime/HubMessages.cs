@@ -6,6 +6,9 @@ public sealed record BookingChangedMessage(long Cursor, DateTimeOffset At, Guid 
 /// <summary>A booking series moved (issue 13); its sessions' bookings are reported by their own bookingChanged, with seriesId.</summary>
 public sealed record BookingSeriesChangedMessage(long Cursor, DateTimeOffset At, Guid SeriesId, Guid OfferingId, Guid SchoolId, Guid ProviderId, string? OldStatus, string NewStatus, int Sessions, int Pupils);
 
+/// <summary>A waiting-list entry moved (joined, held with <c>HeldUntil</c>, accepted, lapsed, left, cancelled with its session).</summary>
+public sealed record WaitlistChangedMessage(long Cursor, DateTimeOffset At, Guid EntryId, Guid SessionId, Guid OfferingId, Guid SchoolId, string? OldStatus, string NewStatus, int Pupils, DateTimeOffset? HeldUntil);
+
 /// <summary>A session's seats as its provider sees them (its organisation stream).</summary>
 public sealed record AvailabilityChangedMessage(long Cursor, DateTimeOffset At, Guid OfferingId, Guid SessionId, int Capacity, int Reserved, int FreeSeats, string SessionStatus);
 

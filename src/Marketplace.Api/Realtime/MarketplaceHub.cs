@@ -13,7 +13,8 @@ namespace Marketplace.Api.Realtime;
 /// Live status. A signed-in caller joins its own organisation's stream (a bureau also its districts'); anyone may watch the
 /// seat availability of an offering it may see (<see cref="OfferingQueries.GetAsync"/>: a published one — for a school, one
 /// whose provider is approved in its district and not blocked there —, or its own or its districts' as provider or bureau),
-/// a bounded number per connection. Server-to-client: bookingChanged, bookingSeriesChanged, availabilityChanged, offeringChanged, sessionUnderfilled.
+/// a bounded number per connection. Server-to-client: bookingChanged, bookingSeriesChanged, availabilityChanged, offeringChanged, sessionUnderfilled,
+/// waitlistChanged.
 /// </summary>
 public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSettings settings, MessageRenderer messages) : Hub
 {
@@ -23,6 +24,7 @@ public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSetting
     public const string BookingChanged = "bookingChanged";
     public const string BookingSeriesChanged = "bookingSeriesChanged";
     public const string AvailabilityChanged = "availabilityChanged";
+    public const string WaitlistChanged = "waitlistChanged";
 
     private static readonly object WatchedKey = new();
 

@@ -30,7 +30,7 @@ public sealed partial class BookingCommands
             var changes = new StoreChanges().Update(provider, expected).Publish(CatalogEvents.ProviderChanged(provider, now))
                 .Insert(ProviderCommands.Audit(caller, "provider.suspend", provider, where, now, reason));
             await DeclineOpenRequestsAsync(changes, provider, where, now, caller.AuditName, ct);
-            await store.CommitAsync(changes, ct);
+            await promotion.CommitAsync(changes, ct);
             return provider;
         });
 
@@ -53,7 +53,7 @@ public sealed partial class BookingCommands
                 var count = 0;
                 foreach (var entry in provider.Approvals.Where(a => a.Status == ProviderStatus.Suspended))
                     count += await DeclineOpenRequestsAsync(changes, provider, entry.District, clock.GetUtcNow(), "system", ct);
-                if (count > 0) await store.CommitAsync(changes, ct);
+                if (count > 0) await promotion.CommitAsync(changes, ct);
                 return count;
             });
         }

@@ -21,10 +21,12 @@ public sealed class BookingOptions
 /// <summary>
 /// Requests a booking (<c>BookingCommands.Request.cs</c>) and moves it through its lifecycle. Every transition is checked by
 /// the aggregate, kept in its history, and committed with its events; transitions that end a live booking release its
-/// seats in the same commit. A transition that loses a race to another change is decided again on the state it finds.
+/// seats in the same commit, and hold them for the waiting list's next fitting group in that commit (<see cref="WaitlistPromotion"/>).
+/// A transition that loses a race to another change is decided again on the state it finds.
 /// </summary>
 public sealed partial class BookingCommands(
-    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, ProviderCommands providers, TimeProvider clock, BookingOptions options)
+    IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, ProviderCommands providers, TimeProvider clock, BookingOptions options,
+    WaitlistPromotion promotion)
 {
     public Task<Booking> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) => booking.Confirm(now, caller.AuditName), ct);
@@ -60,32 +62,32 @@ public sealed partial class BookingCommands(
             booking.Complete(attended!.Value, now, caller.AuditName);
         }, ct);
 
-    /// <summary>Expires requests nobody answered in time, releasing their seats. Returns how many expired.</summary>
+    /// <summary>Expires requests nobody answered in time, releasing their seats (to the waiting list first). Returns how many expired.</summary>
     public async Task<int> ExpireOverdueAsync(CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        var overdue = await store.ListBookingsAsync(new BookingFilter(Status: BookingStatus.Requested, ExpiresBefore: now, Limit: 200), ct);
+        var overdue = await store.ListBookingsAsync(new BookingFilter(Status: BookingStatus.Requested, ExpiresBefore: clock.GetUtcNow(), Limit: 200), ct);
         var expired = 0;
-        foreach (var booking in overdue)
+        foreach (var found in overdue)
         {
-            var expected = booking.Version;
-            booking.Expire(now);
-            try
+            // A conflict is the provider answering at the same moment (their decision stands) or the waiting list moving: decide again.
+            expired += await ConcurrentChange.RetryAsync(async () =>
             {
-                await store.CommitAsync(Transition(new StoreChanges(), booking, expected, BookingStatus.Requested, true, now), ct);
-                expired++;
-            }
-            catch (ConcurrencyConflictException)
-            {
-                // The provider answered at the same moment: their decision stands.
-            }
+                var booking = await store.FindAsync<Booking>(found.Id, ct);
+                var now = clock.GetUtcNow();
+                if (booking is not { Status: BookingStatus.Requested } || booking.ExpiresAt > now) return 0;
+                var expected = booking.Version;
+                booking.Expire(now);
+                await promotion.CommitAsync(Transition(new StoreChanges(), booking, expected, BookingStatus.Requested, true, now), ct);
+                return 1;
+            });
         }
         return expired;
     }
 
     /// <summary>
-    /// The provider cancels a session and, in the same commit, every live booking on it (each school is notified). A booking
-    /// requested or answered meanwhile makes the commit conflict; it is then prepared again with the current bookings.
+    /// The provider cancels a session and, in the same commit, every live booking on it (each school is notified) and its waiting
+    /// list (Waiting and Held entries; held seats are released). A booking requested or answered meanwhile makes the commit
+    /// conflict; it is then prepared again with the current bookings.
     /// Returns the session with its offering and provider, whose names the answer carries.
     /// </summary>
     public Task<(Offering Offering, Provider Provider, Session Session)> CancelSessionAsync(Caller caller, Guid offeringId, Guid sessionId, string? reason, CancellationToken ct = default) =>
@@ -103,6 +105,12 @@ public sealed partial class BookingCommands(
                 var (bookingVersion, old) = (booking.Version, booking.Status);
                 booking.CancelByProvider(reason!, now, caller.AuditName, BookingCauses.SessionCancelled);
                 Transition(changes, booking, bookingVersion, old, heldSeats: true, now);
+            }
+            foreach (var entry in (await store.ListWaitlistAsync(new WaitlistFilter(SessionId: sessionId, Limit: 10_000), ct)).Where(e => e.IsLive))
+            {
+                var (entryVersion, old, held) = (entry.Version, entry.Status, entry.HoldsSeats);
+                entry.Cancel(now, caller.AuditName, WaitlistCauses.SessionCancelled);
+                WaitlistCommands.Released(changes, entry, entryVersion, old, held, now);
             }
             await store.CommitAsync(changes, ct);
             return (offering, provider, session);
@@ -126,7 +134,7 @@ public sealed partial class BookingCommands(
             var now = clock.GetUtcNow();
             var (old, expected, heldSeats) = (booking.Status, booking.Version, booking.HoldsSeats);
             change(booking, now);
-            await store.CommitAsync(Transition(new StoreChanges(), booking, expected, old, heldSeats, now), ct);
+            await promotion.CommitAsync(Transition(new StoreChanges(), booking, expected, old, heldSeats, now), ct);
             return booking;
         });
 

@@ -42,7 +42,8 @@ public sealed class SeriesSessionsException(string code, IReadOnlyList<SeriesSes
 /// expires it. Each session is an ordinary <see cref="Booking"/>, so every booking guarantee (one conditional seat update per
 /// session, per-session cancel, expiry, the suspension cascade, the feed) holds for series too.
 /// </summary>
-public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeriesQueries queries, TimeProvider clock, BookingOptions options)
+public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeriesQueries queries, TimeProvider clock, BookingOptions options,
+    WaitlistPromotion promotion)
 {
     public const string IdempotencyScope = "booking-series";
 
@@ -172,7 +173,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
                 booking.Decline(reason!, now, caller.AuditName);
                 Release(changes, booking, version, BookingStatus.Requested, now);
             }
-            await store.CommitAsync(changes, ct);
+            await promotion.CommitAsync(changes, ct); // seats released: held for the waiting list in the same commit
             return series;
         });
 
@@ -219,7 +220,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
                 series.Cancel(reason, now, caller.AuditName);
                 changes.Update(series, expected).Publish(BookingEvents.SeriesChanged(series, old, now));
             }
-            await store.CommitAsync(changes, ct);
+            await promotion.CommitAsync(changes, ct); // seats released: held for the waiting list in the same commit
             return new SeriesCancelResult(series, kept);
         });
 
@@ -243,7 +244,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
             }
             try
             {
-                await store.CommitAsync(changes, ct);
+                await promotion.CommitAsync(changes, ct); // seats released: held for the waiting list in the same commit
                 expired++;
             }
             catch (ConcurrencyConflictException)

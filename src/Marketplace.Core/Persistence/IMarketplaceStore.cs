@@ -96,7 +96,19 @@ public interface IMarketplaceStore
 
     /// <summary>The users with any of these usernames (normalised as <see cref="User.NormalizeUsername"/> does).</summary>
     Task<IReadOnlyList<User>> FindUsersAsync(IReadOnlyCollection<string> usernames, CancellationToken ct = default);
+
+    // Waiting list
+
+    /// <summary>Waiting-list entries in queue order, oldest id first (<see cref="WaitlistFilter"/>).</summary>
+    Task<IReadOnlyList<WaitlistEntry>> ListWaitlistAsync(WaitlistFilter filter, CancellationToken ct = default);
 }
+
+/// <summary>
+/// Waiting-list entries, oldest id first (the queue order): of one session and/or one school, optionally in one status;
+/// <see cref="HeldBefore"/>: only holds running out before then.
+/// </summary>
+public sealed record WaitlistFilter(
+    Guid? SessionId = null, Guid? SchoolId = null, WaitlistStatus? Status = null, DateTimeOffset? HeldBefore = null, int Limit = 500);
 
 /// <summary>Bookings newest first. <see cref="Before"/>: only those created before that booking (ids are version-7, time-ordered) — the next page.</summary>
 public sealed record BookingFilter(

@@ -25,5 +25,6 @@ public static class EventTypes
     public const string BookingChanged = "bookingChanged";
     public const string BookingSeriesChanged = "bookingSeriesChanged";
     public const string AvailabilityChanged = "availabilityChanged";
+    public const string WaitlistChanged = "waitlistChanged";
     public const string DistrictChanged = "districtChanged";
 }

@@ -361,6 +361,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
                 offeringId = Guid.NewGuid(), sessionIds = new[] { sessionId }, pupils = 5, grades = new[] { 3 }, className = "四（2）班", teacherName = "王老师",
                 contactName = "王老师", contactPhone = "13800000000", note = "", allowPartial = false,
             },
+            "JoinWaitlistRequest" => new { pupils = 5, grades = new[] { 3 }, contactName = "王老师", contactPhone = "13800000000", note = "" },
             "SchoolPlanInput" => new
             {
                 targetCategories = new[] { "Science" }, windows = new[] { new { dayOfWeek = "Tuesday", start = "15:40", end = "17:10" } },
