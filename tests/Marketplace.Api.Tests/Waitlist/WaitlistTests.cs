@@ -167,6 +167,25 @@ public class WaitlistTests(DemoFactory factory) : IClassFixture<DemoFactory>
         }
         Assert.Equal(0, await AssertLedgerAsync(provider, offeringId, sessionId));
     }
+
+    /// <summary>A series declined releases its seats through the promotion too, and a hold ends where bookings close: the
+    /// offering's lead time (2 h on campus) before the start, when that comes before the hold duration runs out.</summary>
+    [Fact]
+    public async Task ASeriesDecline_HoldsForTheWaitingGroup_UntilTheLeadTimeBeforeTheStart()
+    {
+        var (provider, offeringId, sessions) = await BookingSeriesTests.OfferingWithSessionsAsync(factory, 2, 10, firstHoursAhead: 6);
+        var (school1, school2) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school2"));
+        var series = await (await school1.SendAsync(BookingSeriesTests.Series(BookingSeriesTests.IdsBody(offeringId, sessions.Select(x => x.Id), 10), "wl-series-0001")))
+            .AssertStatusAsync(201);
+        var entry = (await (await JoinAsync(school2, sessions[0].Id, 4)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+
+        (await provider.PostJsonAsync($"/api/booking-series/{series["id"]}/decline", new { reason = "场地检修" })).EnsureSuccessStatusCode();
+
+        var held = await EntryAsync(school2, sessions[0].Id, entry);
+        Assert.Equal("Held", held["status"]!.GetValue<string>());
+        Assert.Equal(sessions[0].StartsAt.AddHours(-2), held["heldUntil"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(4, await AssertLedgerAsync(provider, offeringId, sessions[0].Id));
+    }
 }
 
 /// <summary>The sweeps with short windows: a lapsed hold passes to the next group; an expired request's seats are held for the waiting group.</summary>
