@@ -9,6 +9,30 @@ internal static class BookingQuery
     /// <summary>Ids are version-7 GUIDs, so descending id is newest first (the same order the SQLite store uses).</summary>
     public static readonly BsonDocument NewestFirst = new("_id", -1);
 
+    /// <summary>The pipeline of <c>SumCommittedFenAsync</c>: the school's bookings by session start (ix_bookings_school_start),
+    /// summed by status as <c>PlanAdvisor.CommittedFen</c> does.</summary>
+    public static BsonDocument[] CommittedFen(Guid schoolId, DateTimeOffset startsFrom, DateTimeOffset startsBefore) =>
+    [
+        new("$match", Filter(new BookingFilter(SchoolId: schoolId) { StartsFrom = startsFrom, StartsBefore = startsBefore })),
+        new("$group", new BsonDocument
+        {
+            { "_id", BsonNull.Value },
+            { "fen", new BsonDocument("$sum", new BsonDocument("$switch", new BsonDocument
+            {
+                { "branches", new BsonArray
+                {
+                    new BsonDocument { { "case", new BsonDocument("$in", new BsonArray { "$status", new BsonArray { "Requested", "Confirmed" } }) }, { "then", "$quote.totalFen" } },
+                    new BsonDocument
+                    {
+                        { "case", new BsonDocument("$eq", new BsonArray { "$status", "Completed" }) },
+                        { "then", new BsonDocument("$ifNull", new BsonArray { new BsonDocument("$multiply", new BsonArray { "$quote.unitPriceFen", "$attended" }), "$quote.totalFen" }) },
+                    },
+                } },
+                { "default", 0 },
+            })) },
+        }),
+    ];
+
     public static BsonDocument Filter(BookingFilter f)
     {
         var filter = new BsonDocument();

@@ -135,6 +135,13 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
     public Task<IReadOnlyList<BookingAggregate>> ListBookingsAsync(BookingFilter filter, CancellationToken ct = default) =>
         FindAsync<BookingAggregate>(BookingQuery.Filter(filter), BookingQuery.NewestFirst, filter.Limit, ct);
 
+    public async Task<long> SumCommittedFenAsync(Guid schoolId, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken ct = default)
+    {
+        var result = await Collection<BookingAggregate>().Aggregate<BsonDocument>(BookingQuery.CommittedFen(schoolId, startsFrom, startsBefore), cancellationToken: ct)
+            .FirstOrDefaultAsync(ct);
+        return result is null ? 0 : result["fen"].ToInt64();
+    }
+
     public async Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default) =>
         (int)await Collection<BookingAggregate>().CountDocumentsAsync(Eq("sessionId", sessionId), cancellationToken: ct);
 

@@ -75,6 +75,21 @@ internal sealed partial class SqliteMarketplaceStore
         return Task.FromResult(QueryDocs<Booking>(sql, parameters));
     }
 
+    public Task<long> SumCommittedFenAsync(Guid schoolId, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken ct = default)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, """
+            SELECT COALESCE(SUM(CASE json_extract(doc, '$.status')
+                WHEN 'Requested' THEN json_extract(doc, '$.quote.totalFen')
+                WHEN 'Confirmed' THEN json_extract(doc, '$.quote.totalFen')
+                WHEN 'Completed' THEN COALESCE(json_extract(doc, '$.quote.unitPriceFen') * json_extract(doc, '$.attended'), json_extract(doc, '$.quote.totalFen'))
+                ELSE 0 END), 0)
+            FROM bookings
+            WHERE json_extract(doc, '$.schoolId') = $school AND json_extract(doc, '$.sessionStartsAt') >= $from AND json_extract(doc, '$.sessionStartsAt') < $before
+            """, ("$school", Key(schoolId)), ("$from", StoreJson.FormatTime(startsFrom)), ("$before", StoreJson.FormatTime(startsBefore)));
+        return Task.FromResult(Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default)
     {
         using var connection = Open();

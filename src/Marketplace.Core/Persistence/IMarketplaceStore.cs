@@ -71,6 +71,14 @@ public interface IMarketplaceStore
 
     Task<int> CountBookingsForSessionAsync(Guid sessionId, CancellationToken ct = default);
 
+    /// <summary>
+    /// What the school's bookings whose session starts in [<paramref name="startsFrom"/>, <paramref name="startsBefore"/>) commit
+    /// of its fund, summed by the store (over ix_bookings_school_start), so a booking request does not read every booking of
+    /// the semester: Requested/Confirmed their quote's total, Completed the unit price × pupils attended (the total when not
+    /// recorded), anything else 0 — the rule of <c>PlanAdvisor.CommittedFen</c>, which the store contract checks it against.
+    /// </summary>
+    Task<long> SumCommittedFenAsync(Guid schoolId, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken ct = default);
+
     Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default);
 
     Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken ct = default);

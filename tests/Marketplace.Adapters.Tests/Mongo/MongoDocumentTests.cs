@@ -115,6 +115,23 @@ public sealed class MongoDocumentTests
         Assert.Equal(new BsonDocument("$gte", "2026-08-31T16:00:00+00:00").Add("$lt", "2027-01-31T16:00:00+00:00"), semester["sessionStartsAt"]);
     }
 
+    /// <summary>The committed fund is summed by the server: match on the school and session start (ix_bookings_school_start),
+    /// then one group whose $switch follows PlanAdvisor.CommittedFen.</summary>
+    [Fact]
+    public void CommittedFen_IsOneMatchAndOneGroup_SwitchingOnStatus()
+    {
+        var school = Ids.New();
+        var pipeline = BookingQuery.CommittedFen(school, new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.FromHours(8)), new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+        Assert.Equal(["$match", "$group"], pipeline.Select(stage => stage.GetElement(0).Name));
+        Assert.Equal(school.ToString("D"), pipeline[0]["$match"]["schoolId"].AsString);
+        Assert.Equal("2026-08-31T16:00:00+00:00", pipeline[0]["$match"]["sessionStartsAt"]["$gte"].AsString);
+        var sum = pipeline[1]["$group"]["fen"]["$sum"]["$switch"];
+        Assert.Equal("""{ "$in" : ["$status", ["Requested", "Confirmed"]] }""", sum["branches"][0]["case"].ToJson());
+        Assert.Equal("$quote.totalFen", sum["branches"][0]["then"].AsString);
+        Assert.Equal("""{ "$ifNull" : [{ "$multiply" : ["$quote.unitPriceFen", "$attended"] }, "$quote.totalFen"] }""", sum["branches"][1]["then"].ToJson());
+        Assert.Equal(0, sum["default"].AsInt32);
+    }
+
     private static IAggregate Sample(string kind)
     {
         var session = MongoSamples.Session(Ids.New(), ProviderId);

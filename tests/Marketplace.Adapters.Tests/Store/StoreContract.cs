@@ -211,6 +211,17 @@ public abstract partial class StoreContract
         Assert.Equal([older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school) { StartsFrom = late.StartsAt })).Select(b => b.Id));
         Assert.Equal([newer.Id, older.Id], (await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school) { StartsBefore = late.StartsAt.AddTicks(1) })).Select(b => b.Id));
         Assert.Equal(1, await db.Store.CountBookingsForSessionAsync(late.Id));
+        // The committed fund, summed by the store as PlanAdvisor.CommittedFen reads it, over the same start range.
+        var confirmed = MongoSamples.Booking(late, school);
+        confirmed.Confirm(Now, "test");
+        var declined = MongoSamples.Booking(early, school);
+        declined.Decline("满员", Now, "test");
+        await db.Store.CommitAsync(new StoreChanges().Insert(confirmed).Insert(declined));
+        var all = await db.Store.ListBookingsAsync(new BookingFilter(SchoolId: school) { StartsFrom = early.StartsAt, StartsBefore = late.StartsAt.AddTicks(1) });
+        Assert.Equal(all.Sum(Marketplace.Core.Bookings.PlanAdvisor.CommittedFen),
+            await db.Store.SumCommittedFenAsync(school, early.StartsAt, late.StartsAt.AddTicks(1)));
+        Assert.Equal(older.Quote.TotalFen + confirmed.Quote.TotalFen, await db.Store.SumCommittedFenAsync(school, late.StartsAt, late.StartsAt.AddTicks(1)));
+        Assert.Equal(0, await db.Store.SumCommittedFenAsync(Ids.New(), early.StartsAt, late.StartsAt.AddTicks(1)));
         Assert.Equal(["310104", "310105"], (await db.Store.ListDistrictsAsync()).Select(d => d.Code));
     }
 

@@ -11,13 +11,13 @@ internal sealed record Outcome(int Request, Guid SessionId, string Host, int Sta
 /// <summary>Many schools at once: each client sends its share of the requests back to back, all released together.</summary>
 internal static class BookingStorm
 {
-    /// <summary>Request r goes to session r mod sessions, from client r mod clients; client c uses school c mod 30 on host c mod hosts.</summary>
-    public static async Task<(List<Outcome>, TimeSpan)> FireAsync(HostProcess[] hosts, string[] schoolTokens, Guid[] sessionIds, int requests, int clientCount)
+    /// <summary>Request r goes to session r mod sessions, from client r mod clients; client c uses school c mod schools on host c mod hosts.</summary>
+    public static async Task<(List<Outcome>, TimeSpan)> FireAsync(HostProcess[] hosts, (int Number, string Token)[] schools, Guid[] sessionIds, int requests, int clientCount)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var clients = Enumerable.Range(0, clientCount)
-            .Select(c => (Host: hosts[c % hosts.Length], School: c % schoolTokens.Length + 1))
-            .Select(c => (c.Host.Name, c.School, Http: HttpApi.Client(c.Host.BaseAddress, schoolTokens[c.School - 1])))
+            .Select(c => (Host: hosts[c % hosts.Length], School: schools[c % schools.Length]))
+            .Select(c => (c.Host.Name, School: c.School.Number, Http: HttpApi.Client(c.Host.BaseAddress, c.School.Token)))
             .ToArray();
         try
         {

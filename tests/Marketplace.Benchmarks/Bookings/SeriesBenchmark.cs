@@ -13,8 +13,6 @@ namespace Marketplace.Benchmarks.Bookings;
 /// </summary>
 internal static class SeriesBenchmark
 {
-    /// <summary>Demo schools of the Beijing districts, where provider1 is approved (schools come in blocks of four per city).</summary>
-    private static readonly int[] BeijingSchools = [1, 2, 3, 4, 13, 14, 15, 16, 25, 26, 27, 28];
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -52,7 +50,7 @@ internal static class SeriesBenchmark
             using var provider = HttpApi.Client(a.BaseAddress, await HttpApi.LoginAsync(a.BaseAddress, "provider1"));
             using var bureau = HttpApi.Client(a.BaseAddress, await HttpApi.LoginAsync(a.BaseAddress, "bureau-110105"));
             var schools = new List<(int School, string Token)>();
-            foreach (var (s, i) in BeijingSchools.Select((s, i) => (s, i)))
+            foreach (var (s, i) in CatalogSetup.BeijingSchools.Select((s, i) => (s, i)))
                 schools.Add((s, await HttpApi.LoginAsync(hosts[i % hosts.Length].BaseAddress, $"school{s}")));
             var day = 14;
 

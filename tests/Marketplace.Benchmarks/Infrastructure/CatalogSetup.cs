@@ -9,7 +9,10 @@ internal static class CatalogSetup
     public static readonly string[] AllDistricts =
         ["110101", "110102", "110105", "110108", "330102", "330105", "330106", "330108", "510104", "510105", "510107", "510108"];
 
-    /// <summary>An OnCampus offering for grades 1–9 in all 12 districts with <paramref name="sessions"/> one-off sessions on consecutive days.</summary>
+    /// <summary>Demo schools of the Beijing districts, where provider1 is approved (school n is in district (n-1) mod 12).</summary>
+    public static readonly int[] BeijingSchools = [1, 2, 3, 4, 13, 14, 15, 16, 25, 26, 27, 28];
+
+    /// <summary>An OnCampus offering for grades 1–9 in all 12 districts with <paramref name="sessions"/> one-off sessions on consecutive days, public holidays skipped.</summary>
     public static async Task<(Guid OfferingId, Guid[] SessionIds)> CreateOfferingAsync(
         HttpClient provider, HttpClient bureau, string title, int sessions, int capacity, int firstDay)
     {
@@ -35,9 +38,11 @@ internal static class CatalogSetup
 
         var today = ChinaTime.Today(TimeProvider.System);
         var ids = new Guid[sessions];
+        var day = today.AddDays(firstDay - 1);
         for (var i = 0; i < sessions; i++)
         {
-            var day = today.AddDays(firstDay + i);
+            // Public holidays are refused for single sessions (issue 13): the sessions are consecutive school days.
+            do day = day.AddDays(1); while (Marketplace.Core.Catalog.SchoolCalendar.Default.IsPublicHoliday(day));
             var startsAt = ChinaTime.FromLocal(day, new TimeOnly(15, 40));
             var result = await HttpApi.PostAsync(provider, $"api/offerings/{id}/sessions", new { startsAt, endsAt = startsAt.AddMinutes(60), capacity });
             ids[i] = result[0].GetProperty("id").GetGuid();
