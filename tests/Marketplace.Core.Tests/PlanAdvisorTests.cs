@@ -125,6 +125,9 @@ public class PlanAdvisorTests
         {
             nameof(IMarketplaceStore.FindSchoolPlanAsync) => Task.FromResult(_plans.FirstOrDefault(p => p.SchoolId == (Guid)args![0]! && p.Semester == (string)args[1]!)),
             nameof(IMarketplaceStore.ListBookingsAsync) => Task.FromResult<IReadOnlyList<Booking>>(List((BookingFilter)args![0]!)),
+            nameof(IMarketplaceStore.SumCommittedFenAsync) => Task.FromResult(
+                List(new BookingFilter(SchoolId: (Guid)args![0]!, Limit: int.MaxValue) { StartsFrom = (DateTimeOffset)args[1]!, StartsBefore = (DateTimeOffset)args[2]! })
+                    .Sum(PlanAdvisor.CommittedFen)),
             _ => throw new NotSupportedException(targetMethod.Name),
         };
 

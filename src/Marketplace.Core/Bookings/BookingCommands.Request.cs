@@ -37,11 +37,7 @@ public sealed partial class BookingCommands
         var offering = await store.FindAsync<Offering>(session.OfferingId, ct) ?? throw new NotFoundException("session", r.SessionId);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("session", r.SessionId);
         var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
-        await BookingEligibility.EnsureShownAsync(store, offering, provider, school, () => new NotFoundException("session", r.SessionId), ct);
-        var districts = await store.ListDistrictsAsync(ct);
-        var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
-        var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
-        if (reach == Reach.Hidden) throw new NotFoundException("session", r.SessionId);
+        var (reach, schoolDistrict) = await BookingEligibility.ReachAsync(store, offering, provider, school, () => new NotFoundException("session", r.SessionId), ct);
         BookingEligibility.CheckRules(session, offering, school, reach, r.Pupils!.Value, r.Grades!, now);
         BookingEligibility.CheckLeadTime(session, offering, options, now);
 

@@ -24,6 +24,20 @@ public static class BookingEligibility
         throw await store.HasLiveBookingAsync(school.Id, offering.Id, ct) ? new DomainRuleException("offering-not-bookable") : notFound();
     }
 
+    /// <summary>
+    /// <see cref="EnsureShownAsync"/>, then how the offering stands for the school's district (<see cref="DistrictReach"/>):
+    /// hidden is <paramref name="notFound"/>. Returns the reach and the school's district (null if the district is unknown).
+    /// </summary>
+    public static async Task<(Reach Reach, District? District)> ReachAsync(IMarketplaceStore store, Offering offering, Provider provider, School school,
+        Func<Exception> notFound, CancellationToken ct)
+    {
+        await EnsureShownAsync(store, offering, provider, school, notFound, ct);
+        var districts = await store.ListDistrictsAsync(ct);
+        var district = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
+        var reach = district is null ? Reach.Hidden : DistrictReach.For(offering, provider, district, districts);
+        return reach == Reach.Hidden ? throw notFound() : (reach, district);
+    }
+
     public static void CheckRules(Session session, Offering offering, School school, Reach reach, int pupils, IReadOnlyList<int> grades, DateTimeOffset now)
     {
         CheckSession(session, now);

@@ -72,11 +72,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
         var offering = await store.FindAsync<Offering>(r.OfferingId!.Value, ct) ?? throw new NotFoundException("offering", r.OfferingId);
         var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", r.OfferingId);
         var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
-        await BookingEligibility.EnsureShownAsync(store, offering, provider, school, () => new NotFoundException("offering", r.OfferingId), ct);
-        var districts = await store.ListDistrictsAsync(ct);
-        var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
-        var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
-        if (reach == Reach.Hidden) throw new NotFoundException("offering", r.OfferingId);
+        var (reach, schoolDistrict) = await BookingEligibility.ReachAsync(store, offering, provider, school, () => new NotFoundException("offering", r.OfferingId), ct);
         var pupils = r.Pupils!.Value;
         BookingEligibility.CheckGroup(offering, school, reach, pupils, r.Grades!);
 

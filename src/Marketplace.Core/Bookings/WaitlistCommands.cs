@@ -33,10 +33,7 @@ public sealed class WaitlistCommands(IMarketplaceStore store, WaitlistQueries qu
             Validate(r);
             var now = clock.GetUtcNow();
             var (session, offering, provider, school) = await LoadBookableAsync(caller, sessionId, ct);
-            var districts = await store.ListDistrictsAsync(ct);
-            var schoolDistrict = districts.FirstOrDefault(d => d.Code == school.DistrictCode);
-            var reach = schoolDistrict is null ? Reach.Hidden : DistrictReach.For(offering, provider, schoolDistrict, districts);
-            if (reach == Reach.Hidden) throw new NotFoundException("session", sessionId);
+            var (reach, _) = await BookingEligibility.ReachAsync(store, offering, provider, school, () => new NotFoundException("session", sessionId), ct);
             BookingEligibility.CheckRules(session, offering, school, reach, r.Pupils!.Value, r.Grades!, now);
             BookingEligibility.CheckLeadTime(session, offering, bookingOptions, now); // inside it nothing could be held any more
 
