@@ -110,7 +110,7 @@ public class BookingAndPlanInputTests(DemoFactory factory) : IClassFixture<DemoF
         var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/offerings/{id}") { Content = JsonContent.Create(Demo.OfferingBody("少儿陶艺与彩绘体验课")) };
         edit.Headers.IfMatch.Add(created.Headers.ETag!);
         Assert.Equal(HttpStatusCode.OK, (await pending.SendAsync(edit)).StatusCode);
-        var start = DateTimeOffset.UtcNow.AddDays(10);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(10));
         Assert.Equal(HttpStatusCode.Created, (await pending.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 20 })).StatusCode);
 
         var submit = await pending.PostJsonAsync($"/api/offerings/{id}/submit", null);

@@ -31,11 +31,9 @@ public class BookingTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var id = offering["id"]!.GetValue<Guid>();
         await provider.PostJsonAsync($"/api/offerings/{id}/submit", null);
         (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
-        var start = DateTimeOffset.UtcNow.AddHours(hoursAhead);
-        // A single session may not fall on a public holiday (issue 13): moved whole days past one, so the suite still runs in the
-        // days before 1 Jan, 1 May and 1 Oct. A test that needs a session within hours (lead time, cut-off) cannot run on such
-        // a date either way.
-        while (Marketplace.Core.Catalog.SchoolCalendar.Default.IsPublicHoliday(Marketplace.Core.Shared.ChinaTime.DateOf(start))) start = start.AddDays(1);
+        // Moved off a public holiday by whole days (Demo.SchoolDay). A test that needs a session within hours (lead time,
+        // cut-off) cannot run on a holiday itself either way.
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddHours(hoursAhead));
         var sessions = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1.5), capacity })).ReadJsonAsync()).AsArray();
         return (provider, id, sessions[0]!["id"]!.GetValue<Guid>());
     }

@@ -14,7 +14,7 @@ public class CatalogAuthorizationTests(DemoFactory factory) : IClassFixture<Demo
         var owner = await factory.ClientForAsync("provider1");
         var response = await owner.PostJsonAsync("/api/offerings", Demo.OfferingBody("围棋启蒙（草稿）"));
         var id = (await response.ReadJsonAsync())["id"]!.GetValue<Guid>();
-        var start = DateTimeOffset.UtcNow.AddDays(20);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(20));
         var sessions = (await (await owner.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).ReadJsonAsync()).AsArray();
         return (id, sessions[0]!["id"]!.GetValue<Guid>(), response.Headers.ETag!.Tag);
     }
@@ -31,7 +31,7 @@ public class CatalogAuthorizationTests(DemoFactory factory) : IClassFixture<Demo
         var client = await As(user);
         var put = new HttpRequestMessage(HttpMethod.Put, $"/api/offerings/{offering}") { Content = JsonContent.Create(Demo.OfferingBody("改名")) };
         put.Headers.TryAddWithoutValidation("If-Match", etag);
-        var start = DateTimeOffset.UtcNow.AddDays(30);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(30));
         var attempts = new[]
         {
             await client.SendAsync(put),

@@ -34,7 +34,7 @@ public class CreatedAndReadShapeTests(DemoFactory factory) : IClassFixture<DemoF
     {
         var provider = await factory.ClientForAsync("provider6");
         var offering = (await (await provider.PostJsonAsync("/api/offerings", Demo.OfferingBody("少儿书法"))).ReadJsonAsync())["id"]!.GetValue<Guid>();
-        var start = DateTimeOffset.UtcNow.AddDays(20);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(20));
         var response = await provider.PostJsonAsync($"/api/offerings/{offering}/sessions", new { startsAt = start, endsAt = start.AddHours(1.5), capacity = 25 });
         var created = (await CreatedAsync(response)).AsArray().Single()!;
         var listed = (await provider.GetJsonAsync(response.Headers.Location!.OriginalString)).AsArray().Single()!;

@@ -107,7 +107,7 @@ public sealed class DistrictWhiteListTests(DemoFactory factory) : IClassFixture<
         })).ReadJsonAsync())["id"]!.GetValue<Guid>();
         (await provider.PostJsonAsync($"/api/offerings/{offering}/submit", null)).EnsureSuccessStatusCode();
         (await dongcheng.PostJsonAsync($"/api/offerings/{offering}/approve", null)).EnsureSuccessStatusCode(); // home: 东城
-        var start = DateTimeOffset.UtcNow.AddDays(4);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(4));
         var session = (await (await provider.PostJsonAsync($"/api/offerings/{offering}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 30 })).ReadJsonAsync())
             .AsArray()[0]!["id"]!.GetValue<Guid>();
         var (inA, inB) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school4")); // 东城, 海淀

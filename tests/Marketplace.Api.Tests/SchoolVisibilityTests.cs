@@ -71,7 +71,7 @@ public class SchoolVisibilityTests(DemoFactory factory) : IClassFixture<DemoFact
         Assert.Equal("330106", created["venue"]!["districtCode"]!.GetValue<string>());
         (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).EnsureSuccessStatusCode();
         (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
-        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(3));
         var sessionId = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(2), capacity = 30 }))
             .AssertStatusAsync(201)).AsArray()[0]!["id"]!.GetValue<Guid>();
 
@@ -99,7 +99,7 @@ public class SchoolVisibilityTests(DemoFactory factory) : IClassFixture<DemoFact
         var id = (await (await provider.PostJsonAsync("/api/offerings", body)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
         (await provider.PostJsonAsync($"/api/offerings/{id}/submit", null)).EnsureSuccessStatusCode();
         (await (await factory.ClientForAsync("bureau-110105")).PostJsonAsync($"/api/offerings/{id}/approve", null)).EnsureSuccessStatusCode();
-        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(3));
         var sessionId = (await (await provider.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(2), capacity = 30 }))
             .AssertStatusAsync(201)).AsArray()[0]!["id"]!.GetValue<Guid>();
         Assert.NotNull(await BookingTests.WaitForAsync(() => FindAsync(factory.CreateClient(), body.title, id), Fresh));

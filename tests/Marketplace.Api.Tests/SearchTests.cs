@@ -186,7 +186,7 @@ public class SearchTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task NextSessionAfterFrom_IsTheFirstSessionInTheRange_NotTheFirstFromNow()
     {
         var (provider, offeringId, early) = await BookingTests.FreshSessionAsync(factory, 20, hoursAhead: 72);
-        var later = DateTimeOffset.UtcNow.AddDays(10);
+        var later = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(10));
         var created = await (await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = later, endsAt = later.AddHours(1.5), capacity = 20 })).AssertStatusAsync(201);
         var laterId = created.AsArray()[0]!["id"]!.GetValue<Guid>();
         var from = ChinaTime.DateOf(DateTimeOffset.UtcNow.AddDays(6)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

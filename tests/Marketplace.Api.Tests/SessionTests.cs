@@ -42,7 +42,7 @@ public class SessionTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task OverlappingSession_IsRefused()
     {
         var (client, id) = await DraftAsync();
-        var start = DateTimeOffset.UtcNow.AddDays(10);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(10));
         Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).StatusCode);
         var clash = await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start.AddMinutes(30), endsAt = start.AddHours(2), capacity = 10 });
         Assert.Equal("session-overlap", (await clash.AssertProblemAsync(409))["code"]!.GetValue<string>());
@@ -77,7 +77,7 @@ public class SessionTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task BadCapacity_Is400(int capacity, string field)
     {
         var (client, id) = await DraftAsync();
-        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(3));
         await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity })).AssertProblemAsync(400, field);
         Assert.Empty((await client.GetJsonAsync($"/api/offerings/{id}/sessions")).AsArray());
     }
@@ -86,7 +86,7 @@ public class SessionTests(DemoFactory factory) : IClassFixture<DemoFactory>
     public async Task UnbookedSession_CanBeDeleted_AndCancelNeedsReason()
     {
         var (client, id) = await DraftAsync();
-        var start = DateTimeOffset.UtcNow.AddDays(5);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(5));
         var sessions = (await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).ReadJsonAsync()).AsArray();
         var other = (await (await client.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start.AddDays(1), endsAt = start.AddDays(1).AddHours(1), capacity = 10 })).ReadJsonAsync()).AsArray();
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/offerings/{id}/sessions/{sessions[0]!["id"]}")).StatusCode);
@@ -101,7 +101,7 @@ public class SessionTests(DemoFactory factory) : IClassFixture<DemoFactory>
     {
         var (_, id) = await DraftAsync();
         var other = await factory.ClientForAsync("provider5");
-        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(3));
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 10 })).StatusCode);
     }
 }

@@ -79,7 +79,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
             // Separate targets, so that the operations that archive, cancel or delete do not take away what later ones act on.
             var (_, transitions, _) = await BookingTests.FreshSessionAsync(factory, 40);
             var (provider, offering, bookable) = await BookingTests.FreshSessionAsync(factory, 40, hoursAhead: 96);
-            var start = DateTimeOffset.UtcNow.AddDays(9);
+            var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(9));
             var second = (await (await provider.PostJsonAsync($"/api/offerings/{offering}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 20 }))
                 .ReadJsonAsync()).AsArray()[0]!["id"]!.GetValue<Guid>();
             using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent(Example("CreateBookingRequest", bookable.ToString())) };
@@ -335,7 +335,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
     private static JsonNode Example(string schema, string sessionId)
     {
         var year = DateTime.UtcNow.Year + 1;
-        var start = DateTimeOffset.UtcNow.AddDays(5);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(5));
         object body = schema switch
         {
             "TokenRequest" => new { username = "school1", password = MarketplaceFactory.Password },

@@ -39,7 +39,7 @@ public class SessionCapTests(DemoFactory factory) : IClassFixture<DemoFactory>
         Assert.Equal(scheduled, listed.Count);
         if (scheduled == Marketplace.Core.Catalog.Sessions.SessionCommands.MaxUpcomingSessions) return;
         // One more session that fits under the cap is still accepted: the cap counts what is there, not more.
-        var single = DateTimeOffset.UtcNow.AddDays(400);
+        var single = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(400));
         Assert.Equal(HttpStatusCode.Created, (await provider.PostJsonAsync($"/api/offerings/{id}/sessions",
             new { startsAt = single, endsAt = single.AddHours(1), capacity = 10 })).StatusCode);
     }

@@ -134,7 +134,7 @@ public sealed class LiveStatusTests(DemoFactory factory, ITestOutputHelper outpu
         await using var watcher = await LiveClient.AnonymousAsync(factory, "watcher");
         await watcher.WatchAsync(offeringId);
 
-        var start = DateTimeOffset.UtcNow.AddDays(9);
+        var start = Demo.SchoolDay(DateTimeOffset.UtcNow.AddDays(9));
         var added = (await (await provider.PostJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = start, endsAt = start.AddHours(1), capacity = 12 })).ReadJsonAsync()).AsArray()[0]!["id"]!.GetValue<Guid>();
         var appeared = await watcher.AvailabilityAsync(m => m.SessionId == added, Wait, "the new session");
         Assert.Equal((null, 12, "Scheduled"), (appeared.Message.Capacity, appeared.Message.FreeSeats, appeared.Message.SessionStatus));
