@@ -70,6 +70,15 @@ public sealed class WaitlistCommands(IMarketplaceStore store, WaitlistQueries qu
             if (entry is { Status: WaitlistStatus.Accepted, BookingId: { } bookingId })
                 return (await store.FindAsync<Booking>(bookingId, ct) ?? throw new NotFoundException("booking", bookingId), false);
             var now = clock.GetUtcNow();
+            if (entry is { Status: WaitlistStatus.Held } && now >= entry.HeldUntil)
+            {
+                // The hold ran out. What was read may be stale (a twin request may have accepted just in time), so the lapse
+                // is written against the version read: if that fails, the retry reads the entry again and answers with its booking.
+                var version = entry.Version;
+                entry.Lapse(now);
+                await promotion.CommitAsync(Released(new StoreChanges(), entry, version, WaitlistStatus.Held, true, now), ct);
+                throw new DomainRuleException("waitlist-hold-expired", entry.HeldUntil);
+            }
             var session = await store.FindAsync<Session>(entry.SessionId, ct) ?? throw new NotFoundException("session", sessionId);
             var offering = await store.FindAsync<Offering>(entry.OfferingId, ct) ?? throw new NotFoundException("session", sessionId);
             var provider = await store.FindAsync<Provider>(entry.ProviderId, ct) ?? throw new NotFoundException("session", sessionId);

@@ -223,6 +223,36 @@ public class WaitlistSweepTests
     }
 
     [Fact]
+    public async Task AcceptAfterTheHoldRanOut_BeforeTheSweep_LapsesIt_AndPassesTheSeatsOn()
+    {
+        // The sweep is an hour away: the late accept itself lapses the entry (against the version it read) and holds the
+        // seats for the next group in the same commit, rather than answering 409 over an entry still marked Held.
+        using var factory = new MarketplaceFactory(new Dictionary<string, string?>
+        {
+            ["Marketplace:Waitlist:HoldDuration"] = "00:00:01", ["Marketplace:BookingExpirySweep"] = "01:00:00",
+        });
+        var (provider, offeringId, sessionId) = await BookingTests.FreshSessionAsync(factory, 6);
+        var (school1, school2, school3) = (await factory.ClientForAsync("school1"), await factory.ClientForAsync("school2"),
+            await factory.ClientForAsync("school3"));
+        var freed = await WaitlistTests.BookAsync(school1, sessionId, 6, "wl-late-accept-book");
+        var first = (await (await WaitlistTests.JoinAsync(school2, sessionId, 6)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+        var next = (await (await WaitlistTests.JoinAsync(school3, sessionId, 6)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+        (await school1.PostJsonAsync($"/api/bookings/{freed}/cancel", null)).EnsureSuccessStatusCode();
+        var heldUntil = (await WaitlistTests.EntryAsync(school2, sessionId, first))["heldUntil"]!.GetValue<DateTimeOffset>();
+        await Task.Delay(heldUntil - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100));
+
+        var refused = await (await school2.PostJsonAsync($"/api/sessions/{sessionId}/waitlist/{first}/accept", null)).AssertProblemAsync(409);
+
+        Assert.Equal("waitlist-hold-expired", refused["code"]!.GetValue<string>());
+        var lapsed = await WaitlistTests.EntryAsync(school2, sessionId, first);
+        Assert.Equal("Lapsed", lapsed["status"]!.GetValue<string>());
+        Assert.Equal("hold-expired", lapsed["history"]!.AsArray()[^1]!["cause"]!.GetValue<string>());
+        Assert.Equal("Held", (await WaitlistTests.EntryAsync(school3, sessionId, next))["status"]!.GetValue<string>());
+        Assert.Empty((await school2.GetJsonAsync($"/api/bookings?offeringId={offeringId}")).AsArray());
+        Assert.Equal(6, await WaitlistTests.AssertLedgerAsync(provider, offeringId, sessionId));
+    }
+
+    [Fact]
     public async Task ExpiredRequest_ItsSeatsAreHeldForTheWaitingGroup()
     {
         using var factory = new MarketplaceFactory(new Dictionary<string, string?>
