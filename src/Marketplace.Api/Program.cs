@@ -8,6 +8,7 @@ using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
+using Marketplace.Api.Web;
 
 // CLI: `admin create --username NAME …` (Admin/AdminCli); its words are taken out before the host reads its arguments.
 var adminRun = AdminCli.TryParse(args, out var adminCommand, out var hostArgs);
@@ -34,7 +35,8 @@ builder.Services
     .AddBookings(settings)
     .AddRealtime()
     .AddOutbox()
-    .AddAdmin(settings);
+    .AddAdmin(settings)
+    .AddWeb();
 
 var app = builder.Build();
 
@@ -56,7 +58,7 @@ app.MapBookings();
 app.MapRealtime();
 app.MapAdmin();
 app.MapOperations();
-app.MapLandingPage();
+app.MapWeb(); // the web UI at "/"
 
 await app.RunAsync();
 return 0;

@@ -3,6 +3,8 @@ using System.Text;
 using Marketplace.Api.Configuration;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
@@ -21,13 +23,54 @@ public static class AuthSetup
 
     public const string AdministratorPolicy = nameof(Role.Administrator);
 
+    /// <summary>The web UI's sign-in (an HttpOnly cookie with the token's claims).</summary>
+    public const string CookieScheme = "Cookies";
+
+    private const string ApiOrBrowserScheme = "ApiOrBrowser";
+
+    /// <summary>Paths that take a bearer token (the JSON API, the SignalR hub); the rest is the web UI.</summary>
+    public static bool IsApiPath(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
+
     public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services, MarketplaceSettings settings)
     {
         var key = new SymmetricSecurityKey(LoadSigningKey(settings));
         services.AddSingleton(sp => new TokenIssuer(key, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
         services.AddSingleton<UserQueries>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        services.AddAuthentication(o => o.DefaultScheme = ApiOrBrowserScheme)
+            // The API and the hub take bearer tokens only; everything else (the web UI) a cookie. A cookie never signs in
+            // an API request, so no API call can be forged from another site with the browser's cookie (no CSRF there).
+            .AddPolicyScheme(ApiOrBrowserScheme, null, o => o.ForwardDefaultSelector = http =>
+                IsApiPath(http.Request.Path) ? JwtBearerDefaults.AuthenticationScheme : CookieScheme)
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = "marketplace.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // intranets often serve plain HTTP behind the proxy
+                o.LoginPath = "/login";
+                o.ReturnUrlParameter = "returnUrl";
+                o.AccessDeniedPath = "/denied";
+                o.ExpireTimeSpan = TokenIssuer.Lifetime;
+                o.SlidingExpiration = true;
+                // The same standing as a token's (CallerStandingMiddleware): a disabled user or organisation, or a changed
+                // password, signs the browser out on its next request.
+                o.Events.OnValidatePrincipal = async ctx =>
+                {
+                    if (ctx.Principal is null || !CallerClaims.TryRead(ctx.Principal, out var caller))
+                    {
+                        ctx.RejectPrincipal();
+                        return;
+                    }
+                    var standing = await ctx.HttpContext.RequestServices.GetRequiredService<StandingCache>().GetAsync(caller.UserId, ctx.HttpContext.RequestAborted);
+                    if (!standing.Active || standing.Stamp != CallerClaims.StampOf(ctx.Principal))
+                    {
+                        ctx.RejectPrincipal();
+                        await ctx.HttpContext.SignOutAsync(CookieScheme);
+                    }
+                };
+            })
+            .AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
             // A failed token gets a plain "WWW-Authenticate: Bearer", not which check failed (signature, lifetime …).

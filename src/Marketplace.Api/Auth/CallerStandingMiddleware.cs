@@ -27,7 +27,7 @@ public sealed class CallerStandingMiddleware(RequestDelegate next)
                 await RefuseAsync(http, 401, "token-revoked");
                 return;
             }
-            if (standing.MustChangePassword && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+            if (standing.MustChangePassword && AuthSetup.IsApiPath(http.Request.Path) && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
                 && !HttpMethods.IsOptions(http.Request.Method) && !http.Request.Path.Equals(PasswordPath, StringComparison.OrdinalIgnoreCase))
             {
                 await RefuseAsync(http, 403, "password-change-required");

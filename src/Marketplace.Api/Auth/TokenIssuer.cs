@@ -19,16 +19,18 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var expires = now + Lifetime;
-        List<Claim> claims =
-        [
-            new("sub", user.Id.ToString()), new("name", user.Username), new("role", user.Role.ToString()),
-            new(CallerClaims.Organization, user.OrganizationId.ToString()), new("display_name", user.DisplayName),
-            new(CallerClaims.OrgRole, user.OrgRole.ToString()), new(CallerClaims.Stamp, user.SecurityStamp.ToString("N")),
-            .. districts.Select(d => new Claim(CallerClaims.District, d)),
-        ];
-        var token = new JwtSecurityToken(AuthSetup.Issuer, AuthSetup.Issuer, claims, now.UtcDateTime, expires.UtcDateTime,
+        var token = new JwtSecurityToken(AuthSetup.Issuer, AuthSetup.Issuer, ClaimsOf(user, districts), now.UtcDateTime, expires.UtcDateTime,
             new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
         return new TokenResponse(new JwtSecurityTokenHandler().WriteToken(token), expires, user.Role.ToString(), user.OrganizationId, user.DisplayName,
             user.OrgRole.ToString(), user.MustChangePassword, districts);
     }
+
+    /// <summary>Who the caller is, as <see cref="CallerClaims"/> reads it: the same claims in a JWT and in the web UI's cookie.</summary>
+    public static List<Claim> ClaimsOf(User user, IReadOnlyList<string> districts) =>
+    [
+        new("sub", user.Id.ToString()), new("name", user.Username), new("role", user.Role.ToString()),
+        new(CallerClaims.Organization, user.OrganizationId.ToString()), new("display_name", user.DisplayName),
+        new(CallerClaims.OrgRole, user.OrgRole.ToString()), new(CallerClaims.Stamp, user.SecurityStamp.ToString("N")),
+        .. districts.Select(d => new Claim(CallerClaims.District, d)),
+    ];
 }

@@ -11,5 +11,9 @@ public interface IOutboxConsumer
 
     bool IsLive { get; }
 
+    /// <summary>A live consumer that every instance runs for every event, for its own listeners (the web UI's circuits):
+    /// never claimed through the shared checkpoint, even with a Redis backplane.</summary>
+    bool PerInstance => false;
+
     Task HandleAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct);
 }

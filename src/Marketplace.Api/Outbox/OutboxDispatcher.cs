@@ -40,6 +40,9 @@ internal sealed partial class OutboxDispatcher(
 
     private bool SharedLive => settings.Backplane == BackplaneKind.Redis;
 
+    /// <summary>Claimed batch by batch through the shared checkpoint: live pushes through the backplane, not per-instance listeners.</summary>
+    private bool Shared(IOutboxConsumer consumer) => SharedLive && !consumer.PerInstance;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -47,7 +50,7 @@ internal sealed partial class OutboxDispatcher(
             var latest = await feed.GetLatestCursorAsync(stoppingToken);
             foreach (var live in consumers.Where(c => c.IsLive))
             {
-                if (SharedLive) await JoinSharedLiveAsync(live.Name, latest, stoppingToken);
+                if (Shared(live)) await JoinSharedLiveAsync(live.Name, latest, stoppingToken);
                 else _livePositions[live.Name] = latest;
             }
             // One loop per consumer: a slow or failing index never holds back live pushes.
@@ -131,10 +134,11 @@ internal sealed partial class OutboxDispatcher(
     {
         try
         {
-            var after = SharedLive ? await feed.GetCheckpointAsync(consumer.Name, ct) : _livePositions[consumer.Name];
+            var shared = Shared(consumer);
+            var after = shared ? await feed.GetCheckpointAsync(consumer.Name, ct) : _livePositions[consumer.Name];
             var batch = await feed.ReadEventsAsync(after, null, BatchSize, ct);
             if (batch.Count == 0) return false;
-            if (SharedLive && !await feed.TryAdvanceCheckpointAsync(consumer.Name, after, batch[^1].Cursor, ct)) return true; // another instance took it
+            if (shared && !await feed.TryAdvanceCheckpointAsync(consumer.Name, after, batch[^1].Cursor, ct)) return true; // another instance took it
             _livePositions[consumer.Name] = batch[^1].Cursor;
             await PushAsync(consumer, batch, ct);
             return batch.Count == BatchSize;

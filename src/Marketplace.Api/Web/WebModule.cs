@@ -1,0 +1,36 @@
+using AntDesign;
+using Marketplace.Api.Outbox;
+using Marketplace.Api.Web.Components;
+
+namespace Marketplace.Api.Web;
+
+/// <summary>
+/// The web UI: a Blazor Web App (interactive server rendering) with AntDesign, served by this host at "/". Pages call the
+/// Core use cases with the signed-in caller (cookie sign-in, <see cref="AccountForms"/>), so no rule exists twice; live
+/// changes come from the outbox (<see cref="UiLiveConsumer"/>). Every asset comes from this host (no CDN).
+/// </summary>
+public static class WebModule
+{
+    public static IServiceCollection AddWeb(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddAntDesign();
+        services.AddCascadingAuthenticationState();
+        services.AddAntiforgery(o => o.Cookie.Name = "marketplace.antiforgery");
+        // Chinese as text, not as &#x...; entities (the pages are UTF-8): smaller pages that read well in view-source.
+        services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+        services.AddScoped<UiSession>();
+        services.AddSingleton<LiveUpdates>();
+        services.AddSingleton<IOutboxConsumer, UiLiveConsumer>();
+        return services;
+    }
+
+    /// <summary>After authentication and authorization (antiforgery checks the signed-in user's token).</summary>
+    public static void MapWeb(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets().AllowAnonymous();
+        AccountForms.Map(app);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
