@@ -50,6 +50,33 @@ public sealed class WebUiLiveTests(ScaleOutFixture scaleOut) : IClassFixture<Sca
         Assert.True(requested.Cursor > 0);
     }
 
+    [Fact]
+    public async Task ABrowserSignedInOnOneInstance_IsSignedInOnTheOther_WithTheSharedKeyRing()
+    {
+        var a = scaleOut.A.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var login = await a.GetAsync("/login");
+        var html = await login.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var antiforgeryCookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
+        var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["username"] = "school2", ["password"] = MarketplaceFactory.Password, ["__RequestVerificationToken"] = token,
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", antiforgeryCookie));
+        var signedIn = await a.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var authCookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("marketplace.auth=", StringComparison.Ordinal)).Split(';')[0];
+
+        var onB = new HttpRequestMessage(HttpMethod.Get, "/account");
+        onB.Headers.Add("Cookie", authCookie);
+        var page = await scaleOut.B.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).SendAsync(onB);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
     private static async Task<LiveEvent> WaitForAsync(Func<LiveEvent?> probe, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
