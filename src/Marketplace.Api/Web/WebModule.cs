@@ -21,6 +21,7 @@ public static class WebModule
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddAntDesign();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StandingRevalidation>();
         services.AddAntiforgery(o => o.Cookie.Name = "marketplace.antiforgery");
         // Chinese as text, not as &#x...; entities (the pages are UTF-8): smaller pages that read well in view-source.
         services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));

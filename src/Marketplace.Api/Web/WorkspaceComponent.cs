@@ -28,6 +28,8 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
 
     [Inject] protected TimeProvider Clock { get; set; } = null!;
 
+    [Inject] private StandingCache Standings { get; set; } = null!;
+
     /// <summary>The signed-in caller, with the address the browser connected from (for the audit).</summary>
     protected Caller Caller { get; private set; } = null!;
 
@@ -55,6 +57,13 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
         Problem = null;
         try
         {
+            // A circuit outlives the request that opened it: before each use case, the caller's standing as for every API
+            // request (disabled user or organisation, password changed: at once on this instance, within 30 s elsewhere).
+            if (Caller is not null && !await StillSignedInAsync())
+            {
+                Navigation.NavigateTo("/login", forceLoad: true);
+                return false;
+            }
             await action();
             return true;
         }
@@ -67,6 +76,13 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
         {
             Busy = false;
         }
+    }
+
+    private async Task<bool> StillSignedInAsync()
+    {
+        var state = await AuthenticationState;
+        var standing = await Standings.GetAsync(Caller.UserId, CancellationToken.None);
+        return standing.Active && standing.Stamp == CallerClaims.StampOf(state.User);
     }
 
     /// <summary>A text from Messages.resx in the page's language.</summary>
