@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Localization;
 using Marketplace.Core.Shared;
@@ -99,12 +100,18 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
     /// Hears outbox events for these audiences while the page is open; the handler runs on the page's renderer and the page
     /// re-renders after it. Subscribe only to audiences the caller may hear (its organisation, offerings it could read).
     /// </summary>
-    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler) =>
+    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler)
+    {
+        // The event is delivered from the outbox dispatcher, whose culture flows into the handler: the page's own (the
+        // circuit's, taken now) is put back, so dates and words stay in the page's language after a live update.
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         _subscriptions.Add(Live.Subscribe(audiences, e => InvokeAsync(async () =>
         {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
             await handler(e);
             StateHasChanged();
         })));
+    }
 
     /// <summary>The caller's own organisation stream.</summary>
     protected string OwnAudience => Audience.Organization(Caller.OrganizationId);
