@@ -79,6 +79,7 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
         // The other school's page was not reloaded: the count dropped live.
         await Expect(Seats(watcher, sessions[0])).ToHaveAttributeAsync("data-free", "10", new() { Timeout = 5000 });
         await Expect(Seats(watcher, sessions[1])).ToHaveAttributeAsync("data-free", "30");
+        await Expect(watcher.Locator($"[data-testid=session][data-id='{sessions[0]}']")).ToContainTextAsync("周");
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Ui.ScreenshotAsync(page, "school-offering");
 
@@ -107,6 +108,7 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
         var tag = page.Locator($"[data-testid=booking-row][data-id='{bookingId}'] [data-status]");
         await Expect(tag).ToHaveAttributeAsync("data-status", "Confirmed", new() { Timeout = 5000 });
         await Expect(tag).ToHaveTextAsync("已确认");
+        await Expect(page.Locator("tr", new() { HasText = "天文观测入门" })).ToContainTextAsync("周");
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Ui.ScreenshotAsync(page, "school-bookings");
     }

@@ -72,6 +72,8 @@ public sealed class SchoolWorkspaceTests(Browser browser, SchoolHostFixture fixt
         var school1 = await fixture.ClientForAsync("school1");
         (await school1.PostAsync($"/api/bookings/{taken}/cancel", System.Net.Http.Json.JsonContent.Create(new { reason = "活动调整" }))).EnsureSuccessStatusCode();
         await Expect(row).ToHaveAttributeAsync("data-status", "Held", new() { Timeout = 5000 });
+        // Re-rendered by the live event, still in the page's language (dates too).
+        await Expect(page.Locator("tr", new() { HasText = "科普剧表演工作坊" })).ToContainTextAsync("周");
         await Ui.ScreenshotAsync(page, "school-waitlist");
         await Axe.AssertNoSeriousViolationsAsync(page);
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
