@@ -17,10 +17,11 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
     private static ILocator Seats(IPage page, Guid sessionId) => page.Locator($"[data-testid=session][data-id='{sessionId}'] [data-testid=free-seats]");
 
     [SkippableFact]
-    public async Task InvalidBooking_ShowsEachErrorNextToItsField_InChinese_ThenInEnglish()
+    public async Task InvalidBooking_ShowsEachErrorNextToItsField_InChinese_ThenInEnglish_AndATermBookingGetsThePlanAdvice()
     {
         Skip.IfNot(Browser.Available, SkipReason);
-        var (offeringId, sessions) = await fixture.OfferingAsync("校园机器人搭建课", capacity: 30, sessions: 1);
+        // Labour: a category the demo plans (2026-2027-1) do not target, so the advice is certain.
+        var (offeringId, sessions) = await fixture.OfferingAsync("校园种植劳动课", capacity: 30, sessions: 2, category: "Labour");
         await using var context = await browser.ContextAsync(fixture.Host);
         var page = await Ui.SignInAsync(context, "school2", $"/school/offerings/{offeringId}");
 
@@ -45,6 +46,19 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
         Assert.Contains("phone", (await page.InnerTextAsync("#error-contactPhone")).ToLowerInvariant());
         Assert.DoesNotContain("电话", await page.InnerTextAsync("#error-contactPhone"));
         await Expect(page.Locator("#error-pupils")).ToBeVisibleAsync();
+
+        // Corrected, as a term booking of both sessions: booked, with the school plan's advice.
+        await page.CheckAsync("[data-testid=kind-series]");
+        await page.CheckAsync($"#session-{sessions[0]:N}");
+        await page.CheckAsync($"#session-{sessions[1]:N}");
+        await page.FillAsync("#pupils", "25");
+        await page.CheckAsync("text=Grade 4");
+        await page.FillAsync("#contact-name", "李老师");
+        await page.FillAsync("#contact-phone", "010-88886666");
+        await page.ClickAsync("[data-testid=book-submit]");
+        await Expect(page.Locator("[data-testid=booked]")).ToContainTextAsync("2 sessions");
+        await Expect(page.Locator("[data-testid=warnings]")).ToContainTextAsync("does not target this category");
+        await Expect(Seats(page, sessions[1])).ToHaveAttributeAsync("data-free", "5");
     }
 
     [SkippableFact]

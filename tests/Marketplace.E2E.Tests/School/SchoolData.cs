@@ -28,13 +28,13 @@ public sealed class SchoolHostFixture : IDisposable
     /// A published offering of provider1 that Beijing schools may book, with sessions on school days from three days ahead
     /// (one a week), each with <paramref name="capacity"/> seats.
     /// </summary>
-    public async Task<(Guid OfferingId, Guid[] SessionIds)> OfferingAsync(string title, int capacity, int sessions = 2, long priceFen = 1500)
+    public async Task<(Guid OfferingId, Guid[] SessionIds)> OfferingAsync(string title, int capacity, int sessions = 2, long priceFen = 1500, string category = "Science")
     {
         var provider = await ClientForAsync("provider1");
         var body = new
         {
             title, summary = "动手搭建与编程，培养工程思维", description = "每次课 90 分钟：讲解、分组搭建、展示。器材由机构带到学校。",
-            category = "Science", mode = "OnCampus", grades = new[] { 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 90, priceFen,
+            category, mode = "OnCampus", grades = new[] { 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 90, priceFen,
             districts = new[] { "110101", "110102", "110105", "110108" }, cancellationCutoffHours = 24,
         };
         var created = await Json(await provider.PostAsJsonAsync("/api/offerings", body));
