@@ -125,5 +125,14 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
         await Expect(page.Locator("tr", new() { HasText = "天文观测入门" })).ToContainTextAsync("周");
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Ui.ScreenshotAsync(page, "school-bookings");
+
+        // Before the cut-off the school may still cancel, with its reason.
+        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
+        await page.Locator("tr", new() { HasText = "天文观测入门" }).Locator("[data-testid=cancel]").ClickAsync();
+        await page.Locator("#cancel-reason").FillAsync("学校临时考试");
+        await page.GetByRole(AriaRole.Button, new() { Name = "确认取消" }).ClickAsync();
+        await Expect(tag).ToHaveAttributeAsync("data-status", "Cancelled");
+        await Expect(page.Locator("tr", new() { HasText = "天文观测入门" })).ToContainTextAsync("学校临时考试");
+        await Expect(page.Locator("tr", new() { HasText = "天文观测入门" }).Locator("[data-testid=cancel]")).ToHaveCountAsync(0);
     }
 }
