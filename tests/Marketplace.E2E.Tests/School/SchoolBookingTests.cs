@@ -105,7 +105,7 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
     }
 
     [SkippableFact]
-    public async Task ProviderConfirms_ThroughTheApi_WhileBookingsIsOpen_TheRowShowsConfirmedWithoutReload()
+    public async Task ProviderConfirms_ThroughTheApi_WhileBookingsIsOpen_TheRowShowsConfirmedWithoutReload_ThenTheSchoolCancelsWithAReason()
     {
         Skip.IfNot(Browser.Available, SkipReason);
         var (_, sessions) = await fixture.OfferingAsync("天文观测入门（确认）", capacity: 30, sessions: 1);
