@@ -83,12 +83,20 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
     /// Hears outbox events for these audiences while the page is open; the handler runs on the page's renderer and the page
     /// re-renders after it. Subscribe only to audiences the caller may hear (its organisation, offerings it could read).
     /// </summary>
-    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler) =>
+    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler)
+    {
+        // The event arrives on the outbox consumer's thread, whose culture would flow into the handler and the render:
+        // keep the page's language (texts, UiFormat dates) as it was when the page subscribed.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        var uiCulture = System.Globalization.CultureInfo.CurrentUICulture;
         _subscriptions.Add(Live.Subscribe(audiences, e => InvokeAsync(async () =>
         {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            System.Globalization.CultureInfo.CurrentUICulture = uiCulture;
             await handler(e);
             StateHasChanged();
         })));
+    }
 
     /// <summary>The caller's own organisation stream.</summary>
     protected string OwnAudience => Audience.Organization(Caller.OrganizationId);
