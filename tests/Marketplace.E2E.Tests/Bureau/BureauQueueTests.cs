@@ -57,10 +57,16 @@ public sealed class BureauQueueTests(Browser browser, HostFixture fixture) : ICl
         Skip.IfNot(Browser.Available, "Debian chromium is not installed (./test.sh installs it)");
         const string title = "趣味化学实验秀（E2E）";
         const string why = "科普实验表演，不涉及化学课程标准内容";
-        await BureauApi.SubmitFlaggedOfferingAsync(Host, title, why);
-
         await using var context = await browser.ContextAsync(Host);
-        var page = await Ui.SignInAsync(context, "bureau-110105", "/bureau/offerings");
+        var page = await Ui.SignInAsync(context, "bureau-110105", "/bureau");
+        var before = int.Parse(await page.InnerTextAsync("[data-testid=count-flagged] .count"), System.Globalization.CultureInfo.InvariantCulture);
+
+        await BureauApi.SubmitFlaggedOfferingAsync(Host, title, why);
+        // The home hears the offering's event for its district and counts again, without a reload.
+        await Assertions.Expect(page.Locator("[data-testid=count-flagged] .count")).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        await page.ClickAsync("[data-testid=count-flagged]");
+        await page.WaitForURLAsync("**/bureau/offerings?filter=flagged");
         var row = page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Button, new() { Name = title }) });
         await Assertions.Expect(row.Locator("[data-testid=flag]")).ToContainTextAsync("化学");
         await row.GetByRole(AriaRole.Button, new() { Name = title }).ClickAsync();
@@ -71,6 +77,7 @@ public sealed class BureauQueueTests(Browser browser, HostFixture fixture) : ICl
         await page.GetByRole(AriaRole.Button, new() { Name = "审核通过并发布" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=done]")).ToContainTextAsync(title);
         await Assertions.Expect(page.Locator("[data-testid=offering-detail]")).ToContainTextAsync("已发布");
+        await Assertions.Expect(page.Locator("[data-testid=trail] li").First).ToContainTextAsync("月"); // 11月30日: still Chinese after the live reload
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = title })).ToHaveCountAsync(0); // gone from the queue
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Ui.ScreenshotAsync(page, "bureau-offerings");
