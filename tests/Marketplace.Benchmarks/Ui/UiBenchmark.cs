@@ -17,9 +17,9 @@ namespace Marketplace.Benchmarks.Ui;
 internal static class UiBenchmark
 {
     /// <summary>The search page's query box and the results list, which says which query it shows (data-query) once shown.</summary>
-    private const string QueryBox = "#search-query";
+    private const string QueryBox = "#search-q";
 
-    private const string ResultsFor = "[data-testid=search-results][data-query=\"{0}\"]";
+    private const string ResultsFor = "[data-testid=search-total][data-query=\"{0}\"]";
 
     private static readonly (string User, string Home)[] Workspaces =
         [("school1", "/school"), ("provider1", "/provider"), ("bureau-110101", "/bureau"), ("admin", "/admin")];

@@ -13,6 +13,19 @@ public sealed class SchoolHostFixture : IDisposable
 
     public void Dispose() => Host.Dispose();
 
+    public Task<HttpClient> ClientForAsync(string username) => new DemoApi(Host).ClientForAsync(username);
+
+    public Task<(Guid OfferingId, Guid[] SessionIds)> OfferingAsync(string title, int capacity, int sessions = 2, long priceFen = 1500, string category = "Science") =>
+        new DemoApi(Host).OfferingAsync(title, capacity, sessions, priceFen, category);
+
+    public Task<Guid> BookAsync(string school, Guid sessionId, int pupils) => new DemoApi(Host).BookAsync(school, sessionId, pupils);
+}
+
+/// <summary>Data made through a host's JSON API with bearer tokens, as a provider, a bureau and a school would.</summary>
+public sealed class DemoApi(WebHost host)
+{
+    private WebHost Host => host;
+
     /// <summary>An API client signed in with a bearer token.</summary>
     public async Task<HttpClient> ClientForAsync(string username)
     {
