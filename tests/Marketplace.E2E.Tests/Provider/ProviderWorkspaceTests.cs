@@ -168,4 +168,48 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
         var pending = (await ProviderHost.ReadAsync(await bureau.GetAsync("/api/providers?status=Pending"))).AsArray();
         Assert.Contains(pending, p => p!["name"]!.GetValue<string>() == "北京市东城区青少年科技活动中心");
     }
+
+    [SkippableFact]
+    public async Task AWeeklyRecurrence_OverNewYear_ShowsItsSessions_AndWarnsOfTheHoliday()
+    {
+        Skip.IfNot(Browser.Available, NoBrowser);
+        var (offeringId, _) = await fixture.FreshSessionAsync("趣味科学实验秀");
+        var today = Marketplace.Core.Shared.ChinaTime.DateOf(DateTimeOffset.UtcNow);
+        var newYear = new DateOnly(today.Year + 1, 1, 1); // 元旦, a holiday in every year's built-in calendar
+        if (newYear.AddDays(-7) <= today.AddDays(1)) newYear = newYear.AddYears(1);
+        static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var weekday = new[] { "周日", "周一", "周二", "周三", "周四", "周五", "周六" }[(int)newYear.DayOfWeek];
+
+        await using var context = await browser.ContextAsync(fixture.Host);
+        var page = await Ui.SignInAsync(context, "provider1", $"/provider/sessions?offering={offeringId}");
+        await page.GetByLabel("开始日期").FillAsync(Iso(newYear.AddDays(-7)));
+        await page.GetByLabel("结束日期").FillAsync(Iso(newYear.AddDays(7)));
+        await page.GetByLabel(weekday, new() { Exact = true }).CheckAsync();
+
+        var warning = page.Locator("[data-testid=holiday-warning]");
+        await Assertions.Expect(warning).ToContainTextAsync("1月1日"); // before anything is scheduled
+        Assert.Contains("法定节假日", await warning.InnerTextAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "按周添加" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=scheduled]")).ToContainTextAsync("已添加 2 个场次");
+        Assert.Contains("1月1日", await page.Locator("[data-testid=scheduled]").InnerTextAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "下个月 →" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=month]")).ToHaveTextAsync($"{newYear.Year}年1月");
+        var holiday = page.Locator($"[data-date='{Iso(newYear)}']");
+        await Assertions.Expect(holiday).ToContainTextAsync("节假日");
+        Assert.Equal(0, await holiday.Locator("[data-testid=session]").CountAsync());
+        var after = page.Locator($"[data-date='{Iso(newYear.AddDays(7))}'] [data-testid=session]");
+        await Assertions.Expect(after).ToContainTextAsync("15:40–17:10");
+        await Ui.ScreenshotAsync(page, "provider-sessions");
+        await Axe.AssertNoSeriousViolationsAsync(page);
+
+        // Cancel the session after the holiday, with a reason.
+        await after.ClickAsync();
+        await page.GetByLabel("取消理由（已预约的学校会收到）").FillAsync("场馆检修");
+        await page.GetByRole(AriaRole.Button, new() { Name = "取消场次" }).ClickAsync();
+        await Assertions.Expect(after).ToContainTextAsync("已取消");
+
+        await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
+        await Ui.ScreenshotAsync(page, "provider-sessions");
+    }
 }
