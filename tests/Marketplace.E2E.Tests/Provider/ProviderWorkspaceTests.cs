@@ -212,4 +212,32 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Ui.ScreenshotAsync(page, "provider-sessions");
     }
+
+    [SkippableFact]
+    public async Task TheHome_CountsRequestsLive_AndTheProfileShowsTheVettingPerDistrict()
+    {
+        Skip.IfNot(Browser.Available, NoBrowser);
+        var (_, sessionId) = await fixture.FreshSessionAsync("绘本阅读与讲述");
+        await using var context = await browser.ContextAsync(fixture.Host);
+        var page = await Ui.SignInAsync(context, "provider1", "/provider");
+        var awaiting = page.Locator("[data-testid=stat-requests] .value");
+        var before = int.Parse(await awaiting.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await fixture.BookAsync(sessionId, pupils: 8);
+        await Assertions.Expect(awaiting).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(await page.Locator("[data-testid=vetting]").CountAsync() > 0);
+        await Ui.ScreenshotAsync(page, "provider-home");
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
+        await Ui.ScreenshotAsync(page, "provider-home");
+
+        // provider19 registered and is still pending: each district's entry says so.
+        await using var other = await browser.ContextAsync(fixture.Host);
+        var pending = await Ui.SignInAsync(other, "provider19", "/provider/profile");
+        var entries = pending.Locator("[data-testid=approval-status]");
+        await Assertions.Expect(entries.First).ToHaveTextAsync("待审核");
+        await Ui.ScreenshotAsync(pending, "provider-profile");
+        await Axe.AssertNoSeriousViolationsAsync(pending);
+        await pending.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
+        await Ui.ScreenshotAsync(pending, "provider-profile");
+    }
 }
