@@ -66,6 +66,7 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
         Skip.IfNot(Browser.Available, NoBrowser);
         await using var context = await browser.ContextAsync(fixture.Host);
         var page = await Ui.SignInAsync(context, "provider1", "/provider/offerings/new");
+        await page.Locator("form.editor[data-ready=true]").WaitForAsync(); // interactive and loaded
         var screening = page.Locator("[data-testid=screening]");
         Assert.Equal("Pass", await screening.GetAttributeAsync("data-tier"));
 
@@ -116,6 +117,7 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
         Skip.IfNot(Browser.Available, NoBrowser);
         await using var context = await browser.ContextAsync(fixture.Host);
         var page = await Ui.SignInAsync(context, "provider2", "/provider/offerings/new");
+        await page.Locator("form.editor[data-ready=true]").WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();
         var chinese = await page.Locator("[data-testid=error-title]").InnerTextAsync();
         Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", chinese);
@@ -123,6 +125,7 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
 
         await page.ClickAsync("[data-testid=language]");
         await Ui.WaitInteractiveAsync(page);
+        await page.Locator("form.editor[data-ready=true]").WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
         var english = await page.Locator("[data-testid=error-title]").InnerTextAsync();
         Assert.DoesNotMatch(@"\p{IsCJKUnifiedIdeographs}", english);
