@@ -83,17 +83,12 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
     /// Hears outbox events for these audiences while the page is open; the handler runs on the page's renderer and the page
     /// re-renders after it. Subscribe only to audiences the caller may hear (its organisation, offerings it could read).
     /// </summary>
-    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler)
-    {
-        // The event arrives on the outbox consumer's thread: render in the circuit's language, not that thread's (invariant).
-        var (culture, uiCulture) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler) =>
         _subscriptions.Add(Live.Subscribe(audiences, e => InvokeAsync(async () =>
         {
-            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (culture, uiCulture);
             await handler(e);
             StateHasChanged();
         })));
-    }
 
     /// <summary>The caller's own organisation stream.</summary>
     protected string OwnAudience => Audience.Organization(Caller.OrganizationId);
