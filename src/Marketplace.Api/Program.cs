@@ -36,7 +36,7 @@ builder.Services
     .AddRealtime()
     .AddOutbox()
     .AddAdmin(settings)
-    .AddWeb();
+    .AddWeb(settings);
 
 var app = builder.Build();
 

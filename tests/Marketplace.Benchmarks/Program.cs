@@ -2,6 +2,7 @@ using Marketplace.Benchmarks.Bookings;
 using Marketplace.Benchmarks.Infrastructure;
 using Marketplace.Benchmarks.Push;
 using Marketplace.Benchmarks.Search;
+using Marketplace.Benchmarks.Ui;
 
 namespace Marketplace.Benchmarks;
 
@@ -14,6 +15,7 @@ internal static class Program
           bookings [--sessions 50] [--capacity 30] [--requests 2000] [--schools 200] [--instances 2] [--warmup 4000] [--commit-seconds 3] [--quiet-host] [--keep]
           series   [--sessions 24] [--span 18] [--schools 50] [--capacity 30] [--pupils 1] [--rounds 3] [--instances 1|2] [--allow-partial] [--warmup 200] [--quiet-host] [--keep]
           push     [--clients 1000] [--bookings 200] [--offerings 4] [--min-threads 0] [--quiet-host] [--keep]
+          ui       [--offerings 100000] [--rounds 10] [--quiet-host] [--keep]   (web UI in /usr/bin/chromium: first page, search as typed)
         common: --data-root <folder for temp data, default the system temp folder>
                 --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)
                 --keep        keeps the temp data folder for inspection
@@ -38,6 +40,7 @@ internal static class Program
                 "bookings" => await BookingBenchmark.RunAsync(options),
                 "series" => await SeriesBenchmark.RunAsync(options),
                 "push" => await PushBenchmark.RunAsync(options),
+                "ui" => await UiBenchmark.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'{Environment.NewLine}{Usage}"),
             };
         }

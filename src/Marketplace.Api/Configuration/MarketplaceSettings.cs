@@ -76,6 +76,12 @@ public sealed record MarketplaceSettings(
     public string DatabasePath => SqlitePath ?? Path.Combine(DataDirectory, "marketplace.db");
     public string IndexDirectory => Path.Combine(DataDirectory, "index");
 
+    /// <summary>
+    /// Where the web UI's data-protection keys live (they encrypt the sign-in and antiforgery cookies):
+    /// Marketplace:DataProtection:KeysPath, else "keys" in the data folder. Replicas behind one address must share it.
+    /// </summary>
+    public string DataProtectionKeysPath { get; init; } = "";
+
     public static MarketplaceSettings Load(IConfiguration configuration, bool isDevelopment)
     {
         var section = configuration.GetSection("Marketplace");
@@ -162,6 +168,7 @@ public sealed record MarketplaceSettings(
             BookingRules = bookingRules,
             CalendarSettings = calendar,
             Waitlist = waitlist,
+            DataProtectionKeysPath = Path.GetFullPath(section["DataProtection:KeysPath"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "keys")),
         };
     }
 

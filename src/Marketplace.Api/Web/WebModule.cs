@@ -1,4 +1,6 @@
 using AntDesign;
+using Marketplace.Api.Configuration;
+using Microsoft.AspNetCore.DataProtection;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Web.Components;
 
@@ -11,11 +13,15 @@ namespace Marketplace.Api.Web;
 /// </summary>
 public static class WebModule
 {
-    public static IServiceCollection AddWeb(this IServiceCollection services)
+    public static IServiceCollection AddWeb(this IServiceCollection services, MarketplaceSettings settings)
     {
+        // The sign-in and antiforgery cookies are encrypted with these keys: every replica must read the same folder
+        // (docker-compose mounts one volume into both), or a browser signed in on one is a stranger to the other.
+        services.AddDataProtection().SetApplicationName("marketplace").PersistKeysToFileSystem(new DirectoryInfo(settings.DataProtectionKeysPath));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddAntDesign();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StandingRevalidation>();
         services.AddAntiforgery(o => o.Cookie.Name = "marketplace.antiforgery");
         // Chinese as text, not as &#x...; entities (the pages are UTF-8): smaller pages that read well in view-source.
         services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.Api.Auth;
 using Marketplace.Api.Localization;
 using Marketplace.Core.Shared;
@@ -28,6 +29,8 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
 
     [Inject] protected TimeProvider Clock { get; set; } = null!;
 
+    [Inject] private StandingCache Standings { get; set; } = null!;
+
     /// <summary>The signed-in caller, with the address the browser connected from (for the audit).</summary>
     protected Caller Caller { get; private set; } = null!;
 
@@ -55,6 +58,13 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
         Problem = null;
         try
         {
+            // A circuit outlives the request that opened it: before each use case, the caller's standing as for every API
+            // request (disabled user or organisation, password changed: at once on this instance, within 30 s elsewhere).
+            if (Caller is not null && !await StillSignedInAsync())
+            {
+                Navigation.NavigateTo("/login", forceLoad: true);
+                return false;
+            }
             await action();
             return true;
         }
@@ -67,6 +77,13 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
         {
             Busy = false;
         }
+    }
+
+    private async Task<bool> StillSignedInAsync()
+    {
+        var state = await AuthenticationState;
+        var standing = await Standings.GetAsync(Caller.UserId, CancellationToken.None);
+        return standing.Active && standing.Stamp == CallerClaims.StampOf(state.User);
     }
 
     /// <summary>A text from Messages.resx in the page's language.</summary>
@@ -83,12 +100,18 @@ public abstract class WorkspaceComponent : ComponentBase, IDisposable
     /// Hears outbox events for these audiences while the page is open; the handler runs on the page's renderer and the page
     /// re-renders after it. Subscribe only to audiences the caller may hear (its organisation, offerings it could read).
     /// </summary>
-    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler) =>
+    protected void Listen(IEnumerable<string> audiences, Func<LiveEvent, Task> handler)
+    {
+        // The event is delivered from the outbox dispatcher, whose culture flows into the handler: the page's own (the
+        // circuit's, taken now) is put back, so dates and words stay in the page's language after a live update.
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         _subscriptions.Add(Live.Subscribe(audiences, e => InvokeAsync(async () =>
         {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
             await handler(e);
             StateHasChanged();
         })));
+    }
 
     /// <summary>The caller's own organisation stream.</summary>
     protected string OwnAudience => Audience.Organization(Caller.OrganizationId);

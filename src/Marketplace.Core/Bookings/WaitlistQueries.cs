@@ -1,3 +1,4 @@
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
@@ -13,6 +14,9 @@ public sealed record WaitlistEntryView(
         e.Pupils, e.Grades, e.ContactName, e.ContactPhone, e.Note, e.HeldUntil, e.BookingId, e.CreatedAt, e.Version, e.History);
 }
 
+/// <summary>A school's entry with what a person reads of it: the offering's title and the session's times.</summary>
+public sealed record OwnWaitlistEntry(WaitlistEntryView Entry, string OfferingTitle, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+
 /// <summary>A session's waiting list: the provider sees all of it, a school its own entries, a bureau its districts' schools'.</summary>
 public sealed class WaitlistQueries(IMarketplaceStore store)
 {
@@ -27,6 +31,27 @@ public sealed class WaitlistQueries(IMarketplaceStore store)
     {
         var all = await store.ListWaitlistAsync(new WaitlistFilter(SessionId: sessionId, Limit: 10_000), ct);
         return await ViewsAsync(all.Where(e => CanSee(caller, e)).ToList(), all, ct);
+    }
+
+    /// <summary>
+    /// A school's own entries on every session (the web UI's waiting-list page), newest first, at most <paramref name="limit"/>;
+    /// each Waiting one with its position in its session's queue. Only a school has entries of its own.
+    /// </summary>
+    public async Task<IReadOnlyList<OwnWaitlistEntry>> ListOwnAsync(Caller caller, int limit = 200, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.schools-book");
+        var own = await store.ListWaitlistAsync(new WaitlistFilter(SchoolId: caller.OrganizationId, Limit: 10_000), ct);
+        var shown = own.Reverse().Take(limit).ToList();
+        var views = new List<OwnWaitlistEntry>(shown.Count);
+        var titles = new Dictionary<Guid, string>();
+        foreach (var entry in shown)
+        {
+            if (!titles.TryGetValue(entry.OfferingId, out var title))
+                titles[entry.OfferingId] = title = (await store.FindAsync<Offering>(entry.OfferingId, ct))?.Content.Title ?? "";
+            var session = await store.FindAsync<Session>(entry.SessionId, ct);
+            views.Add(new OwnWaitlistEntry(await ViewAsync(entry, ct), title, session?.StartsAt, session?.EndsAt));
+        }
+        return views;
     }
 
     public async Task<WaitlistEntryView> ViewAsync(WaitlistEntry entry, CancellationToken ct = default)

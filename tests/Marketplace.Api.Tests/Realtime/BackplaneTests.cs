@@ -34,6 +34,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
             ["Marketplace:Sqlite:DatabasePath"] = Path.Combine(_folder, "shared.db"),
             ["Marketplace:Jwt:SigningKey"] = "scale-out-test-signing-key-0123456789-abcdef",
             ["Marketplace:SeedDemo"] = seed ? "true" : "false",
+            ["Marketplace:DataProtection:KeysPath"] = Path.Combine(_folder, "keys"), // the web UI's cookies: one key ring
         };
         A = new MarketplaceFactory(Settings(seed: true));
         A.CreateClient().Dispose(); // starts A: migrations and the demo seed complete before B opens the database

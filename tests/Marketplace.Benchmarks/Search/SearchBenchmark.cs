@@ -239,7 +239,7 @@ internal static class SearchBenchmark
         }
     }
 
-    private static ServiceProvider StoreServices(string databasePath) =>
+    internal static ServiceProvider StoreServices(string databasePath) =>
         new ServiceCollection().AddSqliteStore(o => o.DatabasePath = databasePath).BuildServiceProvider();
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
