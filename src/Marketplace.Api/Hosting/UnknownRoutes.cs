@@ -21,8 +21,18 @@ internal static class UnknownRoutes
         {
             // Every endpoint the host maps is a RouteEndpoint; any other one is routing's own 405 rejection.
             var endpoint = http.GetEndpoint();
-            if (endpoint is RouteEndpoint || endpoint is not null && routes.Value.Matches(http)) return next(http);
+            if (endpoint is RouteEndpoint) return next(http);
+            var allowed = routes.Value.MethodsMatching(http);
+            if (endpoint is not null && allowed.Count > 0) return next(http);
             http.SetEndpoint(null);
+            if (allowed.Count > 0 && !allowed.Contains(http.Request.Method))
+            {
+                // Routing made no 405 because a GET candidate was there but refused the path: the static files' fallback
+                // ({**path:file}) is a GET candidate for every path. The resource exists under other methods: 405.
+                http.Response.Headers.Allow = string.Join(", ", allowed.Order(StringComparer.Ordinal));
+                http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                return Task.CompletedTask;
+            }
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
@@ -31,16 +41,25 @@ internal static class UnknownRoutes
     /// <summary>Whether any mapped route, with its constraints, matches the path under some method.</summary>
     private sealed class RouteTable(EndpointDataSource source, ParameterPolicyFactory policies)
     {
-        private readonly (RoutePattern Pattern, TemplateMatcher Matcher)[] _routes = source.Endpoints.OfType<RouteEndpoint>()
-            .Select(e => (e.RoutePattern, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults))))
+        private readonly (RoutePattern Pattern, TemplateMatcher Matcher, IReadOnlyList<string> Methods)[] _routes = source.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsFallback(e.RoutePattern))
+            .Select(e => (e.RoutePattern, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults)),
+                e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? AnyMethod))
             .ToArray();
 
-        public bool Matches(HttpContext http) => _routes.Any(route =>
+        /// <summary>A catch-all of its own (the static files' "{**path:file}"): it names no resource.</summary>
+        private static bool IsFallback(RoutePattern pattern) => pattern.PathSegments.Count == 1 && pattern.Parameters is [{ IsCatchAll: true }];
+
+        /// <summary>A route without method metadata (the hub, health checks) takes any method.</summary>
+        private static readonly IReadOnlyList<string> AnyMethod = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+        /// <summary>The methods of the mapped routes that match the path with their constraints (empty: no route does).</summary>
+        public HashSet<string> MethodsMatching(HttpContext http) => _routes.Where(route =>
         {
             var values = new RouteValueDictionary();
             return route.Matcher.TryMatch(http.Request.Path, values) && route.Pattern.ParameterPolicies.All(parameter => parameter.Value.All(reference =>
                 policies.Create(route.Pattern.GetParameter(parameter.Key), reference) is not IRouteConstraint constraint
                 || constraint.Match(http, null, parameter.Key, values, RouteDirection.IncomingRequest)));
-        });
+        }).SelectMany(route => route.Methods).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 }

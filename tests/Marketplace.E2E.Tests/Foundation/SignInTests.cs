@@ -1,4 +1,5 @@
 using Marketplace.E2E.Tests.Infrastructure;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Marketplace.E2E.Tests.Foundation;
@@ -68,6 +69,27 @@ public sealed class SignInTests(Browser browser) : IDisposable
         await page.WaitForURLAsync("**/login");
         await page.GotoAsync("/account");
         Assert.Contains("/login", page.Url);
+    }
+
+    [SkippableFact]
+    public async Task AnOpenPage_OfAUserDisabledMeanwhile_RunsNothingMore_AndGoesToTheLoginPage()
+    {
+        Skip.IfNot(Browser.Available, "Debian chromium is not installed (./test.sh installs it)");
+        var api = new Marketplace.E2E.Tests.School.DemoApi(_host);
+        var admin = await api.ClientForAsync("school1"); // the school's own organisation admin
+        var token = await (await _host.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "school1", password = WebHost.Password }))
+            .Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
+        var org = token!["organizationId"]!.GetValue<Guid>();
+        var added = await admin.PostAsJsonAsync($"/api/organisations/{org}/users",
+            new { username = "school1-staff", displayName = "张干事", password = "Staff@2026x", orgRole = "Staff" });
+        var userId = (await added.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<Guid>();
+        await using var context = await browser.ContextAsync(_host);
+        var page = await Ui.SignInAsync(context, "school1-staff", "/school/plan", "Staff@2026x");
+
+        (await admin.PostAsJsonAsync($"/api/organisations/{org}/users/{userId}/disable", new { reason = "已调离" })).EnsureSuccessStatusCode();
+        await page.ClickAsync("[data-testid=save-plan]");
+
+        await page.WaitForURLAsync("**/login**");
     }
 
     public void Dispose() => _host.Dispose();
