@@ -43,22 +43,6 @@ public static class SchoolUi
         return t("ui.school.grades", [text]);
     }
 
-    /// <summary>
-    /// A live handler that runs in the page's language. Outbox events arrive on the consumer's thread, whose culture is not the
-    /// circuit's: without this, UiFormat writes "Thu 3 Dec" on a Chinese page after a live update. Deliberately not async: the
-    /// culture set here stays in the caller's context (WorkspaceComponent.Listen), which then re-renders the page with it.
-    /// </summary>
-    public static Func<LiveEvent, Task> InPageCulture(Func<LiveEvent, Task> handler)
-    {
-        var (culture, uiCulture) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
-        return e =>
-        {
-            System.Globalization.CultureInfo.CurrentCulture = culture;
-            System.Globalization.CultureInfo.CurrentUICulture = uiCulture;
-            return handler(e);
-        };
-    }
-
     /// <summary>Tag colour class for a booking status (dark enough for WCAG AA on the light tag backgrounds).</summary>
     public static string StatusClass(BookingStatus status) => status switch
     {
