@@ -25,6 +25,9 @@ public sealed class Browser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!Available) return;
+        // CI runs these beside the API suite on two cores: a circuit's answer can take seconds there. Expectations wait up
+        // to 15 s (as actions do); the tests that claim a live-update latency name their own timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

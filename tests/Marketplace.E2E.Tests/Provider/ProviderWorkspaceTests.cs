@@ -71,6 +71,7 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
         Assert.Equal("Pass", await screening.GetAttributeAsync("data-tier"));
 
         await page.GetByLabel("课程名称").PressSequentiallyAsync("趣味化学实验秀");
+        await Assertions.Expect(page.GetByLabel("课程名称")).ToHaveValueAsync("趣味化学实验秀"); // no keystroke lost to a render
         await Assertions.Expect(screening).ToHaveAttributeAsync("data-tier", "Flag"); // before anything is saved
         Assert.Contains("化学", await screening.InnerTextAsync());
         await page.GetByLabel("课程名称").FillAsync("初中物理同步辅导");
