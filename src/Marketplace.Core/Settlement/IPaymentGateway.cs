@@ -1,0 +1,71 @@
+namespace Marketplace.Core.Settlement;
+
+/// <summary>
+/// Port: where money actually moves when a school pays a provider's statement. Two real adapters: offline (the default —
+/// a bank transfer or fiscal payment made outside the platform and recorded here with its reference) and Stripe (a
+/// PaymentIntent in CNY whose funds go to the provider's Connect account). A WeChat Pay / Alipay / UnionPay adapter fits the
+/// same port (Stripe does not serve mainland-China entities for WeChat Pay). Every call carries the order's idempotency key,
+/// so a retried call never charges twice.
+/// </summary>
+public interface IPaymentGateway
+{
+    /// <summary>"offline" or "stripe": stored on each payment, so reconciliation asks the gateway that took it.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Starts (Stripe: creates the PaymentIntent) or records (offline: succeeded at once, <see cref="PaymentOrder.Reference"/>
+    /// required) one payment. A timeout or a lost answer is <see cref="PaymentState.Unknown"/>, never a guess: the webhook or
+    /// <see cref="FindAsync"/> with the same idempotency key settles it later.
+    /// </summary>
+    Task<PaymentAttempt> StartAsync(PaymentOrder order, CancellationToken ct = default);
+
+    /// <summary>The gateway's view of one payment (reconciliation, and an attempt whose outcome was unknown); null if it has none.</summary>
+    Task<GatewayPayment?> FindAsync(string gatewayReference, CancellationToken ct = default);
+
+    /// <summary>The gateway's payments created in [<paramref name="from"/>, <paramref name="to"/>) — what reconciliation matches the ledger's cash entries against.</summary>
+    IAsyncEnumerable<GatewayPayment> ListAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+}
+
+/// <summary>
+/// One payment from a school's fund to a provider: <see cref="AmountFen"/> in fen (CNY). <see cref="ProviderAccount"/> is the
+/// provider's account at the gateway (Stripe: its Connect account id, acct_…), null for offline. <see cref="Reference"/>: the
+/// bank or fiscal payment's reference (offline). <see cref="IdempotencyKey"/>: the same for every retry of this payment.
+/// </summary>
+public sealed record PaymentOrder(
+    Guid PaymentId, string IdempotencyKey, long AmountFen, Guid SchoolId, Guid ProviderId, string Description,
+    string? ProviderAccount = null, string? Reference = null)
+{
+    public const string Currency = "cny";
+}
+
+public enum PaymentState { Pending, Succeeded, Failed, Unknown }
+
+/// <summary>What the gateway answered: its reference for the payment (Stripe: pi_…; offline: the recorded reference), its state,
+/// and for Stripe the client secret a payer's page would confirm with.</summary>
+public sealed record PaymentAttempt(string? GatewayReference, PaymentState State, string? ClientSecret = null, string? FailureCode = null);
+
+/// <summary>A payment as the gateway knows it. <see cref="PaymentId"/>: ours, from the metadata we sent (null if the gateway has a payment we never made).</summary>
+public sealed record GatewayPayment(
+    string GatewayReference, long AmountFen, string Currency, PaymentState State, DateTimeOffset CreatedAt, Guid? PaymentId);
+
+/// <summary>
+/// Port: reads a gateway's webhook call. Verifies its signature (Stripe: the Stripe-Signature header, HMAC-SHA256 with the
+/// webhook secret, 300 s tolerance) or throws <see cref="WebhookRejectedException"/>; returns the event, whose
+/// <see cref="GatewayEvent.EventId"/> the application processes once.
+/// </summary>
+public interface IPaymentWebhook
+{
+    GatewayEvent Read(string body, string? signatureHeader);
+}
+
+/// <summary>
+/// A verified webhook event. <see cref="Payment"/>: the payment it reports on (payment_intent.succeeded / .payment_failed /
+/// .canceled / .processing), null for a type we do not act on (recorded and acknowledged, nothing posted).
+/// </summary>
+public sealed record GatewayEvent(string EventId, string Type, DateTimeOffset CreatedAt, GatewayPayment? Payment);
+
+/// <summary>A webhook call that is not from the gateway, tampered with, or too old (answered 400; the gateway retries real ones).</summary>
+public sealed class WebhookRejectedException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
+}
