@@ -1,13 +1,11 @@
 using System.Text.Json.Serialization;
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Bookings;
 
 public enum BookingStatus { Requested, Confirmed, Declined, Cancelled, Completed, Expired }
-
-/// <summary>The price fixed when the school booked; later price edits never change it.</summary>
-public sealed record Quote(long UnitPriceFen, long TotalFen);
 
 /// <param name="Reason">What a person wrote (the provider's or bureau's words), as they wrote it.</param>
 /// <param name="Cause">Why the system moved it, when a person did not decide this booking alone: a stable code
@@ -59,6 +57,9 @@ public sealed class Booking : IAggregate
     [JsonInclude] public DateTimeOffset CancelBefore { get; private set; }
     [JsonInclude] public DateTimeOffset ExpiresAt { get; private set; }
     [JsonInclude] public int? Attended { get; private set; }
+
+    /// <summary>The delivery the provider recorded and where its settlement stands (据实结算); null until completed.</summary>
+    [JsonInclude] public Delivery? Delivery { get; private set; }
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public IReadOnlyList<BookingHistoryEntry> History { get; private set; } = [];
     [JsonInclude] public BookingSnapshot? Snapshot { get; private set; }
@@ -114,6 +115,65 @@ public sealed class Booking : IAggregate
             throw new DomainRuleException("booking-not-delivered");
         Move(BookingStatus.Completed, now, by, null, BookingStatus.Confirmed);
         Attended = attended;
+        Delivery = new Delivery(attended, now, by, now.AddDays(Quote.DisputeDays), DeliveryStatus.Recorded);
+    }
+
+    /// <summary>The school confirms the recorded delivery, saying how many of the absent pupils were 家庭经济困难 (their share was waived).</summary>
+    public void ConfirmDelivery(int absentHardship, DateTimeOffset now, string by)
+    {
+        var delivery = RecordedDelivery();
+        CheckAbsentHardship(absentHardship, delivery.Attended);
+        Settle(delivery with { Status = DeliveryStatus.Confirmed, AbsentHardship = absentHardship, SettledAt = now, SettledBy = by });
+    }
+
+    /// <summary>The school disputes the recorded delivery within its window; the district's bureau decides.</summary>
+    public void DisputeDelivery(string reason, int? claimedAttended, DateTimeOffset now, string by)
+    {
+        var delivery = RecordedDelivery();
+        if (now > delivery.DisputeBy) throw new DomainRuleException("delivery-dispute-closed", delivery.DisputeBy);
+        if (claimedAttended is { } claimed && (claimed < 0 || claimed > Pupils))
+            throw ValidationFailedException.For("claimedAttended", "booking.attended-range", Pupils);
+        Delivery = delivery with { Status = DeliveryStatus.Disputed, DisputeReason = reason.Trim(), ClaimedAttended = claimedAttended, DisputedAt = now, DisputedBy = by };
+        Version++;
+    }
+
+    /// <summary>The school did not answer in time: silence confirms (no absent pupil counted as 家庭经济困难).</summary>
+    public void ConfirmDeliveryBySilence(DateTimeOffset now)
+    {
+        var delivery = RecordedDelivery();
+        if (now <= delivery.DisputeBy) throw new DomainRuleException("delivery-window-open", delivery.DisputeBy);
+        Settle(delivery with { Status = DeliveryStatus.Confirmed, SettledAt = now, SettledBy = "system" });
+    }
+
+    /// <summary>The bureau decides a disputed delivery: how many attended (settled on that), with a note both sides see.</summary>
+    public void ResolveDispute(int attended, int absentHardship, string note, DateTimeOffset now, string by)
+    {
+        if (Delivery is not { Status: DeliveryStatus.Disputed } delivery)
+            throw new TransitionRefusedException("delivery-transition", Delivery?.Status ?? DeliveryStatus.Recorded, DeliveryStatus.Resolved);
+        if (attended < 0 || attended > Pupils) throw ValidationFailedException.For("attended", "booking.attended-range", Pupils);
+        CheckAbsentHardship(absentHardship, attended);
+        Attended = attended;
+        Settle(delivery with
+        {
+            Status = DeliveryStatus.Resolved, Attended = attended, AbsentHardship = absentHardship, Resolution = note.Trim(), SettledAt = now, SettledBy = by,
+        });
+    }
+
+    private Delivery RecordedDelivery() =>
+        Status == BookingStatus.Completed && Delivery is { Status: DeliveryStatus.Recorded } delivery
+            ? delivery
+            : throw new TransitionRefusedException("delivery-transition", Delivery?.Status ?? DeliveryStatus.Recorded, DeliveryStatus.Confirmed);
+
+    private void CheckAbsentHardship(int absentHardship, int attended)
+    {
+        if (absentHardship < 0 || absentHardship > Math.Min(Quote.Hardship, Pupils - attended))
+            throw ValidationFailedException.For("absentHardship", "delivery.absent-hardship-range", Math.Min(Quote.Hardship, Pupils - attended));
+    }
+
+    private void Settle(Delivery delivery)
+    {
+        Delivery = delivery;
+        Version++;
     }
 
     public void Expire(DateTimeOffset now) => Move(BookingStatus.Expired, now, "system", null, BookingStatus.Requested, BookingCauses.Expired);
@@ -131,6 +191,28 @@ public sealed class Booking : IAggregate
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
+
+/// <summary>Where a completed booking's settlement stands (据实结算): recorded by the provider, then confirmed (by the school or its
+/// silence), or disputed and resolved by the bureau. Only a confirmed or resolved delivery is posted to the ledger.</summary>
+public enum DeliveryStatus { Recorded, Confirmed, Disputed, Resolved }
+
+/// <summary>
+/// The delivery the provider recorded: <see cref="Attended"/> pupils (the bureau's figure once resolved), when, by whom, and until
+/// when the school may dispute it (<see cref="DisputeBy"/>). <see cref="AbsentHardship"/>: absent pupils whose share was waived.
+/// </summary>
+public sealed record Delivery(int Attended, DateTimeOffset RecordedAt, string RecordedBy, DateTimeOffset DisputeBy, DeliveryStatus Status)
+{
+    public int AbsentHardship { get; init; }
+    public string? DisputeReason { get; init; }
+    public int? ClaimedAttended { get; init; }
+    public DateTimeOffset? DisputedAt { get; init; }
+    public string? DisputedBy { get; init; }
+    public string? Resolution { get; init; }
+    public DateTimeOffset? SettledAt { get; init; }
+    public string? SettledBy { get; init; }
+
+    public bool IsSettled => Status is DeliveryStatus.Confirmed or DeliveryStatus.Resolved;
 }
 
 public sealed record BookingRequestFacts(

@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Settlement;
 
 namespace Marketplace.Core.Bookings;
 

@@ -22,6 +22,9 @@ public static class DocumentKinds
         [typeof(BookingSeries)] = "booking_series",
         [typeof(WaitlistEntry)] = "waitlist",
         [typeof(AuditEntry)] = "audit",
+        [typeof(Settlement.FundingPolicy)] = "funding_policies",
+        [typeof(Settlement.LedgerTransaction)] = "ledger",
+        [typeof(Settlement.Payment)] = "payments",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));

@@ -2,6 +2,7 @@ using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Schools;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Persistence;
@@ -109,7 +110,49 @@ public interface IMarketplaceStore
 
     /// <summary>Waiting-list entries in queue order, oldest id first (<see cref="WaitlistFilter"/>).</summary>
     Task<IReadOnlyList<WaitlistEntry>> ListWaitlistAsync(WaitlistFilter filter, CancellationToken ct = default);
+
+    // Settlement (issue 15)
+
+    /// <summary>One page of ledger transactions in posting order — by <see cref="LedgerTransaction.PostedAt"/>, ties by id (<see cref="LedgerFilter"/>).</summary>
+    Task<IReadOnlyList<LedgerTransaction>> ListLedgerAsync(LedgerFilter filter, CancellationToken ct = default);
+
+    /// <summary>
+    /// The entries of every transaction <paramref name="filter"/> matches (its Limit and After ignored), summed by the store per
+    /// account and transaction kind: debits and credits apart. Statements and balances read this, never every transaction.
+    /// </summary>
+    Task<IReadOnlyList<LedgerTotal>> SumLedgerAsync(LedgerFilter filter, CancellationToken ct = default);
+
+    /// <summary>Payments newest first (<see cref="PaymentFilter"/>).</summary>
+    Task<IReadOnlyList<Payment>> ListPaymentsAsync(PaymentFilter filter, CancellationToken ct = default);
+
+    /// <summary>
+    /// Completed bookings whose recorded delivery is still <see cref="DeliveryStatus.Recorded"/> and whose dispute window ended
+    /// before <paramref name="dueBefore"/> (silence confirms them), oldest due first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Booking>> ListDeliveriesDueAsync(DateTimeOffset dueBefore, int limit, CancellationToken ct = default);
 }
+
+/// <summary>
+/// Ledger transactions of any of <see cref="Districts"/> (null: every district), of one school and/or one provider, posted in
+/// [<see cref="From"/>, <see cref="Before"/>). <see cref="After"/>: only transactions after that one in posting order — the next page.
+/// </summary>
+public sealed record LedgerFilter(
+    IReadOnlyCollection<string>? Districts = null, Guid? SchoolId = null, Guid? ProviderId = null, DateTimeOffset? From = null,
+    DateTimeOffset? Before = null, int Limit = 500, LedgerKey? After = null);
+
+/// <summary>A transaction's place in the posting order.</summary>
+public sealed record LedgerKey(DateTimeOffset PostedAt, Guid Id);
+
+/// <summary>What one account moved in transactions of one kind: debits (positive entries) and credits (negative) summed apart, and how many entries.</summary>
+public sealed record LedgerTotal(string Account, LedgerKind Kind, long DebitFen, long CreditFen, long Entries)
+{
+    public long NetFen => DebitFen + CreditFen;
+}
+
+/// <summary>Payments newest first: of one school and/or provider, of districts, in one state, created in [<see cref="From"/>, <see cref="Before"/>).</summary>
+public sealed record PaymentFilter(
+    Guid? SchoolId = null, Guid? ProviderId = null, IReadOnlyCollection<string>? Districts = null, PaymentState? State = null,
+    DateTimeOffset? From = null, DateTimeOffset? Before = null, int Limit = 500);
 
 /// <summary>
 /// Waiting-list entries, oldest id first (the queue order): of one session and/or one school, optionally in one status;
