@@ -16,6 +16,7 @@ public static class CatalogModule
         services.AddSingleton<ProviderCommands>().AddSingleton<ProviderQueries>();
         services.AddSingleton<OfferingCommands>().AddSingleton<OfferingQueries>();
         services.AddSingleton<ISchoolDistricts, Marketplace.Core.Schools.SchoolDistricts>();
+        services.AddSingleton<IOfferingPriceRules, Marketplace.Core.Settlement.PolicyPriceRules>();
         services.AddSingleton<SessionCommands>().AddSingleton<SessionQueries>();
         return services;
     }

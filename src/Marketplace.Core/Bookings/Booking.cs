@@ -76,7 +76,7 @@ public sealed class Booking : IAggregate
         Id = Ids.New(), Version = 1, SessionId = f.SessionId, OfferingId = f.OfferingId, ProviderId = f.ProviderId,
         SchoolId = f.SchoolId, DistrictCode = f.DistrictCode, Pupils = f.Pupils, Grades = f.Grades.Distinct().Order().ToArray(),
         ContactName = f.ContactName.Trim(), ContactPhone = f.ContactPhone.Trim(), Note = string.IsNullOrWhiteSpace(f.Note) ? null : f.Note.Trim(),
-        Status = BookingStatus.Requested, Quote = new Quote(f.UnitPriceFen, checked(f.UnitPriceFen * f.Pupils)),
+        Status = BookingStatus.Requested, Quote = f.Quote ?? new Quote(f.UnitPriceFen, checked(f.UnitPriceFen * f.Pupils)),
         SessionStartsAt = f.SessionStartsAt, CancelBefore = f.SessionStartsAt.AddHours(-f.CancellationCutoffHours),
         ExpiresAt = Min(now + f.ResponseWindow, f.SessionStartsAt), CreatedAt = now,
         History = [new BookingHistoryEntry(BookingStatus.Requested, now, by, null)], Snapshot = f.Snapshot,
@@ -221,6 +221,9 @@ public sealed record BookingRequestFacts(
     int CancellationCutoffHours, TimeSpan ResponseWindow, BookingSnapshot Snapshot)
 {
     public Guid? SeriesId { get; init; }
+
+    /// <summary>The quote from the district's policy (Settlement.QuoteService); null: price × pupils, as without a policy.</summary>
+    public Quote? Quote { get; init; }
     public string? ClassName { get; init; }
     public string? TeacherName { get; init; }
 }

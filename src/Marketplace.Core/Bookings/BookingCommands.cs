@@ -26,7 +26,7 @@ public sealed class BookingOptions
 /// </summary>
 public sealed partial class BookingCommands(
     IMarketplaceStore store, BookingQueries queries, SessionCommands sessions, ProviderCommands providers, TimeProvider clock, BookingOptions options,
-    WaitlistPromotion promotion)
+    WaitlistPromotion promotion, Settlement.QuoteService quotes)
 {
     public Task<Booking> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) => booking.Confirm(now, caller.AuditName), ct);
@@ -141,6 +141,7 @@ public sealed partial class BookingCommands(
     private static StoreChanges Transition(StoreChanges changes, Booking booking, long expected, BookingStatus old, bool heldSeats, DateTimeOffset now)
     {
         changes.Update(booking, expected).Publish(BookingEvents.Changed(booking, old, now));
+        BookingLedger.Post(changes, booking, old, now);
         if (heldSeats && !booking.HoldsSeats)
             changes.ReleaseSeats(booking.SessionId, booking.Pupils)
                 .Publish(CatalogEvents.AvailabilityChanged(booking.OfferingId, booking.SessionId, booking.ProviderId, now));

@@ -15,7 +15,7 @@ namespace Marketplace.Core.Bookings;
 /// </summary>
 public sealed record CreateSeriesRequest(
     Guid? OfferingId, DateOnly? From, DateOnly? To, IReadOnlyList<Guid>? SessionIds, int? Pupils, IReadOnlyList<int>? Grades,
-    string? ClassName, string? TeacherName, string? ContactName, string? ContactPhone, string? Note, bool? AllowPartial);
+    string? ClassName, string? TeacherName, string? ContactName, string? ContactPhone, string? Note, bool? AllowPartial, int? HardshipPupils = null);
 
 public sealed record SeriesRequestResult(Guid SeriesId, string Json, bool Replayed);
 
@@ -43,7 +43,7 @@ public sealed class SeriesSessionsException(string code, IReadOnlyList<SeriesSes
 /// session, per-session cancel, expiry, the suspension cascade, the feed) holds for series too.
 /// </summary>
 public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeriesQueries queries, TimeProvider clock, BookingOptions options,
-    WaitlistPromotion promotion)
+    WaitlistPromotion promotion, Settlement.QuoteService quotes)
 {
     public const string IdempotencyScope = "booking-series";
 
@@ -94,11 +94,15 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
         {
             if (bookable.Count == 0)
                 throw new SeriesSessionsException("series-nothing-fits", unbooked.Select(u => new SeriesSessionProblem(u.SessionId, u.StartsAt, u.Reason, u.SeatsLeft)).ToArray());
-            var bookings = bookable.Select(s => Booking.Request(new BookingRequestFacts(s.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, pupils,
+            // Quoted together: a monthly or semester allowance or cap runs across the series' sessions (the same pupils).
+            var ordered = bookable.OrderBy(s => s.StartsAt).ToList();
+            var quoted = await quotes.QuoteAsync(school.DistrictCode, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), pupils,
+                r.HardshipPupils ?? 0, r.Grades!, ct);
+            var bookings = ordered.Select((s, i) => Booking.Request(new BookingRequestFacts(s.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, pupils,
                 r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, s.StartsAt, offering.Content.CancellationCutoffHours,
                 options.ResponseWindow, BookingQueries.SnapshotOf(offering, provider, school, s, districtName))
             {
-                SeriesId = seriesId, ClassName = r.ClassName, TeacherName = r.TeacherName,
+                SeriesId = seriesId, ClassName = r.ClassName, TeacherName = r.TeacherName, Quote = quoted[i],
             }, now, caller.AuditName)).ToList();
             var series = BookingSeries.Request(seriesId, facts, bookings.Select(b => new SeriesSession(b.SessionId, b.Id, b.SessionStartsAt)).ToArray(),
                 unbooked, now, caller.AuditName);
@@ -147,6 +151,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
                 var version = booking.Version;
                 booking.Confirm(now, caller.AuditName);
                 changes.Update(booking, version).Publish(BookingEvents.Changed(booking, BookingStatus.Requested, now));
+                BookingLedger.Post(changes, booking, BookingStatus.Requested, now);
             }
             await store.CommitAsync(changes, ct);
             return series;
@@ -260,7 +265,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
     }
 
     private static void Release(StoreChanges changes, Booking booking, long expected, BookingStatus old, DateTimeOffset now) =>
-        changes.Update(booking, expected).Publish(BookingEvents.Changed(booking, old, now))
+        BookingLedger.Post(changes.Update(booking, expected).Publish(BookingEvents.Changed(booking, old, now)), booking, old, now)
             .ReleaseSeats(booking.SessionId, booking.Pupils)
             .Publish(CatalogEvents.AvailabilityChanged(booking.OfferingId, booking.SessionId, booking.ProviderId, now));
 

@@ -19,7 +19,8 @@ public sealed class WaitlistSeatsFreeException(int seatsLeft) : DomainRuleExcept
 /// A school joins a full session's waiting list, leaves it, or accepts the seats held for it; the sweep lapses holds that ran
 /// out. Every commit that frees seats goes through <see cref="WaitlistPromotion"/>, so the next fitting group is held in it.
 /// </summary>
-public sealed class WaitlistCommands(IMarketplaceStore store, WaitlistQueries queries, WaitlistPromotion promotion, TimeProvider clock, WaitlistOptions options, BookingOptions bookingOptions)
+public sealed class WaitlistCommands(IMarketplaceStore store, WaitlistQueries queries, WaitlistPromotion promotion, TimeProvider clock, WaitlistOptions options, BookingOptions bookingOptions,
+    Settlement.QuoteService quotes)
 {
     /// <summary>
     /// Joins only when the session cannot take the group now. The unchanged session goes into the commit as a guard: a seat
@@ -85,9 +86,10 @@ public sealed class WaitlistCommands(IMarketplaceStore store, WaitlistQueries qu
             var school = await store.FindAsync<School>(entry.SchoolId, ct) ?? throw new NotFoundException("school", entry.SchoolId);
             var district = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Code == school.DistrictCode)?.Name ?? school.DistrictCode;
             var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
+            var quote = (await quotes.QuoteAsync(school.DistrictCode, offering.Content, [(session.StartsAt, session.EndsAt)], entry.Pupils, 0, entry.Grades, ct))[0];
             var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, entry.Pupils,
                 entry.Grades, entry.ContactName, entry.ContactPhone, entry.Note, offering.Content.PriceFen, session.StartsAt,
-                offering.Content.CancellationCutoffHours, bookingOptions.ResponseWindow, snapshot), now, caller.AuditName);
+                offering.Content.CancellationCutoffHours, bookingOptions.ResponseWindow, snapshot) { Quote = quote }, now, caller.AuditName);
             var (old, expected) = (entry.Status, entry.Version);
             entry.Accept(booking.Id, now, caller.AuditName);
             await store.CommitAsync(new StoreChanges().Update(entry, expected).Insert(booking)

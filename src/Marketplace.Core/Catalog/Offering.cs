@@ -43,6 +43,9 @@ public sealed record OfferingContent(
     /// <summary>Bookings close this many hours before a session starts; null: the setting for the mode (issue 13).</summary>
     public int? MinLeadHours { get; init; }
 
+    /// <summary>代收费 per pupil per session at cost (materials, tickets …); a school's quote carries those its district's policy allows.</summary>
+    public IReadOnlyList<CollectedFee> CollectedFees { get; init; } = [];
+
     public bool ServesOnCampus => Mode is DeliveryMode.OnCampus or DeliveryMode.Both;
     public bool ServesOffCampus => Mode is DeliveryMode.OffCampus or DeliveryMode.Both;
 

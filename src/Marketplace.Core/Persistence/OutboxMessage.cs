@@ -27,4 +27,6 @@ public static class EventTypes
     public const string AvailabilityChanged = "availabilityChanged";
     public const string WaitlistChanged = "waitlistChanged";
     public const string DistrictChanged = "districtChanged";
+    public const string FundingPolicyChanged = "fundingPolicyChanged";
+    public const string PaymentChanged = "paymentChanged";
 }

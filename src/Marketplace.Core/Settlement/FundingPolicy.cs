@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
 
@@ -8,9 +9,6 @@ namespace Marketplace.Core.Settlement;
 
 /// <summary>The unit a district states an amount in: per pupil per 课时, per pupil per month, per pupil per semester.</summary>
 public enum FeeUnit { PerLesson, PerMonth, PerSemester }
-
-/// <summary>代收费: what a school may collect from families at cost, no margin — only the kinds the district's policy lists.</summary>
-public enum CollectedFeeKind { Materials, Insurance, Transport, Tickets, Meals }
 
 /// <summary>A 代收费 kind the policy allows, at most <see cref="MaxFen"/> per pupil per session; waived for 家庭经济困难 pupils when <see cref="WaivedForHardship"/>.</summary>
 public sealed record CollectedFeeRule(CollectedFeeKind Kind, long MaxFen, bool WaivedForHardship = false);

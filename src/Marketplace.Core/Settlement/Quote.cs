@@ -1,3 +1,4 @@
+using Marketplace.Core.Catalog;
 namespace Marketplace.Core.Settlement;
 
 /// <summary>

@@ -1,9 +1,6 @@
-using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 
 namespace Marketplace.Core.Settlement;
-
-/// <summary>A 代收费 item an offering lists: per pupil per session, at cost.</summary>
-public sealed record CollectedFee(CollectedFeeKind Kind, long AmountFen);
 
 /// <summary>
 /// The money model of DOMAIN.md ("Money — the product's model"), in integer fen. For n pupils of whom h are 家庭经济困难 at price

@@ -9,7 +9,7 @@ namespace Marketplace.Core.Catalog.Offerings;
 /// transition that loses a race is decided again on the current state. The provider's own changes need it in good standing
 /// (<see cref="Provider.EnsureMayAct"/>).
 /// </remarks>
-public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock)
+public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock, IOfferingPriceRules priceRules)
 {
     public async Task<(Offering Offering, Provider Provider)> CreateAsync(Caller caller, OfferingInput input, CancellationToken ct = default)
     {
@@ -17,6 +17,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         var provider = await store.FindAsync<Provider>(caller.OrganizationId, ct) ?? throw new NotFoundException("provider", caller.OrganizationId);
         provider.EnsureMayAct();
         var content = input.Validate(await KnownDistrictsAsync(ct));
+        await priceRules.CheckAsync(content, ct);
         var now = clock.GetUtcNow();
         var offering = Offering.Create(provider.Id, content, now, ScreeningRecord.Of(input.Screen(), input.ScreeningJustification, now));
         await store.CommitAsync(new StoreChanges().Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
@@ -28,6 +29,7 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
         var (offering, provider) = await LoadOwnedAsync(caller, id, ct);
         if (offering.Version != ifMatchVersion) throw new ConcurrencyConflictException("offering", id);
         var content = input.Validate(await KnownDistrictsAsync(ct));
+        await priceRules.CheckAsync(content, ct);
         var now = clock.GetUtcNow();
         offering.Edit(content, now, ScreeningRecord.Of(input.Screen(), input.ScreeningJustification, now));
         await store.CommitAsync(new StoreChanges().Update(offering, ifMatchVersion).Publish(CatalogEvents.OfferingChanged(offering, provider, now)), ct);
@@ -35,13 +37,18 @@ public sealed class OfferingCommands(IMarketplaceStore store, TimeProvider clock
     }
 
     /// <summary>The provider submits for review; only an approved provider may.</summary>
-    public Task<(Offering Offering, Provider Provider)> SubmitAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default) =>
-        ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, provider, now) =>
+    public async Task<(Offering Offering, Provider Provider)> SubmitAsync(Caller caller, Guid id, long? ifMatchVersion = null, CancellationToken ct = default)
+    {
+        // The districts' policies may have changed since the draft was saved: priced above a cap of a district it serves, refused.
+        var (current, _) = await LoadOwnedAsync(caller, id, ct);
+        await priceRules.CheckAsync(current.Content, ct);
+        return await ChangeAsync(caller, id, ifMatchVersion, reviewing: false, (offering, provider, now) =>
         {
             if (!provider.CanPublish)
                 throw new DomainRuleException("provider-not-approved");
             offering.Submit(now);
         }, ct);
+    }
 
     /// <summary>The bureau publishes the offering, with an optional note kept in its audit trail (as for providers).</summary>
     public Task<(Offering Offering, Provider Provider)> ApproveAsync(Caller caller, Guid id, string? note, long? ifMatchVersion = null, CancellationToken ct = default) =>

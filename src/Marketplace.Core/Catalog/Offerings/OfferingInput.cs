@@ -23,6 +23,9 @@ public sealed record OfferingInput(
     /// required to submit a flagged offering for review, shown to the bureau with the words.</summary>
     public string? ScreeningJustification { get; init; }
 
+    /// <summary>代收费 items per pupil per session, at cost (each kind once).</summary>
+    public IReadOnlyList<CollectedFee>? CollectedFees { get; init; }
+
     /// <summary>The 学科类 screening of the texts a person reads: title, summary, description and tags (a list too long is refused before).</summary>
     public ScreeningResult Screen() => SubjectScreening.Screen(
         new[] { ("title", Title), ("summary", Summary), ("description", Description) }
@@ -72,6 +75,14 @@ public sealed record OfferingInput(
         else if (v.Count(Districts, "districts", knownDistricts.Count) && Districts is not null && Districts.Any(d => !knownDistricts.Contains(d)))
             v.Add("districts", new("validation.unknown-district"));
         v.Texts(Tags, "tags", MaxTags, MaxTag);
+        if (v.Count(CollectedFees, "collectedFees", Enum.GetValues<CollectedFeeKind>().Length) && CollectedFees is not null)
+        {
+            for (var i = 0; i < CollectedFees.Count; i++)
+                v.Require(CollectedFees[i] is { } fee && Enum.IsDefined(fee.Kind) && fee.AmountFen is >= 1 and <= CollectedFee.MaxFen,
+                    $"collectedFees[{i}]", new("offering.collected-fee", CollectedFee.MaxFen / 100));
+            v.Require(CollectedFees.Where(f => f is not null).DistinctBy(f => f.Kind).Count() == CollectedFees.Count(f => f is not null),
+                "collectedFees", new("offering.collected-duplicate"));
+        }
         v.ThrowIfInvalid();
 
         return new OfferingContent(Title!.Trim(), Summary!.Trim(), Description?.Trim() ?? "", Category!.Value, Mode!.Value,
@@ -80,7 +91,7 @@ public sealed record OfferingInput(
             servesOnCampus ? Districts!.Distinct().ToArray() : [],
             Tags?.Select(t => t.Trim()).Distinct().ToArray() ?? [], CancellationCutoffHours ?? 24)
         {
-            MinLeadHours = MinLeadHours,
+            MinLeadHours = MinLeadHours, CollectedFees = CollectedFees?.ToArray() ?? [],
         };
     }
 }
