@@ -34,7 +34,7 @@ internal sealed class StripePaymentGateway(PaymentIntentService intents) : IPaym
         };
         try
         {
-            var intent = await intents.CreateAsync(create, new RequestOptions { IdempotencyKey = order.IdempotencyKey }, ct);
+            var intent = await intents.CreateAsync(create, new RequestOptions { IdempotencyKey = StripeIdempotencyKey.For(order.IdempotencyKey) }, ct);
             return new PaymentAttempt(intent.Id, StripePayments.State(intent.Status), intent.ClientSecret, intent.LastPaymentError?.Code);
         }
         catch (StripeException e) when (IsRefusal(e.HttpStatusCode))
