@@ -8,6 +8,7 @@ using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
+using Marketplace.Api.Settlement;
 using Marketplace.Api.Web;
 
 // CLI: `admin create --username NAME …` (Admin/AdminCli); its words are taken out before the host reads its arguments.
@@ -33,6 +34,7 @@ builder.Services
     .AddSchools()
     .AddSearch()
     .AddBookings(settings)
+    .AddSettlement(settings, builder.Configuration)
     .AddRealtime()
     .AddOutbox()
     .AddAdmin(settings)
@@ -55,6 +57,7 @@ app.MapCatalog();
 app.MapSchools();
 app.MapSearch();
 app.MapBookings();
+app.MapSettlement();
 app.MapRealtime();
 app.MapAdmin();
 app.MapOperations();

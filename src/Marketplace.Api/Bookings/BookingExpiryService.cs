@@ -7,7 +7,7 @@ namespace Marketplace.Api.Bookings;
 /// Expires requests the provider did not answer in time, so their seats return to sale; and declines requests that reached a
 /// provider as it was being suspended.
 /// </summary>
-internal sealed partial class BookingExpiryService(BookingCommands bookings, BookingSeriesCommands series, MarketplaceSettings settings, ILogger<BookingExpiryService> logger) : BackgroundService
+internal sealed partial class BookingExpiryService(BookingCommands bookings, BookingSeriesCommands series, DeliveryCommands deliveries, MarketplaceSettings settings, ILogger<BookingExpiryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,6 +25,9 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, Boo
                     if (expired > 0) LogExpired(logger, expired);
                     var declined = await bookings.DeclineRequestsOfSuspendedProvidersAsync(stoppingToken);
                     if (declined > 0) LogDeclined(logger, declined);
+                    // 据实结算: a recorded delivery the school left unanswered past the policy's days is confirmed (and posted).
+                    var confirmed = await deliveries.ConfirmOverdueAsync(stoppingToken);
+                    if (confirmed > 0) LogConfirmed(logger, confirmed);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -43,6 +46,9 @@ internal sealed partial class BookingExpiryService(BookingCommands bookings, Boo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} unanswered booking series")]
     private static partial void LogExpiredSeries(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmed {Count} deliveries the schools left unanswered")]
+    private static partial void LogConfirmed(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Declined {Count} open requests of suspended providers")]
     private static partial void LogDeclined(ILogger logger, int count);

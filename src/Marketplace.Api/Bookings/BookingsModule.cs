@@ -14,7 +14,7 @@ public static class BookingsModule
             MinLeadOnCampus = TimeSpan.FromHours(settings.BookingRules.MinLeadHoursOnCampus),
             MinLeadOffCampus = TimeSpan.FromHours(settings.BookingRules.MinLeadHoursOffCampus),
         });
-        services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>();
+        services.AddSingleton<BookingCommands>().AddSingleton<BookingQueries>().AddSingleton<DeliveryCommands>();
         services.AddSingleton<BookingSeriesCommands>().AddSingleton<BookingSeriesQueries>();
         services.AddHostedService<BookingExpiryService>();
         services.AddSingleton(new UnderfilledOptions { Notice = TimeSpan.FromHours(settings.CalendarSettings.UnderfilledNoticeHours) }).AddSingleton<UnderfilledSessionCommands>().AddHostedService<UnderfilledSessionService>();

@@ -8,6 +8,9 @@ public enum StoreKind { Sqlite, Mongo }
 public enum SearchKind { Lucene, Elasticsearch }
 public enum BackplaneKind { None, Redis }
 
+/// <summary>Offline: payments recorded with their bank or fiscal reference (always available); Stripe: also card/bank payments through Stripe.</summary>
+public enum PaymentsKind { Offline, Stripe }
+
 /// <summary>
 /// Every <c>Marketplace:*</c> setting, read and validated once, here, from configuration section "Marketplace": no other
 /// class reads configuration. Invalid or incomplete settings stop the start-up with a message that names the key to fix.
@@ -82,6 +85,9 @@ public sealed record MarketplaceSettings(
     /// </summary>
     public string DataProtectionKeysPath { get; init; } = "";
 
+    /// <summary>Marketplace:Payments — Offline (default) or Stripe (needs Marketplace:Stripe:SecretKey and :WebhookSecret).</summary>
+    public PaymentsKind Payments { get; init; }
+
     public static MarketplaceSettings Load(IConfiguration configuration, bool isDevelopment)
     {
         var section = configuration.GetSection("Marketplace");
@@ -89,6 +95,7 @@ public sealed record MarketplaceSettings(
         var store = Parse<StoreKind>(section, "Store", errors);
         var search = Parse<SearchKind>(section, "Search", errors);
         var backplane = Parse<BackplaneKind>(section, "Backplane", errors);
+        var payments = Parse<PaymentsKind>(section, "Payments", errors);
 
         string? Required(string key, bool when)
         {
@@ -168,6 +175,7 @@ public sealed record MarketplaceSettings(
             BookingRules = bookingRules,
             CalendarSettings = calendar,
             Waitlist = waitlist,
+            Payments = payments,
             DataProtectionKeysPath = Path.GetFullPath(section["DataProtection:KeysPath"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "keys")),
         };
     }

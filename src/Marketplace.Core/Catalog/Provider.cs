@@ -53,6 +53,16 @@ public sealed class Provider : IAggregate, IJsonOnDeserialized
     /// <summary>The first district the provider registered in (属地管理: its bureau reviews the provider's offerings while approved there).</summary>
     [JsonInclude] public string HomeDistrict { get; private set; } = "";
 
+    /// <summary>The provider's account at the payment gateway that receives its payouts (Stripe: its Connect account, acct_…); null: paid offline only.</summary>
+    [JsonInclude] public string? PaymentAccount { get; private set; }
+
+    /// <summary>Sets or clears <see cref="PaymentAccount"/> (the caller checks the format).</summary>
+    public void SetPaymentAccount(string? account)
+    {
+        PaymentAccount = string.IsNullOrWhiteSpace(account) ? null : account.Trim();
+        Version++;
+    }
+
     public bool CanPublish => Approvals.Any(a => a.Status == ProviderStatus.Approved);
 
     public bool IsApprovedIn(string district) => EntryIn(district)?.Status == ProviderStatus.Approved;

@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+using Marketplace.Core.Persistence;
+
+namespace Marketplace.Core.Settlement;
+
+/// <summary>
+/// The default payment adapter: money moves outside the platform (a bank transfer, a fiscal payment) and the school records it
+/// with its reference; recording is the payment, so it succeeds at once. Its "gateway view" for reconciliation is the payments
+/// recorded through it.
+/// </summary>
+public sealed class OfflinePaymentGateway(IMarketplaceStore store) : IPaymentGateway
+{
+    public const string GatewayName = "offline";
+
+    public string Name => GatewayName;
+
+    public Task<PaymentAttempt> StartAsync(PaymentOrder order, CancellationToken ct = default) =>
+        Task.FromResult(string.IsNullOrWhiteSpace(order.Reference)
+            ? new PaymentAttempt(null, PaymentState.Failed, FailureCode: "reference-required")
+            : new PaymentAttempt(order.Reference.Trim(), PaymentState.Succeeded));
+
+    public async Task<GatewayPayment?> FindAsync(string gatewayReference, CancellationToken ct = default)
+    {
+        await foreach (var p in ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, ct))
+            if (p.GatewayReference == gatewayReference) return p;
+        return null;
+    }
+
+    public async IAsyncEnumerable<GatewayPayment> ListAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var p in await store.ListPaymentsAsync(new PaymentFilter(From: from, Before: to, Limit: 100_000), ct))
+            if (p.Gateway == GatewayName && p.GatewayReference is { } reference)
+                yield return new GatewayPayment(reference, p.AmountFen, PaymentOrder.Currency, p.State, p.CreatedAt, p.Id);
+    }
+}
