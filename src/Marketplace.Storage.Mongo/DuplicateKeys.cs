@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Storage.Mongo;
@@ -10,6 +11,8 @@ internal static partial class DuplicateKeys
     public static DuplicateException Translate(string serverMessage, string resource)
     {
         var index = IndexName().Match(serverMessage) is { Success: true } m ? m.Groups[1].Value : "";
+        // A ledger transaction's id is its business key: the same business event posted twice.
+        if (resource == nameof(LedgerTransaction) && index == "_id_") return new DuplicateException(LedgerTransaction.DuplicateField, "duplicate.ledger");
         return MongoSchema.UniqueFields.TryGetValue(index, out var field)
             ? new DuplicateException(field, "duplicate." + field)
             : new DuplicateException("id", "duplicate.id");

@@ -1,5 +1,6 @@
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -34,6 +35,8 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
     private async Task WriteAsync(DocumentWrite write)
     {
         var document = write.Document;
+        if (document is LedgerTransaction && write.Kind != WriteKind.Insert)
+            throw new InvalidOperationException("Ledger transactions are never changed or deleted: post a reversal (LedgerTransaction.Reversal).");
         var collection = Collection(DocumentKinds.Of(document.GetType()));
         var filter = MongoRequests.VersionedFilter(document.Id, write.ExpectedVersion);
         try

@@ -39,6 +39,9 @@ internal static class MongoSchema
     /// <summary>Only live waiting-list entries carry an active key (issue 13): one per school and session, many finished ones.</summary>
     private static readonly BsonDocument HasActiveKey = new("activeKey", new BsonDocument("$type", "string"));
 
+    /// <summary>Only bookings whose delivery waits for the school (issue 15): the silence sweep's query names the same status.</summary>
+    private static readonly BsonDocument DeliveryRecorded = new("delivery.status", nameof(Marketplace.Core.Bookings.DeliveryStatus.Recorded));
+
     private static readonly IndexSpec[] Indexes =
     [
         ("users", "ux_username", new BsonDocument("username", 1), true),
@@ -81,6 +84,18 @@ internal static class MongoSchema
         ("waitlist", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
         ("sessions", "ix_status_startsAt", new BsonDocument { { "status", 1 }, { "startsAt", 1 } }, false),
         ("bookings", "ix_school_sessionStartsAt", new BsonDocument { { "schoolId", 1 }, { "sessionStartsAt", 1 } }, false),
+        // Issue 15: ledger pages and statements of a district, school or provider by posting time (a bureau's or city's over
+        // time alone); payments newest first by school, provider, district or time; recorded deliveries by dispute window, the
+        // index holding only bookings whose delivery still waits (few next to all bookings).
+        ("ledger", "ix_district_postedAt", new BsonDocument { { "districtCode", 1 }, { "postedAt", 1 }, { "_id", 1 } }, false),
+        ("ledger", "ix_school_postedAt", new BsonDocument { { "schoolId", 1 }, { "postedAt", 1 }, { "_id", 1 } }, false),
+        ("ledger", "ix_provider_postedAt", new BsonDocument { { "providerId", 1 }, { "postedAt", 1 }, { "_id", 1 } }, false),
+        ("ledger", "ix_postedAt", new BsonDocument { { "postedAt", 1 }, { "_id", 1 } }, false),
+        ("payments", "ix_school_createdAt", new BsonDocument { { "schoolId", 1 }, { "createdAt", -1 }, { "_id", -1 } }, false),
+        ("payments", "ix_provider_createdAt", new BsonDocument { { "providerId", 1 }, { "createdAt", -1 }, { "_id", -1 } }, false),
+        ("payments", "ix_district_createdAt", new BsonDocument { { "districtCode", 1 }, { "createdAt", -1 }, { "_id", -1 } }, false),
+        ("payments", "ix_createdAt", new BsonDocument { { "createdAt", -1 }, { "_id", -1 } }, false),
+        ("bookings", "ix_delivery_due", new BsonDocument { { "delivery.status", 1 }, { "delivery.disputeBy", 1 }, { "_id", 1 } }, false, DeliveryRecorded),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

@@ -1,5 +1,6 @@
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using Microsoft.Data.Sqlite;
 
@@ -38,6 +39,12 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
     private void Write(DocumentWrite write)
     {
         var doc = write.Document;
+        if (doc is LedgerTransaction posted)
+        {
+            if (write.Kind != WriteKind.Insert) throw new InvalidOperationException(SqliteLedger.Immutable);
+            SqliteLedger.Insert(connection, tx, posted);
+            return;
+        }
         var table = DocumentKinds.Of(doc.GetType());
         var id = SqliteMarketplaceStore.Key(doc.Id);
         var affected = write.Kind switch

@@ -66,8 +66,10 @@ internal sealed partial class SqliteMarketplaceStore
             _parameters.AddRange(parameters);
         }
 
-        public string Sql(string table, string tail) =>
-            $"SELECT doc FROM {table}{(_conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", _conditions))} {tail}";
+        public string Sql(string table, string tail) => Select("doc", table, tail);
+
+        public string Select(string columns, string table, string tail) =>
+            $"SELECT {columns} FROM {table}{(_conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", _conditions))} {tail}";
 
         public (string Name, object? Value)[] With(params (string Name, object? Value)[] more) => [.. _parameters, .. more];
     }

@@ -81,6 +81,35 @@ internal static class SqliteSchema
         CREATE INDEX ix_sessions_status_start ON sessions (json_extract(doc, '$.status'), json_extract(doc, '$.startsAt'));
         CREATE INDEX ix_bookings_school_start ON bookings (json_extract(doc, '$.schoolId'), json_extract(doc, '$.sessionStartsAt'));
         """,
+        // 6 (issue 15, settlement): funding policies, the ledger and payments (IF NOT EXISTS: migration 1 makes them on a fresh file).
+        // A ledger transaction keeps its filter fields as columns (posted_at: UTC ticks, so the order never depends on how an
+        // offset was written) for the pages in posting order, and its entries one row each in ledger_entries, written in the
+        // same commit, for statements summed by district, school or provider and month without reading a document.
+        // Payments newest first by school, provider, district or time; the silence sweep of recorded deliveries by dispute window.
+        """
+        CREATE TABLE IF NOT EXISTS funding_policies (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS ledger (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS payments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        ALTER TABLE ledger ADD COLUMN posted_at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE ledger ADD COLUMN district TEXT NOT NULL DEFAULT '';
+        ALTER TABLE ledger ADD COLUMN school_id TEXT;
+        ALTER TABLE ledger ADD COLUMN provider_id TEXT;
+        CREATE INDEX ix_ledger_district ON ledger (district, posted_at, id);
+        CREATE INDEX ix_ledger_school ON ledger (school_id, posted_at, id);
+        CREATE INDEX ix_ledger_provider ON ledger (provider_id, posted_at, id);
+        CREATE INDEX ix_ledger_posted ON ledger (posted_at, id);
+        CREATE TABLE ledger_entries (tx_id TEXT NOT NULL, account TEXT NOT NULL, amount_fen INTEGER NOT NULL, kind TEXT NOT NULL,
+            district TEXT NOT NULL, school_id TEXT, provider_id TEXT, posted_at INTEGER NOT NULL);
+        CREATE INDEX ix_ledger_entries_district ON ledger_entries (district, posted_at);
+        CREATE INDEX ix_ledger_entries_school ON ledger_entries (school_id, posted_at);
+        CREATE INDEX ix_ledger_entries_provider ON ledger_entries (provider_id, posted_at);
+        CREATE INDEX ix_ledger_entries_posted ON ledger_entries (posted_at);
+        CREATE INDEX ix_payments_school ON payments (json_extract(doc, '$.schoolId'), json_extract(doc, '$.createdAt'), id);
+        CREATE INDEX ix_payments_provider ON payments (json_extract(doc, '$.providerId'), json_extract(doc, '$.createdAt'), id);
+        CREATE INDEX ix_payments_district ON payments (json_extract(doc, '$.districtCode'), json_extract(doc, '$.createdAt'), id);
+        CREATE INDEX ix_payments_created ON payments (json_extract(doc, '$.createdAt'), id);
+        CREATE INDEX ix_bookings_delivery_due ON bookings (json_extract(doc, '$.delivery.status'), json_extract(doc, '$.delivery.disputeBy'), id);
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

@@ -99,7 +99,36 @@ public sealed class MongoIndexTests
         Assert.Equal(new BsonDocument("schoolCode", 1), index.Keys);
         Assert.Equal(BsonDocument.Parse("""{ "schoolCode": { "$type": "string" } }"""), index.Partial);
         Assert.Equal("schoolCode", MongoSchema.UniqueFields[index.Name]);
-        Assert.All(MongoSchema.IndexSpecs.Where(i => !i.Unique || i.Collection is not ("schools" or "waitlist")), i => Assert.Null(i.Partial));
+        Assert.All(MongoSchema.IndexSpecs.Where(i => (!i.Unique || i.Collection is not ("schools" or "waitlist")) && i.Name != "ix_delivery_due"), i => Assert.Null(i.Partial));
+    }
+
+    /// <summary>Issue 15: a district's, school's or provider's ledger in posting order (over a month: equality, sort, range),
+    /// the city's by time; payments newest first by school, provider, district or none; the silence sweep by dispute window.</summary>
+    [Fact]
+    public void LedgerPaymentsAndDeliveriesDue_HaveIndexes()
+    {
+        var month = (From: new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), Before: new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        static List<string> Equalities(BsonDocument filter) => [.. filter.Names.Where(n => n is not ("postedAt" or "createdAt" or "$or" or "delivery.disputeBy"))];
+        AssertServed("ledger", Equalities(LedgerQuery.Filter(new LedgerFilter(Districts: ["110101"], From: month.From, Before: month.Before))), LedgerQuery.PostingOrder);
+        AssertServed("ledger", Equalities(LedgerQuery.Filter(new LedgerFilter(SchoolId: Ids.New(), After: new LedgerKey(month.From, Ids.New())))), LedgerQuery.PostingOrder);
+        AssertServed("ledger", Equalities(LedgerQuery.Filter(new LedgerFilter(ProviderId: Ids.New(), From: month.From))), LedgerQuery.PostingOrder);
+        AssertServed("ledger", Equalities(LedgerQuery.Filter(new LedgerFilter(From: month.From, Before: month.Before))), LedgerQuery.PostingOrder);
+        AssertServed("payments", Equalities(LedgerQuery.Payments(new PaymentFilter(SchoolId: Ids.New()))), LedgerQuery.NewestFirst);
+        AssertServed("payments", Equalities(LedgerQuery.Payments(new PaymentFilter(ProviderId: Ids.New(), From: month.From))), LedgerQuery.NewestFirst);
+        AssertServed("payments", Equalities(LedgerQuery.Payments(new PaymentFilter(Districts: ["110101", "110102"]))), LedgerQuery.NewestFirst);
+        AssertServed("payments", [], LedgerQuery.NewestFirst);
+        Assert.Equal(["delivery.status", "delivery.disputeBy", "status"], LedgerQuery.DeliveriesDue(month.From).Names);
+        AssertServed("bookings", ["delivery.status"], LedgerQuery.DueFirst);
+    }
+
+    /// <summary>The sweep's index holds only bookings whose delivery is recorded; the sweep names that status, so the planner may use it.</summary>
+    [Fact]
+    public void TheDeliveryDueIndex_IsPartialOverRecordedDeliveries_WhichTheSweepMatches()
+    {
+        var index = Assert.Single(MongoSchema.IndexSpecs, i => i.Name == "ix_delivery_due");
+        Assert.Equal(BsonDocument.Parse("""{ "delivery.status": 1, "delivery.disputeBy": 1, "_id": 1 }"""), index.Keys);
+        Assert.Equal(BsonDocument.Parse("""{ "delivery.status": "Recorded" }"""), index.Partial);
+        Assert.Equal(index.Partial!["delivery.status"], LedgerQuery.DeliveriesDue(DateTimeOffset.UnixEpoch)["delivery.status"]);
     }
 
     private static void AssertServed(string collection, IReadOnlyCollection<string> equality, BsonDocument? sort)

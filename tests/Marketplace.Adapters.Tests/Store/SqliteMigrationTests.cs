@@ -147,7 +147,7 @@ public sealed class SqliteMigrationTests : IDisposable
         using (var version = check.CreateCommand())
         {
             version.CommandText = "PRAGMA user_version";
-            Assert.Equal(5L, (long)version.ExecuteScalar()!);
+            Assert.True((long)version.ExecuteScalar()! >= 5);
         }
         using (var indexes = check.CreateCommand())
         {
@@ -179,6 +179,66 @@ public sealed class SqliteMigrationTests : IDisposable
         duplicate.CommandText = $$"""INSERT INTO waitlist VALUES ('{{Guid.NewGuid()}}', 1, '{"status":"Held","activeKey":"a:b"}')""";
         var e = Assert.Throws<SqliteException>(() => duplicate.ExecuteNonQuery());
         Assert.Equal("activeKey", SqliteChangeWriter.Duplicate(e).Field);
+    }
+
+    /// <summary>
+    /// Migration 6 (issue 15): a file of schema version 5 gets the settlement tables with the ledger's columns and every index,
+    /// keeps its bookings, and a ledger transaction committed through the store is listed and summed from them.
+    /// </summary>
+    [Fact]
+    public async Task AFileOfSchemaVersion5_GetsTheLedgerPaymentsAndPolicyTables_AndPostsToTheLedger()
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, "v5.db");
+        var bookingId = Guid.NewGuid();
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $$"""
+                CREATE TABLE sessions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+                CREATE TABLE bookings (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+                INSERT INTO bookings VALUES ('{{bookingId}}', 1, '{"id":"{{bookingId}}","version":1,"status":"Confirmed"}');
+                PRAGMA user_version = 5;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        var store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = path }), []);
+        await store.InitializeAsync();
+        var school = Guid.NewGuid();
+        var at = new DateTimeOffset(2026, 10, 9, 8, 0, 0, TimeSpan.Zero);
+        var posted = Marketplace.Core.Settlement.LedgerTransaction.Post("payment:1", Marketplace.Core.Settlement.LedgerKind.Payment, at, "110101",
+            [new("cash:" + school.ToString("N"), -500), new("provider-payable:x", 500)], "m", school);
+        await store.CommitAsync(new Marketplace.Core.Persistence.StoreChanges().Insert(posted));
+
+        Assert.Equal([posted.Id], (await store.ListLedgerAsync(new(Districts: ["110101"], From: at, Before: at.AddTicks(1)))).Select(t => t.Id));
+        Assert.Equal([-500L, 500L], (await store.SumLedgerAsync(new(SchoolId: school))).Select(t => t.NetFen));
+        using var check = new SqliteConnection($"Data Source={path}");
+        check.Open();
+        using (var version = check.CreateCommand())
+        {
+            version.CommandText = "PRAGMA user_version";
+            Assert.Equal(6L, (long)version.ExecuteScalar()!);
+        }
+        using (var indexes = check.CreateCommand())
+        {
+            indexes.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using var reader = indexes.ExecuteReader();
+            var names = new List<string>();
+            while (reader.Read()) names.Add(reader.GetString(0));
+            Assert.Superset(new HashSet<string>
+            {
+                "ix_ledger_district", "ix_ledger_school", "ix_ledger_provider", "ix_ledger_posted", "ix_ledger_entries_district",
+                "ix_ledger_entries_school", "ix_ledger_entries_provider", "ix_ledger_entries_posted", "ix_payments_school",
+                "ix_payments_provider", "ix_payments_district", "ix_payments_created", "ix_bookings_delivery_due",
+            }, names.ToHashSet());
+        }
+        using var counts = check.CreateCommand();
+        counts.CommandText = "SELECT (SELECT count(*) FROM bookings), (SELECT count(*) FROM ledger_entries), (SELECT count(*) FROM funding_policies) + (SELECT count(*) FROM payments)";
+        using var row = counts.ExecuteReader();
+        Assert.True(row.Read());
+        Assert.Equal((1L, 2L, 0L), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -124,7 +125,59 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
             [("$s", Ids.New().ToString()), ("$a", "2026-09-01T00:00:00.0000000+00:00"), ("$b", "2027-02-01T00:00:00.0000000+00:00")]), "ix_bookings_school_start");
     }
 
-    private void AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
+    public static TheoryData<string, string> LedgerQueries => new()
+    {
+        { "district-month page", "ix_ledger_district" },
+        { "district-month next page", "ix_ledger_district" },
+        { "school page", "ix_ledger_school" },
+        { "provider-month page", "ix_ledger_provider" },
+        { "month page", "ix_ledger_posted" },
+        { "district-month statement", "ix_ledger_entries_district" },
+        { "school-month statement", "ix_ledger_entries_school" },
+        { "provider statement", "ix_ledger_entries_provider" },
+        { "month statement", "ix_ledger_entries_posted" },
+        { "districts statement", "ix_ledger_entries_district" },
+    };
+
+    /// <summary>Issue 15: a page of one district's, school's or provider's ledger is read in posting order from its index (no sort
+    /// of the matching rows), and a statement sums only the entries its index finds.</summary>
+    [Theory]
+    [MemberData(nameof(LedgerQueries))]
+    public void LedgerPagesAndStatements_AreServedByTheirIndexes(string what, string index)
+    {
+        var (from, before) = (new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.FromHours(8)), new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+        var filter = what switch
+        {
+            "district-month page" or "district-month statement" => new LedgerFilter(Districts: ["110101"], From: from, Before: before),
+            "district-month next page" => new LedgerFilter(Districts: ["110101"], From: from, Before: before, After: new LedgerKey(from.AddDays(3), Ids.New())),
+            "school page" => new LedgerFilter(SchoolId: Ids.New(), Limit: 100),
+            "school-month statement" => new LedgerFilter(SchoolId: Ids.New(), From: from, Before: before),
+            "provider-month page" => new LedgerFilter(ProviderId: Ids.New(), From: from, Before: before),
+            "provider statement" => new LedgerFilter(ProviderId: Ids.New()),
+            "districts statement" => new LedgerFilter(Districts: ["110101", "110102"], From: from, Before: before),
+            _ => new LedgerFilter(From: from, Before: before),
+        };
+
+        var query = what.EndsWith("statement", StringComparison.Ordinal) ? SqliteMarketplaceStore.LedgerSumQuery(filter) : SqliteMarketplaceStore.LedgerPageQuery(filter);
+        var plan = AssertUses(query, index);
+        if (!what.EndsWith("statement", StringComparison.Ordinal))
+            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PaymentsAndDeliveriesDue_AreServedByMigration6Indexes()
+    {
+        var school = AssertUses(SqliteMarketplaceStore.PaymentsQuery(new PaymentFilter(SchoolId: Ids.New(), Limit: 50)), "ix_payments_school");
+        Assert.DoesNotContain(school, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        AssertUses(SqliteMarketplaceStore.PaymentsQuery(new PaymentFilter(Districts: ["110101"])), "ix_payments_district");
+        AssertUses(SqliteMarketplaceStore.PaymentsQuery(new PaymentFilter(ProviderId: Ids.New(), State: PaymentState.Succeeded)), "ix_payments_provider");
+        AssertUses(SqliteMarketplaceStore.PaymentsQuery(new PaymentFilter(Districts: ["110101", "110102"], From: DateTimeOffset.UtcNow.AddMonths(-1))), "ix_payments_district");
+        AssertUses(SqliteMarketplaceStore.PaymentsQuery(new PaymentFilter(Limit: 20)), "ix_payments_created");
+        var due = AssertUses(SqliteMarketplaceStore.DeliveriesDueQuery(DateTimeOffset.UtcNow, 200), "ix_bookings_delivery_due");
+        Assert.DoesNotContain(due, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
@@ -137,7 +190,8 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         var plan = new List<string>();
         while (reader.Read()) plan.Add(reader.GetString(3));
 
-        Assert.True(plan.Any(step => step.Contains($"USING INDEX {index}", StringComparison.Ordinal)),
+        Assert.True(plan.Any(step => step.Contains($"USING INDEX {index}", StringComparison.Ordinal) || step.Contains($"USING COVERING INDEX {index}", StringComparison.Ordinal)),
             $"expected {index} for {query.Sql}; the plan was: {string.Join(" | ", plan)}");
+        return plan;
     }
 }
