@@ -90,6 +90,7 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS funding_policies (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS ledger (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS payments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS payable_positions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
         ALTER TABLE ledger ADD COLUMN posted_at INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE ledger ADD COLUMN district TEXT NOT NULL DEFAULT '';
         ALTER TABLE ledger ADD COLUMN school_id TEXT;

@@ -59,6 +59,7 @@ public class ArchitectureTests
     [InlineData("Marketplace.Storage.Mongo")]
     [InlineData("Marketplace.Search.Lucene")]
     [InlineData("Marketplace.Search.Elasticsearch")]
+    [InlineData("Marketplace.Payments.Stripe")]
     public void Adapter_DependsOnCoreButNotOnOtherAdaptersOrTheHost(string adapter)
     {
         var references = Assembly.Load(adapter).GetReferencedAssemblies().Select(a => a.Name!).ToArray();
@@ -69,7 +70,7 @@ public class ArchitectureTests
     [Fact]
     public void Adapters_AreInternal()
     {
-        foreach (var name in new[] { "Marketplace.Storage.Sqlite", "Marketplace.Storage.Mongo", "Marketplace.Search.Lucene", "Marketplace.Search.Elasticsearch" })
+        foreach (var name in new[] { "Marketplace.Storage.Sqlite", "Marketplace.Storage.Mongo", "Marketplace.Search.Lucene", "Marketplace.Search.Elasticsearch", "Marketplace.Payments.Stripe" })
         {
             var publicImplementations = Assembly.Load(name).GetExportedTypes()
                 .Where(t => t.GetInterfaces().Any(i => i.Assembly == CoreAssembly)).Select(t => t.FullName).ToArray();

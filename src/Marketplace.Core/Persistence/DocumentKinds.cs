@@ -25,6 +25,7 @@ public static class DocumentKinds
         [typeof(Settlement.FundingPolicy)] = "funding_policies",
         [typeof(Settlement.LedgerTransaction)] = "ledger",
         [typeof(Settlement.Payment)] = "payments",
+        [typeof(Settlement.PayablePosition)] = "payable_positions",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));
