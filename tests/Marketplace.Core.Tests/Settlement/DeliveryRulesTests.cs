@@ -91,6 +91,49 @@ public class DeliveryRulesTests
     }
 
     [Theory]
+    [InlineData(0, 1)]  // all 30 absent: only 28 paying pupils were booked, so both hardship pupils were among them
+    [InlineData(0, 0)]
+    [InlineData(1, 0)]  // 29 absent, 28 paying: at least 1 absent hardship pupil
+    public void Absent_hardship_too_few_for_the_paying_pupils_booked_is_refused_naming_the_field(int attended, int absentHardship)
+    {
+        // Otherwise the settlement credits more absent paying families than were booked: the family receivable goes below zero.
+        var (booking, _) = Delivered(attended);
+
+        var e = Assert.Throws<ValidationFailedException>(() => booking.ConfirmDelivery(absentHardship, Now.AddDays(8), "School:school1"));
+
+        Assert.Equal(["absentHardship"], e.Errors.Keys);
+        Assert.Equal(DeliveryStatus.Recorded, booking.Delivery!.Status);
+
+        booking.DisputeDelivery("人数不符", attended, Now.AddDays(8), "School:school1");
+        Assert.Equal(["absentHardship"], Assert.Throws<ValidationFailedException>(() =>
+            booking.ResolveDispute(attended, absentHardship, "", Now.AddDays(9), "Bureau:b1")).Errors.Keys);
+        Assert.Equal(DeliveryStatus.Disputed, booking.Delivery!.Status);
+    }
+
+    [Fact]
+    public void Silence_counts_as_hardship_the_absences_beyond_the_paying_pupils_booked()
+    {
+        var (booking, _) = Delivered(0); // nobody came: 30 absent, 28 of them paying, so 2 were hardship pupils
+
+        booking.ConfirmDeliveryBySilence(booking.Delivery!.DisputeBy.AddSeconds(1));
+
+        Assert.Equal(2, booking.Delivery!.AbsentHardship);
+        var settlement = LedgerPostings.Settlement(PartiesOf(booking), booking.Quote, 0, booking.Delivery.AbsentHardship, Now.AddDays(20));
+        Assert.Equal(-booking.Quote.FamilyFeeFen, settlement.On(Accounts.FamilyReceivable(booking.SchoolId))); // every family credited what it was charged, no more
+    }
+
+    [Fact]
+    public void The_settlement_refuses_absent_hardship_out_of_range_too()
+    {
+        var (booking, _) = Delivered(0);
+        var parties = PartiesOf(booking);
+
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => LedgerPostings.Settlement(parties, booking.Quote, 0, 1, Now.AddDays(8)));  // 30 absent, ≤ 28 paying
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => LedgerPostings.Settlement(parties, booking.Quote, 27, -1, Now.AddDays(8)));
+        Assert.Equal(0, LedgerPostings.Settlement(parties, booking.Quote, 0, 2, Now.AddDays(8)).Entries.Sum(e => e.AmountFen));
+    }
+
+    [Theory]
     [InlineData(29, 1)]
     [InlineData(20, 2)]
     [InlineData(30, 0)]
