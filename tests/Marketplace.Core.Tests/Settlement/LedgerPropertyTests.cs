@@ -37,7 +37,7 @@ public class LedgerPropertyTests
 
     [Fact]
     public void Random_bookings_series_deliveries_disputes_cancellations_and_payments_keep_the_books_balanced() =>
-        Scenarios.Sample((terms, choices) => new Run(terms, choices).Play(), iter: 400, seed: null);
+        Scenarios.Sample((terms, choices) => new Run(terms, choices).Play(), iter: 300);
 
     [Fact]
     public void Posting_the_same_business_event_again_yields_the_same_transaction_id()
@@ -122,8 +122,17 @@ public class LedgerPropertyTests
             var (subsidyAtStart, paidAtStart) = (allowanceLeft, paidSoFar);
             _log.AppendLine($"book {(series ? $"series×{sessions}" : "single")}: n={pupils} h={hardship} {stage} {minutes}min P={price} fees=[{string.Join(",", fees.Select(f => $"{f.Kind}:{f.AmountFen}"))}] allowanceLeft={allowanceLeft} paidSoFar={paidSoFar}");
 
+            var legacy = Chance(8); // a booking stored before the split: price × pupils, all of it the families'
             for (var s = 0; s < sessions; s++)
             {
+                if (legacy)
+                {
+                    var stored = BookingWithQuote(school, provider, pupils, new Quote(price, checked(price * pupils)), monthStart.AddDays(7 * s + 2), grades, now: Now);
+                    _bookings.Add(stored);
+                    _log.AppendLine($"  session {s}: stored before the split, total={stored.Quote.TotalFen}");
+                    Drive(stored);
+                    continue;
+                }
                 Quote quote;
                 try
                 {
@@ -325,11 +334,11 @@ public class LedgerPropertyTests
         /// <summary>The school pays part of what it owes one provider (offline or through a gateway that may fail or answer twice).</summary>
         private void PaySomething()
         {
-            var school = _schools[Pick(0, _schools.Length - 1)];
-            var provider = _providers[Pick(0, _providers.Length - 1)];
-            var owed = -_running.GetValueOrDefault(Accounts.ProviderPayable(provider, school));
-            Assert.True(owed >= 0, $"provider overpaid: payable {-owed}");
-            if (owed == 0) return;
+            var owing = (from s in _schools from p in _providers
+                         let due = -_running.GetValueOrDefault(Accounts.ProviderPayable(p, s))
+                         where due > 0 select (s, p, due)).ToList();
+            if (owing.Count == 0) return;
+            var (school, provider, owed) = owing[Pick(0, owing.Count - 1)];
             var amount = Pick(1, (int)Math.Min(owed, int.MaxValue));
             var payment = Payment.Start(Ids.New(), school, provider, District, amount, "2026-10", Chance(50) ? "offline" : "stripe", $"pay-{Ids.New():N}", Now, "School:s");
             _payments.Add(payment);
@@ -352,8 +361,8 @@ public class LedgerPropertyTests
             foreach (var tx in _posted) Assert.Equal(0, tx.Entries.Sum(e => e.AmountFen));
             var perTransaction = FoldPerTransaction(_posted);
             var perAccount = FoldPerAccount(_posted);
-            Assert.Equal(perTransaction.OrderBy(kv => kv.Key, StringComparer.Ordinal), perAccount.OrderBy(kv => kv.Key, StringComparer.Ordinal));
-            Assert.Equal(perAccount.OrderBy(kv => kv.Key, StringComparer.Ordinal), _running.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            AssertSameBalances(perTransaction, perAccount);
+            AssertSameBalances(perAccount, _running);
             Assert.Equal(0, perAccount.Values.Sum()); // trial balance
 
             foreach (var provider in _providers)
@@ -370,6 +379,13 @@ public class LedgerPropertyTests
                 }
         }
 
+        private static void AssertSameBalances(Dictionary<string, long> a, Dictionary<string, long> b)
+        {
+            if (a.Count != b.Count) Assert.Fail($"{a.Count} accounts vs {b.Count}");
+            foreach (var (account, balance) in a)
+                if (!b.TryGetValue(account, out var other) || other != balance) Assert.Fail($"{account}: {balance} vs {other}");
+        }
+
         private void CheckBookings()
         {
             foreach (var b in _bookings)
@@ -378,7 +394,7 @@ public class LedgerPropertyTests
                 var clearing = txs.Sum(t => t.On(Accounts.Clearing(b.SchoolId)));
                 var payable = txs.Sum(t => t.On(Accounts.ProviderPayable(b.ProviderId, b.SchoolId)));
                 var confirmed = b.History.Any(h => h.Status == BookingStatus.Confirmed);
-                var q = b.Quote;
+                var q = b.Quote.Normalized();
                 if (!confirmed || q.TotalFen == 0)
                 {
                     Assert.Empty(txs); // never confirmed (or nothing to move): nothing posted
