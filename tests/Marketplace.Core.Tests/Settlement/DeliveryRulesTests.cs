@@ -1,4 +1,5 @@
 using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using static Marketplace.Core.Tests.Settlement.SettlementFixtures;

@@ -1,6 +1,7 @@
 using System.Text;
 using CsCheck;
 using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using static Marketplace.Core.Tests.Settlement.SettlementFixtures;
@@ -44,7 +45,7 @@ public class LedgerPropertyTests
     {
         Gen.Select(Gen.Guid, Gen.Int[1, 60], Gen.Int[0, 5_000]).Sample((bookingId, pupils, price) =>
         {
-            var parties = new BookingParties(bookingId, Guid.NewGuid(), Guid.NewGuid(), District, pupils);
+            var parties = new BookingParties(bookingId, Guid.NewGuid(), Guid.NewGuid(), DistrictCode, pupils);
             var quote = QuoteCalculator.Compute(price, pupils, 0, 80, LessonStage.Primary, [], null, null);
             var first = LedgerPostings.Commitment(parties, quote, Now);
             var retry = LedgerPostings.Commitment(parties, quote, Now.AddMinutes(5)); // a retry, later
@@ -122,14 +123,14 @@ public class LedgerPropertyTests
             var (subsidyAtStart, paidAtStart) = (allowanceLeft, paidSoFar);
             _log.AppendLine($"book {(series ? $"series×{sessions}" : "single")}: n={pupils} h={hardship} {stage} {minutes}min P={price} fees=[{string.Join(",", fees.Select(f => $"{f.Kind}:{f.AmountFen}"))}] allowanceLeft={allowanceLeft} paidSoFar={paidSoFar}");
 
-            var legacy = Chance(8); // a booking stored before the split: price × pupils, all of it the families'
+            var legacy = Chance(8); // a booking without a split quote (stored before it): price × pupils, all of it the families'
             for (var s = 0; s < sessions; s++)
             {
                 if (legacy)
                 {
-                    var stored = BookingWithQuote(school, provider, pupils, new Quote(price, checked(price * pupils)), monthStart.AddDays(7 * s + 2), grades, now: Now);
+                    var stored = BookingWithoutQuote(school, provider, pupils, price, monthStart.AddDays(7 * s + 2), grades);
                     _bookings.Add(stored);
-                    _log.AppendLine($"  session {s}: stored before the split, total={stored.Quote.TotalFen}");
+                    _log.AppendLine($"  session {s}: no split quote, total={stored.Quote.TotalFen}");
                     Drive(stored);
                     continue;
                 }
@@ -340,7 +341,7 @@ public class LedgerPropertyTests
             if (owing.Count == 0) return;
             var (school, provider, owed) = owing[Pick(0, owing.Count - 1)];
             var amount = Pick(1, (int)Math.Min(owed, int.MaxValue));
-            var payment = Payment.Start(Ids.New(), school, provider, District, amount, "2026-10", Chance(50) ? "offline" : "stripe", $"pay-{Ids.New():N}", Now, "School:s");
+            var payment = Payment.Start(Ids.New(), school, provider, DistrictCode, amount, "2026-10", Chance(50) ? "offline" : "stripe", $"pay-{Ids.New():N}", Now, "School:s");
             _payments.Add(payment);
             var fails = Chance(20);
             _log.AppendLine($"pay {amount} of {owed}{(fails ? " (fails)" : "")}");

@@ -1,3 +1,4 @@
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Settlement;
 
 namespace Marketplace.Core.Tests.Settlement;

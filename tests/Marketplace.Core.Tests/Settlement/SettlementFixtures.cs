@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
-using Marketplace.Core.Persistence;
 using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 
@@ -11,23 +9,25 @@ namespace Marketplace.Core.Tests.Settlement;
 internal static class SettlementFixtures
 {
     public static readonly DateTimeOffset Now = new(2026, 9, 1, 7, 40, 0, TimeSpan.Zero);
-    public const string District = "110101";
+    public const string DistrictCode = "110101";
 
-    /// <summary>
-    /// A booking of <paramref name="pupils"/> on a session starting at <paramref name="startsAt"/>, carrying <paramref name="quote"/>.
-    /// Booking.Request still fixes an unsplit quote (price × pupils) and no Core method sets a computed one yet, so the quote is put
-    /// in the way the store loads a booking: its stored JSON (StoreJson), as a booking saved with that quote would read.
-    /// </summary>
+    /// <summary>A booking of <paramref name="pupils"/> on a session starting at <paramref name="startsAt"/>, requested with <paramref name="quote"/> fixed.</summary>
     public static Booking BookingWithQuote(
         Guid schoolId, Guid providerId, int pupils, Quote quote, DateTimeOffset startsAt, int[]? grades = null, DateTimeOffset? now = null)
     {
         var snapshot = new BookingSnapshot("研学：自然博物馆", "东城区青少年科技馆", "东城区第一实验小学", "东城区 1 号", "东城区", DeliveryMode.OnCampus, null,
             startsAt.AddMinutes(80));
-        var booking = Booking.Request(new BookingRequestFacts(Ids.New(), Ids.New(), providerId, schoolId, District, pupils, grades ?? [3, 4],
-            "李老师", "13900001111", null, quote.UnitPriceFen, startsAt, 24, TimeSpan.FromHours(48), snapshot), now ?? Now, "School:school1");
-        var json = JsonNode.Parse(StoreJson.Serialize(booking))!.AsObject();
-        json["quote"] = JsonNode.Parse(StoreJson.Serialize(quote));
-        return StoreJson.Deserialize<Booking>(json.ToJsonString());
+        return Booking.Request(new BookingRequestFacts(Ids.New(), Ids.New(), providerId, schoolId, DistrictCode, pupils, grades ?? [3, 4],
+            "李老师", "13900001111", null, quote.UnitPriceFen, startsAt, 24, TimeSpan.FromHours(48), snapshot) { Quote = quote }, now ?? Now, "School:school1");
+    }
+
+    /// <summary>A booking requested without a quote (as before the split, or by a caller that sets none): price × pupils.</summary>
+    public static Booking BookingWithoutQuote(Guid schoolId, Guid providerId, int pupils, long unitPriceFen, DateTimeOffset startsAt, int[]? grades = null)
+    {
+        var snapshot = new BookingSnapshot("研学：自然博物馆", "东城区青少年科技馆", "东城区第一实验小学", "东城区 1 号", "东城区", DeliveryMode.OnCampus, null,
+            startsAt.AddMinutes(80));
+        return Booking.Request(new BookingRequestFacts(Ids.New(), Ids.New(), providerId, schoolId, DistrictCode, pupils, grades ?? [3, 4],
+            "李老师", "13900001111", null, unitPriceFen, startsAt, 24, TimeSpan.FromHours(48), snapshot), Now, "School:school1");
     }
 
     public static BookingParties PartiesOf(Booking b) => new(b.Id, b.SchoolId, b.ProviderId, b.DistrictCode, b.Pupils);

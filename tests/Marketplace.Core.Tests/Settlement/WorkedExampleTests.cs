@@ -1,4 +1,5 @@
 using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
 using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using static Marketplace.Core.Tests.Settlement.SettlementFixtures;
@@ -12,7 +13,7 @@ public class WorkedExampleTests
     private static readonly FundingTerms Terms = new(300, FeeUnit.PerLesson, 350, null, FeeUnit.PerLesson, null,
         [new CollectedFeeRule(CollectedFeeKind.Insurance, 100)]);
 
-    private static readonly PolicyRef Policy = new(FundingPolicy.IdOf(District, "2026-2027-1"), "2026-2027-1", 1);
+    private static readonly PolicyRef Policy = new(FundingPolicy.IdOf(DistrictCode, "2026-2027-1"), "2026-2027-1", 1);
 
     private static Quote ExampleQuote() => QuoteCalculator.Compute(
         1200, 30, 2, 80, QuoteCalculator.StageOf([3, 4]), [new CollectedFee(CollectedFeeKind.Insurance, 100)], Terms, Policy);
@@ -51,7 +52,7 @@ public class WorkedExampleTests
         Assert.Equal(LedgerKind.Commitment, commitment.Kind);
         Assert.Equal(LedgerTransaction.IdOf($"commitment:{booking.Id:N}"), commitment.Id);
         AssertEntries(commitment,
-            (Accounts.BureauSubsidy(District), 18_000),
+            (Accounts.BureauSubsidy(DistrictCode), 18_000),
             (Accounts.FamilyReceivable(school), 19_800),  // family fees 16,800 + collected 3,000
             (Accounts.SchoolFund(school), 1_200),         // waived
             (Accounts.Clearing(school), -39_000));        // the total, held until delivery
@@ -69,14 +70,14 @@ public class WorkedExampleTests
             (Accounts.Clearing(school), 39_000),                     // clearing released
             (Accounts.ProviderPayable(provider, school), -32_400),   // 27 × 1,200, not 36,000
             (Accounts.CollectedPayable(school), -2_700),             // 27 × 100 insurance used
-            (Accounts.BureauSubsidy(District), -1_800),              // 3 × 600 subsidy back
+            (Accounts.BureauSubsidy(DistrictCode), -1_800),              // 3 × 600 subsidy back
             (Accounts.FamilyReceivable(school), -2_100));            // 3 × (600 share + 100 unused insurance)
         // Nothing on the school fund: no waived pupil was absent, every absence is credited (no line of 0 is kept).
         Assert.DoesNotContain(settlement.Entries, e => e.Account == Accounts.SchoolFund(school));
 
         var balances = FoldPerAccount([commitment, settlement]);
         Assert.Equal(0, balances[Accounts.Clearing(school)]);
-        Assert.Equal(16_200, balances[Accounts.BureauSubsidy(District)]);   // 27 × 600
+        Assert.Equal(16_200, balances[Accounts.BureauSubsidy(DistrictCode)]);   // 27 × 600
         Assert.Equal(17_700, balances[Accounts.FamilyReceivable(school)]); // 25 paying attendees × 700 + 2 hardship × 100 insurance
         Assert.Equal(1_200, balances[Accounts.SchoolFund(school)]);
         Assert.Equal(-32_400, balances[Accounts.ProviderPayable(provider, school)]);
@@ -100,7 +101,7 @@ public class WorkedExampleTests
             (Accounts.Clearing(school), 39_000),
             (Accounts.ProviderPayable(provider, school), -32_400),
             (Accounts.CollectedPayable(school), -2_700),
-            (Accounts.BureauSubsidy(District), -1_800),
+            (Accounts.BureauSubsidy(DistrictCode), -1_800),
             (Accounts.FamilyReceivable(school), -1_500),  // 2 paying × 700 + the hardship family's 100 insurance
             (Accounts.SchoolFund(school), -600));         // the waived share goes back to the fund
     }
