@@ -177,7 +177,7 @@ public sealed class Booking : IAggregate
     }
 
     /// <summary>Absent pupils beyond the paying (non-hardship) pupils booked can only be 家庭经济困难 ones.</summary>
-    private int LeastAbsentHardship(int attended) => Math.Max(0, Pupils - attended - (Pupils - Quote.Hardship));
+    private int LeastAbsentHardship(int attended) => Math.Max(0, Quote.Hardship - attended);
 
     private void Settle(Delivery delivery)
     {
