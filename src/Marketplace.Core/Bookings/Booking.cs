@@ -137,12 +137,16 @@ public sealed class Booking : IAggregate
         Version++;
     }
 
-    /// <summary>The school did not answer in time: silence confirms (no absent pupil counted as 家庭经济困难).</summary>
+    /// <summary>The school did not answer in time: silence confirms (no absent pupil counted as 家庭经济困难 but those who must be:
+    /// absences beyond the paying pupils booked).</summary>
     public void ConfirmDeliveryBySilence(DateTimeOffset now)
     {
         var delivery = RecordedDelivery();
         if (now <= delivery.DisputeBy) throw new DomainRuleException("delivery-window-open", delivery.DisputeBy);
-        Settle(delivery with { Status = DeliveryStatus.Confirmed, SettledAt = now, SettledBy = "system" });
+        Settle(delivery with
+        {
+            Status = DeliveryStatus.Confirmed, AbsentHardship = LeastAbsentHardship(delivery.Attended), SettledAt = now, SettledBy = "system",
+        });
     }
 
     /// <summary>The bureau decides a disputed delivery: how many attended (settled on that), with a note both sides see.</summary>
@@ -168,7 +172,12 @@ public sealed class Booking : IAggregate
     {
         if (absentHardship < 0 || absentHardship > Math.Min(Quote.Hardship, Pupils - attended))
             throw ValidationFailedException.For("absentHardship", "delivery.absent-hardship-range", Math.Min(Quote.Hardship, Pupils - attended));
+        if (absentHardship < LeastAbsentHardship(attended))
+            throw ValidationFailedException.For("absentHardship", "delivery.absent-hardship-below-paying", LeastAbsentHardship(attended));
     }
+
+    /// <summary>Absent pupils beyond the paying (non-hardship) pupils booked can only be 家庭经济困难 ones.</summary>
+    private int LeastAbsentHardship(int attended) => Math.Max(0, Quote.Hardship - attended);
 
     private void Settle(Delivery delivery)
     {

@@ -50,6 +50,8 @@ public static class LedgerPostings
         ArgumentOutOfRangeException.ThrowIfGreaterThan(attended, b.Pupils);
         var absent = b.Pupils - attended;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(absentHardship, Math.Min(absent, q.Hardship));
+        // Absences beyond the paying pupils booked are hardship ones: else more families are credited than were charged.
+        ArgumentOutOfRangeException.ThrowIfLessThan(absentHardship, Math.Max(0, q.Hardship - attended));
 
         var collectedPerPupil = q.CollectedItems.Sum(i => i.AmountFen);
         // 代收费 a hardship pupil's family pays (the items the policy does not waive for them): what waived did not cover.
