@@ -4,7 +4,6 @@ using Marketplace.Api.Bookings;
 using Marketplace.Api.Hosting;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
-using Marketplace.Core.Persistence;
 using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -96,7 +95,7 @@ public static class SettlementEndpoints
 
         app.MapPost("/api/webhooks/stripe", StripeWebhook).WithName("StripeWebhook").WithTags("Settlement").AllowAnonymous()
             .WithSummary("Stripe 回调（校验 Stripe-Signature）/ Stripe's webhook: the Stripe-Signature is verified (300 s tolerance), each event processed once.")
-            .ProducesProblem(400);
+            .ProducesValidationProblem().ProducesProblem(404);
     }
 
     private static async Task<Ok<FundingPolicyView>> PutPolicy(string code, FundingPolicyInput input, ClaimsPrincipal user, FundingPolicyCommands commands, CancellationToken ct) =>
@@ -143,18 +142,8 @@ public static class SettlementEndpoints
         return Created(result);
     }
 
-    private static async Task<Ok<IReadOnlyList<PaymentView>>> ListPayments(ClaimsPrincipal user, IMarketplaceStore store, CancellationToken ct)
-    {
-        var caller = user.RequireCaller();
-        var filter = caller.Role switch
-        {
-            Role.School => new PaymentFilter(SchoolId: caller.OrganizationId, Limit: 200),
-            Role.Provider => new PaymentFilter(ProviderId: caller.OrganizationId, Limit: 200),
-            Role.Bureau or Role.CityBureau => new PaymentFilter(Districts: caller.Districts, Limit: 200),
-            _ => throw new ForbiddenException("forbidden.ledger"),
-        };
-        return TypedResults.Ok<IReadOnlyList<PaymentView>>([.. (await store.ListPaymentsAsync(filter, ct)).Select(p => PaymentView.From(p))]);
-    }
+    private static async Task<Ok<IReadOnlyList<PaymentView>>> ListPayments(ClaimsPrincipal user, StatementQueries queries, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<PaymentView>>([.. (await queries.ListPaymentsAsync(user.RequireCaller(), ct)).Select(p => PaymentView.From(p))]);
 
     private static async Task<Created<LedgerTransaction>> Receipt(
         ReceiptRequest request, [FromHeader(Name = BookingEndpoints.IdempotencyKeyHeader)] string? idempotencyKey, ClaimsPrincipal user, PaymentCommands commands, CancellationToken ct)
@@ -164,15 +153,12 @@ public static class SettlementEndpoints
         return TypedResults.Created($"/api/ledger/{tx.Id}", tx);
     }
 
-    private static async Task<Ok<IReadOnlyList<LedgerTransaction>>> Ledger(HttpContext http, ClaimsPrincipal user, StatementQueries queries, IMarketplaceStore store, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<LedgerTransaction>>> Ledger(HttpContext http, ClaimsPrincipal user, StatementQueries queries, CancellationToken ct)
     {
         var query = LedgerQuery.Read(http.Request);
         var size = Paging.SizeOf(query);
         (DateTimeOffset From, DateTimeOffset Before)? month = query.Text("month") is { } m && StatementQueries.TryParseMonth(m, out var range) ? range : null;
-        LedgerKey? after = null;
-        if (query.Id("after") is { } afterId)
-            after = await store.FindAsync<LedgerTransaction>(afterId, ct) is { } last ? new LedgerKey(last.PostedAt, last.Id) : throw ValidationFailedException.For("after", "validation.cursor");
-        var found = await queries.ListAsync(user.RequireCaller(), query.DistrictCode("district"), month?.From, month?.Before, size + 1, after, ct);
+        var found = await queries.ListAsync(user.RequireCaller(), query.DistrictCode("district"), month?.From, month?.Before, size + 1, query.Id("after"), ct);
         return TypedResults.Ok(Paging.Page(http, found.Take(size).ToList(), found.Count > size, "after", t => t.Id));
     }
 
@@ -204,8 +190,7 @@ public static class SettlementEndpoints
 
     private static async Task<IResult> StripeWebhook(HttpRequest request, IEnumerable<IPaymentWebhook> readers, PaymentCommands commands, CancellationToken ct)
     {
-        var reader = readers.FirstOrDefault();
-        if (reader is null) return TypedResults.NotFound(); // Stripe is not configured here
+        var reader = readers.FirstOrDefault() ?? throw new NotFoundException("payment-gateway", "stripe"); // Stripe is not configured here
         using var body = new StreamReader(request.Body);
         var text = await body.ReadToEndAsync(ct);
         GatewayEvent e;
@@ -215,7 +200,8 @@ public static class SettlementEndpoints
         }
         catch (WebhookRejectedException rejected)
         {
-            return TypedResults.Problem(statusCode: 400, title: "Webhook rejected", detail: rejected.Reason);
+            // Stripe shows this answer in its dashboard: the reason, in English (the caller is a machine).
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Stripe-Signature"] = [rejected.Reason] });
         }
         var processed = await commands.ApplyGatewayEventAsync(e, ct);
         return TypedResults.Ok(new { received = true, processed });

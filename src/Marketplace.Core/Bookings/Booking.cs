@@ -118,12 +118,14 @@ public sealed class Booking : IAggregate
         Delivery = new Delivery(attended, now, by, now.AddDays(Quote.DisputeDays), DeliveryStatus.Recorded);
     }
 
-    /// <summary>The school confirms the recorded delivery, saying how many of the absent pupils were 家庭经济困难 (their share was waived).</summary>
-    public void ConfirmDelivery(int absentHardship, DateTimeOffset now, string by)
+    /// <summary>The school confirms the recorded delivery, saying how many of the absent pupils were 家庭经济困难 (their share was
+    /// waived); null: as few as can be (absences beyond the paying pupils booked).</summary>
+    public void ConfirmDelivery(int? absentHardship, DateTimeOffset now, string by)
     {
         var delivery = RecordedDelivery();
-        CheckAbsentHardship(absentHardship, delivery.Attended);
-        Settle(delivery with { Status = DeliveryStatus.Confirmed, AbsentHardship = absentHardship, SettledAt = now, SettledBy = by });
+        var hardship = absentHardship ?? LeastAbsentHardship(delivery.Attended);
+        CheckAbsentHardship(hardship, delivery.Attended);
+        Settle(delivery with { Status = DeliveryStatus.Confirmed, AbsentHardship = hardship, SettledAt = now, SettledBy = by });
     }
 
     /// <summary>The school disputes the recorded delivery within its window; the district's bureau decides.</summary>
@@ -150,11 +152,12 @@ public sealed class Booking : IAggregate
     }
 
     /// <summary>The bureau decides a disputed delivery: how many attended (settled on that), with a note both sides see.</summary>
-    public void ResolveDispute(int attended, int absentHardship, string note, DateTimeOffset now, string by)
+    public void ResolveDispute(int attended, int? absentHardshipGiven, string note, DateTimeOffset now, string by)
     {
         if (Delivery is not { Status: DeliveryStatus.Disputed } delivery)
             throw new TransitionRefusedException("delivery-transition", Delivery?.Status ?? DeliveryStatus.Recorded, DeliveryStatus.Resolved);
         if (attended < 0 || attended > Pupils) throw ValidationFailedException.For("attended", "booking.attended-range", Pupils);
+        var absentHardship = absentHardshipGiven ?? LeastAbsentHardship(attended);
         CheckAbsentHardship(absentHardship, attended);
         Attended = attended;
         Settle(delivery with

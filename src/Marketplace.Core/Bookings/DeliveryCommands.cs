@@ -11,9 +11,9 @@ namespace Marketplace.Core.Bookings;
 /// </summary>
 public sealed class DeliveryCommands(IMarketplaceStore store, BookingQueries queries, TimeProvider clock)
 {
-    /// <summary>The school confirms; <paramref name="absentHardship"/>: how many absent pupils were 家庭经济困难 (default none).</summary>
+    /// <summary>The school confirms; <paramref name="absentHardship"/>: how many absent pupils were 家庭经济困难 (default: as few as can be).</summary>
     public Task<Booking> ConfirmAsync(Caller caller, Guid id, int? absentHardship, CancellationToken ct = default) =>
-        ChangeAsync(caller, id, Role.School, (b, now) => b.ConfirmDelivery(absentHardship ?? 0, now, caller.AuditName), settles: true, ct);
+        ChangeAsync(caller, id, Role.School, (b, now) => b.ConfirmDelivery(absentHardship, now, caller.AuditName), settles: true, ct);
 
     public Task<Booking> DisputeAsync(Caller caller, Guid id, string? reason, int? claimedAttended, CancellationToken ct = default) =>
         ChangeAsync(caller, id, Role.School, (b, now) =>
@@ -27,7 +27,7 @@ public sealed class DeliveryCommands(IMarketplaceStore store, BookingQueries que
         ChangeAsync(caller, id, Role.Bureau, (b, now) =>
         {
             new Validator().Require(attended is not null, "attended", new("booking.attended-required")).Text(note, "note", 500, multiline: true).ThrowIfInvalid();
-            b.ResolveDispute(attended!.Value, absentHardship ?? 0, note!, now, caller.AuditName);
+            b.ResolveDispute(attended!.Value, absentHardship, note!, now, caller.AuditName);
         }, settles: true, ct);
 
     /// <summary>Confirms deliveries whose dispute window ended unanswered (silence confirms). Returns how many.</summary>

@@ -78,12 +78,28 @@ public sealed class StatementQueries(IMarketplaceStore store)
         return new Statement(party, partyId, month!, range.From, range.Before, summary, lines, moved.Where(t => Mine(t.Account)).Sum(t => t.Entries));
     }
 
-    /// <summary>One page of the caller's ledger transactions in posting order, optionally within [from, before).</summary>
-    public Task<IReadOnlyList<LedgerTransaction>> ListAsync(
-        Caller caller, string? district, DateTimeOffset? from, DateTimeOffset? before, int limit, LedgerKey? after, CancellationToken ct = default)
+    /// <summary>One page of the caller's ledger transactions in posting order, optionally within [from, before); <paramref name="afterId"/>: the previous page's last.</summary>
+    public async Task<IReadOnlyList<LedgerTransaction>> ListAsync(
+        Caller caller, string? district, DateTimeOffset? from, DateTimeOffset? before, int limit, Guid? afterId, CancellationToken ct = default)
     {
         var (_, _, scope) = Scope(caller, district);
-        return store.ListLedgerAsync(scope with { From = from, Before = before, Limit = Math.Clamp(limit, 1, MaxPage), After = after }, ct);
+        LedgerKey? after = null;
+        if (afterId is { } id)
+            after = await store.FindAsync<LedgerTransaction>(id, ct) is { } last ? new LedgerKey(last.PostedAt, last.Id) : throw ValidationFailedException.For("after", "validation.cursor");
+        return await store.ListLedgerAsync(scope with { From = from, Before = before, Limit = Math.Clamp(limit, 1, MaxPage + 1), After = after }, ct);
+    }
+
+    /// <summary>The caller's payments, newest first: a school its own, a provider its own, a bureau its districts'.</summary>
+    public Task<IReadOnlyList<Payment>> ListPaymentsAsync(Caller caller, CancellationToken ct = default)
+    {
+        var filter = caller.Role switch
+        {
+            Role.School => new PaymentFilter(SchoolId: caller.OrganizationId, Limit: 200),
+            Role.Provider => new PaymentFilter(ProviderId: caller.OrganizationId, Limit: 200),
+            Role.Bureau or Role.CityBureau => new PaymentFilter(Districts: caller.Districts, Limit: 200),
+            _ => throw new ForbiddenException("forbidden.ledger"),
+        };
+        return store.ListPaymentsAsync(filter, ct);
     }
 
     private static (StatementParty Party, string Id, LedgerFilter Filter) Scope(Caller caller, string? district)
