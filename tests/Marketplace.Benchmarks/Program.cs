@@ -1,5 +1,6 @@
 using Marketplace.Benchmarks.Bookings;
 using Marketplace.Benchmarks.Infrastructure;
+using Marketplace.Benchmarks.Ledger;
 using Marketplace.Benchmarks.Push;
 using Marketplace.Benchmarks.Search;
 using Marketplace.Benchmarks.Ui;
@@ -16,6 +17,7 @@ internal static class Program
           series   [--sessions 24] [--span 18] [--schools 50] [--capacity 30] [--pupils 1] [--rounds 3] [--instances 1|2] [--allow-partial] [--warmup 200] [--quiet-host] [--keep]
           push     [--clients 1000] [--bookings 200] [--offerings 4] [--min-threads 0] [--quiet-host] [--keep]
           ui       [--offerings 100000] [--rounds 10] [--quiet-host] [--keep]   (web UI in /usr/bin/chromium: first page, search as typed)
+          ledger   [--transactions 250000] [--districts 12] [--schools 300] [--providers 60] [--months 12] [--batch 2000] [--rounds 20] [--keep]
         common: --data-root <folder for temp data, default the system temp folder>
                 --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)
                 --keep        keeps the temp data folder for inspection
@@ -41,6 +43,7 @@ internal static class Program
                 "series" => await SeriesBenchmark.RunAsync(options),
                 "push" => await PushBenchmark.RunAsync(options),
                 "ui" => await UiBenchmark.RunAsync(options),
+                "ledger" => await LedgerBenchmark.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'{Environment.NewLine}{Usage}"),
             };
         }
