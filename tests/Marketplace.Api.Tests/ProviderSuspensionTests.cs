@@ -93,6 +93,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
                 var name = operation!["operationId"]!.GetValue<string>();
                 if (name is "IssueToken" or "RegisterProvider" or "StripeWebhook") continue; // anonymous: they do not use the token
                 if (name is "ApplyForDistricts") continue; // applying (again) stays open: it is how a provider asks a bureau to reconsider
+                if (name is "SetPaymentAccount") continue; // issue 15: a suspended provider is still owed for lessons it delivered
                 // Issue 12: its users' own accounts (password, the organisation's users) are not the provider's work; they stay open, as signing in does.
                 if (name is "ChangeOwnPassword" || operation["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "Accounts") == true) continue;
                 using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), Fill(template, offeringId, sessionId, booking, providerId, series));

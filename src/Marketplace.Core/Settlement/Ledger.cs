@@ -109,7 +109,7 @@ public sealed class LedgerTransaction : IAggregate
         if (lines.Sum(e => e.AmountFen) != 0) throw new InvalidOperationException($"Ledger transaction {businessKey} does not balance.");
         return new LedgerTransaction
         {
-            Id = IdOf(businessKey), Version = 1, BusinessKey = businessKey, Kind = kind, PostedAt = at, DistrictCode = district,
+            Id = IdOf(businessKey), Version = 1, BusinessKey = businessKey, Kind = kind, PostedAt = at.ToUniversalTime(), DistrictCode = district,
             SchoolId = schoolId, ProviderId = providerId, BookingId = bookingId, PaymentId = paymentId, Reverses = reverses, Memo = memo, Entries = lines,
         };
     }
