@@ -37,6 +37,7 @@ public static class WebModule
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         AccountForms.Map(app);
+        StatementDownloads.Map(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }
