@@ -116,6 +116,10 @@ internal sealed class UiLiveConsumer(LiveUpdates live, IMarketplaceStore store) 
                 case EventTypes.ProviderChanged or EventTypes.DistrictChanged:
                     await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences));
                     break;
+                case EventTypes.PaymentChanged:
+                    var payment = StoreJson.Deserialize<Core.Settlement.PaymentChangedData>(e.Data);
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences, Status: payment.State));
+                    break;
             }
         }
     }
