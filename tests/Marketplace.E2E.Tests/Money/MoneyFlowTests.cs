@@ -155,11 +155,28 @@ public sealed class MoneyFlowTests(Browser browser, HostFixture fixture) : IClas
         await Assertions.Expect(school.Locator("[data-testid=owed-amount]")).ToHaveTextAsync("¥0.00");
         await ShootAsync(school, "money-school-statements");
 
+        // Families' fees arrive: recorded as received this month.
+        await school.FillAsync("#receipt-amount", "168.00");
+        await school.FillAsync("#receipt-reference", "统一缴费 2026-12");
+        await school.ClickAsync("[data-testid=receipt-form] button[type=submit]");
+        await Assertions.Expect(school.Locator("[data-testid=done]")).ToContainTextAsync("¥168.00");
+        await Assertions.Expect(school.Locator("[data-testid=received]")).ToHaveTextAsync("¥168.00");
+
         // The provider's page moves without a reload: paid, nothing outstanding.
         await Assertions.Expect(provider.Locator("[data-testid=paid]")).ToHaveTextAsync("¥324.00");
         await Assertions.Expect(provider.Locator("[data-testid=outstanding]")).ToHaveTextAsync("¥0.00");
         await Assertions.Expect(provider.Locator("[data-testid=payment]")).ToHaveAttributeAsync("data-state", "Succeeded");
         await ShootAsync(provider, "money-provider-statements");
+
+        // The payout account: a malformed one is refused next to the field, a Connect account is kept.
+        await provider.FillAsync("[data-testid=payout-account]", "12345");
+        await provider.ClickAsync("[data-testid=account-save]");
+        await Assertions.Expect(provider.Locator("#account-error")).ToBeVisibleAsync();
+        await provider.FillAsync("[data-testid=payout-account]", "acct_1TestPayout42");
+        await provider.ClickAsync("[data-testid=account-save]");
+        await Assertions.Expect(provider.Locator("[data-testid=account-saved]")).ToBeVisibleAsync();
+        await Ui.GoAsync(provider, "/provider/statements");
+        await Assertions.Expect(provider.Locator("[data-testid=payout-account]")).ToHaveValueAsync("acct_1TestPayout42");
         Assert.Empty(browser.ExternalRequests);
     }
 }
