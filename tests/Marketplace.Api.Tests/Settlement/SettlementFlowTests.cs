@@ -16,8 +16,12 @@ namespace Marketplace.Api.Tests.Settlement;
 /// The demo host whose booking, delivery and payment use cases read a clock the test moves (sign-in keeps real time), so a
 /// session can be "delivered" and a dispute window can run out.
 /// </summary>
-public sealed class SettlementClockFactory : MarketplaceFactory
+public class SettlementClockFactory : MarketplaceFactory
 {
+    public SettlementClockFactory() : this(new Dictionary<string, string?>()) { }
+
+    protected SettlementClockFactory(IDictionary<string, string?> settings) : base(settings) { }
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -41,13 +45,15 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
 {
     private static readonly string Semester = Core.Schools.Semester.Of(DateTimeOffset.UtcNow).Name;
 
-    private static object Policy(long subsidy = 300, long? familyCap = 350, long? providerCap = null, int disputeDays = 7) => new
+    internal static object Policy(long subsidy = 300, long? familyCap = 350, long? providerCap = null, int disputeDays = 7) => new
     {
         semester = Semester, subsidyFen = subsidy, subsidyUnit = "PerLesson", familyCapFen = familyCap, familyCapUnit = "PerLesson",
         providerPriceCapFen = providerCap, collectedFees = new[] { new { kind = "Insurance", maxFen = 100 } }, disputeDays,
     };
 
-    private async Task<HttpClient> PolicySetAsync()
+    private Task<HttpClient> PolicySetAsync() => PolicySetAsync(factory);
+
+    internal static async Task<HttpClient> PolicySetAsync(SettlementClockFactory factory)
     {
         var bureau = await factory.ClientForAsync("bureau-110105");
         await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", Policy())).AssertStatusAsync(200);
@@ -55,7 +61,9 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
     }
 
     /// <summary>An on-campus offering of provider1 for 朝阳 only: 80-minute sessions at ¥12.00 with ¥1.00 insurance; one session 72 h ahead.</summary>
-    private async Task<(HttpClient Provider, Guid SessionId, DateTimeOffset Start)> SessionAsync(long priceFen = 1200)
+    private Task<(HttpClient Provider, Guid SessionId, DateTimeOffset Start)> SessionAsync(long priceFen = 1200) => SessionAsync(factory, priceFen);
+
+    internal static async Task<(HttpClient Provider, Guid SessionId, DateTimeOffset Start)> SessionAsync(SettlementClockFactory factory, long priceFen = 1200)
     {
         var provider = await factory.ClientForAsync("provider1");
         var body = new
@@ -71,17 +79,19 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         return (provider, sessions.AsArray()[0]!["id"]!.GetValue<Guid>(), start);
     }
 
-    private static HttpRequestMessage Book(Guid sessionId, string key, int pupils = 30, int hardship = 2) => new(HttpMethod.Post, "/api/bookings")
+    internal static HttpRequestMessage Book(Guid sessionId, string key, int pupils = 30, int hardship = 2) => new(HttpMethod.Post, "/api/bookings")
     {
         Content = JsonContent.Create(new { sessionId, pupils, grades = new[] { 3 }, contactName = "李老师", contactPhone = "13900001111", hardshipPupils = hardship }),
         Headers = { { "Idempotency-Key", key } },
     };
 
     /// <summary>Booked by school3 (朝阳), confirmed, delivered with <paramref name="attended"/>: the clock moves past the session.</summary>
-    private async Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(string key, int attended)
+    private Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(string key, int attended) => DeliveredAsync(factory, key, attended);
+
+    internal static async Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(SettlementClockFactory factory, string key, int attended)
     {
-        await PolicySetAsync();
-        var (provider, sessionId, start) = await SessionAsync();
+        await PolicySetAsync(factory);
+        var (provider, sessionId, start) = await SessionAsync(factory);
         var school = await factory.ClientForAsync("school3");
         var booking = await (await school.SendAsync(Book(sessionId, key))).AssertStatusAsync(201);
         var id = booking["id"]!.GetValue<Guid>();
@@ -316,5 +326,5 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static string ChinaMonth(DateTimeOffset at) => Core.Shared.ChinaTime.DateOf(at).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string ChinaMonth(DateTimeOffset at) => Core.Shared.ChinaTime.DateOf(at).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 }
