@@ -5,6 +5,7 @@ using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Settlement;
+using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -239,6 +240,12 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         var (school, provider, id) = await DeliveredAsync("dispute-flow-01", attended: 30);
         var disputed = await (await school.PostJsonAsync($"/api/bookings/{id}/delivery/dispute", new { reason = "实到 25 人，非 30 人", claimedAttended = 25 })).AssertStatusAsync(200);
         Assert.Equal("Disputed", disputed["delivery"]!["status"]!.GetValue<string>());
+        // The bureau's list of disputes to decide has it; another district's bureau's has not; a school may not ask.
+        var queries = factory.Services.GetRequiredService<BookingQueries>();
+        Caller BureauOf(string district) => new(Guid.NewGuid(), $"bureau-{district}", Role.Bureau, Guid.NewGuid(), [district]);
+        Assert.Contains(await queries.ListDisputedAsync(BureauOf("110105"), 50), b => b.Id == id);
+        Assert.DoesNotContain(await queries.ListDisputedAsync(BureauOf("110101"), 50), b => b.Id == id);
+        await Assert.ThrowsAsync<ForbiddenException>(() => queries.ListDisputedAsync(new Caller(Guid.NewGuid(), "school3", Role.School, Guid.NewGuid(), []), 50));
         Assert.DoesNotContain((await school.GetJsonAsync("/api/ledger?limit=500")).AsArray(), t => t!["businessKey"]!.GetValue<string>() == $"settlement:{id:N}");
         // Only the district's bureau decides.
         // Another district's bureau does not see the booking at all.
@@ -248,6 +255,7 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         await (await bureau.PostJsonAsync($"/api/bookings/{id}/delivery/resolve", new { note = "核对签到表" })).AssertProblemAsync(400, "attended");
         var resolved = await (await bureau.PostJsonAsync($"/api/bookings/{id}/delivery/resolve", new { attended = 25, note = "核对签到表：25 人" })).AssertStatusAsync(200);
         Assert.Equal("Resolved", resolved["delivery"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(await queries.ListDisputedAsync(BureauOf("110105"), 50), b => b.Id == id);
         var settlement = (await school.GetJsonAsync("/api/ledger?limit=500")).AsArray().Single(t => t!["businessKey"]!.GetValue<string>() == $"settlement:{id:N}")!;
         Assert.Equal(-25 * 1200, settlement["entries"]!.AsArray().Where(e => e!["account"]!.GetValue<string>().StartsWith("provider-payable:", StringComparison.Ordinal))
             .Sum(e => e!["amountFen"]!.GetValue<long>()));
