@@ -112,6 +112,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             session.StartsAt, offering.Content.CancellationCutoffHours, TimeSpan.FromHours(48),
             BookingQueries.SnapshotOf(offering, provider, school, session, DemoCatalog.Districts.First(d => d.District.Code == school.DistrictCode).District.Name)), now, $"School:school{index + 1}");
         booking.Confirm(now, providerAudit);
+        BookingLedger.Post(changes, booking, BookingStatus.Requested, now); // its commitment, as a confirmation through the API posts
         changes.Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Publish(BookingEvents.Changed(booking, null, now))
             .Publish(CatalogEvents.AvailabilityChanged(offering.Id, session.Id, offering.ProviderId, now));

@@ -113,12 +113,12 @@ internal sealed class UiLiveConsumer(LiveUpdates live, IMarketplaceStore store) 
                     var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);
                     foreach (var sessionId in changed.SessionIds) await PublishSeatsAsync(e, changed.OfferingId, sessionId, ct);
                     break;
-                case EventTypes.ProviderChanged or EventTypes.DistrictChanged:
+                case EventTypes.ProviderChanged or EventTypes.DistrictChanged or EventTypes.FundingPolicyChanged:
                     await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences));
                     break;
                 case EventTypes.PaymentChanged:
-                    var payment = StoreJson.Deserialize<Core.Settlement.PaymentChangedData>(e.Data);
-                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences, Status: payment.State));
+                    var p = StoreJson.Deserialize<Core.Settlement.PaymentChangedData>(e.Data);
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences, Status: p.State));
                     break;
             }
         }

@@ -21,7 +21,20 @@ public static class BookingLedger
         return changes;
     }
 
-    /// <summary>The settlement of a delivery that has just been confirmed or decided.</summary>
+    /// <summary>
+    /// The settlement of a delivery that has just been confirmed or decided — with the commitment first if the booking was
+    /// confirmed before the ledger existed (stored before issue 15), so its clearing account still comes back to zero.
+    /// </summary>
+    public static async Task<StoreChanges> SettleAsync(IMarketplaceStore store, StoreChanges changes, Booking booking, DateTimeOffset now, CancellationToken ct)
+    {
+        if (booking.Delivery is not { IsSettled: true } delivery) throw new InvalidOperationException("Only a settled delivery is posted.");
+        var parties = new BookingParties(booking.Id, booking.SchoolId, booking.ProviderId, booking.DistrictCode, booking.Pupils);
+        var commitment = LedgerPostings.Commitment(parties, booking.Quote, now);
+        if (await store.FindAsync<LedgerTransaction>(commitment.Id, ct) is null) changes.Insert(commitment);
+        return changes.Insert(LedgerPostings.Settlement(parties, booking.Quote, delivery.Attended, delivery.AbsentHardship, now));
+    }
+
+    /// <summary>For the property tests and callers that know the commitment exists: the settlement alone.</summary>
     public static StoreChanges Settle(StoreChanges changes, Booking booking, DateTimeOffset now)
     {
         if (booking.Delivery is not { IsSettled: true } delivery) throw new InvalidOperationException("Only a settled delivery is posted.");

@@ -23,6 +23,31 @@ public sealed class BookingQueries(IMarketplaceStore store)
             _ => new BookingFilter(Districts: caller.Districts, Status: status, OfferingId: offeringId, Limit: limit, Before: before),
         }, ct);
 
+    /// <summary>How many completed bookings <see cref="ListDisputedAsync"/> reads at most (newest first) to find the disputed ones.</summary>
+    public const int DisputedScanLimit = 5000;
+
+    /// <summary>
+    /// The disputed deliveries (据实结算: the school disputes the recorded attendance) of the caller's districts awaiting the bureau's
+    /// decision, newest booking first, at most <paramref name="limit"/>. A district or city bureau only. The store has no index on the
+    /// delivery's state, so this reads the districts' completed bookings in pages, the newest <see cref="DisputedScanLimit"/> at most.
+    /// </summary>
+    public async Task<IReadOnlyList<Booking>> ListDisputedAsync(Caller caller, int limit, CancellationToken ct = default)
+    {
+        if (caller.Role is not (Role.Bureau or Role.CityBureau)) throw new ForbiddenException("forbidden.delivery-bureau");
+        limit = Math.Clamp(limit, 1, 500);
+        var found = new List<Booking>();
+        Guid? before = null;
+        for (var read = 0; read < DisputedScanLimit && found.Count < limit;)
+        {
+            var page = await store.ListBookingsAsync(new BookingFilter(Districts: caller.Districts, Status: BookingStatus.Completed, Limit: 500, Before: before), ct);
+            found.AddRange(page.Where(b => b.Delivery is { Status: DeliveryStatus.Disputed }));
+            read += page.Count;
+            if (page.Count < 500) break;
+            before = page[^1].Id;
+        }
+        return found.Take(limit).ToList();
+    }
+
     /// <summary>A school's profile for the caller: the school itself and its bureau (<see cref="SchoolQueries"/>), or a provider
     /// the school has booked, so that it knows whom it confirms. Anyone else: not found.</summary>
     public async Task<School> SchoolAsync(Caller caller, Guid schoolId, CancellationToken ct = default)

@@ -45,8 +45,8 @@ public sealed class DeliveryCommands(IMarketplaceStore store, BookingQueries que
                 if (booking is not { Delivery: { Status: DeliveryStatus.Recorded } delivery } || delivery.DisputeBy >= now) return 0;
                 var expected = booking.Version;
                 booking.ConfirmDeliveryBySilence(now);
-                await store.CommitAsync(BookingLedger.Settle(
-                    new StoreChanges().Update(booking, expected).Publish(BookingEvents.Changed(booking, BookingStatus.Completed, now)), booking, now), ct);
+                await store.CommitAsync(await BookingLedger.SettleAsync(store,
+                    new StoreChanges().Update(booking, expected).Publish(BookingEvents.Changed(booking, BookingStatus.Completed, now)), booking, now, ct), ct);
                 return 1;
             });
         }
@@ -65,7 +65,7 @@ public sealed class DeliveryCommands(IMarketplaceStore store, BookingQueries que
             var expected = booking.Version;
             change(booking, now);
             var changes = new StoreChanges().Update(booking, expected).Publish(BookingEvents.Changed(booking, BookingStatus.Completed, now));
-            if (settles) BookingLedger.Settle(changes, booking, now);
+            if (settles) await BookingLedger.SettleAsync(store, changes, booking, now, ct);
             await store.CommitAsync(changes, ct);
             return booking;
         });

@@ -108,7 +108,7 @@ public sealed class PaymentCommands(IMarketplaceStore store, IEnumerable<IPaymen
             // The same key, sent twice at once: the other request recorded the payment; answer with it.
             return await ReplayAsync(key, hash, ct) ?? throw new InvalidOperationException("Idempotency record vanished.");
         }
-        return payment.State == PaymentState.Pending ? await StartAtGatewayAsync(payment, provider, replayed: false, ct) : new PaymentResult(payment, null, false);
+        return payment.State is PaymentState.Pending ? await StartAtGatewayAsync(payment, provider, replayed: false, ct) : new PaymentResult(payment, null, false);
     }
 
     /// <summary>
@@ -220,8 +220,8 @@ public sealed class PaymentCommands(IMarketplaceStore store, IEnumerable<IPaymen
         if (record is null) return null;
         if (record.RequestHash != hash) throw new IdempotencyMismatchException();
         var payment = await store.FindAsync<Payment>(record.ResultId, ct) ?? throw new NotFoundException("payment", record.ResultId);
-        if (payment.State != PaymentState.Pending) return new PaymentResult(payment, null, true);
-        // Still pending (the first call's answer was lost, or it crashed before calling): ask the gateway again, same key.
+        if (payment.State is PaymentState.Succeeded or PaymentState.Failed) return new PaymentResult(payment, null, true);
+        // Still pending or unknown (the first call's answer was lost, or it crashed before calling): ask the gateway again, same key.
         var provider = await store.FindAsync<Provider>(payment.ProviderId, ct) ?? throw new NotFoundException("provider", payment.ProviderId);
         return await StartAtGatewayAsync(payment, provider, replayed: true, ct);
     }

@@ -5,6 +5,7 @@ using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Settlement;
+using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +17,12 @@ namespace Marketplace.Api.Tests.Settlement;
 /// The demo host whose booking, delivery and payment use cases read a clock the test moves (sign-in keeps real time), so a
 /// session can be "delivered" and a dispute window can run out.
 /// </summary>
-public sealed class SettlementClockFactory : MarketplaceFactory
+public class SettlementClockFactory : MarketplaceFactory
 {
+    public SettlementClockFactory() : this(new Dictionary<string, string?>()) { }
+
+    protected SettlementClockFactory(IDictionary<string, string?> settings) : base(settings) { }
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -41,13 +46,15 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
 {
     private static readonly string Semester = Core.Schools.Semester.Of(DateTimeOffset.UtcNow).Name;
 
-    private static object Policy(long subsidy = 300, long? familyCap = 350, long? providerCap = null, int disputeDays = 7) => new
+    internal static object Policy(long subsidy = 300, long? familyCap = 350, long? providerCap = null, int disputeDays = 7) => new
     {
         semester = Semester, subsidyFen = subsidy, subsidyUnit = "PerLesson", familyCapFen = familyCap, familyCapUnit = "PerLesson",
         providerPriceCapFen = providerCap, collectedFees = new[] { new { kind = "Insurance", maxFen = 100 } }, disputeDays,
     };
 
-    private async Task<HttpClient> PolicySetAsync()
+    private Task<HttpClient> PolicySetAsync() => PolicySetAsync(factory);
+
+    internal static async Task<HttpClient> PolicySetAsync(SettlementClockFactory factory)
     {
         var bureau = await factory.ClientForAsync("bureau-110105");
         await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", Policy())).AssertStatusAsync(200);
@@ -55,7 +62,9 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
     }
 
     /// <summary>An on-campus offering of provider1 for 朝阳 only: 80-minute sessions at ¥12.00 with ¥1.00 insurance; one session 72 h ahead.</summary>
-    private async Task<(HttpClient Provider, Guid SessionId, DateTimeOffset Start)> SessionAsync(long priceFen = 1200)
+    private Task<(HttpClient Provider, Guid SessionId, DateTimeOffset Start)> SessionAsync(long priceFen = 1200) => SessionAsync(factory, priceFen);
+
+    internal static async Task<(HttpClient Provider, Guid SessionId, DateTimeOffset Start)> SessionAsync(SettlementClockFactory factory, long priceFen = 1200)
     {
         var provider = await factory.ClientForAsync("provider1");
         var body = new
@@ -71,17 +80,19 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         return (provider, sessions.AsArray()[0]!["id"]!.GetValue<Guid>(), start);
     }
 
-    private static HttpRequestMessage Book(Guid sessionId, string key, int pupils = 30, int hardship = 2) => new(HttpMethod.Post, "/api/bookings")
+    internal static HttpRequestMessage Book(Guid sessionId, string key, int pupils = 30, int hardship = 2) => new(HttpMethod.Post, "/api/bookings")
     {
         Content = JsonContent.Create(new { sessionId, pupils, grades = new[] { 3 }, contactName = "李老师", contactPhone = "13900001111", hardshipPupils = hardship }),
         Headers = { { "Idempotency-Key", key } },
     };
 
     /// <summary>Booked by school3 (朝阳), confirmed, delivered with <paramref name="attended"/>: the clock moves past the session.</summary>
-    private async Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(string key, int attended)
+    private Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(string key, int attended) => DeliveredAsync(factory, key, attended);
+
+    internal static async Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(SettlementClockFactory factory, string key, int attended)
     {
-        await PolicySetAsync();
-        var (provider, sessionId, start) = await SessionAsync();
+        await PolicySetAsync(factory);
+        var (provider, sessionId, start) = await SessionAsync(factory);
         var school = await factory.ClientForAsync("school3");
         var booking = await (await school.SendAsync(Book(sessionId, key))).AssertStatusAsync(201);
         var id = booking["id"]!.GetValue<Guid>();
@@ -229,6 +240,12 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         var (school, provider, id) = await DeliveredAsync("dispute-flow-01", attended: 30);
         var disputed = await (await school.PostJsonAsync($"/api/bookings/{id}/delivery/dispute", new { reason = "实到 25 人，非 30 人", claimedAttended = 25 })).AssertStatusAsync(200);
         Assert.Equal("Disputed", disputed["delivery"]!["status"]!.GetValue<string>());
+        // The bureau's list of disputes to decide has it; another district's bureau's has not; a school may not ask.
+        var queries = factory.Services.GetRequiredService<BookingQueries>();
+        Caller BureauOf(string district) => new(Guid.NewGuid(), $"bureau-{district}", Role.Bureau, Guid.NewGuid(), [district]);
+        Assert.Contains(await queries.ListDisputedAsync(BureauOf("110105"), 50), b => b.Id == id);
+        Assert.DoesNotContain(await queries.ListDisputedAsync(BureauOf("110101"), 50), b => b.Id == id);
+        await Assert.ThrowsAsync<ForbiddenException>(() => queries.ListDisputedAsync(new Caller(Guid.NewGuid(), "school3", Role.School, Guid.NewGuid(), []), 50));
         Assert.DoesNotContain((await school.GetJsonAsync("/api/ledger?limit=500")).AsArray(), t => t!["businessKey"]!.GetValue<string>() == $"settlement:{id:N}");
         // Only the district's bureau decides.
         // Another district's bureau does not see the booking at all.
@@ -238,6 +255,7 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         await (await bureau.PostJsonAsync($"/api/bookings/{id}/delivery/resolve", new { note = "核对签到表" })).AssertProblemAsync(400, "attended");
         var resolved = await (await bureau.PostJsonAsync($"/api/bookings/{id}/delivery/resolve", new { attended = 25, note = "核对签到表：25 人" })).AssertStatusAsync(200);
         Assert.Equal("Resolved", resolved["delivery"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(await queries.ListDisputedAsync(BureauOf("110105"), 50), b => b.Id == id);
         var settlement = (await school.GetJsonAsync("/api/ledger?limit=500")).AsArray().Single(t => t!["businessKey"]!.GetValue<string>() == $"settlement:{id:N}")!;
         Assert.Equal(-25 * 1200, settlement["entries"]!.AsArray().Where(e => e!["account"]!.GetValue<string>().StartsWith("provider-payable:", StringComparison.Ordinal))
             .Sum(e => e!["amountFen"]!.GetValue<long>()));
@@ -316,5 +334,5 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static string ChinaMonth(DateTimeOffset at) => Core.Shared.ChinaTime.DateOf(at).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string ChinaMonth(DateTimeOffset at) => Core.Shared.ChinaTime.DateOf(at).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 }

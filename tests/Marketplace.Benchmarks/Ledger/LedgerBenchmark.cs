@@ -3,6 +3,7 @@ using System.Globalization;
 using Marketplace.Benchmarks.Infrastructure;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Settlement;
+using Marketplace.Core.Shared;
 using Marketplace.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,7 +63,12 @@ internal static class LedgerBenchmark
         var statement = new LedgerFilter([district], From: month, Before: month.AddMonths(1));
         var failures = new List<string>();
         var (sums, pages) = (new Latencies(), new Latencies());
-        var (schoolSums, providerSums) = (new Latencies(), new Latencies());
+        var (schoolSums, providerSums, useCase) = (new Latencies(), new Latencies(), new Latencies());
+        // The statement as a bureau officer gets it (GET /api/statements): the month's totals AND each account's opening balance,
+        // which sums everything the district posted before the month.
+        var statements = new StatementQueries(store);
+        var officer = new Caller(Guid.NewGuid(), "bench-bureau", Role.Bureau, Guid.NewGuid(), [district]);
+        var monthName = ChinaTime.DateOf(month).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var (first, read) = (0.0, 0);
         var queryCpu = CpuWindow.Start();
         for (var round = 0; round < rounds; round++)
@@ -95,6 +101,10 @@ internal static class LedgerBenchmark
             clock = Stopwatch.GetTimestamp();
             await store.SumLedgerAsync(new LedgerFilter(ProviderId: world.Provider(round % providers), From: month, Before: month.AddMonths(1)));
             providerSums.AddSince(clock);
+            clock = Stopwatch.GetTimestamp();
+            var full = await statements.GetAsync(officer, monthName, district);
+            useCase.AddSince(clock);
+            if (full.Lines.Count == 0) failures.Add("the bureau's statement has no lines");
         }
         var queryWindow = queryCpu.Stop();
         var everything = await store.SumLedgerAsync(new LedgerFilter());
@@ -106,6 +116,7 @@ internal static class LedgerBenchmark
         Console.WriteLine("  all its pages of 500 (ListLedger)  " + pages.Summary());
         Console.WriteLine("  one school's month statement       " + schoolSums.Summary());
         Console.WriteLine("  one provider's month statement     " + providerSums.Summary());
+        Console.WriteLine("  bureau's statement use case (with opening balances) " + useCase.Summary());
         Console.WriteLine("  queries' " + queryWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
         foreach (var failure in failures) Console.WriteLine("FAILED: " + failure);
         return failures.Count == 0 ? 0 : 1;
