@@ -99,7 +99,15 @@ public sealed class PaymentCommands(IMarketplaceStore store, IEnumerable<IPaymen
                     p.Apply(attempt.State, attempt.GatewayReference, attempt.FailureCode, now);
                     if (p.State == PaymentState.Succeeded) changes.Insert(p.Posting(now));
                 }
-                await store.CommitAsync(changes, ct);
+                try
+                {
+                    await store.CommitAsync(changes, ct);
+                }
+                catch (DuplicateException e) when (expected == 0 && e.Field != IdempotencyRecord.KeyField)
+                {
+                    // The school's first payments to this provider, made at once: the other one created the position. Decide again.
+                    throw new ConcurrencyConflictException("payment", p.Id);
+                }
                 return p;
             });
         }

@@ -87,13 +87,15 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
     };
 
     /// <summary>Booked by school3 (朝阳), confirmed, delivered with <paramref name="attended"/>: the clock moves past the session.</summary>
-    private Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(string key, int attended) => DeliveredAsync(factory, key, attended);
+    private Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(string key, int attended, string school = "school3") =>
+        DeliveredAsync(factory, key, attended, school);
 
-    internal static async Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(SettlementClockFactory factory, string key, int attended)
+    internal static async Task<(HttpClient School, HttpClient Provider, Guid BookingId)> DeliveredAsync(
+        SettlementClockFactory factory, string key, int attended, string schoolUser = "school3")
     {
         await PolicySetAsync(factory);
         var (provider, sessionId, start) = await SessionAsync(factory);
-        var school = await factory.ClientForAsync("school3");
+        var school = await factory.ClientForAsync(schoolUser);
         var booking = await (await school.SendAsync(Book(sessionId, key))).AssertStatusAsync(201);
         var id = booking["id"]!.GetValue<Guid>();
         await (await provider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).AssertStatusAsync(200);
@@ -279,12 +281,13 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
     [Fact]
     public async Task TwoPaymentsOfTheWholeAmountAtOnce_OnlyOneIsAccepted()
     {
-        var (school, _, id) = await DeliveredAsync("parallel-pay-01", attended: 30);
+        // school27 (朝阳) pays provider1 for the first time: even the position both payments update is created by one of them.
+        var (school, _, id) = await DeliveredAsync("parallel-pay-01", attended: 30, "school27");
         await (await school.PostJsonAsync($"/api/bookings/{id}/delivery/confirm", null)).AssertStatusAsync(200);
         var providerId = await factory.OrganizationOfAsync("provider1");
         // Whatever is owed now, all of it, twice in parallel with different keys.
         using var scope = factory.Services.CreateScope();
-        var schoolId = await factory.OrganizationOfAsync("school3");
+        var schoolId = await factory.OrganizationOfAsync("school27");
         var (available, _) = await scope.ServiceProvider.GetRequiredService<PaymentCommands>().AvailableAsync(providerId, schoolId);
         Assert.True(available >= 36_000);
         var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => school.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/payments")
@@ -293,6 +296,8 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
             Headers = { { "Idempotency-Key", $"parallel-payment-{i}" } },
         })));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        var refused = await responses.Single(r => r.StatusCode == HttpStatusCode.Conflict).ReadJsonAsync();
+        Assert.Equal("payment-above-owed", refused["code"]!.GetValue<string>());
         var (left, _) = await scope.ServiceProvider.GetRequiredService<PaymentCommands>().AvailableAsync(providerId, schoolId);
         Assert.Equal(0, left);
     }
