@@ -15,6 +15,9 @@ public sealed record Quote(long UnitPriceFen, long TotalFen)
     /// <summary>家庭经济困难 pupils among the booked ones: their family share is waived (paid by the school fund).</summary>
     public int Hardship { get; init; }
 
+    /// <summary>Unit price × pupils: the lessons alone, without 代收费.</summary>
+    public long LessonFeeFen { get; init; }
+
     public long SubsidyPerPupilFen { get; init; }
     public long FamilySharePerPupilFen { get; init; }
     public long SubsidyFen { get; init; }
@@ -33,6 +36,6 @@ public sealed record Quote(long UnitPriceFen, long TotalFen)
     /// <summary>A quote stored before the split: all of it the families' (nothing subsidised, nothing collected).</summary>
     public Quote Normalized() => LessonHalves is not null ? this : this with
     {
-        FamilySharePerPupilFen = UnitPriceFen, FamilyFeeFen = TotalFen,
+        FamilySharePerPupilFen = UnitPriceFen, FamilyFeeFen = TotalFen, LessonFeeFen = TotalFen,
     };
 }

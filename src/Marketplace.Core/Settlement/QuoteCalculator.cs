@@ -73,7 +73,7 @@ public static class QuoteCalculator
         var lessonFee = checked(unitPriceFen * pupils);
         var quote = new Quote(unitPriceFen, checked(lessonFee + collectedPaid + collectedWaived))
         {
-            LessonHalves = halves, Hardship = hardship, SubsidyPerPupilFen = subsidyPerPupil, FamilySharePerPupilFen = familyShare,
+            LessonHalves = halves, Hardship = hardship, LessonFeeFen = lessonFee, SubsidyPerPupilFen = subsidyPerPupil, FamilySharePerPupilFen = familyShare,
             SubsidyFen = checked(subsidyPerPupil * pupils), FamilyFeeFen = checked((pupils - hardship) * familyShare),
             WaivedFen = checked(hardship * familyShare + collectedWaived), CollectedFeesFen = collectedPaid, CollectedItems = items, Policy = policy,
             UncreditedAbsences = terms?.UncreditedAbsences ?? 0, DisputeDays = terms?.DisputeDays ?? 7,

@@ -116,6 +116,7 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
             new { sessionId, pupils = 30, grades = new[] { 3 }, hardshipPupils = 2 })).AssertStatusAsync(200);
         Assert.Equal(4, quote["lessonHalves"]!.GetValue<int>());
         Assert.Equal(39_000, quote["totalFen"]!.GetValue<long>());
+        Assert.Equal(36_000, quote["lessonFeeFen"]!.GetValue<long>());
         Assert.Equal(18_000, quote["subsidyFen"]!.GetValue<long>());
         Assert.Equal(16_800, quote["familyFeeFen"]!.GetValue<long>());
         Assert.Equal(1_200, quote["waivedFen"]!.GetValue<long>());

@@ -203,6 +203,7 @@ public class QuoteCalculatorTests
         Assert.Equal(28 * 100 + 30 * 1_500, q.CollectedFeesFen); // hardship families still pay the tickets (not waived)
         Assert.Equal(2 * 600 + 2 * 100, q.WaivedFen);
         Assert.Equal(36_000 + 30 * 1_600, q.TotalFen);
+        Assert.Equal(36_000, q.LessonFeeFen); // not total − what families pay as 代收费: the waived insurance is 代收费 too
         AssertAddsUp(q);
     }
 
