@@ -96,7 +96,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
                 throw new SeriesSessionsException("series-nothing-fits", unbooked.Select(u => new SeriesSessionProblem(u.SessionId, u.StartsAt, u.Reason, u.SeatsLeft)).ToArray());
             // Quoted together: a monthly or semester allowance or cap runs across the series' sessions (the same pupils).
             var ordered = bookable.OrderBy(s => s.StartsAt).ToList();
-            var quoted = await quotes.QuoteAsync(school.DistrictCode, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), pupils,
+            var quoted = await quotes.QuoteAsync(school, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), pupils,
                 r.HardshipPupils ?? 0, r.Grades!, ct);
             var bookings = ordered.Select((s, i) => Booking.Request(new BookingRequestFacts(s.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, pupils,
                 r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, s.StartsAt, offering.Content.CancellationCutoffHours,
