@@ -130,6 +130,47 @@ public sealed class RecommendationTests(DemoFactory factory) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task TheUnderServedList_NamesTheSchoolAndItsGap_WithRecommendations_UntilItBooks_AndIsTheBureausAlone()
+    {
+        var bureau = await factory.ClientForAsync("bureau-110101");
+        JsonNode? Entry(JsonNode report) => report["underServed"]!.AsArray().FirstOrDefault(s => s!["schoolId"]!.GetValue<Guid>() == _schoolId);
+        var report = await (await bureau.GetAsync($"/api/reports/under-served?semester={_semester}&recommend=true")).AssertStatusAsync(200);
+        Assert.Equal("110101", report["districtCode"]!.GetValue<string>());
+        Assert.Equal(report["all"]!.AsArray().Count, report["schools"]!.GetValue<int>());
+        var entry = Entry(report)!;
+        Assert.NotNull(entry);
+        Assert.Equal([_category.ToString()], entry["gaps"]!.AsArray().Select(g => g!.GetValue<string>()));
+        Assert.All(entry["recommendations"]!.AsArray(), r => Assert.False(string.IsNullOrEmpty(r!["reason"]!.GetValue<string>())));
+        Assert.InRange(entry["recommendations"]!.AsArray().Count, 0, 3);
+
+        // The list to send, as CSV (UTF-8 with a BOM; Chinese headers).
+        var csv = await bureau.GetAsync($"/api/reports/under-served?semester={_semester}&recommend=true&format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var text = await csv.Content.ReadAsStringAsync();
+        Assert.Contains("未覆盖的计划类别", text);
+        Assert.Contains(entry["schoolName"]!.GetValue<string>(), text);
+
+        // Only bureaus: the school itself, a provider, another district's bureau are refused; a city bureau names the district.
+        await (await (await factory.ClientForAsync("school1")).GetAsync("/api/reports/under-served")).AssertProblemAsync(403);
+        await (await (await factory.ClientForAsync("provider1")).GetAsync("/api/reports/under-served")).AssertProblemAsync(403);
+        await (await (await factory.ClientForAsync("bureau-110105")).GetAsync("/api/reports/under-served?district=110101")).AssertProblemAsync(403);
+        var city = await factory.ClientForAsync("city-1101");
+        await (await city.GetAsync("/api/reports/under-served")).AssertProblemAsync(400, "district");
+        Assert.NotNull(Entry(await (await city.GetAsync($"/api/reports/under-served?district=110101&semester={_semester}")).AssertStatusAsync(200)));
+
+        // The school books an offering of its gap: it leaves the list (nobody has delivered yet, so no school is below the median).
+        var booking = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = JsonContent.Create(new { sessionId = _onCampusSession, pupils = 30, grades = new[] { 3 }, contactName = "王老师", contactPhone = "13900001111" }),
+            Headers = { { "Idempotency-Key", "under-served-gap-closed" } },
+        };
+        await (await (await factory.ClientForAsync("school1")).SendAsync(booking)).AssertStatusAsync(201);
+        var after = await (await bureau.GetAsync($"/api/reports/under-served?semester={_semester}")).AssertStatusAsync(200);
+        Assert.Null(Entry(after));
+        Assert.Equal(0m, after["medianParticipation"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task TheSchoolAndItsBureausRead_EveryoneElseIsToldThereIsNoSuchSchool_AndBadInputIsA400()
     {
         Assert.False((await RecommendationsAsync("bureau-110101"))["planMissing"]!.GetValue<bool>());
