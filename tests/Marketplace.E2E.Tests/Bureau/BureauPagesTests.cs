@@ -62,6 +62,19 @@ public sealed class BureauPagesTests(Browser browser, HostFixture fixture) : ICl
         await Ui.GoAsync(page, "/bureau/monitoring");
         await Assertions.Expect(page.Locator("[data-testid=schools] dd")).Not.ToHaveTextAsync("0");
         await Assertions.Expect(page.Locator("[data-testid=providers] dd")).Not.ToHaveTextAsync("0");
+        // Under-served schools: every school of 朝阳 on the map, the list (or its absence) said, the list to send as CSV.
+        await Assertions.Expect(page.Locator("[data-testid=school-map] circle").First).ToBeVisibleAsync();
+        Assert.True(await page.Locator("[data-testid=school-map] circle").CountAsync() >= 3);
+        await Assertions.Expect(page.Locator("[data-testid=under-table], [data-testid=none-under]").First).ToBeVisibleAsync();
+        if (await page.Locator("[data-testid=under-row]").CountAsync() > 0)
+        {
+            await page.ClickAsync("[data-testid=run-recommendations]");
+            await Assertions.Expect(page.Locator("[data-testid=under-recommendations]").First).ToBeVisibleAsync();
+        }
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=under-csv]"));
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("未覆盖的计划类别", csv);
+        Assert.StartsWith("under-served-110105-", download.SuggestedFilename);
         await Ui.ScreenshotAsync(page, "bureau-monitoring");
         await Axe.AssertNoSeriousViolationsAsync(page);
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);

@@ -1,0 +1,32 @@
+using Marketplace.Api.Auth;
+using Marketplace.Api.Localization;
+using Marketplace.Api.Matching;
+using Marketplace.Core.Matching;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Api.Web;
+
+/// <summary>
+/// The web UI's report downloads with the sign-in cookie (the JSON API takes bearer tokens only, and a download link cannot carry
+/// one): GET /downloads/under-served?district=&amp;semester= — the same use case and CSV as GET /api/reports/under-served?format=csv,
+/// with each school's top recommendations (the list a bureau sends to its schools).
+/// </summary>
+internal static class ReportDownloads
+{
+    public const string UnderServedPath = "/downloads/under-served";
+
+    public static void Map(WebApplication app) =>
+        app.MapGet(UnderServedPath, UnderServedAsync).RequireAuthorization().ExcludeFromDescription();
+
+    public static string UnderServedLink(string district, string semester) =>
+        $"{UnderServedPath}?district={Uri.EscapeDataString(district)}&semester={Uri.EscapeDataString(semester)}";
+
+    private static async Task<IResult> UnderServedAsync(string? district, string? semester, HttpContext http, UnderServedQueries queries, MessageRenderer messages,
+        CancellationToken ct)
+    {
+        new Validator().Require(district is not null, "district", new("validation.required")).ThrowIfInvalid();
+        var report = await queries.GetAsync(http.User.RequireCaller(), district!, semester, recommend: true, ct);
+        return TypedResults.File(UnderServedDto.Csv(UnderServedDto.From(report, messages), messages), "text/csv; charset=utf-8",
+            $"under-served-{report.DistrictCode}-{report.Semester}.csv");
+    }
+}
