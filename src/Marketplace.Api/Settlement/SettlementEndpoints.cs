@@ -175,8 +175,8 @@ public static class SettlementEndpoints
         var statement = await queries.GetAsync(user.RequireCaller(), query.Text("month"), query.DistrictCode("district"), ct);
         return query.Text("format") switch
         {
-            "csv" => TypedResults.File(export.Csv(statement), "text/csv; charset=utf-8", $"statement-{statement.Month}.csv"),
-            "xlsx" => TypedResults.File(export.Xlsx(statement), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"statement-{statement.Month}.xlsx"),
+            "csv" => TypedResults.File(await export.CsvAsync(statement, ct), "text/csv; charset=utf-8", $"statement-{statement.Month}.csv"),
+            "xlsx" => TypedResults.File(await export.XlsxAsync(statement, ct), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"statement-{statement.Month}.xlsx"),
             _ => TypedResults.Ok(statement),
         };
     }
