@@ -4,6 +4,7 @@ using Marketplace.Api.Bookings;
 using Marketplace.Api.Catalog;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Matching;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
 using Marketplace.Api.Schools;
@@ -35,6 +36,7 @@ builder.Services
     .AddSearch()
     .AddBookings(settings)
     .AddSettlement(settings, builder.Configuration)
+    .AddMatching()
     .AddRealtime()
     .AddOutbox()
     .AddAdmin(settings)
@@ -58,6 +60,7 @@ app.MapSchools();
 app.MapSearch();
 app.MapBookings();
 app.MapSettlement();
+app.MapMatching();
 app.MapRealtime();
 app.MapAdmin();
 app.MapOperations();

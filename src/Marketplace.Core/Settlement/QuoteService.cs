@@ -10,14 +10,15 @@ namespace Marketplace.Core.Settlement;
 /// semester, the revision in force at its start. Per-month and per-semester amounts run across the sessions of one request (the
 /// same pupils): the subsidy allowance is used up in session order and the family cap counts what the group already pays in
 /// that month or semester. (Pupils are not yet individuals — families come with issue 18 — so two separate requests of one
-/// class are two groups.)
+/// class are two groups.) The school's district gives the policy, its 城乡 the family cap of a rural school.
 /// </summary>
 public sealed class QuoteService(IMarketplaceStore store)
 {
     public async Task<IReadOnlyList<Quote>> QuoteAsync(
-        string district, OfferingContent content, IReadOnlyList<(DateTimeOffset StartsAt, DateTimeOffset EndsAt)> sessions, int pupils, int hardship,
+        School school, OfferingContent content, IReadOnlyList<(DateTimeOffset StartsAt, DateTimeOffset EndsAt)> sessions, int pupils, int hardship,
         IReadOnlyList<int> grades, CancellationToken ct = default)
     {
+        var district = school.DistrictCode;
         var stage = QuoteCalculator.StageOf(grades);
         var policies = new Dictionary<string, FundingPolicy?>(StringComparer.Ordinal);
         var subsidyUsed = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -42,7 +43,7 @@ public sealed class QuoteService(IMarketplaceStore store)
                 if (capPeriod is not null) paidSoFar = familyPaid.GetValueOrDefault(capPeriod);
             }
             var quote = QuoteCalculator.Compute(content.PriceFen, pupils, hardship, minutes, stage, content.CollectedFees, terms,
-                revision is null ? null : new PolicyRef(policy!.Id, semester.Name, revision.Number), allowanceLeft, paidSoFar);
+                revision is null ? null : new PolicyRef(policy!.Id, semester.Name, revision.Number), allowanceLeft, paidSoFar, school.Area);
             if (subsidyPeriod is not null) subsidyUsed[subsidyPeriod] = subsidyUsed.GetValueOrDefault(subsidyPeriod) + quote.SubsidyPerPupilFen;
             if (capPeriod is not null) familyPaid[capPeriod] = familyPaid.GetValueOrDefault(capPeriod) + quote.FamilySharePerPupilFen;
             quotes.Add(quote);
