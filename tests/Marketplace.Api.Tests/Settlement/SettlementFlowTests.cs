@@ -363,6 +363,13 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         var text = await csv.Content.ReadAsStringAsync();
         Assert.Contains("科目", text);
         Assert.Contains("provider-payable:", text);
+        // Whom each account is about, by name beside its id: the school and the provider it owes; for the bureau, the district too.
+        var view = await school.GetJsonAsync($"/api/bookings/{id}");
+        Assert.Contains($"{view["schoolName"]} → {view["providerName"]}", text);
+        var bureauCsv = await (await (await factory.ClientForAsync("bureau-110105")).GetAsync($"/api/statements?month={month}&format=csv")).Content.ReadAsStringAsync();
+        Assert.Contains("单位", bureauCsv);
+        Assert.Contains(view["districtName"]!.GetValue<string>(), bureauCsv);
+        Assert.Contains($"{view["schoolName"]} → {view["providerName"]}", bureauCsv);
         var xlsx = await provider.GetAsync($"/api/statements?month={month}&format=xlsx");
         var bytes = await xlsx.Content.ReadAsByteArrayAsync();
         Assert.Equal((byte)'P', bytes[0]); // a zip: PK
