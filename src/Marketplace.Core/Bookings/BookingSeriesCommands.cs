@@ -163,7 +163,7 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
 
     /// <summary>Quoted together, in start order: a monthly or semester allowance or cap runs across the series' sessions (the same pupils).</summary>
     private Task<IReadOnlyList<Settlement.Quote>> QuoteSessionsAsync(School school, Offering offering, IReadOnlyList<Session> ordered, CreateSeriesRequest r, CancellationToken ct) =>
-        quotes.QuoteAsync(school, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), r.Pupils!.Value, r.HardshipPupils ?? 0, r.Grades!, ct);
+        quotes.QuoteAsync(school, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), r.Pupils!.Value, r.HardshipPupils ?? 0, r.Grades!, r.ClassName, ct);
 
     /// <summary>The provider accepts the series: it and every request of it still open become Confirmed.</summary>
     public Task<BookingSeries> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>

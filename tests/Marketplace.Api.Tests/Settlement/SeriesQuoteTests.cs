@@ -114,6 +114,33 @@ public sealed class SeriesQuoteTests(SettlementClockFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task AClassesSecondTermBooking_CountsWhatItsFirstUsedAndCharges_AnotherClassStartsAfresh()
+    {
+        // ¥20.00 subsidy and ¥7.00 family cap per pupil for the semester. 三年级2班 books two sessions: subsidy ¥12 + ¥8, family ¥0 + ¥4.
+        await PolicyAsync(familyCapPerSemester: 700);
+        var school = await factory.ClientForAsync("school3");
+        object ForClass(Guid offeringId, Guid[] sessions, string className) => new
+        {
+            offeringId, sessionIds = sessions, pupils = 20, grades = new[] { 3 }, className, contactName = "李老师", contactPhone = "13900001111",
+        };
+        var (first, firstSessions) = await OfferingAsync();
+        using (var book = new HttpRequestMessage(HttpMethod.Post, "/api/booking-series")
+        {
+            Content = JsonContent.Create(ForClass(first, firstSessions[..2], "三年级2班")), Headers = { { "Idempotency-Key", $"class-cap-{Guid.NewGuid():N}" } },
+        })
+            await (await school.SendAsync(book)).AssertStatusAsync(201);
+
+        // The same class again: its allowance is used up, so each session is ¥12 to the families — above what is left of ¥7.
+        var (second, secondSessions) = await OfferingAsync();
+        var refused = await (await school.PostJsonAsync("/api/booking-series/quote", ForClass(second, secondSessions[..2], "三年级2班"))).AssertProblemAsync(409);
+        Assert.Equal("family-cap-exceeded", refused["code"]!.GetValue<string>());
+        Assert.Equal(300, refused["limitFen"]!.GetValue<long>());
+        // Another class (other pupils) has its own allowance and cap: ¥0 + ¥4.
+        var other = await (await school.PostJsonAsync("/api/booking-series/quote", ForClass(second, secondSessions[..2], "三年级3班"))).AssertStatusAsync(200);
+        Assert.Equal(400, other["term"]!["familySharePerPupilFen"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task SeriesQuote_ChecksTheRequest_AndOnlySchoolsAsk()
     {
         await PolicyAsync(familyCapPerSemester: 5000);
