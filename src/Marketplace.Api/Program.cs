@@ -6,6 +6,7 @@ using Marketplace.Api.Configuration;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
+using Marketplace.Api.Reports;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 using Marketplace.Api.Settlement;
@@ -35,6 +36,7 @@ builder.Services
     .AddSearch()
     .AddBookings(settings)
     .AddSettlement(settings, builder.Configuration)
+    .AddReports()
     .AddRealtime()
     .AddOutbox()
     .AddAdmin(settings)
@@ -58,6 +60,7 @@ app.MapSchools();
 app.MapSearch();
 app.MapBookings();
 app.MapSettlement();
+app.MapReports();
 app.MapRealtime();
 app.MapAdmin();
 app.MapOperations();

@@ -1,0 +1,54 @@
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Persistence;
+
+namespace Marketplace.Storage.Sqlite;
+
+/// <summary>
+/// Reports (issue 16): a district's bookings of a span of session starts, grouped over ix_bookings_report. The grouping columns are
+/// the index's columns in its order after the district, so SQLite walks the district's part of the index once, groups as it goes
+/// (no temporary b-tree) and never reads a document: the city's coverage report costs one index range per district.
+/// </summary>
+internal sealed partial class SqliteMarketplaceStore
+{
+    public Task<IReadOnlyList<BookingTally>> TallyBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default)
+    {
+        var (sql, parameters) = TallyQuery(filter);
+        using var connection = Open();
+        using var cmd = Command(connection, sql, parameters);
+        using var reader = cmd.ExecuteReader();
+        var tallies = new List<BookingTally>();
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            tallies.Add(new BookingTally(
+                filter.District, Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)),
+                reader.IsDBNull(2) ? null : Enum.Parse<Category>(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : Enum.Parse<DeliveryMode>(reader.GetString(3)),
+                Enum.Parse<BookingStatus>(reader.GetString(4)),
+                reader.IsDBNull(5) ? null : Enum.Parse<DeliveryStatus>(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                reader.GetInt64(7), reader.GetInt64(8), reader.GetInt32(9), reader.GetInt64(10), reader.GetInt64(11)));
+        }
+        return Task.FromResult<IReadOnlyList<BookingTally>>(tallies);
+    }
+
+    internal static (string Sql, (string Name, object? Value)[] Parameters) TallyQuery(BookingTallyFilter f) => (
+        $"""
+        SELECT json_extract(doc, '$.schoolId'), json_extract(doc, '$.providerId'), json_extract(doc, '$.snapshot.category'),
+          json_extract(doc, '$.snapshot.mode'), json_extract(doc, '$.status'), json_extract(doc, '$.delivery.status'),
+          json_extract(doc, '$.grades[0]'), count(*),
+          coalesce(sum(json_extract(doc, '$.delivery.attended')), 0), coalesce(max(json_extract(doc, '$.delivery.attended')), 0),
+          coalesce(sum(json_extract(doc, '$.delivery.attended') = 0), 0),
+          coalesce(sum(json_extract(doc, '$.status') = '{nameof(BookingStatus.Confirmed)}' AND json_extract(doc, '$.sessionStartsAt') < $overdue), 0)
+        FROM bookings
+        WHERE json_extract(doc, '$.districtCode') = $district
+          AND json_extract(doc, '$.sessionStartsAt') >= $from AND json_extract(doc, '$.sessionStartsAt') < $before
+        GROUP BY json_extract(doc, '$.schoolId'), json_extract(doc, '$.providerId'), json_extract(doc, '$.snapshot.category'),
+          json_extract(doc, '$.snapshot.mode'), json_extract(doc, '$.status'), json_extract(doc, '$.delivery.status'), json_extract(doc, '$.grades[0]')
+        """,
+        [
+            ("$district", f.District), ("$from", StoreJson.FormatTime(f.StartsFrom)), ("$before", StoreJson.FormatTime(f.StartsBefore)),
+            ("$overdue", StoreJson.FormatTime(f.OverdueBefore)),
+        ]);
+}
