@@ -33,19 +33,27 @@ internal sealed partial class SqliteMarketplaceStore
         return Task.FromResult<IReadOnlyList<BookingTally>>(tallies);
     }
 
+    /// <summary>
+    /// The inner select reads only ix_bookings_report's values (SQLite does not see an aggregate's indexed expressions as covered, so
+    /// the grouping is outside), in index order (its ORDER BY costs no sort; LIMIT -1 keeps it from being flattened into the outer
+    /// select): the outer GROUP BY follows that order and needs no temporary b-tree.
+    /// </summary>
     internal static (string Sql, (string Name, object? Value)[] Parameters) TallyQuery(BookingTallyFilter f) => (
         $"""
-        SELECT json_extract(doc, '$.schoolId'), json_extract(doc, '$.providerId'), json_extract(doc, '$.snapshot.category'),
-          json_extract(doc, '$.snapshot.mode'), json_extract(doc, '$.status'), json_extract(doc, '$.delivery.status'),
-          json_extract(doc, '$.grades[0]'), count(*),
-          coalesce(sum(json_extract(doc, '$.delivery.attended')), 0), coalesce(max(json_extract(doc, '$.delivery.attended')), 0),
-          coalesce(sum(json_extract(doc, '$.delivery.attended') = 0), 0),
-          coalesce(sum(json_extract(doc, '$.status') = '{nameof(BookingStatus.Confirmed)}' AND json_extract(doc, '$.sessionStartsAt') < $overdue), 0)
-        FROM bookings
-        WHERE json_extract(doc, '$.districtCode') = $district
-          AND json_extract(doc, '$.sessionStartsAt') >= $from AND json_extract(doc, '$.sessionStartsAt') < $before
-        GROUP BY json_extract(doc, '$.schoolId'), json_extract(doc, '$.providerId'), json_extract(doc, '$.snapshot.category'),
-          json_extract(doc, '$.snapshot.mode'), json_extract(doc, '$.status'), json_extract(doc, '$.delivery.status'), json_extract(doc, '$.grades[0]')
+        SELECT school, provider, category, mode, status, delivery, grade, count(*), coalesce(sum(attended), 0), coalesce(max(attended), 0),
+          coalesce(sum(attended = 0), 0), coalesce(sum(status = '{nameof(BookingStatus.Confirmed)}' AND starts < $overdue), 0)
+        FROM (
+          SELECT json_extract(doc, '$.schoolId') AS school, json_extract(doc, '$.providerId') AS provider,
+            json_extract(doc, '$.snapshot.category') AS category, json_extract(doc, '$.snapshot.mode') AS mode, json_extract(doc, '$.status') AS status,
+            json_extract(doc, '$.delivery.status') AS delivery, json_extract(doc, '$.grades[0]') AS grade,
+            json_extract(doc, '$.sessionStartsAt') AS starts, json_extract(doc, '$.delivery.attended') AS attended
+          FROM bookings
+          WHERE json_extract(doc, '$.districtCode') = $district
+            AND json_extract(doc, '$.sessionStartsAt') >= $from AND json_extract(doc, '$.sessionStartsAt') < $before
+          ORDER BY json_extract(doc, '$.schoolId'), json_extract(doc, '$.providerId'), json_extract(doc, '$.snapshot.category'),
+            json_extract(doc, '$.snapshot.mode'), json_extract(doc, '$.status'), json_extract(doc, '$.delivery.status'), json_extract(doc, '$.grades[0]')
+          LIMIT -1)
+        GROUP BY school, provider, category, mode, status, delivery, grade
         """,
         [
             ("$district", f.District), ("$from", StoreJson.FormatTime(f.StartsFrom)), ("$before", StoreJson.FormatTime(f.StartsBefore)),

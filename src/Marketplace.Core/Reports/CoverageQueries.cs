@@ -36,8 +36,9 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
 
         var schools = await SchoolsAsync(districts, ct);
         var names = (await store.ListDistrictsAsync(ct)).ToDictionary(d => d.Code, d => d.Name);
-        var current = await FactsAsync(districts, semester, now, ct);
-        var before = await FactsAsync(districts, previous, now, ct);
+        // The two semesters side by side: the embedded store answers on the calling thread, so each gets its own.
+        var facts = await Task.WhenAll(new[] { semester, previous }.Select(s => Task.Run(() => FactsAsync(districts, s, now, ct), ct)));
+        var (current, before) = (facts[0], facts[1]);
         var providerIds = current.Tallies.Concat(before.Tallies).Select(t => t.ProviderId).Distinct().ToArray();
         var providers = (await store.FindManyAsync<Provider>(providerIds, ct)).ToDictionary(p => p.Id);
 
