@@ -17,7 +17,7 @@ internal sealed partial class MongoMarketplaceStore
         {
             var key = r["_id"].AsBsonDocument;
             string? Text(string name) => key.TryGetValue(name, out var v) && v.IsString ? v.AsString : null;
-            return new BookingTally(filter.District, Guid.Parse(Text("school")!), Guid.Parse(Text("provider")!),
+            return new BookingTally(Text("district")!, Guid.Parse(Text("school")!), Guid.Parse(Text("provider")!),
                 Text("category") is { } c ? Enum.Parse<Category>(c) : null, Text("mode") is { } m ? Enum.Parse<DeliveryMode>(m) : null,
                 Enum.Parse<BookingStatus>(Text("status")!), Text("delivery") is { } d ? Enum.Parse<DeliveryStatus>(d) : null,
                 key.TryGetValue("grade", out var g) && g.IsNumeric ? g.ToInt32() : null,

@@ -5,7 +5,7 @@ using MongoDB.Bson;
 namespace Marketplace.Storage.Mongo;
 
 /// <summary>
-/// The coverage report's tally (issue 16) as one aggregation: the district's bookings of the span (bookings.ix_report), grouped on the
+/// The coverage report's tally (issue 16) as one aggregation: the districts' bookings of the span (bookings.ix_report), grouped on the
 /// fields <see cref="BookingTally"/> names, counted and summed by the server. Rendered by the request-shape tests.
 /// </summary>
 internal static class ReportQuery
@@ -16,14 +16,14 @@ internal static class ReportQuery
     [
         new("$match", new BsonDocument
         {
-            { "districtCode", f.District },
+            { "districtCode", new BsonDocument("$in", new BsonArray(f.Districts)) },
             { "sessionStartsAt", new BsonDocument { { "$gte", StoreJson.FormatTime(f.StartsFrom) }, { "$lt", StoreJson.FormatTime(f.StartsBefore) } } },
         }),
         new("$group", new BsonDocument
         {
             { "_id", new BsonDocument
             {
-                { "school", "$schoolId" }, { "provider", "$providerId" }, { "category", "$snapshot.category" }, { "mode", "$snapshot.mode" },
+                { "district", "$districtCode" }, { "school", "$schoolId" }, { "provider", "$providerId" }, { "category", "$snapshot.category" }, { "mode", "$snapshot.mode" },
                 { "status", "$status" }, { "delivery", "$delivery.status" }, { "grade", new BsonDocument("$first", "$grades") },
             } },
             { "bookings", new BsonDocument("$sum", 1) },

@@ -134,7 +134,7 @@ public interface IMarketplaceStore
     // Reports (issue 16)
 
     /// <summary>
-    /// A district's bookings of a span of session starts, grouped and counted by the store (<see cref="BookingTally"/>), so the coverage
+    /// Districts' bookings of a span of session starts, grouped and counted by the store (<see cref="BookingTally"/>), so the coverage
     /// report of a city reads a few thousand groups, never its million bookings.
     /// </summary>
     Task<IReadOnlyList<BookingTally>> TallyBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default);

@@ -10,7 +10,7 @@ namespace Marketplace.Core.Reports;
 /// <summary>
 /// The coverage report (issue 16) from the store's own records: a district bureau reads its district, a city bureau its districts with
 /// each district apart; nobody else reads it. Bookings are counted by the store (<see cref="IMarketplaceStore.TallyBookingsAsync"/>, one
-/// call per district and semester), money summed by the ledger (<see cref="IMarketplaceStore.SumLedgerAsync"/>): a city of a million
+/// call per semester), money summed by the ledger (<see cref="IMarketplaceStore.SumLedgerAsync"/>): a city of a million
 /// bookings reads groups, never bookings. Every definition is in docs/monitoring.md.
 /// </summary>
 public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
@@ -78,13 +78,10 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
 
     private async Task<Facts> FactsAsync(IReadOnlyList<string> districts, Semester semester, DateTimeOffset now, CancellationToken ct)
     {
-        var tallies = new List<BookingTally>();
+        var tallies = await store.TallyBookingsAsync(new BookingTallyFilter(districts, semester.Start, semester.End, now - OverdueAfter), ct);
         var ledger = new Dictionary<string, IReadOnlyList<LedgerTotal>>();
         foreach (var d in districts)
-        {
-            tallies.AddRange(await store.TallyBookingsAsync(new BookingTallyFilter(d, semester.Start, semester.End, now - OverdueAfter), ct));
             ledger[d] = await store.SumLedgerAsync(new LedgerFilter(Districts: [d], From: semester.Start, Before: semester.End), ct);
-        }
         // In force at the report's moment within the semester: now, or the semester's last instant once it is over (its first before it starts).
         var at = now < semester.Start ? semester.Start : now >= semester.End ? semester.End.AddTicks(-1) : now;
         var policies = (await store.FindManyAsync<FundingPolicy>(districts.Select(d => FundingPolicy.IdOf(d, semester.Name)).ToArray(), ct))

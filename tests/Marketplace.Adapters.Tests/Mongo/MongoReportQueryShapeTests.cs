@@ -14,14 +14,14 @@ public sealed class MongoReportQueryShapeTests
     [Fact]
     public void Tally_IsOneAggregation_GroupingTheDistrictsBookingsOfTheSpan()
     {
-        var pipeline = ReportQuery.Tally(new BookingTallyFilter("110101", Semester, Semester.AddMonths(5), new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero)));
+        var pipeline = ReportQuery.Tally(new BookingTallyFilter(["110101", "110105"], Semester, Semester.AddMonths(5), new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero)));
 
         Assert.Equal(BsonArray.Create(new[]
         {
-            BsonDocument.Parse("""{ "$match": { "districtCode": "110101", "sessionStartsAt": { "$gte": "2026-08-31T16:00:00+00:00", "$lt": "2027-01-31T16:00:00+00:00" } } }"""),
+            BsonDocument.Parse("""{ "$match": { "districtCode": { "$in": [ "110101", "110105" ] }, "sessionStartsAt": { "$gte": "2026-08-31T16:00:00+00:00", "$lt": "2027-01-31T16:00:00+00:00" } } }"""),
             BsonDocument.Parse("""
                 { "$group": {
-                    "_id": { "school": "$schoolId", "provider": "$providerId", "category": "$snapshot.category", "mode": "$snapshot.mode",
+                    "_id": { "district": "$districtCode", "school": "$schoolId", "provider": "$providerId", "category": "$snapshot.category", "mode": "$snapshot.mode",
                              "status": "$status", "delivery": "$delivery.status", "grade": { "$first": "$grades" } },
                     "bookings": { "$sum": 1 },
                     "attended": { "$sum": { "$ifNull": [ "$delivery.attended", null ] } },
