@@ -7,6 +7,7 @@ using Marketplace.Api.Hosting;
 using Marketplace.Api.Matching;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
+using Marketplace.Api.Reports;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 using Marketplace.Api.Settlement;
@@ -37,6 +38,7 @@ builder.Services
     .AddBookings(settings)
     .AddSettlement(settings, builder.Configuration)
     .AddMatching()
+    .AddReports()
     .AddRealtime()
     .AddOutbox()
     .AddAdmin(settings)
@@ -61,6 +63,7 @@ app.MapSearch();
 app.MapBookings();
 app.MapSettlement();
 app.MapMatching();
+app.MapReports();
 app.MapRealtime();
 app.MapAdmin();
 app.MapOperations();

