@@ -40,7 +40,8 @@ public sealed record UnderServedReport(
 /// </summary>
 public static class ParticipationEstimate
 {
-    public static int BandOf(int grade) => grade switch { <= 2 => 1, <= 4 => 2, <= 6 => 3, _ => 4 };
+    /// <summary>The coverage report's bands (<see cref="Reports.CoverageQueries.BandOf"/>): one estimate, school by school here, city-wide there.</summary>
+    public static int BandOf(int grade) => Reports.CoverageQueries.BandOf(grade);
 
     public static bool Delivered(Booking b) => b.Status == BookingStatus.Completed && b.Attended > 0
         && b.Delivery?.Status is DeliveryStatus.Recorded or DeliveryStatus.Confirmed or DeliveryStatus.Resolved;
