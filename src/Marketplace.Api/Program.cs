@@ -6,6 +6,7 @@ using Marketplace.Api.Configuration;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
+using Marketplace.Api.Recovery;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 using Marketplace.Api.Settlement;
@@ -13,6 +14,8 @@ using Marketplace.Api.Web;
 
 // CLI: `admin create --username NAME …` (Admin/AdminCli); its words are taken out before the host reads its arguments.
 var adminRun = AdminCli.TryParse(args, out var adminCommand, out var hostArgs);
+// CLI: `backup FILE`, `restore FILE`, `mark-restored`, `verify-index [--repair]` (Recovery/RecoveryCli), taken out the same way.
+var recoveryRun = RecoveryCli.TryParse(hostArgs, out var recoveryCommand, out hostArgs);
 var builder = WebApplication.CreateBuilder(hostArgs);
 builder.UseDefaultUrlUnlessConfigured("http://localhost:5080"); // --urls, ASPNETCORE_URLS, *_HTTP_PORTS or Kestrel:Endpoints win
 
@@ -43,6 +46,10 @@ builder.Services
 var app = builder.Build();
 
 if (adminRun) return await AdminCli.RunAsync(app.Services, adminCommand!, Console.In, Console.Out, Console.Error);
+if (recoveryRun)
+{
+    await using (app) return await RecoveryCli.RunAsync(app.Services, recoveryCommand!, Console.Out, Console.Error);
+}
 
 if (args.Contains("--rebuild-index"))
 {

@@ -111,7 +111,16 @@ internal static class SqliteSchema
         CREATE INDEX ix_payments_created ON payments (json_extract(doc, '$.createdAt'), id);
         CREATE INDEX ix_bookings_delivery_due ON bookings (json_extract(doc, '$.delivery.status'), json_extract(doc, '$.delivery.disputeBy'), id);
         """,
+        // 7 (issue 17, recovery): the store's epoch, a random id written here and replaced by every restore (SqliteBackup), which
+        // the search index records, so an index built from another history of this file is rebuilt
+        """
+        CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+        """,
     ];
+
+    /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>
+    public static int Latest => Migrations.Length;
 
     public static void Migrate(SqliteConnection connection)
     {
