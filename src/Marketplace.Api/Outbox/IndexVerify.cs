@@ -7,6 +7,7 @@ namespace Marketplace.Api.Outbox;
 public sealed record IndexVerifyOutcome(IndexReport Found, IndexReport? AfterRepair, bool Rebuilt)
 {
     /// <summary>What remains: the report after the repair, or the one found.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IndexReport Remaining => AfterRepair ?? Found;
 }
 
