@@ -1,0 +1,88 @@
+using Marketplace.Core.Persistence;
+using Marketplace.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Adapters.Tests.Store;
+
+/// <summary>The embedded store's backup (online, consistent) and restore (exclusive, new epoch).</summary>
+public sealed class SqliteBackupTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "marketplace-backup-tests", Guid.NewGuid().ToString("N"));
+
+    private string Database => Path.Combine(_folder, "marketplace.db");
+
+    [Fact]
+    public async Task Backup_WhileTheStoreIsOpen_ThenRestore_OnlyOnceItIsClosed_BringsBackTheCopy_WithANewEpoch()
+    {
+        var backup = Path.Combine(_folder, "backups", "b1.db");
+        string before;
+        using (var store = Open())
+        {
+            await store.InitializeAsync();
+            before = await store.GetEpochAsync();
+            Append(3);
+            Assert.Equal(SqliteSchemaLatest(), SqliteBackup.Backup(Database, backup)); // while the store is open and in WAL mode
+            Append(2); // after the backup: lost by the restore
+            Assert.Equal(5, await store.GetLatestCursorAsync());
+
+            var refused = Assert.Throws<SqliteBackupException>(() => SqliteBackup.Restore(Database, backup));
+            Assert.True(refused.InUse);
+            Assert.Equal(5, await store.GetLatestCursorAsync()); // nothing changed
+            Assert.Throws<SqliteBackupException>(() => SqliteBackup.Backup(Database, backup)); // never overwrites a backup
+        }
+        SqliteConnection.ClearAllPools();
+
+        var epoch = SqliteBackup.Restore(Database, backup);
+
+        Assert.False(File.Exists(Database + "-wal") && new FileInfo(Database + "-wal").Length > 0);
+        using var reopened = Open();
+        await reopened.InitializeAsync();
+        Assert.Equal(3, await reopened.GetLatestCursorAsync());
+        Assert.Equal(epoch, await reopened.GetEpochAsync());
+        Assert.NotEqual(before, epoch);
+    }
+
+    [Fact]
+    public void Restore_OfAFileThatIsNoMarketplaceDatabase_IsRefused_AndLeavesTheStoreAlone()
+    {
+        Directory.CreateDirectory(_folder);
+        var junk = Path.Combine(_folder, "junk.db");
+        File.WriteAllText(junk, "not a database at all, but long enough to look like one to a careless check");
+        var empty = Path.Combine(_folder, "empty.db");
+        using (var connection = new SqliteConnection($"Data Source={empty};Pooling=false"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "CREATE TABLE t (x)";
+            cmd.ExecuteNonQuery();
+        }
+
+        Assert.Contains("not a readable SQLite database", Assert.Throws<SqliteBackupException>(() => SqliteBackup.Restore(Database, junk)).Message, StringComparison.Ordinal);
+        Assert.Contains("not a marketplace database", Assert.Throws<SqliteBackupException>(() => SqliteBackup.Restore(Database, empty)).Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Database));
+    }
+
+    private SqliteMarketplaceStore Open() => new(Options.Create(new SqliteStoreOptions { DatabasePath = Database }), []);
+
+    private static int SqliteSchemaLatest() => SqliteSchema.Latest;
+
+    private void Append(int events)
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=false");
+        connection.Open();
+        for (var i = 0; i < events; i++)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "INSERT INTO outbox (id, type, at, audiences, data) VALUES ($id, 't', '2026-01-01T00:00:00+00:00', '[]', '{}')";
+            cmd.Parameters.AddWithValue("$id", Guid.NewGuid().ToString());
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+}
