@@ -44,6 +44,39 @@ public sealed class SqliteBackupTests : IDisposable
     }
 
     [Fact]
+    public async Task Backup_WhileFourWritersCommit_IsOneConsistentSnapshot()
+    {
+        using var store = Open();
+        await store.InitializeAsync();
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            var written = 0;
+            while (!stop.IsCancellationRequested && written < 20_000)
+            {
+                Append(1);
+                written++;
+            }
+            return written;
+        })).ToArray();
+        await Task.Delay(200);
+        var backup = Path.Combine(_folder, "busy.db");
+        SqliteBackup.Backup(Database, backup);
+        await stop.CancelAsync();
+        var total = (await Task.WhenAll(writers)).Sum();
+
+        using var copy = new SqliteConnection($"Data Source={backup};Mode=ReadOnly;Pooling=false");
+        copy.Open();
+        using var cmd = copy.CreateCommand();
+        cmd.CommandText = "SELECT count(*), coalesce(max(cursor), 0), coalesce(min(cursor), 0) FROM outbox";
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        var (count, max, min) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        Assert.True(count > 0 && count < total, $"{count} of {total} events in the backup"); // taken while the writers ran
+        Assert.Equal((1L, count), (min, max)); // every committed event up to one point, none after a gap: one snapshot
+    }
+
+    [Fact]
     public void Restore_OfAFileThatIsNoMarketplaceDatabase_IsRefused_AndLeavesTheStoreAlone()
     {
         Directory.CreateDirectory(_folder);
