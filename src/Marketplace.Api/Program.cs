@@ -4,9 +4,11 @@ using Marketplace.Api.Bookings;
 using Marketplace.Api.Catalog;
 using Marketplace.Api.Configuration;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Matching;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
 using Marketplace.Api.Recovery;
+using Marketplace.Api.Reports;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
 using Marketplace.Api.Settlement;
@@ -38,6 +40,8 @@ builder.Services
     .AddSearch()
     .AddBookings(settings)
     .AddSettlement(settings, builder.Configuration)
+    .AddMatching()
+    .AddReports()
     .AddRealtime()
     .AddOutbox()
     .AddAdmin(settings)
@@ -65,6 +69,8 @@ app.MapSchools();
 app.MapSearch();
 app.MapBookings();
 app.MapSettlement();
+app.MapMatching();
+app.MapReports();
 app.MapRealtime();
 app.MapAdmin();
 app.MapOperations();

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Marketplace.Storage.Sqlite;
 
-/// <summary>The store's epoch (migration 7), and the data-folder lock every process using the file holds shared.</summary>
+/// <summary>The store's epoch (migration 8), and the data-folder lock every process using the file holds shared.</summary>
 internal sealed partial class SqliteMarketplaceStore : IStoreEpoch, IDisposable
 {
     private readonly Lock _inUseGate = new();

@@ -19,10 +19,12 @@ public sealed record SchoolDto(Guid Id, string Name, string DistrictCode, string
     public SchoolStage? Stage { get; init; }
     public string? CoordinatorName { get; init; }
     public string? CoordinatorPhone { get; init; }
+    /// <summary>城乡 as the roster records it; null: not recorded (such a school gets the urban family cap).</summary>
+    public SchoolArea? Area { get; init; }
 
     public static SchoolDto From(School s) => new(s.Id, s.Name, s.DistrictCode, s.Address, s.Lat, s.Lon, s.Grades, s.EnrolmentByGrade)
     {
-        SchoolCode = s.SchoolCode, Stage = s.StageOrFromGrades, CoordinatorName = s.CoordinatorName, CoordinatorPhone = s.CoordinatorPhone,
+        SchoolCode = s.SchoolCode, Stage = s.StageOrFromGrades, CoordinatorName = s.CoordinatorName, CoordinatorPhone = s.CoordinatorPhone, Area = s.Area,
     };
 }
 

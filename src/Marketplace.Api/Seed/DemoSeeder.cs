@@ -131,7 +131,8 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             var school = new School(Ids.New(), $"{district.City[..2]}市{district.Name}{DemoCatalog.SchoolNames[i % DemoCatalog.SchoolNames.Length]}",
                 district.Code, $"{district.City}{district.Name}学府路{random.Next(1, 300)}号", lat + Jitter(random), lon + Jitter(random),
                 grades.ToDictionary(g => g, _ => random.Next(90, 260)),
-                $"1{district.Code[..4]}{i + 1:D5}", junior ? SchoolStage.Junior : SchoolStage.Primary, $"{"王李张刘陈杨赵黄周吴"[i % 10]}老师", $"1391000{i + 1:D4}");
+                $"1{district.Code[..4]}{i + 1:D5}", junior ? SchoolStage.Junior : SchoolStage.Primary, $"{"王李张刘陈杨赵黄周吴"[i % 10]}老师", $"1391000{i + 1:D4}",
+                i >= 24 ? SchoolArea.Rural : SchoolArea.Urban); // school25…30: village schools (农村), for the rural family caps
             changes.Insert(school).Insert(new User(Ids.New(), $"school{i + 1}", hash, Role.School, school.Id, "课后服务负责人"));
             var plan = SchoolPlan.Create(school.Id, "2026-2027-1");
             plan.Set([Category.Science, Category.Arts, Category.Sports, Category.Reading],

@@ -65,6 +65,9 @@ public static class SettlementEndpoints
         bookings.MapPost("/quote", Quote).WithName("QuoteBooking").RequireAuthorization(AuthSetup.SchoolPolicy)
             .WithSummary("报价试算（不预约）/ Dry run: the quote a booking would carry now (subsidy, family fees, waived, 代收费); nothing is booked.")
             .ProducesValidationProblem().ProducesProblem(409);
+        app.MapPost("/api/booking-series/quote", QuoteSeries).WithName("QuoteBookingSeries").WithTags("Settlement").RequireAuthorization(AuthSetup.SchoolPolicy)
+            .WithSummary("整学期预约报价试算（不预约）：各场次报价与学期合计，按月或按学期的补贴与上限跨场次计算 / Dry run of a term booking: each session's quote and the term's sum (monthly or semester allowances and caps run across the sessions); nothing is booked.")
+            .ProducesValidationProblem().ProducesProblem(409);
         bookings.MapPost("/{id:guid}/delivery/confirm", ConfirmDelivery).WithName("ConfirmDelivery").RequireAuthorization(AuthSetup.SchoolPolicy)
             .WithSummary("学校确认实到人数，据实结算 / The school confirms the recorded delivery; it is settled (the provider is owed attended × price).");
         bookings.MapPost("/{id:guid}/delivery/dispute", DisputeDelivery).WithName("DisputeDelivery").RequireAuthorization(AuthSetup.SchoolPolicy)
@@ -109,6 +112,9 @@ public static class SettlementEndpoints
     }
 
     private static async Task<Ok<Quote>> Quote(CreateBookingRequest request, ClaimsPrincipal user, BookingCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(await commands.QuoteAsync(user.RequireCaller(), request, ct));
+
+    private static async Task<Ok<SeriesQuote>> QuoteSeries(CreateSeriesRequest request, ClaimsPrincipal user, BookingSeriesCommands commands, CancellationToken ct) =>
         TypedResults.Ok(await commands.QuoteAsync(user.RequireCaller(), request, ct));
 
     private static async Task<Ok<BookingView>> ConfirmDelivery(Guid id, DeliveryConfirmRequest? body, ClaimsPrincipal user, DeliveryCommands commands, BookingQueries queries, CancellationToken ct) =>
@@ -169,8 +175,8 @@ public static class SettlementEndpoints
         var statement = await queries.GetAsync(user.RequireCaller(), query.Text("month"), query.DistrictCode("district"), ct);
         return query.Text("format") switch
         {
-            "csv" => TypedResults.File(export.Csv(statement), "text/csv; charset=utf-8", $"statement-{statement.Month}.csv"),
-            "xlsx" => TypedResults.File(export.Xlsx(statement), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"statement-{statement.Month}.xlsx"),
+            "csv" => TypedResults.File(await export.CsvAsync(statement, ct), "text/csv; charset=utf-8", $"statement-{statement.Month}.csv"),
+            "xlsx" => TypedResults.File(await export.XlsxAsync(statement, ct), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"statement-{statement.Month}.xlsx"),
             _ => TypedResults.Ok(statement),
         };
     }

@@ -28,7 +28,7 @@ internal static class StatementDownloads
             .ThrowIfInvalid();
         var statement = await queries.GetAsync(http.User.RequireCaller(), month, null, ct);
         return format == "csv"
-            ? TypedResults.File(export.Csv(statement), "text/csv; charset=utf-8", $"statement-{statement.Month}.csv")
-            : TypedResults.File(export.Xlsx(statement), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"statement-{statement.Month}.xlsx");
+            ? TypedResults.File(await export.CsvAsync(statement, ct), "text/csv; charset=utf-8", $"statement-{statement.Month}.csv")
+            : TypedResults.File(await export.XlsxAsync(statement, ct), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"statement-{statement.Month}.xlsx");
     }
 }

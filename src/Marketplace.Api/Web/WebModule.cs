@@ -38,6 +38,7 @@ public static class WebModule
         app.MapStaticAssets().AllowAnonymous();
         AccountForms.Map(app);
         StatementDownloads.Map(app);
+        ReportDownloads.Map(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -46,7 +46,7 @@ public sealed partial class BookingCommands
 
         var district = schoolDistrict?.Name ?? school.DistrictCode;
         var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
-        var quote = (await quotes.QuoteAsync(school.DistrictCode, offering.Content, [(session.StartsAt, session.EndsAt)], r.Pupils!.Value,
+        var quote = (await quotes.QuoteAsync(school, offering.Content, [(session.StartsAt, session.EndsAt)], r.Pupils!.Value,
             r.HardshipPupils ?? 0, r.Grades!, ct))[0];
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, r.Pupils!.Value,
             r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, session.StartsAt, offering.Content.CancellationCutoffHours,
@@ -93,7 +93,7 @@ public sealed partial class BookingCommands
         var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
         var (reach, _) = await BookingEligibility.ReachAsync(store, offering, provider, school, () => new NotFoundException("session", r.SessionId), ct);
         BookingEligibility.CheckRules(session, offering, school, reach, r.Pupils!.Value, r.Grades!, now);
-        return (await quotes.QuoteAsync(school.DistrictCode, offering.Content, [(session.StartsAt, session.EndsAt)], r.Pupils!.Value,
+        return (await quotes.QuoteAsync(school, offering.Content, [(session.StartsAt, session.EndsAt)], r.Pupils!.Value,
             r.HardshipPupils ?? 0, r.Grades!, ct))[0];
     }
 

@@ -69,23 +69,11 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
 
         Validate(r);
         var now = clock.GetUtcNow();
-        var offering = await store.FindAsync<Offering>(r.OfferingId!.Value, ct) ?? throw new NotFoundException("offering", r.OfferingId);
-        var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", r.OfferingId);
-        var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
-        var (reach, schoolDistrict) = await BookingEligibility.ReachAsync(store, offering, provider, school, () => new NotFoundException("offering", r.OfferingId), ct);
+        var (offering, provider, school, districtName, sessions, bookable, unbooked) = await PrepareAsync(caller, r, now, ct);
         var pupils = r.Pupils!.Value;
-        BookingEligibility.CheckGroup(offering, school, reach, pupils, r.Grades!);
-
-        var sessions = await SessionsAsync(r, offering, ct);
-        var (bookable, unbooked) = Sort(sessions, offering, now);
         var allowPartial = r.AllowPartial ?? false;
-        // Sessions the school named itself are what it asked for: without allowPartial, one it cannot have refuses the series.
-        if (r.SessionIds is not null && unbooked.Count > 0 && !allowPartial)
-            throw new SeriesSessionsException("series-session-not-bookable", unbooked.Select(u => new SeriesSessionProblem(u.SessionId, u.StartsAt, u.Reason, null)).ToArray());
-
         var from = r.From ?? ChinaTime.DateOf(sessions.Min(s => s.StartsAt));
         var to = r.To ?? ChinaTime.DateOf(sessions.Max(s => s.StartsAt));
-        var districtName = schoolDistrict?.Name ?? school.DistrictCode;
         var facts = new SeriesFacts(offering.Id, provider.Id, school.Id, school.DistrictCode, pupils, r.Grades!, r.ClassName, r.TeacherName,
             r.ContactName!, r.ContactPhone!, r.Note, from, to, allowPartial, offering.Content.PriceFen, options.ResponseWindow,
             BookingQueries.SnapshotOf(offering, provider, school, sessions[0], districtName));
@@ -94,10 +82,8 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
         {
             if (bookable.Count == 0)
                 throw new SeriesSessionsException("series-nothing-fits", unbooked.Select(u => new SeriesSessionProblem(u.SessionId, u.StartsAt, u.Reason, u.SeatsLeft)).ToArray());
-            // Quoted together: a monthly or semester allowance or cap runs across the series' sessions (the same pupils).
             var ordered = bookable.OrderBy(s => s.StartsAt).ToList();
-            var quoted = await quotes.QuoteAsync(school.DistrictCode, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), pupils,
-                r.HardshipPupils ?? 0, r.Grades!, ct);
+            var quoted = await QuoteSessionsAsync(school, offering, ordered, r, ct);
             var bookings = ordered.Select((s, i) => Booking.Request(new BookingRequestFacts(s.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, pupils,
                 r.Grades!, r.ContactName!, r.ContactPhone!, r.Note, offering.Content.PriceFen, s.StartsAt, offering.Content.CancellationCutoffHours,
                 options.ResponseWindow, BookingQueries.SnapshotOf(offering, provider, school, s, districtName))
@@ -135,6 +121,49 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
             }
         }
     }
+
+    /// <summary>
+    /// The dry run of <see cref="RequestAsync"/>: the quote each bookable session would carry now and their sum for the term — the
+    /// same checks and the same computation (a monthly or semester allowance or cap runs across the sessions), except the seat
+    /// counts, which the store decides when it books; nothing written.
+    /// </summary>
+    public async Task<SeriesQuote> QuoteAsync(Caller caller, CreateSeriesRequest r, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.schools-book");
+        Validate(r, contact: false);
+        var (offering, _, school, _, _, bookable, unbooked) = await PrepareAsync(caller, r, clock.GetUtcNow(), ct);
+        if (bookable.Count == 0)
+            throw new SeriesSessionsException("series-nothing-fits", unbooked.Select(u => new SeriesSessionProblem(u.SessionId, u.StartsAt, u.Reason, u.SeatsLeft)).ToArray());
+        var ordered = bookable.OrderBy(s => s.StartsAt).ToList();
+        var quoted = await QuoteSessionsAsync(school, offering, ordered, r, ct);
+        return new SeriesQuote(ordered.Select((s, i) => new SessionQuote(s.Id, s.StartsAt, s.EndsAt, quoted[i])).ToArray(), QuoteTotals.Of(quoted), unbooked);
+    }
+
+    /// <summary>
+    /// What a series request is about, checked: the offering and its provider, the school (and its district's name), may this
+    /// group book it, the sessions asked for sorted into those bookable now and those not; a named session that cannot be booked
+    /// refuses the request unless it allows partial booking.
+    /// </summary>
+    private async Task<(Offering Offering, Provider Provider, School School, string DistrictName, IReadOnlyList<Session> Sessions, List<Session> Bookable,
+        List<UnbookedSession> Unbooked)> PrepareAsync(Caller caller, CreateSeriesRequest r, DateTimeOffset now, CancellationToken ct)
+    {
+        var offering = await store.FindAsync<Offering>(r.OfferingId!.Value, ct) ?? throw new NotFoundException("offering", r.OfferingId);
+        var provider = await store.FindAsync<Provider>(offering.ProviderId, ct) ?? throw new NotFoundException("offering", r.OfferingId);
+        var school = await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
+        var (reach, schoolDistrict) = await BookingEligibility.ReachAsync(store, offering, provider, school, () => new NotFoundException("offering", r.OfferingId), ct);
+        BookingEligibility.CheckGroup(offering, school, reach, r.Pupils!.Value, r.Grades!);
+
+        var sessions = await SessionsAsync(r, offering, ct);
+        var (bookable, unbooked) = Sort(sessions, offering, now);
+        // Sessions the school named itself are what it asked for: without allowPartial, one it cannot have refuses the series.
+        if (r.SessionIds is not null && unbooked.Count > 0 && !(r.AllowPartial ?? false))
+            throw new SeriesSessionsException("series-session-not-bookable", unbooked.Select(u => new SeriesSessionProblem(u.SessionId, u.StartsAt, u.Reason, null)).ToArray());
+        return (offering, provider, school, schoolDistrict?.Name ?? school.DistrictCode, sessions, bookable, unbooked);
+    }
+
+    /// <summary>Quoted together, in start order: a monthly or semester allowance or cap runs across the series' sessions (the same pupils).</summary>
+    private Task<IReadOnlyList<Settlement.Quote>> QuoteSessionsAsync(School school, Offering offering, IReadOnlyList<Session> ordered, CreateSeriesRequest r, CancellationToken ct) =>
+        quotes.QuoteAsync(school, offering.Content, ordered.Select(s => (s.StartsAt, s.EndsAt)).ToList(), r.Pupils!.Value, r.HardshipPupils ?? 0, r.Grades!, r.ClassName, ct);
 
     /// <summary>The provider accepts the series: it and every request of it still open become Confirmed.</summary>
     public Task<BookingSeries> ConfirmAsync(Caller caller, Guid id, CancellationToken ct = default) =>
@@ -314,18 +343,21 @@ public sealed class BookingSeriesCommands(IMarketplaceStore store, BookingSeries
         return record.RequestHash == hash ? new SeriesRequestResult(record.ResultId, record.ResponseJson, Replayed: true) : throw new IdempotencyMismatchException();
     }
 
-    private static void Validate(CreateSeriesRequest r)
+    /// <summary>The request's fields; <paramref name="contact"/> false (the dry run): the group and the sessions only, not who to contact.</summary>
+    private static void Validate(CreateSeriesRequest r, bool contact = true)
     {
         var v = new Validator()
             .Require(r.OfferingId is not null && r.OfferingId != Guid.Empty, "offeringId", new("validation.required"))
             .Require(r.Pupils is >= 1 and <= 1000, "pupils", new("validation.range", 1, 1000))
             .Require(r.Grades is { Count: > 0 and <= 9 } g && g.All(x => x is >= 1 and <= 9) && g.Distinct().Count() == g.Count, "grades", new("offering.grades"))
-            .Text(r.ClassName, "className", 50, required: false)
-            .Text(r.TeacherName, "teacherName", 50, required: false)
-            .Text(r.ContactName, "contactName", 50)
-            .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ') && p.Count(char.IsAsciiDigit) >= 7,
-                "contactPhone", new("booking.contact-phone", 7))
-            .Text(r.Note, "note", 500, required: false, multiline: true);
+            .Require(r.HardshipPupils is null || r.HardshipPupils >= 0 && r.HardshipPupils <= r.Pupils, "hardshipPupils", new("validation.range", 0, r.Pupils ?? 0));
+        if (contact)
+            v.Text(r.ClassName, "className", 50, required: false)
+                .Text(r.TeacherName, "teacherName", 50, required: false)
+                .Text(r.ContactName, "contactName", 50)
+                .Require(r.ContactPhone is { Length: >= 7 and <= 20 } p && p.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ') && p.Count(char.IsAsciiDigit) >= 7,
+                    "contactPhone", new("booking.contact-phone", 7))
+                .Text(r.Note, "note", 500, required: false, multiline: true);
         if (r.SessionIds is { } ids)
         {
             if (ids.Count == 0) v.Add("sessionIds", new("validation.required"));

@@ -86,7 +86,7 @@ public sealed class WaitlistCommands(IMarketplaceStore store, WaitlistQueries qu
             var school = await store.FindAsync<School>(entry.SchoolId, ct) ?? throw new NotFoundException("school", entry.SchoolId);
             var district = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Code == school.DistrictCode)?.Name ?? school.DistrictCode;
             var snapshot = BookingQueries.SnapshotOf(offering, provider, school, session, district);
-            var quote = (await quotes.QuoteAsync(school.DistrictCode, offering.Content, [(session.StartsAt, session.EndsAt)], entry.Pupils, 0, entry.Grades, ct))[0];
+            var quote = (await quotes.QuoteAsync(school, offering.Content, [(session.StartsAt, session.EndsAt)], entry.Pupils, 0, entry.Grades, ct))[0];
             var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, provider.Id, school.Id, school.DistrictCode, entry.Pupils,
                 entry.Grades, entry.ContactName, entry.ContactPhone, entry.Note, offering.Content.PriceFen, session.StartsAt,
                 offering.Content.CancellationCutoffHours, bookingOptions.ResponseWindow, snapshot) { Quote = quote }, now, caller.AuditName);

@@ -130,6 +130,14 @@ public interface IMarketplaceStore
     /// before <paramref name="dueBefore"/> (silence confirms them), oldest due first, at most <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<Booking>> ListDeliveriesDueAsync(DateTimeOffset dueBefore, int limit, CancellationToken ct = default);
+
+    // Reports (issue 16)
+
+    /// <summary>
+    /// Districts' bookings of a span of session starts, grouped and counted by the store (<see cref="BookingTally"/>), so the coverage
+    /// report of a city reads a few thousand groups, never its million bookings.
+    /// </summary>
+    Task<IReadOnlyList<BookingTally>> TallyBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default);
 }
 
 /// <summary>

@@ -11,11 +11,11 @@ public sealed class School : IAggregate
     private School() { }
 
     public School(Guid id, string name, string districtCode, string address, double lat, double lon, IReadOnlyDictionary<int, int> enrolmentByGrade,
-        string? schoolCode = null, SchoolStage? stage = null, string? coordinatorName = null, string? coordinatorPhone = null)
+        string? schoolCode = null, SchoolStage? stage = null, string? coordinatorName = null, string? coordinatorPhone = null, SchoolArea? area = null)
     {
         Id = id; Version = 1; Name = name; DistrictCode = districtCode; Address = address; Lat = lat; Lon = lon;
         EnrolmentByGrade = new Dictionary<int, int>(enrolmentByGrade);
-        SchoolCode = schoolCode; Stage = stage; CoordinatorName = coordinatorName; CoordinatorPhone = coordinatorPhone;
+        SchoolCode = schoolCode; Stage = stage; CoordinatorName = coordinatorName; CoordinatorPhone = coordinatorPhone; Area = area;
     }
 
     [JsonInclude] public Guid Id { get; private set; }
@@ -38,6 +38,9 @@ public sealed class School : IAggregate
 
     [JsonInclude] public string? CoordinatorPhone { get; private set; }
 
+    /// <summary>城乡: urban or rural as the roster records it (a funding policy may set a different family cap for rural schools); null: not recorded.</summary>
+    [JsonInclude] public SchoolArea? Area { get; private set; }
+
     /// <summary>The stored stage, else the one its grades fit: 1–6 primary, 7–9 junior, both nine-year; null without enrolment.</summary>
     public SchoolStage? StageOrFromGrades => Stage ?? SchoolStages.Of(Grades);
 
@@ -46,14 +49,14 @@ public sealed class School : IAggregate
     /// when every value is already the stored one, so a re-import of the same file writes nothing.
     /// </summary>
     public bool Revise(string name, string address, double lat, double lon, IReadOnlyDictionary<int, int> enrolmentByGrade, SchoolStage stage,
-        string? coordinatorName, string? coordinatorPhone)
+        string? coordinatorName, string? coordinatorPhone, SchoolArea? area)
     {
         var sameEnrolment = EnrolmentByGrade.Count == enrolmentByGrade.Count
             && enrolmentByGrade.All(g => EnrolmentByGrade.TryGetValue(g.Key, out var n) && n == g.Value);
         if (Name == name && Address == address && Lat.Equals(lat) && Lon.Equals(lon) && sameEnrolment && Stage == stage
-            && CoordinatorName == coordinatorName && CoordinatorPhone == coordinatorPhone) return false;
+            && CoordinatorName == coordinatorName && CoordinatorPhone == coordinatorPhone && Area == area) return false;
         Name = name; Address = address; Lat = lat; Lon = lon; EnrolmentByGrade = new Dictionary<int, int>(enrolmentByGrade);
-        Stage = stage; CoordinatorName = coordinatorName; CoordinatorPhone = coordinatorPhone;
+        Stage = stage; CoordinatorName = coordinatorName; CoordinatorPhone = coordinatorPhone; Area = area;
         Version++;
         return true;
     }
@@ -62,6 +65,9 @@ public sealed class School : IAggregate
 
     public int Enrolment(IEnumerable<int> grades) => grades.Distinct().Sum(g => EnrolmentByGrade.TryGetValue(g, out var n) ? n : 0);
 }
+
+/// <summary>城乡: Urban 城区 (town and city schools), Rural 农村 (village schools), as the district's roster classifies them.</summary>
+public enum SchoolArea { Urban, Rural }
 
 /// <summary>学段: Primary 小学 (grades 1–6), Junior 初中 (7–9), NineYear 九年一贯制 (1–9).</summary>
 public enum SchoolStage { Primary, Junior, NineYear }

@@ -21,18 +21,34 @@ public sealed record CollectedFeeRule(CollectedFeeKind Kind, long MaxFen, bool W
 /// outside provider may charge per pupil per 课时; null: no cap. <see cref="UncreditedAbsences"/>: absent pupils per session the
 /// fund does not credit back (0: every absence is credited, 多退少补). <see cref="DisputeDays"/>: days a school has to confirm or
 /// dispute a recorded delivery; silence confirms. 家庭经济困难 pupils always pay no service fee (the school fund covers it).
+/// <see cref="FamilyCapRuralFen"/> and <see cref="FamilyCapRuralJuniorFen"/>: the caps for schools the roster records as rural
+/// (农村), where the district sets different ones (same unit); see <see cref="FamilyCapFor"/>.
 /// </summary>
 public sealed record FundingTerms(
     long SubsidyFen, FeeUnit SubsidyUnit, long? FamilyCapFen, long? FamilyCapJuniorFen, FeeUnit FamilyCapUnit, long? ProviderPriceCapFen,
-    IReadOnlyList<CollectedFeeRule> CollectedFees, int UncreditedAbsences = 0, int DisputeDays = 7)
+    IReadOnlyList<CollectedFeeRule> CollectedFees, int UncreditedAbsences = 0, int DisputeDays = 7,
+    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null)
 {
     public const long MaxAmountFen = 10_000_000; // ¥100,000 per pupil: far above any real policy, far below overflow
     public const int MaxDisputeDays = 60;
 
     public CollectedFeeRule? Allowed(CollectedFeeKind kind) => CollectedFees.FirstOrDefault(r => r.Kind == kind);
 
-    /// <summary>The family cap for pupils of this stage, or null when the district sets none.</summary>
-    public long? FamilyCapFor(LessonStage stage) => stage == LessonStage.Junior ? FamilyCapJuniorFen ?? FamilyCapFen : FamilyCapFen;
+    /// <summary>
+    /// The family cap for pupils of this stage at a school of this area, or null when the district sets none. A rural school's
+    /// pupils: the rural junior cap (junior pupils), else the rural cap, where the district sets them; everyone else — urban
+    /// schools, and schools whose area the roster does not record — the junior cap (junior pupils), else the cap.
+    /// </summary>
+    public long? FamilyCapFor(LessonStage stage, SchoolArea? area = null)
+    {
+        var urban = stage == LessonStage.Junior ? FamilyCapJuniorFen ?? FamilyCapFen : FamilyCapFen;
+        if (area != SchoolArea.Rural) return urban;
+        return (stage == LessonStage.Junior ? FamilyCapRuralJuniorFen ?? FamilyCapRuralFen : FamilyCapRuralFen) ?? urban;
+    }
+
+    /// <summary>The highest family cap any school's pupils of this stage have (urban or rural): what an offering's price is checked against.</summary>
+    public long? WidestFamilyCapFor(LessonStage stage) =>
+        FamilyCapFor(stage) is { } urban ? Math.Max(urban, FamilyCapFor(stage, SchoolArea.Rural) ?? urban) : null;
 }
 
 /// <summary>Which lesson length a session is counted in: 40 minutes (primary) or 45 (junior secondary).</summary>

@@ -7,11 +7,13 @@ namespace Marketplace.Core.Settlement;
 
 /// <summary>
 /// A district's funding policy as its bureau enters it (PUT /api/districts/{code}/funding-policy). Amounts in fen; caps and the
-/// provider price cap null when the district sets none. <see cref="EffectiveFrom"/> null: from now.
+/// provider price cap null when the district sets none. <see cref="EffectiveFrom"/> null: from now. The rural caps apply to
+/// schools the roster records as 农村 (see <see cref="FundingTerms.FamilyCapFor"/>).
 /// </summary>
 public sealed record FundingPolicyInput(
     string? Semester, long? SubsidyFen, FeeUnit? SubsidyUnit, long? FamilyCapFen, long? FamilyCapJuniorFen, FeeUnit? FamilyCapUnit,
-    long? ProviderPriceCapFen, IReadOnlyList<CollectedFeeRule>? CollectedFees, int? UncreditedAbsences, int? DisputeDays, DateTimeOffset? EffectiveFrom);
+    long? ProviderPriceCapFen, IReadOnlyList<CollectedFeeRule>? CollectedFees, int? UncreditedAbsences, int? DisputeDays, DateTimeOffset? EffectiveFrom,
+    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null);
 
 /// <summary>A district's policy for a semester as a reader sees it: every revision, and the one in force now (null: not yet).</summary>
 public sealed record FundingPolicyView(string DistrictCode, string Semester, PolicyRevision? InForce, IReadOnlyList<PolicyRevision> Revisions, long Version);
@@ -76,8 +78,13 @@ public sealed class FundingPolicyCommands(IMarketplaceStore store, TimeProvider 
         v.Require(r.SubsidyUnit is not null, "subsidyUnit", new("validation.required"));
         Amount(v, r.FamilyCapFen, "familyCapFen", required: false);
         Amount(v, r.FamilyCapJuniorFen, "familyCapJuniorFen", required: false);
-        v.Require(r.FamilyCapUnit is not null || r.FamilyCapFen is null && r.FamilyCapJuniorFen is null, "familyCapUnit", new("validation.required"));
-        v.Require(r.FamilyCapJuniorFen is null || r.FamilyCapFen is not null, "familyCapFen", new("policy.junior-cap-needs-cap"));
+        Amount(v, r.FamilyCapRuralFen, "familyCapRuralFen", required: false);
+        Amount(v, r.FamilyCapRuralJuniorFen, "familyCapRuralJuniorFen", required: false);
+        v.Require(r.FamilyCapUnit is not null || r.FamilyCapFen is null && r.FamilyCapJuniorFen is null && r.FamilyCapRuralFen is null && r.FamilyCapRuralJuniorFen is null,
+            "familyCapUnit", new("validation.required"));
+        // Every variant refines the district's cap: without one, urban schools would have none while rural ones had.
+        v.Require(r.FamilyCapJuniorFen is null && r.FamilyCapRuralFen is null && r.FamilyCapRuralJuniorFen is null || r.FamilyCapFen is not null,
+            "familyCapFen", new("policy.variant-cap-needs-cap"));
         Amount(v, r.ProviderPriceCapFen, "providerPriceCapFen", required: false);
         var fees = r.CollectedFees ?? [];
         if (v.Count(fees, "collectedFees", Enum.GetValues<CollectedFeeKind>().Length))
@@ -95,7 +102,7 @@ public sealed class FundingPolicyCommands(IMarketplaceStore store, TimeProvider 
             v.Require(from < semester.End, "effectiveFrom", new("policy.effective-after-semester", semester.Name));
         v.ThrowIfInvalid();
         return (semester, new FundingTerms(r.SubsidyFen!.Value, r.SubsidyUnit!.Value, r.FamilyCapFen, r.FamilyCapJuniorFen, r.FamilyCapUnit ?? FeeUnit.PerLesson,
-            r.ProviderPriceCapFen, fees, r.UncreditedAbsences ?? 0, r.DisputeDays ?? 7));
+            r.ProviderPriceCapFen, fees, r.UncreditedAbsences ?? 0, r.DisputeDays ?? 7, r.FamilyCapRuralFen, r.FamilyCapRuralJuniorFen));
     }
 
     private static void Amount(Validator v, long? fen, string field, bool required)

@@ -10,6 +10,8 @@ namespace Marketplace.Core.Settlement;
 /// Checks an offering's price against the policy in force now (this semester's) of every district it serves — its on-campus
 /// districts and its venue's district: the provider price cap per 课时, the family fee cap per 课时 (what is left after that district's per-课时 subsidy), and the 代收费 kinds allowed. Monthly and
 /// semester caps depend on how many sessions a school books and are checked when it books. A district without a policy has no cap.
+/// Where urban and rural schools have different family caps, the price is checked against the higher one (some school of the
+/// district can book it); a school under the lower one is refused when it books (family-cap-exceeded).
 /// </summary>
 public sealed class PolicyPriceRules(IMarketplaceStore store, TimeProvider clock) : IOfferingPriceRules
 {
@@ -32,7 +34,7 @@ public sealed class PolicyPriceRules(IMarketplaceStore store, TimeProvider clock
                 var halves = QuoteCalculator.LessonHalves(content.DurationMinutes, stage);
                 if (terms.ProviderPriceCapFen is { } priceCap && content.PriceFen > QuoteCalculator.PerLessons(priceCap, halves))
                     v.Add("priceFen", new("policy.price-above-provider-cap", name, Money.Yuan(priceCap), Money.Yuan(QuoteCalculator.PerLessons(priceCap, halves))));
-                if (terms.FamilyCapUnit == FeeUnit.PerLesson && terms.FamilyCapFor(stage) is { } familyCap)
+                if (terms.FamilyCapUnit == FeeUnit.PerLesson && terms.WidestFamilyCapFor(stage) is { } familyCap)
                 {
                     var subsidy = terms.SubsidyUnit == FeeUnit.PerLesson ? Math.Min(content.PriceFen, QuoteCalculator.PerLessons(terms.SubsidyFen, halves)) : 0;
                     var limit = QuoteCalculator.PerLessons(familyCap, halves);

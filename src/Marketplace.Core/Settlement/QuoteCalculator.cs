@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Schools;
 
 namespace Marketplace.Core.Settlement;
 
@@ -34,10 +35,11 @@ public static class QuoteCalculator
     /// per month or semester, what is left of it per pupil for this group (the caller runs it down across a series); ignored for
     /// per-lesson subsidies. <paramref name="familyPaidSoFarFen"/>: for a family cap per month or semester, what each pupil of this
     /// group already pays in that period; the cap check is refused with <see cref="FamilyCapExceededException"/>.
+    /// <paramref name="area"/>: the school's 城乡, for the rural family caps (<see cref="FundingTerms.FamilyCapFor"/>).
     /// </summary>
     public static Quote Compute(
         long unitPriceFen, int pupils, int hardship, int minutes, LessonStage stage, IReadOnlyList<CollectedFee> collected,
-        FundingTerms? terms, PolicyRef? policy, long? allowanceLeftFen = null, long familyPaidSoFarFen = 0)
+        FundingTerms? terms, PolicyRef? policy, long? allowanceLeftFen = null, long familyPaidSoFarFen = 0, SchoolArea? area = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(unitPriceFen);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pupils);
@@ -51,7 +53,7 @@ public static class QuoteCalculator
             subsidyPerPupil = Math.Min(unitPriceFen, allowance);
         }
         var familyShare = unitPriceFen - subsidyPerPupil;
-        if (terms?.FamilyCapFor(stage) is { } cap)
+        if (terms?.FamilyCapFor(stage, area) is { } cap)
         {
             var limit = terms.FamilyCapUnit == FeeUnit.PerLesson ? PerLessons(cap, halves) : cap - familyPaidSoFarFen;
             if (familyShare > limit) throw new FamilyCapExceededException(familyShare, cap, terms.FamilyCapUnit, Math.Max(0, limit));

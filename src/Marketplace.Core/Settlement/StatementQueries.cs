@@ -18,6 +18,12 @@ public sealed record StatementLine(string Account, string AccountKind, long Open
 public sealed record StatementSummary(
     long DeliveredFen, long PaidFen, long OutstandingFen, long SubsidyFen, long FamilyFeesFen, long WaivedFen, long ReceivedFen);
 
+/// <summary>
+/// Who an account of a statement belongs to, by name (null where the account names no such party): the district of a
+/// <c>bureau-subsidy</c> account, the school of a school's accounts, and the provider and school of a <c>provider-payable</c> one.
+/// </summary>
+public sealed record AccountParties(string? District, string? School, string? Provider);
+
 public sealed record Statement(
     StatementParty Party, string PartyId, string Month, DateTimeOffset From, DateTimeOffset Before, StatementSummary Summary,
     IReadOnlyList<StatementLine> Lines, long Entries);
@@ -76,6 +82,36 @@ public sealed class StatementQueries(IMarketplaceStore store)
             WaivedFen: Net("school-fund", LedgerKind.Commitment, LedgerKind.Cancellation),
             ReceivedFen: Moved("cash", LedgerKind.Receipt));
         return new Statement(party, partyId, month!, range.From, range.Before, summary, lines, moved.Where(t => Mine(t.Account)).Sum(t => t.Entries));
+    }
+
+    /// <summary>
+    /// The parties of a statement's accounts by name, for readers (screens, exports) — the ids stay in <see cref="StatementLine.Account"/>.
+    /// The statement was scoped when it was made, so naming what it holds shows nothing more; three reads for any number of lines.
+    /// An id no longer found keeps its id as its name.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, AccountParties>> PartiesAsync(Statement statement, CancellationToken ct = default)
+    {
+        var ids = statement.Lines.Select(l => l.Account.Split(':')).ToList();
+        var schoolIds = ids.Where(p => p[0] != "bureau-subsidy").Select(p => Id(p[^1])).OfType<Guid>().Distinct().ToArray(); // a school's accounts end with its id
+        var providerIds = ids.Where(p => p[0] == "provider-payable" && p.Length == 3).Select(p => Id(p[1])).OfType<Guid>().Distinct().ToArray();
+        var schools = (await store.FindManyAsync<Schools.School>(schoolIds, ct)).ToDictionary(x => x.Id, x => x.Name);
+        var providers = (await store.FindManyAsync<Catalog.Provider>(providerIds, ct)).ToDictionary(x => x.Id, x => x.Name);
+        var districts = statement.Lines.Any(l => l.AccountKind == "bureau-subsidy")
+            ? (await store.ListDistrictsAsync(ct)).ToDictionary(d => d.Code, d => d.Name) : new Dictionary<string, string>();
+        string? Name(IReadOnlyDictionary<Guid, string> names, string part) => Id(part) is { } id ? names.GetValueOrDefault(id, part) : part;
+        return statement.Lines.Select(l => l.Account).Distinct().ToDictionary(a => a, a =>
+        {
+            var parts = a.Split(':');
+            return parts switch
+            {
+                ["bureau-subsidy", var code] => new AccountParties(districts.GetValueOrDefault(code, code), null, null),
+                ["provider-payable", var provider, var school] => new AccountParties(null, Name(schools, school), Name(providers, provider)),
+                [_, var school] => new AccountParties(null, Name(schools, school), null),
+                _ => new AccountParties(null, null, null),
+            };
+        });
+
+        static Guid? Id(string part) => Guid.TryParseExact(part, "N", out var id) ? id : null;
     }
 
     /// <summary>One page of the caller's ledger transactions in posting order, optionally within [from, before); <paramref name="afterId"/>: the previous page's last.</summary>

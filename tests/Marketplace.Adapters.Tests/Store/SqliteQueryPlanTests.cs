@@ -177,6 +177,17 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         Assert.DoesNotContain(due, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 16: the coverage report's tally reads ix_bookings_report alone (covering: no document parsed) and groups in its order (no sort).</summary>
+    [Fact]
+    public void CoverageTally_ReadsTheReportIndexAlone_InGroupOrder()
+    {
+        var start = new DateTimeOffset(2026, 8, 31, 16, 0, 0, TimeSpan.Zero);
+        var plan = AssertUses(SqliteMarketplaceStore.TallyQuery(new BookingTallyFilter(["110101", "110105", "110108"], start, start.AddMonths(5), DateTimeOffset.UtcNow)), "ix_bookings_report");
+
+        Assert.Contains(plan, step => step.Contains("USING COVERING INDEX ix_bookings_report", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
     private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");

@@ -238,6 +238,35 @@ public sealed class SchoolImportTests : IDisposable
     }
 
     [Fact]
+    public async Task TheAreaColumn_RecordsUrbanOrRural_RefusesAnythingElse_AndAFileWithoutItKeepsTheArea()
+    {
+        var bureau = await _factory.ClientForAsync("bureau-110101");
+        static byte[] File(string header, params string[] rows) => Encoding.UTF8.GetBytes(string.Join("\r\n", [header, .. rows]) + "\r\n");
+        const string withArea = "学校名称,学校标识码,地址,纬度,经度,学段,城乡,一年级";
+        const string withoutArea = "学校名称,学校标识码,地址,纬度,经度,学段,一年级";
+
+        var bad = await (await ImportAsync(bureau, File(withArea, "东城区乡村小学,1110101061,北京市东城区乡村路1号,39.93,116.41,小学,镇区,30"), Csv, dryRun: true))
+            .AssertStatusAsync(200);
+        Assert.Equal("G", ErrorAt(bad, 2, "import.area")!["column"]!.GetValue<string>());
+
+        await (await ImportAsync(bureau, File(withArea,
+            "东城区乡村小学,1110101061,北京市东城区乡村路1号,39.93,116.41,小学,农村,30",
+            "东城区城区小学,1110101062,北京市东城区城区路1号,39.93,116.41,小学,城区,30",
+            "东城区未标小学,1110101063,北京市东城区未标路1号,39.93,116.41,小学,,30"), Csv, dryRun: false)).AssertStatusAsync(200);
+        async Task<Dictionary<string, SchoolArea?>> AreasAsync() =>
+            (await Store.FindSchoolsByCodeAsync(["1110101061", "1110101062", "1110101063"])).ToDictionary(x => x.SchoolCode!, x => x.Area);
+        Assert.Equal(new Dictionary<string, SchoolArea?> { ["1110101061"] = SchoolArea.Rural, ["1110101062"] = SchoolArea.Urban, ["1110101063"] = null }, await AreasAsync());
+
+        // A file without the column changes nothing about the area (the row is otherwise unchanged: nothing is written).
+        var again = await (await ImportAsync(bureau, File(withoutArea, "东城区乡村小学,1110101061,北京市东城区乡村路1号,39.93,116.41,小学,30"), Csv, dryRun: false))
+            .AssertStatusAsync(200);
+        Assert.Equal(1, again["schoolsUnchanged"]!.GetValue<int>());
+        // With the column, an empty cell clears it.
+        await (await ImportAsync(bureau, File(withArea, "东城区乡村小学,1110101061,北京市东城区乡村路1号,39.93,116.41,小学,,30"), Csv, dryRun: false)).AssertStatusAsync(200);
+        Assert.Null((await AreasAsync())["1110101061"]);
+    }
+
+    [Fact]
     public async Task Limits_2000Rows_ABodyOver256KB_AcceptedHereOnly_AndTheWrongType_415()
     {
         var bureau = await _factory.ClientForAsync("bureau-110101");

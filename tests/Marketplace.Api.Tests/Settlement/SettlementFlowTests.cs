@@ -213,6 +213,42 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
     }
 
     [Fact]
+    public async Task ARuralSchool_IsHeldToTheRuralFamilyCap_AnUrbanOneToTheDistrictCap()
+    {
+        var bureau = await factory.ClientForAsync("bureau-110105");
+        // A rural cap without the district's cap is refused: urban schools would have none.
+        await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", new
+        {
+            semester = Semester, subsidyFen = 300, subsidyUnit = "PerLesson", familyCapRuralFen = 250, familyCapUnit = "PerLesson",
+        })).AssertProblemAsync(400, "familyCapFen");
+        var set = await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", new
+        {
+            semester = Semester, subsidyFen = 300, subsidyUnit = "PerLesson", familyCapFen = 350, familyCapRuralFen = 250, familyCapUnit = "PerLesson",
+            collectedFees = new[] { new { kind = "Insurance", maxFen = 100 } },
+        })).AssertStatusAsync(200);
+        Assert.Equal(250, set["inForce"]!["terms"]!["familyCapRuralFen"]!.GetValue<long>());
+        try
+        {
+            // ¥12.00 for 2 课时: subsidy ¥6.00, family share ¥6.00 — within 朝阳's ¥3.50 × 2, above the rural ¥2.50 × 2.
+            var (_, sessionId, _) = await SessionAsync();
+            var request = new { sessionId, pupils = 20, grades = new[] { 3 }, hardshipPupils = 0 };
+            var urban = await (await (await factory.ClientForAsync("school3")).PostJsonAsync("/api/bookings/quote", request)).AssertStatusAsync(200);
+            Assert.Equal(12_000, urban["familyFeeFen"]!.GetValue<long>());
+            var rural = await factory.ClientForAsync("school27"); // 朝阳, 农村 in the demo roster
+            var refused = await (await rural.PostJsonAsync("/api/bookings/quote", request)).AssertProblemAsync(409);
+            Assert.Equal("family-cap-exceeded", refused["code"]!.GetValue<string>());
+            Assert.Equal(250, refused["capFen"]!.GetValue<long>());
+            Assert.Equal(500, refused["limitFen"]!.GetValue<long>());
+            var schools = await bureau.GetJsonAsync("/api/schools?district=110105&limit=100");
+            Assert.Contains(schools.AsArray(), s => s!["area"]?.GetValue<string>() == "Rural");
+        }
+        finally
+        {
+            await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", Policy())).AssertStatusAsync(200);
+        }
+    }
+
+    [Fact]
     public async Task AnOfferingPricedAboveACap_IsRefused_NamingTheCap()
     {
         var bureau = await factory.ClientForAsync("bureau-110105");
@@ -327,6 +363,13 @@ public sealed class SettlementFlowTests(SettlementClockFactory factory) : IClass
         var text = await csv.Content.ReadAsStringAsync();
         Assert.Contains("科目", text);
         Assert.Contains("provider-payable:", text);
+        // Whom each account is about, by name beside its id: the school and the provider it owes; for the bureau, the district too.
+        var view = await school.GetJsonAsync($"/api/bookings/{id}");
+        Assert.Contains($"{view["schoolName"]} → {view["providerName"]}", text);
+        var bureauCsv = await (await (await factory.ClientForAsync("bureau-110105")).GetAsync($"/api/statements?month={month}&format=csv")).Content.ReadAsStringAsync();
+        Assert.Contains("单位", bureauCsv);
+        Assert.Contains(view["districtName"]!.GetValue<string>(), bureauCsv);
+        Assert.Contains($"{view["schoolName"]} → {view["providerName"]}", bureauCsv);
         var xlsx = await provider.GetAsync($"/api/statements?month={month}&format=xlsx");
         var bytes = await xlsx.Content.ReadAsByteArrayAsync();
         Assert.Equal((byte)'P', bytes[0]); // a zip: PK

@@ -1,4 +1,5 @@
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Schools;
 using Marketplace.Core.Settlement;
 
 namespace Marketplace.Core.Tests.Settlement;
@@ -71,6 +72,42 @@ public class QuoteCalculatorTests
         // The same 800 for a primary group of 2 课时 (80 min) is above 350 × 2.
         var refused = Assert.Throws<FamilyCapExceededException>(() => QuoteCalculator.Compute(800, 10, 0, 80, LessonStage.Primary, [], terms, null));
         Assert.Equal(350, refused.CapFen);
+    }
+
+    [Theory]
+    // stage, area, cap, junior, rural, rural junior → the cap that applies
+    [InlineData(LessonStage.Primary, null, 350L, 400L, 250L, 300L, 350L)]             // area not recorded: the urban caps
+    [InlineData(LessonStage.Junior, null, 350L, 400L, 250L, 300L, 400L)]
+    [InlineData(LessonStage.Primary, SchoolArea.Urban, 350L, 400L, 250L, 300L, 350L)]
+    [InlineData(LessonStage.Junior, SchoolArea.Urban, 350L, 400L, 250L, 300L, 400L)]
+    [InlineData(LessonStage.Primary, SchoolArea.Rural, 350L, 400L, 250L, 300L, 250L)]
+    [InlineData(LessonStage.Junior, SchoolArea.Rural, 350L, 400L, 250L, 300L, 300L)]
+    [InlineData(LessonStage.Junior, SchoolArea.Rural, 350L, 400L, 250L, null, 250L)]  // no rural junior cap: the rural one
+    [InlineData(LessonStage.Junior, SchoolArea.Rural, 350L, 400L, null, null, 400L)]  // no rural caps at all: the urban ones
+    [InlineData(LessonStage.Primary, SchoolArea.Rural, 350L, null, null, 200L, 350L)] // a rural junior cap only binds junior pupils
+    [InlineData(LessonStage.Primary, SchoolArea.Rural, null, null, null, null, null)]
+    public void The_family_cap_follows_the_stage_and_the_schools_area(LessonStage stage, SchoolArea? area, long? cap, long? junior, long? rural,
+        long? ruralJunior, long? expected)
+    {
+        var terms = new FundingTerms(0, FeeUnit.PerLesson, cap, junior, FeeUnit.PerLesson, null, [], FamilyCapRuralFen: rural, FamilyCapRuralJuniorFen: ruralJunior);
+
+        Assert.Equal(expected, terms.FamilyCapFor(stage, area));
+    }
+
+    [Fact]
+    public void A_rural_schools_group_is_held_to_the_rural_cap_and_an_urban_one_to_the_urban_cap()
+    {
+        var terms = new FundingTerms(0, FeeUnit.PerLesson, 350, null, FeeUnit.PerLesson, null, [], FamilyCapRuralFen: 250);
+
+        var urban = QuoteCalculator.Compute(600, 10, 0, 80, LessonStage.Primary, [], terms, null, area: SchoolArea.Urban); // 600 ≤ 350 × 2
+        Assert.Equal(600, urban.FamilySharePerPupilFen);
+        var refused = Assert.Throws<FamilyCapExceededException>(() =>
+            QuoteCalculator.Compute(600, 10, 0, 80, LessonStage.Primary, [], terms, null, area: SchoolArea.Rural)); // 600 > 250 × 2
+        Assert.Equal(250, refused.CapFen);
+        Assert.Equal(500, QuoteCalculator.Compute(500, 10, 0, 80, LessonStage.Primary, [], terms, null, area: SchoolArea.Rural).FamilySharePerPupilFen);
+        Assert.Equal(350, terms.WidestFamilyCapFor(LessonStage.Primary)); // an offering is checked against the higher one
+        Assert.Equal(450, (terms with { FamilyCapRuralFen = 450 }).WidestFamilyCapFor(LessonStage.Primary));
+        Assert.Null((terms with { FamilyCapFen = null, FamilyCapRuralFen = null }).WidestFamilyCapFor(LessonStage.Primary));
     }
 
     [Fact]

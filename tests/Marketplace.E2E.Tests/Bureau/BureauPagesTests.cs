@@ -62,6 +62,30 @@ public sealed class BureauPagesTests(Browser browser, HostFixture fixture) : ICl
         await Ui.GoAsync(page, "/bureau/monitoring");
         await Assertions.Expect(page.Locator("[data-testid=schools] dd")).Not.ToHaveTextAsync("0");
         await Assertions.Expect(page.Locator("[data-testid=providers] dd")).Not.ToHaveTextAsync("0");
+        // The coverage report of 朝阳, as the API gives it, with its exports.
+        var api = await new School.DemoApi(fixture.Host).ClientForAsync("bureau-110105");
+        var report = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/api/reports/coverage?district=110105"))!;
+        foreach (var category in report["total"]!["current"]!["categories"]!.AsArray())
+        {
+            var ratio = category!["schools"]!["ratio"]!.GetValue<decimal>();
+            await Assertions.Expect(page.Locator($"[data-testid=share-{category["code"]!.GetValue<string>()}]"))
+                .ToHaveTextAsync((ratio * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%");
+        }
+        var coverageCsv = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=coverage-csv]"));
+        Assert.Contains("category.reading.share", await File.ReadAllTextAsync((await coverageCsv.PathAsync())!));
+        // Under-served schools: every school of 朝阳 on the map, the list (or its absence) said, the list to send as CSV.
+        await Assertions.Expect(page.Locator("[data-testid=school-map] circle").First).ToBeVisibleAsync();
+        Assert.True(await page.Locator("[data-testid=school-map] circle").CountAsync() >= 3);
+        await Assertions.Expect(page.Locator("[data-testid=under-table], [data-testid=none-under]").First).ToBeVisibleAsync();
+        if (await page.Locator("[data-testid=under-row]").CountAsync() > 0)
+        {
+            await page.ClickAsync("[data-testid=run-recommendations]");
+            await Assertions.Expect(page.Locator("[data-testid=under-recommendations]").First).ToBeVisibleAsync();
+        }
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=under-csv]"));
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("未覆盖的计划类别", csv);
+        Assert.StartsWith("under-served-110105-", download.SuggestedFilename);
         await Ui.ScreenshotAsync(page, "bureau-monitoring");
         await Axe.AssertNoSeriousViolationsAsync(page);
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);

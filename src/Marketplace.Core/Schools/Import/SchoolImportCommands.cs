@@ -23,7 +23,7 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
     private static readonly (string Field, string Chinese, bool Required)[] Columns =
     [
         ("name", "学校名称", true), ("schoolCode", "学校标识码", true), ("district", "区县代码", false), ("address", "地址", true),
-        ("lat", "纬度", true), ("lon", "经度", true), ("stage", "学段", true),
+        ("lat", "纬度", true), ("lon", "经度", true), ("stage", "学段", true), ("area", "城乡", false),
         ("grade1", "一年级", false), ("grade2", "二年级", false), ("grade3", "三年级", false), ("grade4", "四年级", false), ("grade5", "五年级", false),
         ("grade6", "六年级", false), ("grade7", "七年级", false), ("grade8", "八年级", false), ("grade9", "九年级", false),
         ("coordinatorName", "负责人", false), ("coordinatorPhone", "负责人电话", false), ("coordinatorUsername", "负责人用户名", false),
@@ -37,6 +37,13 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
     {
         ["小学"] = SchoolStage.Primary, ["初中"] = SchoolStage.Junior, ["九年一贯制"] = SchoolStage.NineYear,
         [nameof(SchoolStage.Primary)] = SchoolStage.Primary, [nameof(SchoolStage.Junior)] = SchoolStage.Junior, [nameof(SchoolStage.NineYear)] = SchoolStage.NineYear,
+    };
+
+    /// <summary>城乡 as rosters write it. 镇区 is left out on purpose: districts class it either way, so the file must say which.</summary>
+    private static readonly Dictionary<string, SchoolArea> AreaByName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["城区"] = SchoolArea.Urban, ["城市"] = SchoolArea.Urban, ["城镇"] = SchoolArea.Urban, ["农村"] = SchoolArea.Rural, ["乡村"] = SchoolArea.Rural,
+        [nameof(SchoolArea.Urban)] = SchoolArea.Urban, [nameof(SchoolArea.Rural)] = SchoolArea.Rural,
     };
 
     public async Task<SchoolImportReport> ImportAsync(Caller caller, RosterTable table, bool dryRun, CancellationToken ct = default)
@@ -93,6 +100,8 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
         public string? Name, SchoolCode, District, Address, CoordinatorName, CoordinatorPhone, Username;
         public double Lat, Lon;
         public SchoolStage Stage;
+        public SchoolArea? Area;
+        public bool AreaGiven;
         public Dictionary<int, int> Enrolment { get; } = [];
         public bool Valid = true;
     }
@@ -139,13 +148,15 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
             if (existing is null)
             {
                 var school = new School(Ids.New(), row.Name!, row.District!, row.Address!, row.Lat, row.Lon, row.Enrolment, row.SchoolCode, row.Stage,
-                    row.CoordinatorName, row.CoordinatorPhone);
+                    row.CoordinatorName, row.CoordinatorPhone, row.Area);
                 planned.Add(new PlannedRow(row.Line, school, Insert: true, Changed: true, 0, newUser));
             }
             else
             {
                 var expected = existing.Version;
-                var changed = existing.Revise(row.Name!, row.Address!, row.Lat, row.Lon, row.Enrolment, row.Stage, row.CoordinatorName, row.CoordinatorPhone);
+                // A file without the 城乡 column leaves the recorded area alone; with it, an empty cell clears it.
+                var changed = existing.Revise(row.Name!, row.Address!, row.Lat, row.Lon, row.Enrolment, row.Stage, row.CoordinatorName, row.CoordinatorPhone,
+                    row.AreaGiven ? row.Area : existing.Area);
                 planned.Add(new PlannedRow(row.Line, existing, Insert: false, changed, expected, newUser));
             }
         }
@@ -197,6 +208,13 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
         if (Cell("stage") is not { } stage) Error("stage", "import.required", new("import.required"));
         else if (StageByName.TryGetValue(stage, out var known)) (row.Stage, stageKnown) = (known, true);
         else Error("stage", "import.stage", new("import.stage"));
+
+        row.AreaGiven = columns.ContainsKey("area");
+        if (Cell("area") is { } area)
+        {
+            if (AreaByName.TryGetValue(area, out var knownArea)) row.Area = knownArea;
+            else Error("area", "import.area", new("import.area"));
+        }
 
         for (var grade = 1; grade <= 9; grade++)
         {
