@@ -7,6 +7,7 @@ using Marketplace.Api.Hosting;
 using Marketplace.Api.Matching;
 using Marketplace.Api.Outbox;
 using Marketplace.Api.Realtime;
+using Marketplace.Api.Recovery;
 using Marketplace.Api.Reports;
 using Marketplace.Api.Schools;
 using Marketplace.Api.Search;
@@ -15,6 +16,8 @@ using Marketplace.Api.Web;
 
 // CLI: `admin create --username NAME …` (Admin/AdminCli); its words are taken out before the host reads its arguments.
 var adminRun = AdminCli.TryParse(args, out var adminCommand, out var hostArgs);
+// CLI: `backup FILE`, `restore FILE`, `mark-restored`, `verify-index [--repair]` (Recovery/RecoveryCli), taken out the same way.
+var recoveryRun = RecoveryCli.TryParse(hostArgs, out var recoveryCommand, out hostArgs);
 var builder = WebApplication.CreateBuilder(hostArgs);
 builder.UseDefaultUrlUnlessConfigured("http://localhost:5080"); // --urls, ASPNETCORE_URLS, *_HTTP_PORTS or Kestrel:Endpoints win
 
@@ -47,6 +50,10 @@ builder.Services
 var app = builder.Build();
 
 if (adminRun) return await AdminCli.RunAsync(app.Services, adminCommand!, Console.In, Console.Out, Console.Error);
+if (recoveryRun)
+{
+    await using (app) return await RecoveryCli.RunAsync(app.Services, recoveryCommand!, Console.Out, Console.Error);
+}
 
 if (args.Contains("--rebuild-index"))
 {

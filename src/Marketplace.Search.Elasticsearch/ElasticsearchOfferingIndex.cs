@@ -131,7 +131,72 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         return EsSearchResultMapper.Map(response, query);
     }
 
-    public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default)
+    public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => RebuildAsync(documents, null, ct);
+
+    /// <summary>
+    /// The epoch from the mapping's <c>_meta.storeEpoch</c> of the index behind the alias (null unless every index there has
+    /// the same), and the highest <c>version</c> of any document there, removal markers included (a <c>max</c> aggregation):
+    /// derived from the documents themselves, so nothing extra is written per batch and it can never lag them.
+    /// </summary>
+    public async Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default)
+    {
+        var mapping = await RawAsync(Elastic.Transport.HttpMethod.GET, $"/{Alias}/_mapping", null, ct);
+        if (!mapping.ApiCallDetails.HasSuccessfulStatusCode)
+            throw new InvalidOperationException($"Could not read the mapping behind alias {Alias}: {mapping.ApiCallDetails.DebugInformation}");
+        var epochs = System.Text.Json.Nodes.JsonNode.Parse(mapping.Body)!.AsObject()
+            .Select(i => i.Value?["mappings"]?["_meta"]?[EpochMeta]?.GetValue<string>()).Distinct().ToList();
+        var max = await RawAsync(Elastic.Transport.HttpMethod.POST, $"/{Alias}/_search", WatermarkQuery, ct);
+        if (!max.ApiCallDetails.HasSuccessfulStatusCode)
+            throw new InvalidOperationException($"Could not read the highest version behind alias {Alias}: {max.ApiCallDetails.DebugInformation}");
+        var cursor = System.Text.Json.Nodes.JsonNode.Parse(max.Body)?["aggregations"]?["cursor"]?["value"]?.GetValue<double?>() ?? 0;
+        return new IndexWatermark(epochs is [var only] ? only : null, (long)cursor);
+    }
+
+    internal const string EpochMeta = "storeEpoch";
+
+    internal const string WatermarkQuery = """{"size":0,"track_total_hits":false,"aggs":{"cursor":{"max":{"field":"version"}}}}""";
+
+    private const int ListPage = 1000;
+
+    /// <summary>Pages through the offerings behind the alias by id (<c>search_after</c>), removal markers left out, reading only
+    /// what verification compares.</summary>
+    public async IAsyncEnumerable<IndexedOffering> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        string? after = null;
+        while (true)
+        {
+            var body = ListQuery(after);
+            var response = await RawAsync(Elastic.Transport.HttpMethod.POST, $"/{Alias}/_search", body, ct);
+            if (!response.ApiCallDetails.HasSuccessfulStatusCode)
+                throw new InvalidOperationException($"Could not list the offerings behind alias {Alias}: {response.ApiCallDetails.DebugInformation}");
+            var hits = System.Text.Json.Nodes.JsonNode.Parse(response.Body)?["hits"]?["hits"]?.AsArray() ?? [];
+            foreach (var hit in hits)
+            {
+                var source = hit!["_source"]!;
+                var seats = (source["sessions"]?.AsArray() ?? []).Select(session => new SessionSlot(Guid.Parse(session!["id"]!.GetValue<string>()),
+                    session["startsAt"]!.GetValue<DateTimeOffset>(), session["endsAt"]!.GetValue<DateTimeOffset>(), session["freeSeats"]!.GetValue<int>())).ToList();
+                yield return new IndexedOffering(Guid.Parse(source["id"]!.GetValue<string>()), source["version"]!.GetValue<long>(),
+                    source["updatedAt"]!.GetValue<DateTimeOffset>(), seats);
+            }
+            if (hits.Count < ListPage) yield break;
+            after = hits[^1]!["_source"]!["id"]!.GetValue<string>();
+        }
+    }
+
+    internal static string ListQuery(string? after)
+    {
+        var query = new System.Text.Json.Nodes.JsonObject
+        {
+            ["size"] = ListPage,
+            ["_source"] = new System.Text.Json.Nodes.JsonArray("id", "version", "updatedAt", "sessions.id", "sessions.startsAt", "sessions.endsAt", "sessions.freeSeats"),
+            ["query"] = System.Text.Json.Nodes.JsonNode.Parse($$$"""{"bool":{"must_not":[{"term":{"{{{EsRemoval.Field}}}":true}}]}}"""),
+            ["sort"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"id":"asc"}]"""),
+        };
+        if (after is not null) query["search_after"] = new System.Text.Json.Nodes.JsonArray(after);
+        return query.ToJsonString();
+    }
+
+    public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default)
     {
         await _rebuildGate.WaitAsync(ct);
         var index = NewIndexName();
@@ -153,7 +218,7 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
             var refreshed = await client.Indices.RefreshAsync(new RefreshRequest(index) { RequestConfiguration = _admin }, ct);
             if (!refreshed.IsValidResponse)
                 throw new InvalidOperationException($"Could not refresh {index}: {refreshed.DebugInformation}");
-            await StampAsync(index, ct); // complete: from now on a start-up need not rebuild it
+            await StampAsync(index, storeEpoch, ct); // complete: from now on a start-up need not rebuild it
             var previous = await IndicesBehindAliasAsync(ct);
             swapSent = true;
             await SwapAliasAsync(previous, index, ct);
@@ -272,10 +337,13 @@ internal sealed class ElasticsearchOfferingIndex(ElasticsearchClient client, IOp
         return [.. response.Aliases.Keys];
     }
 
-    /// <summary>Records in the index's mapping (<c>_meta.schema</c>) that it holds a full rebuild under this template.</summary>
-    private async Task StampAsync(string index, CancellationToken ct)
+    /// <summary>Records in the index's mapping (<c>_meta.schema</c>) that it holds a full rebuild under this template, and
+    /// (<c>_meta.storeEpoch</c>) the store epoch it was filled from.</summary>
+    private async Task StampAsync(string index, string? storeEpoch, CancellationToken ct)
     {
-        var body = new System.Text.Json.Nodes.JsonObject { ["_meta"] = new System.Text.Json.Nodes.JsonObject { ["schema"] = _template.Schema } };
+        var meta = new System.Text.Json.Nodes.JsonObject { ["schema"] = _template.Schema };
+        if (storeEpoch is not null) meta[EpochMeta] = storeEpoch;
+        var body = new System.Text.Json.Nodes.JsonObject { ["_meta"] = meta };
         var response = await RawAsync(Elastic.Transport.HttpMethod.PUT, $"/{index}/_mapping", body.ToJsonString(), ct);
         if (!response.ApiCallDetails.HasSuccessfulStatusCode)
             throw new InvalidOperationException($"Could not stamp {index} with its schema: {response.ApiCallDetails.DebugInformation}");

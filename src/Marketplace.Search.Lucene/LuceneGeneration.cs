@@ -22,13 +22,32 @@ internal sealed class LuceneGeneration : IDisposable
 
     private readonly LuceneDirectory _directory;
 
+    private const string EpochKey = "storeEpoch", CursorKey = "cursor";
+    private string? _epoch;
+    private long _cursor;
+
     private LuceneGeneration(string name, LuceneDirectory directory, IndexWriter writer)
     {
         Name = name;
         _directory = directory;
         Writer = writer;
         Searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        var committed = writer.CommitData;
+        _epoch = committed.TryGetValue(EpochKey, out var epoch) ? epoch : null;
+        _cursor = committed.TryGetValue(CursorKey, out var cursor) ? long.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
+
+    /// <summary>The store history this generation reflects, as of its last commit plus the writes since (which the next commit records).</summary>
+    public Marketplace.Core.Search.IndexWatermark Watermark => new(_epoch, Volatile.Read(ref _cursor));
+
+    /// <summary>A write at <paramref name="version"/> (an outbox cursor) went into this generation. Under the index's write gate.</summary>
+    public void Note(long version)
+    {
+        if (version > _cursor) Volatile.Write(ref _cursor, version);
+    }
+
+    /// <summary>The store epoch a rebuild filled this generation from; recorded by the next commit.</summary>
+    public void StampEpoch(string? epoch) => _epoch = epoch;
 
     public string Name { get; }
 
@@ -54,6 +73,10 @@ internal sealed class LuceneGeneration : IDisposable
     public void CommitAndRefresh()
     {
         var started = Stopwatch.GetTimestamp();
+        // The watermark travels in the commit itself (Lucene's commit user data): it is durable exactly when the writes are.
+        var data = new Dictionary<string, string> { [CursorKey] = _cursor.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (_epoch is not null) data[EpochKey] = _epoch;
+        Writer.SetCommitData(data);
         Writer.Commit();
         CommitMs.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         started = Stopwatch.GetTimestamp();

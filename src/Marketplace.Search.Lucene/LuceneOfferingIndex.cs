@@ -66,6 +66,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
                 if (live.VersionOf(id) is not { } indexed || document.Version >= indexed)
                 {
                     live.Writer.UpdateDocument(new Term(LuceneFields.Id, id), LuceneDocumentMapper.ToLucene(document, live.Writer.Analyzer));
+                    live.Note(document.Version);
                     written = true;
                 }
                 _rebuild?.LiveUpsert(document);
@@ -86,8 +87,9 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         {
             var live = _live.Current;
             live.Writer.DeleteDocuments(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(offeringId)));
+            live.Note(version);
             live.CommitAndRefresh();
-            _rebuild?.LiveRemove(offeringId);
+            _rebuild?.LiveRemove(offeringId, version);
         }
         finally
         {
@@ -108,7 +110,38 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         }
     }
 
-    public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default)
+    public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => RebuildAsync(documents, null, ct);
+
+    public Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default) => Task.FromResult(_live.Current.Watermark);
+
+    /// <summary>Reads every live document's stored offering from one searcher (a point-in-time view).</summary>
+    public async IAsyncEnumerable<IndexedOffering> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var (generation, searcher) = _live.Acquire();
+        try
+        {
+            var fields = new HashSet<string> { LuceneFields.Source };
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                var reader = leaf.AtomicReader;
+                var live = reader.LiveDocs;
+                for (var doc = 0; doc < reader.MaxDoc; doc++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (live is not null && !live.Get(doc)) continue;
+                    var offering = Marketplace.Core.Persistence.StoreJson.Deserialize<OfferingDocument>(reader.Document(doc, fields).Get(LuceneFields.Source));
+                    yield return new IndexedOffering(offering.Id, offering.Version, offering.UpdatedAt, offering.Sessions);
+                }
+                await Task.Yield();
+            }
+        }
+        finally
+        {
+            generation.Searchers.Release(searcher);
+        }
+    }
+
+    public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default)
     {
         await _rebuildGate.WaitAsync(ct);
         try
@@ -129,7 +162,7 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
                 // One segment serves searches fastest (one term lookup per field, one set of columns). The merge runs
                 // outside the write gate: live writes meanwhile go to new small segments of the new generation.
                 session.Target.Writer.ForceMerge(1);
-                return await UnderWriteGateAsync(() => SwapIn(session), ct);
+                return await UnderWriteGateAsync(() => SwapIn(session, storeEpoch), ct);
             }
             catch
             {
@@ -155,8 +188,9 @@ internal sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable
         if (entered) _writeGate.Release();
     }
 
-    private long SwapIn(RebuildSession session)
+    private long SwapIn(RebuildSession session, string? storeEpoch)
     {
+        session.Target.StampEpoch(storeEpoch); // committed with the documents, before the swap: never a live index without it
         session.Target.CommitAndRefresh();
         _live.SwapTo(session.Target);
         _rebuild = null;

@@ -29,8 +29,9 @@ internal sealed class RebuildSession(LuceneGeneration target)
         Write(document, LuceneDocumentMapper.ToLucene(document, Target.Writer.Analyzer));
     }
 
-    public void LiveRemove(Guid id)
+    public void LiveRemove(Guid id, long version)
     {
+        Target.Note(version);
         _removed.Add(id);
         _versions.Remove(id);
         Target.Writer.DeleteDocuments(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(id)));
@@ -40,6 +41,7 @@ internal sealed class RebuildSession(LuceneGeneration target)
     {
         if (_versions.TryGetValue(document.Id, out var indexed) && document.Version < indexed) return;
         _versions[document.Id] = document.Version;
+        Target.Note(document.Version);
         Target.Writer.UpdateDocument(new Term(LuceneFields.Id, LuceneDocumentMapper.IdTerm(document.Id)), mapped);
     }
 }

@@ -33,6 +33,19 @@ internal static class MongoRequests
         { "version", expectedVersion },
     };
 
+    /// <summary>The store epoch's document in <see cref="MongoSchema.Meta"/>.</summary>
+    public static FilterDefinition<BsonDocument> EpochFilter => new BsonDocument("_id", "epoch");
+
+    /// <summary>Upserted at every start: sets the epoch only when the document is created (a new store).</summary>
+    public static UpdateDefinition<BsonDocument> EpochOnCreate(string epoch) => new BsonDocument("$setOnInsert", new BsonDocument("value", epoch));
+
+    /// <summary>After a restore: a new epoch, and when it was marked.</summary>
+    public static UpdateDefinition<BsonDocument> EpochRestored(string epoch) => new BsonDocument
+    {
+        { "$set", new BsonDocument("value", epoch) },
+        { "$currentDate", new BsonDocument("restoredAt", true) },
+    };
+
     public static FilterDefinition<BsonDocument> EventsFilter(long afterCursor, IReadOnlyCollection<string>? audiences)
     {
         var filter = new BsonDocument("cursor", new BsonDocument("$gt", afterCursor));

@@ -16,6 +16,9 @@ internal static class MongoSchema
     public const string Checkpoints = "checkpoints";
     public const string Leases = "leases";
 
+    /// <summary>The store's own facts (issue 17): the document <c>epoch</c> (<see cref="MongoRequests.EpochFilter"/>).</summary>
+    public const string Meta = "meta";
+
     /// <summary>The audit trail (issue 12). Named here as well as in DocumentKinds' future entry so its indexes exist from this upgrade on.</summary>
     public const string Audit = "audit";
     public const string OutboxCounter = "outbox";
@@ -107,7 +110,7 @@ internal static class MongoSchema
     public static IEnumerable<IndexSpec> IndexSpecs => Indexes;
 
     private static IEnumerable<string> Collections =>
-        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit]).Distinct();
+        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit, Meta]).Distinct();
 
     public static async Task ApplyAsync(IMongoDatabase database, CancellationToken ct)
     {
@@ -143,6 +146,10 @@ internal static class MongoSchema
         // load (so the queries over approvals find them). Idempotent: a provider with entries is left alone.
         await database.GetCollection<BsonDocument>(DocumentKinds.Of<Provider>()).UpdateManyAsync(
             MongoRequests.ProvidersWithoutApprovals, MongoRequests.ApprovalsFromDistricts, cancellationToken: ct);
+
+        // The epoch is written once, when the store is created; only a restore (mark-restored) replaces it.
+        await database.GetCollection<BsonDocument>(Meta).UpdateOneAsync(
+            MongoRequests.EpochFilter, MongoRequests.EpochOnCreate(Guid.NewGuid().ToString("N")), new UpdateOptions { IsUpsert = true }, ct);
 
         // Created up front so commits only ever $inc an existing document.
         await database.GetCollection<BsonDocument>(Counters).UpdateOneAsync(

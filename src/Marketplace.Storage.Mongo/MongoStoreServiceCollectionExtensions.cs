@@ -18,6 +18,7 @@ public static class MongoStoreServiceCollectionExtensions
         services.AddSingleton<IOutboxFeed>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
         services.AddSingleton<ILeases>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
         services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
+        services.AddSingleton<IStoreEpoch>(sp => sp.GetRequiredService<MongoMarketplaceStore>());
         return services;
     }
 }

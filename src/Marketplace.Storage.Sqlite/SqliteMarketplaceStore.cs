@@ -36,6 +36,7 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore, IOutbo
     {
         var directory = Path.GetDirectoryName(new SqliteConnectionStringBuilder(_connectionString).DataSource);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        HoldInUseLock(new SqliteConnectionStringBuilder(_connectionString).DataSource);
         using var connection = OpenForWrite();
         using (var cmd = connection.CreateCommand())
         {

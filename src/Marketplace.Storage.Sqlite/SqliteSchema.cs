@@ -119,7 +119,16 @@ internal static class SqliteSchema
             json_extract(doc, '$.status'), json_extract(doc, '$.delivery.status'), json_extract(doc, '$.grades[0]'),
             json_extract(doc, '$.sessionStartsAt'), json_extract(doc, '$.delivery.attended'));
         """,
+        // 8 (issue 17, recovery): the store's epoch, a random id written here and replaced by every restore (SqliteBackup), which
+        // the search index records, so an index built from another history of this file is rebuilt
+        """
+        CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+        """,
     ];
+
+    /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>
+    public static int Latest => Migrations.Length;
 
     public static void Migrate(SqliteConnection connection)
     {

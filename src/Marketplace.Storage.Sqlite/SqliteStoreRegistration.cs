@@ -16,6 +16,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IOutboxFeed>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
         services.AddSingleton<ILeases>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
         services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
+        services.AddSingleton<IStoreEpoch>(sp => sp.GetRequiredService<SqliteMarketplaceStore>());
         return services;
     }
 }

@@ -147,4 +147,7 @@ public sealed class FlakyIndex(IOfferingIndex inner) : IOfferingIndex
     public Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default) { ThrowIfDown(); return inner.RemoveAsync(offeringId, version, ct); }
     public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
     public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => inner.RebuildAsync(documents, ct);
+    public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default) => inner.RebuildAsync(documents, storeEpoch, ct);
+    public Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default) => inner.GetWatermarkAsync(ct);
+    public IAsyncEnumerable<IndexedOffering> ListAsync(CancellationToken ct = default) => inner.ListAsync(ct);
 }

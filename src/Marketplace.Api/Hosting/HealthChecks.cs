@@ -11,9 +11,15 @@ internal sealed class StoreHealthCheck(IMarketplaceStore store) : IHealthCheck
         await store.IsHealthyAsync(ct) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The store does not answer.");
 }
 
-/// <summary>Ready = the configured search index answers.</summary>
-internal sealed class IndexHealthCheck(IOfferingIndex index) : IHealthCheck
+/// <summary>Ready = the configured search index answers and reflects the store's history (else it is being rebuilt:
+/// <see cref="Outbox.IndexHistoryGuard"/>).</summary>
+internal sealed class IndexHealthCheck(IOfferingIndex index, Outbox.IndexHistoryGuard history) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
-        await index.IsHealthyAsync(ct) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The search index does not answer.");
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        if (!await index.IsHealthyAsync(ct)) return HealthCheckResult.Unhealthy("The search index does not answer.");
+        return await history.CheckAsync(ct) is { } mismatch
+            ? HealthCheckResult.Unhealthy($"The search index reflects another store history ({mismatch}); it is being rebuilt.")
+            : HealthCheckResult.Healthy();
+    }
 }

@@ -8,7 +8,8 @@ namespace Marketplace.Api.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: schema migrations, index creation, the demo seed
-/// (Development only) and, when the index is new or of another schema (either adapter), a rebuild from the store — by one
+/// (Development only) and, when the index is new, of another schema (either adapter) or of another store history (a restored
+/// backup: <see cref="IndexRebuild.HistoryMismatchAsync"/>), a rebuild from the store — by one
 /// instance of several starting together (<see cref="IndexRebuild.RebuildAtStartupAsync"/>).
 /// </summary>
 internal sealed class StartupInitializer(
@@ -20,6 +21,9 @@ internal sealed class StartupInitializer(
         Directory.CreateDirectory(settings.DataDirectory);
         await store.InitializeAsync(cancellationToken);
         var indexNeedsRebuild = await InitializeIndexAsync(cancellationToken);
+        // An index of another store history (a restored backup) is rebuilt before the server answers: it would serve
+        // offerings the store does not hold and ignore the store's versioned writes below its own.
+        if (!indexNeedsRebuild) indexNeedsRebuild = await rebuild.HistoryMismatchAsync(cancellationToken) is not null;
         if (settings.SeedDemo) await seeder.SeedOnceAsync(cancellationToken);
         if (indexNeedsRebuild) await rebuild.RebuildAtStartupAsync(cancellationToken); // one instance rebuilds, the others wait
     }

@@ -10,7 +10,7 @@ namespace Marketplace.Api.Outbox;
 /// it works (the Lucene consumer's name holds the instance's own folder, so there the lease never meets another instance).
 /// </summary>
 internal sealed partial class IndexRebuild(
-    IOutboxFeed feed, IOfferingIndex index, OfferingProjection projection, IndexProjectionConsumer consumer, ILeases leases, InstanceId instance,
+    IOutboxFeed feed, IStoreEpoch epochs, IOfferingIndex index, OfferingProjection projection, IndexProjectionConsumer consumer, ILeases leases, InstanceId instance,
     TimeProvider clock, ILogger<IndexRebuild> logger)
 {
     internal static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
@@ -39,6 +39,20 @@ internal sealed partial class IndexRebuild(
     private static DomainRuleException RebuildRunning() => new("index-rebuild-running");
 
     /// <summary>
+    /// Why the live index cannot serve this store (<see cref="IndexWatermark.OtherEpoch"/>, <see cref="IndexWatermark.Ahead"/>:
+    /// the store was restored, or replaced by hand), or null. The index is read first: what it holds was committed before the
+    /// store's cursor is read, so within one history it is never found ahead.
+    /// </summary>
+    public async Task<string?> HistoryMismatchAsync(CancellationToken ct)
+    {
+        var watermark = await index.GetWatermarkAsync(ct);
+        var epoch = await epochs.GetEpochAsync(ct);
+        var mismatch = watermark.MismatchWith(epoch, await feed.GetLatestCursorAsync(ct));
+        if (mismatch is not null) LogOtherHistory(logger, consumer.Name, mismatch, watermark.Epoch ?? "(none)", watermark.Cursor, epoch);
+        return mismatch;
+    }
+
+    /// <summary>
     /// At start-up, for an index that needs it: of several instances starting together, the one that takes the lease
     /// rebuilds; the others wait for it (logging, at most <see cref="StartupWait"/>), then see the index current and serve
     /// it. If the rebuild failed or its instance died, the next one to get the lease rebuilds. True when this instance rebuilt.
@@ -52,7 +66,7 @@ internal sealed partial class IndexRebuild(
             {
                 await using (lease)
                 {
-                    if (waited && !await index.InitializeAsync(ct))
+                    if (waited && !await index.InitializeAsync(ct) && await HistoryMismatchAsync(ct) is null)
                     {
                         LogBuiltByAnother(logger, consumer.Name);
                         return false;
@@ -87,8 +101,10 @@ internal sealed partial class IndexRebuild(
     private async Task<long> RebuildHoldingAsync(HeldLease lease, CancellationToken ct)
     {
         using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+        // The epoch before the snapshot: a restore marked meanwhile leaves this index of the old epoch, so it is rebuilt again.
+        var epoch = await epochs.GetEpochAsync(work.Token);
         var cursor = await feed.GetLatestCursorAsync(work.Token);
-        var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, work.Token), work.Token);
+        var count = await index.RebuildAsync(projection.AllDocumentsAsync(cursor, work.Token), epoch, work.Token);
         // Back to the snapshot's cursor, even if the dispatcher (here or on another instance) went further meanwhile:
         // events it applied to the old index during the rebuild are applied again to the new one. Stored complemented
         // (~cursor, negative): no batch in flight can have started from that value, so none can advance over the reset
@@ -96,6 +112,9 @@ internal sealed partial class IndexRebuild(
         await feed.ResetCheckpointAsync(consumer.Name, ~cursor, work.Token);
         return count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index {Consumer} reflects another store history ({Mismatch}: index epoch {IndexEpoch} up to cursor {IndexCursor}, store epoch {StoreEpoch}); it is rebuilt")]
+    private static partial void LogOtherHistory(ILogger logger, string consumer, string mismatch, string indexEpoch, long indexCursor, string storeEpoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another instance is rebuilding search index {Consumer}; waiting for it")]
     private static partial void LogWaiting(ILogger logger, string consumer);

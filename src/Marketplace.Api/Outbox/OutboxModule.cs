@@ -15,6 +15,8 @@ public static class OutboxModule
         services.AddSingleton<IndexProjectionConsumer>().AddSingleton<IOutboxConsumer>(sp => sp.GetRequiredService<IndexProjectionConsumer>());
         services.AddSingleton<IOutboxConsumer, LivePushConsumer>();
         services.AddSingleton<IndexRebuild>();
+        services.AddSingleton<IndexHistoryGuard>();
+        services.AddSingleton<IndexVerification>().AddSingleton<IndexVerify>();
         services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<StoreRetentionService>();
         return services;

@@ -10,6 +10,7 @@ public static class SearchModule
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
     {
         SearchEndpoints.Map(app);
+        IndexVerifyEndpoints.Map(app);
         return app;
     }
 }

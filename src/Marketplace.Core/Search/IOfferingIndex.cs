@@ -33,7 +33,17 @@ public interface IOfferingIndex
     Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default);
 
     /// <summary>Builds a fresh index from <paramref name="documents"/> and swaps it in atomically; searches keep working meanwhile.</summary>
-    Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default);
+    Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => RebuildAsync(documents, null, ct);
+
+    /// <summary><see cref="RebuildAsync(IAsyncEnumerable{OfferingDocument}, CancellationToken)"/>, recording in the new index,
+    /// before it is swapped in, the store epoch its documents come from (<see cref="GetWatermarkAsync"/>).</summary>
+    Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default);
+
+    /// <summary>The store history the live index reflects: the epoch its last rebuild recorded and the highest cursor written since.</summary>
+    Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default);
+
+    /// <summary>Every offering the live index serves (removal markers left out), in no particular order: for verification.</summary>
+    IAsyncEnumerable<IndexedOffering> ListAsync(CancellationToken ct = default);
 }
 
 /// <summary>Synonym groups applied by every index adapter at index and query time (e.g. 编程 ⇔ 程序设计).</summary>

@@ -40,14 +40,7 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
                     break;
             }
         }
-        if (offeringIds.Count > 0)
-        {
-            var offerings = await store.FindManyAsync<Offering>(offeringIds, ct);
-            var documents = await BuildAsync(offerings, version, ct);
-            await index.UpsertManyAsync([.. documents.Values], ct);
-            foreach (var id in offeringIds.Where(id => !documents.ContainsKey(id)))
-                await index.RemoveAsync(id, version, ct);
-        }
+        if (offeringIds.Count > 0) await ReprojectAsync(offeringIds, version, ct);
         if (districtChanged)
         {
             var batch = new List<OfferingDocument>(UpsertBatch);
@@ -61,6 +54,16 @@ public sealed class OfferingProjection(IMarketplaceStore store, IOfferingIndex i
             }
             await index.UpsertManyAsync(batch, ct);
         }
+    }
+
+    /// <summary>Writes the offerings' current state at <paramref name="version"/>: upserted when searchable, else removed.</summary>
+    public async Task ReprojectAsync(IReadOnlyCollection<Guid> offeringIds, long version, CancellationToken ct = default)
+    {
+        var offerings = await store.FindManyAsync<Offering>(offeringIds, ct);
+        var documents = await BuildAsync(offerings, version, ct);
+        await index.UpsertManyAsync([.. documents.Values], ct);
+        foreach (var id in offeringIds.Where(id => !documents.ContainsKey(id)))
+            await index.RemoveAsync(id, version, ct);
     }
 
     /// <summary>Documents per <see cref="IOfferingIndex.UpsertManyAsync"/> when every offering is projected again.</summary>

@@ -87,3 +87,33 @@ public sealed class LuceneIndexStorageTests(TempIndexFolder folder) : IClassFixt
         throw new InvalidOperationException("store went away mid-rebuild");
     }
 }
+
+/// <summary>The store history the embedded index records (issue 17): in each commit's user data, so it is durable with the writes.</summary>
+public sealed class LuceneWatermarkTests(TempIndexFolder folder) : IClassFixture<TempIndexFolder>
+{
+    [Fact]
+    public async Task Watermark_CarriesTheRebuildsEpoch_AndTheHighestCursorWritten_AcrossAReopen()
+    {
+        var path = folder.NewSubfolder();
+        using (var index = Open(path))
+        {
+            await index.InitializeAsync();
+            Assert.Equal(new IndexWatermark(null, 0), await index.GetWatermarkAsync()); // never filled: another history than any store's
+
+            await index.RebuildAsync(All.Select(d => d with { Version = 5 }).ToAsyncEnumerable(), "epoch-1");
+            Assert.Equal(new IndexWatermark("epoch-1", 5), await index.GetWatermarkAsync());
+            await index.UpsertAsync(Robot with { Version = 8 });
+            await index.RemoveAsync(Football.Id, 9); // a removal's cursor counts too
+            await index.UpsertAsync(Coding with { Version = 7 }); // lower: the watermark stays
+        }
+
+        using var reopened = Open(path);
+        Assert.Equal(new IndexWatermark("epoch-1", 9), await reopened.GetWatermarkAsync());
+        var listed = await reopened.ListAsync().ToListAsync();
+        Assert.Equal(All.Count - 1, listed.Count);
+        Assert.Equal(8, listed.Single(o => o.Id == Robot.Id).Version);
+        Assert.Equal(Robot.Sessions.Select(s => s.FreeSeats), listed.Single(o => o.Id == Robot.Id).Sessions.Select(s => s.FreeSeats));
+    }
+
+    private static LuceneOfferingIndex Open(string path) => new(Options.Create(new LuceneIndexOptions { Directory = path }));
+}

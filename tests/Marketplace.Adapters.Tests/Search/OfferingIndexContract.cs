@@ -458,6 +458,22 @@ public abstract class OfferingIndexContract
         Assert.True(await sut.Index.IsHealthyAsync());
     }
 
+    /// <summary>Issue 17: the index records the store epoch of its rebuild and the highest cursor written, and lists what it serves.</summary>
+    [SkippableFact]
+    public async Task Watermark_IsTheRebuildsEpoch_AndTheHighestCursor_AndListShowsWhatIsServed()
+    {
+        await using var sut = await CreateAsync();
+        await sut.Index.RebuildAsync(Stream(Football with { Version = 5 }, Reading with { Version = 5 }), "epoch-a");
+        await sut.Index.UpsertAsync(Robot with { Version = 8 });
+        await sut.Index.RemoveAsync(Reading.Id, 9);
+
+        Assert.Equal(new IndexWatermark("epoch-a", 9), await sut.Index.GetWatermarkAsync());
+        var listed = await sut.Index.ListAsync().ToListAsync();
+        Assert.Equal(new[] { Football.Id, Robot.Id }.Order(), listed.Select(o => o.Id).Order());
+        Assert.Equal(8, listed.Single(o => o.Id == Robot.Id).Version);
+        Assert.Equal(Robot.Sessions.Select(s => (s.Id, s.FreeSeats)), listed.Single(o => o.Id == Robot.Id).Sessions.Select(s => (s.Id, s.FreeSeats)));
+    }
+
     private async Task<IIndexUnderTest> SeededAsync()
     {
         var sut = await CreateAsync();

@@ -132,7 +132,7 @@ public sealed class IndexRebuildLeaseTests : IDisposable
     private IndexRebuild Rebuild(IOfferingIndex index, string instance, TimeProvider? clock = null, ILeases? leases = null)
     {
         var services = _factory.Services;
-        return new IndexRebuild(services.GetRequiredService<IOutboxFeed>(), index, services.GetRequiredService<OfferingProjection>(),
+        return new IndexRebuild(services.GetRequiredService<IOutboxFeed>(), services.GetRequiredService<IStoreEpoch>(), index, services.GetRequiredService<OfferingProjection>(),
             services.GetRequiredService<IndexProjectionConsumer>(), leases ?? services.GetRequiredService<ILeases>(), new InstanceId(instance),
             clock ?? TimeProvider.System, NullLogger<IndexRebuild>.Instance);
     }
@@ -150,7 +150,15 @@ public sealed class IndexRebuildLeaseTests : IDisposable
 
         public Task<bool> InitializeAsync(CancellationToken ct = default) => Task.FromResult(!_current);
 
-        public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default)
+        private volatile string? _epoch;
+
+        public Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default) => Task.FromResult(new IndexWatermark(_epoch, 0));
+
+        public IAsyncEnumerable<IndexedOffering> ListAsync(CancellationToken ct = default) => AsyncEnumerable.Empty<IndexedOffering>();
+
+        public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => RebuildAsync(documents, null, ct);
+
+        public async Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default)
         {
             var attempt = Interlocked.Increment(ref _rebuilds);
             RebuildStarted.TrySetResult();
@@ -158,6 +166,7 @@ public sealed class IndexRebuildLeaseTests : IDisposable
             await foreach (var _ in documents.WithCancellation(ct)) count++;
             await Finish.Task.WaitAsync(ct);
             if (FailFirst && attempt == 1) throw new HttpRequestException("bulk request rejected (simulated)");
+            _epoch = storeEpoch;
             _current = true;
             return count;
         }

@@ -52,6 +52,12 @@ public sealed class SlowIndexFactory : MarketplaceFactory
         public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
 
         public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => inner.RebuildAsync(documents, ct);
+
+        public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default) => inner.RebuildAsync(documents, storeEpoch, ct);
+
+        public Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default) => inner.GetWatermarkAsync(ct);
+
+        public IAsyncEnumerable<IndexedOffering> ListAsync(CancellationToken ct = default) => inner.ListAsync(ct);
     }
 }
 

@@ -65,5 +65,8 @@ internal static class RebuildBreakdown
         public Task RemoveAsync(Guid offeringId, long version, CancellationToken ct = default) => Task.CompletedTask;
         public Task<SearchResult> SearchAsync(OfferingQuery query, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<long> RebuildAsync(IAsyncEnumerable<OfferingDocument> documents, string? storeEpoch, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<IndexWatermark> GetWatermarkAsync(CancellationToken ct = default) => throw new NotSupportedException();
+        public IAsyncEnumerable<IndexedOffering> ListAsync(CancellationToken ct = default) => throw new NotSupportedException();
     }
 }
