@@ -16,7 +16,7 @@ namespace Marketplace.Api.Tests.Matching;
 /// </summary>
 public sealed class RecommendationTests(DemoFactory factory) : IClassFixture<DemoFactory>, IAsyncLifetime
 {
-    private Guid _schoolId, _onCampus, _venue, _wednesday, _junior, _onCampusSession;
+    private Guid _schoolId, _onCampus, _venue, _wednesday, _junior, _onCampusSession, _venueSession;
     private string _semester = "";
     private Category _category;
     private static readonly Dictionary<Category, string> Chinese = new()
@@ -43,7 +43,7 @@ public sealed class RecommendationTests(DemoFactory factory) : IClassFixture<Dem
         var provider = await factory.ClientForAsync("provider1");
         var bureau = await factory.ClientForAsync(await factory.HomeBureauOfAsync("provider1"));
         (_onCampus, _onCampusSession) = await OfferingAsync(provider, bureau, "校园种植小农夫", "OnCampus", [3, 4], tuesday, null);
-        (_venue, _) = await OfferingAsync(provider, bureau, "农场劳动体验日", "OffCampus", [3, 4], tuesday,
+        (_venue, _venueSession) = await OfferingAsync(provider, bureau, "农场劳动体验日", "OffCampus", [3, 4], tuesday,
             new { address = "北京市东城区农耕路 3 号", lat = 39.96, lon = 116.41, districtCode = "110101" });
         (_wednesday, _) = await OfferingAsync(provider, bureau, "周三木工坊", "OnCampus", [3, 4], tuesday.AddDays(1), null);
         (_junior, _) = await OfferingAsync(provider, bureau, "初中家政课", "OnCampus", [7, 8], tuesday, null);
@@ -168,6 +168,24 @@ public sealed class RecommendationTests(DemoFactory factory) : IClassFixture<Dem
         var after = await (await bureau.GetAsync($"/api/reports/under-served?semester={_semester}")).AssertStatusAsync(200);
         Assert.Null(Entry(after));
         Assert.Equal(0m, after["medianParticipation"]!.GetValue<decimal>());
+
+        // One more confirmed 走出去 trip (to the venue ~3 km away; the demo has others): counted in the school's trips and average
+        // distance, and in the urban schools' (school1 is urban).
+        int TripsOf(JsonNode report) => report["all"]!.AsArray().Single(s => s!["schoolId"]!.GetValue<Guid>() == _schoolId)!["trips"]!.GetValue<int>();
+        var tripsBefore = TripsOf(after);
+        var trip = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = JsonContent.Create(new { sessionId = _venueSession, pupils = 30, grades = new[] { 3 }, contactName = "王老师", contactPhone = "13900001111" }),
+            Headers = { { "Idempotency-Key", "under-served-trip" } },
+        };
+        var tripId = (await (await (await factory.ClientForAsync("school1")).SendAsync(trip)).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+        (await (await factory.ClientForAsync("provider1")).PostJsonAsync($"/api/bookings/{tripId}/confirm", null)).EnsureSuccessStatusCode();
+        var travel = await (await bureau.GetAsync($"/api/reports/under-served?semester={_semester}")).AssertStatusAsync(200);
+        var school1 = travel["all"]!.AsArray().Single(s => s!["schoolId"]!.GetValue<Guid>() == _schoolId)!;
+        Assert.Equal(tripsBefore + 1, school1["trips"]!.GetValue<int>());
+        Assert.True(school1["averageTripKm"]!.GetValue<double>() > 0);
+        Assert.Equal("Urban", school1["area"]!.GetValue<string>());
+        Assert.NotNull(travel["travel"]!["urbanKm"]);
     }
 
     [Fact]
