@@ -32,8 +32,7 @@ public sealed class BureauQueueTests(Browser browser, HostFixture fixture) : ICl
         await Ui.ScreenshotAsync(page, "bureau-providers");
         await Axe.AssertNoSeriousViolationsAsync(page);
 
-        await page.ClickAsync("[data-testid=language]");
-        await Ui.WaitInteractiveAsync(page);
+        await Ui.SwitchLanguageAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = Provider19 }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=provider-detail] .ant-form-item-explain")).ToHaveTextAsync("required");

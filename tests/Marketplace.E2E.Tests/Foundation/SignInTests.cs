@@ -53,8 +53,7 @@ public sealed class SignInTests(Browser browser) : IDisposable
         Assert.EndsWith("/account", page.Url);
         Assert.Equal("退出登录", (await page.InnerTextAsync(".logout button")).Trim());
 
-        await page.ClickAsync("[data-testid=language]");
-        await Ui.WaitInteractiveAsync(page);
+        await Ui.SwitchLanguageAsync(page);
         Assert.Equal("Sign out", (await page.InnerTextAsync(".logout button")).Trim());
         await page.ReloadAsync();
         await Ui.WaitInteractiveAsync(page);

@@ -24,6 +24,18 @@ public static class Ui
     /// <summary>A Blazor page is visible before it is interactive: the layout shows #app-ready once it is.</summary>
     public static Task WaitInteractiveAsync(IPage page) => page.Locator("#app-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Follows the header's language link and waits for the page in the other language to be interactive. #app-ready alone does
+    /// not do: the page being left still shows it, so a test could act on it while the browser is already navigating away.
+    /// </summary>
+    public static async Task SwitchLanguageAsync(IPage page)
+    {
+        var before = await page.GetAttributeAsync("html", "lang");
+        await page.ClickAsync("[data-testid=language]");
+        await Assertions.Expect(page.Locator("html")).Not.ToHaveAttributeAsync("lang", before ?? "");
+        await WaitInteractiveAsync(page);
+    }
+
     /// <summary>Goes to a workspace path and waits until the page is interactive.</summary>
     public static async Task GoAsync(IPage page, string path)
     {

@@ -124,8 +124,7 @@ public sealed class ProviderWorkspaceTests(Browser browser, ProviderHost fixture
         Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", chinese);
         Assert.Equal("true", await page.GetByLabel("课程名称").GetAttributeAsync("aria-invalid"));
 
-        await page.ClickAsync("[data-testid=language]");
-        await Ui.WaitInteractiveAsync(page);
+        await Ui.SwitchLanguageAsync(page);
         await page.Locator("form.editor[data-ready=true]").WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
         var english = await page.Locator("[data-testid=error-title]").InnerTextAsync();

@@ -37,8 +37,7 @@ public sealed class SchoolBookingTests(Browser browser, SchoolHostFixture fixtur
         Assert.Equal(0, await page.Locator("#error-contactName").CountAsync());
         await Ui.ScreenshotAsync(page, "school-offering-errors");
 
-        await page.ClickAsync("[data-testid=language]");
-        await Ui.WaitInteractiveAsync(page);
+        await Ui.SwitchLanguageAsync(page);
         await page.CheckAsync($"#session-{sessions[0]:N}");
         await page.FillAsync("#pupils", "0");
         await page.ClickAsync("[data-testid=book-submit]");
