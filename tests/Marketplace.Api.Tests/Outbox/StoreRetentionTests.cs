@@ -35,7 +35,9 @@ public sealed class StoreRetentionTests
         var result = await services.GetServices<IHostedService>().OfType<StoreRetentionService>().Single().SweepAsync(CancellationToken.None);
 
         Assert.NotNull(result);
-        Assert.Equal(1, result.IdempotencyRecordsDeleted);
+        // The host's own sweep runs once at start; on a slow machine it may come after the commit above and take the old record
+        // first. Either way exactly that record is gone and the fresh one stays.
+        Assert.InRange(result.IdempotencyRecordsDeleted, 0, 1);
         Assert.Null(await store.FindIdempotencyAsync("bookings:school-1", "old"));
         Assert.NotNull(await store.FindIdempotencyAsync("bookings:school-1", "fresh"));
         Assert.Equal([latest], (await feed.ReadEventsAsync(0, null, 100)).Select(e => e.Cursor));
