@@ -46,7 +46,7 @@ public static class SqliteBackup
 
     /// <summary>
     /// Replaces the database at <paramref name="databasePath"/> with the backup <paramref name="file"/>, migrates it and writes
-    /// a new epoch (returned). Refused (<see cref="SqliteBackupException.InUse"/>) while any process holds the database.
+    /// a new epoch (returned), dropping the backup's leases. Refused (<see cref="SqliteBackupException.InUse"/>) while any process holds the database.
     /// The old file is checkpointed and its -wal/-shm removed before the backup is moved in, so a crash at any step leaves
     /// either the old database or the restored one, never a write-ahead log of one applied to the other.
     /// </summary>
@@ -71,6 +71,9 @@ public static class SqliteBackup
         using var restored = Connect(path, SqliteOpenMode.ReadWrite);
         Execute(restored, "PRAGMA journal_mode = WAL");
         SqliteSchema.Migrate(restored);
+        // The backup's leases name the processes that ran when it was taken; none runs now (the lock above), so the first
+        // host to start takes the outbox consumers over at once instead of waiting up to a lease's time for them to run out.
+        Execute(restored, "DELETE FROM leases");
         return SqliteEpoch.WriteNew(restored);
     }
 
