@@ -101,6 +101,8 @@ internal static class MongoSchema
         ("bookings", "ix_delivery_due", new BsonDocument { { "delivery.status", 1 }, { "delivery.disputeBy", 1 }, { "_id", 1 } }, false, DeliveryRecorded),
         // The coverage report (issue 16): a district's bookings by session start, the fields it groups on in the index.
         ("bookings", "ix_report", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 }, { "schoolId", 1 }, { "providerId", 1 } }, false),
+        // The recommendation notices a school was sent, newest first (issue 16, send the list).
+        ("recommendation_notices", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

@@ -125,6 +125,12 @@ internal static class SqliteSchema
         CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
         """,
+        // 9 (issue 16, send the list): the recommendation notices a bureau sends its schools (IF NOT EXISTS: migration 1 creates the
+        // table on a fresh file from DocumentKinds); a school's notices newest first
+        """
+        CREATE TABLE IF NOT EXISTS recommendation_notices (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX ix_notices_school ON recommendation_notices (json_extract(doc, '$.schoolId'), id);
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

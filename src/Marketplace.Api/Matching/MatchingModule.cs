@@ -45,8 +45,15 @@ public static class MatchingModule
         QueryParameter.Flag("recommend", $"true：为每所薄弱学校附上前 {UnderServedQueries.RecommendationsPerSchool} 条推荐 / true: each under-served school with its top {UnderServedQueries.RecommendationsPerSchool} recommendations."),
         QueryParameter.Text("format", new("^(json|csv)$"), new("validation.format"), "json（默认）或 csv（可发送的名单）/ json (default) or csv (the list to send)."));
 
+    private static readonly QueryParameters SendQuery = new(
+        QueryParameter.DistrictCode("district", "区县（默认本区县）/ the district (default: the bureau's own)."),
+        QueryParameter.Text("semester", SemesterPattern, new("validation.semester"), "学期，如 2026-2027-1（默认本学期）/ the semester, e.g. 2026-2027-1 (default: the current one)."));
+
+    private static readonly QueryParameters NoticeQuery = new(
+        QueryParameter.Number("limit", 1, RecommendationNotices.MaxListed, $"最多条数（默认 {RecommendationNotices.MaxListed}）/ at most this many (default {RecommendationNotices.MaxListed})."));
+
     public static IServiceCollection AddMatching(this IServiceCollection services) =>
-        services.AddSingleton<RecommendationQueries>().AddSingleton<UnderServedQueries>();
+        services.AddSingleton<RecommendationQueries>().AddSingleton<UnderServedQueries>().AddSingleton<RecommendationNotices>();
 
     public static IEndpointRouteBuilder MapMatching(this IEndpointRouteBuilder app)
     {
@@ -56,6 +63,15 @@ public static class MatchingModule
         app.MapGet("/api/reports/under-served", UnderServed).WithTags("Reports").RequireAuthorization(AuthSetup.OversightPolicy)
             .WithName("GetUnderServedSchools").WithQuery(UnderServedQuery).ProducesProblem(403)
             .WithSummary("薄弱学校：计划类别未覆盖或参与率低于区县中位数一半，附走出去距离的城乡对比，可一并生成推荐 / Under-served schools of a district: a planned category not booked this semester, or participation below half the district's median; the travel-equity view (urban vs rural); with recommend=true each school's top recommendations; csv: the list to send.");
+        app.MapPost("/api/reports/under-served/send", Send).WithTags("Reports").RequireAuthorization(AuthSetup.OversightPolicy)
+            .WithName("SendRecommendations").WithQuery(SendQuery).ProducesProblem(400).ProducesProblem(403)
+            .WithSummary("区县教育局把推荐清单发送给薄弱学校（全部，或 schoolIds 所列），学校实时收到 / The district bureau sends each under-served school (all, or those in schoolIds) its top recommendations; each school hears it live and reads it on its plan page.");
+        app.MapGet("/api/schools/{schoolId:guid}/recommendation-notices", Notices).WithTags("Schools").RequireAuthorization()
+            .WithName("GetRecommendationNotices").WithQuery(NoticeQuery).ProducesProblem(404)
+            .WithSummary("学校收到的教育局推荐清单，最新在前（本校、所属教育局）/ The recommendation lists the bureau sent the school, newest first (the school, its bureaus).");
+        app.MapPost("/api/recommendation-notices/{noticeId:guid}/read", MarkRead).WithTags("Schools").RequireAuthorization(AuthSetup.SchoolPolicy)
+            .WithName("MarkRecommendationNoticeRead").ProducesProblem(404)
+            .WithSummary("学校标记推荐清单为已读 / The school marks a recommendation list read.");
         return app;
     }
 
@@ -71,6 +87,26 @@ public static class MatchingModule
             ? TypedResults.File(UnderServedDto.Csv(rendered, messages), "text/csv; charset=utf-8", $"under-served-{report.DistrictCode}-{report.Semester}.csv")
             : TypedResults.Ok(rendered);
     }
+
+    private static async Task<Ok<NoticesSent>> Send(HttpRequest request, SendRecommendationsRequest? body, ClaimsPrincipal user, RecommendationNotices notices, CancellationToken ct)
+    {
+        var query = SendQuery.Read(request);
+        var caller = user.RequireCaller();
+        var district = query.DistrictCode("district") ?? (caller.Districts.Count == 1 ? caller.Districts[0] : null)
+            ?? throw ValidationFailedException.For("district", "validation.required");
+        return TypedResults.Ok(await notices.SendAsync(caller, district, query.Text("semester"), body?.SchoolIds, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<RecommendationNoticeDto>>> Notices(Guid schoolId, HttpRequest request, ClaimsPrincipal user, RecommendationNotices notices,
+        MessageRenderer messages, CancellationToken ct)
+    {
+        var query = NoticeQuery.Read(request);
+        var found = await notices.ForSchoolAsync(user.RequireCaller(), schoolId, (int?)query.Number("limit"), ct);
+        return TypedResults.Ok<IReadOnlyList<RecommendationNoticeDto>>(found.Select(n => RecommendationNoticeDto.From(n, messages)).ToArray());
+    }
+
+    private static async Task<Ok<RecommendationNoticeDto>> MarkRead(Guid noticeId, ClaimsPrincipal user, RecommendationNotices notices, MessageRenderer messages, CancellationToken ct) =>
+        TypedResults.Ok(RecommendationNoticeDto.From(await notices.MarkReadAsync(user.RequireCaller(), noticeId, ct), messages));
 
     private static async Task<Ok<SchoolRecommendationsDto>> Recommendations(Guid schoolId, HttpRequest request, ClaimsPrincipal user, RecommendationQueries queries,
         MessageRenderer messages, CancellationToken ct)
@@ -123,3 +159,27 @@ public sealed record SchoolStandingDto(
     Guid SchoolId, string SchoolName, string DistrictCode, Core.Schools.SchoolArea? Area, double Lat, double Lon, int Enrolment, bool PlanMissing,
     IReadOnlyList<Category> Gaps, long PupilsServed, decimal Participation, bool LowParticipation, int Trips, double? AverageTripKm, bool UnderServed,
     IReadOnlyList<RecommendationDto> Recommendations);
+
+/// <summary>Which under-served schools to send to; none named: every one with a recommendation.</summary>
+public sealed record SendRecommendationsRequest(IReadOnlyList<Guid>? SchoolIds);
+
+/// <summary>A sent recommendation with its reasons in the caller's language, written from the facts of the day it was sent.</summary>
+public sealed record SentRecommendationDto(
+    Guid OfferingId, string Title, string ProviderName, Category Category, Category Gap, DeliveryMode Mode, bool ComesToYou, double? DistanceKm,
+    Guid SessionId, DateTimeOffset SessionStartsAt, DateTimeOffset SessionEndsAt, int FreeSeats, int Pupils, long FamilySharePerPupilFen, long TotalFen,
+    bool WithinBudget, int DeliveredBookings, IReadOnlyList<string> Reasons, string Reason);
+
+public sealed record RecommendationNoticeDto(
+    Guid Id, Guid SchoolId, string DistrictCode, string Semester, DateTimeOffset SentAt, string SentBy, string BureauName, IReadOnlyList<Category> Gaps,
+    bool LowParticipation, long RemainingFen, DateTimeOffset? ReadAt, IReadOnlyList<SentRecommendationDto> Items)
+{
+    public static RecommendationNoticeDto From(RecommendationNotice n, MessageRenderer messages) => new(
+        n.Id, n.SchoolId, n.DistrictCode, n.Semester, n.SentAt, n.SentBy, n.BureauName, n.Gaps, n.LowParticipation, n.RemainingFen, n.ReadAt,
+        n.Items.Select(i =>
+        {
+            var reasons = RecommendationReasons.Of(i, n.RemainingFen).Select(messages.Render).ToArray();
+            return new SentRecommendationDto(i.OfferingId, i.Title, i.ProviderName, i.Category, i.Gap, i.Mode, i.ComesToYou, i.DistanceKm, i.SessionId,
+                i.SessionStartsAt, i.SessionEndsAt, i.FreeSeats, i.Pupils, i.FamilySharePerPupilFen, i.TotalFen, i.WithinBudget, i.DeliveredBookings,
+                reasons, string.Join(" · ", reasons));
+        }).ToArray());
+}

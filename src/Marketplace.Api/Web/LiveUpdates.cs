@@ -113,7 +113,7 @@ internal sealed class UiLiveConsumer(LiveUpdates live, IMarketplaceStore store) 
                     var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);
                     foreach (var sessionId in changed.SessionIds) await PublishSeatsAsync(e, changed.OfferingId, sessionId, ct);
                     break;
-                case EventTypes.ProviderChanged or EventTypes.DistrictChanged or EventTypes.FundingPolicyChanged:
+                case EventTypes.ProviderChanged or EventTypes.DistrictChanged or EventTypes.FundingPolicyChanged or EventTypes.RecommendationsSent:
                     await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences));
                     break;
                 case EventTypes.PaymentChanged:

@@ -114,16 +114,8 @@ public sealed class RecommendationQueries(IMarketplaceStore store, IOfferingInde
             var gradeFit = Math.Round((decimal)school.Enrolment(grades) / enrolment, 3);
             var within = quote.TotalFen <= remaining;
             var score = Math.Round(100 + 20 * (double)gradeFit - 3 * km - quote.FamilySharePerPupilFen / 100.0 - (within ? 0 : 40) + Math.Min(record, 20), 2);
-            var (day, start, _) = ChinaTime.WeekSlot(session.StartsAt, session.EndsAt);
-            List<UserMessage> reasons =
-            [
-                new("recommend.gap", new UserMessage($"enum.Category.{gap}")),
-                hit.ComesToYou ? new("recommend.comes-to-you") : new("recommend.distance", km.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),
-                new("recommend.session", new UserMessage($"enum.DayOfWeek.{day}"), $"{start / 60:D2}:{start % 60:D2}", session.FreeSeats),
-                new("recommend.after-subsidy", Money.Yuan(quote.FamilySharePerPupilFen)),
-                record > 0 ? new("recommend.delivered", record) : new("recommend.new-provider"),
-            ];
-            if (!within) reasons.Add(new("recommend.over-budget", Money.Yuan(Math.Max(0, remaining))));
+            var reasons = RecommendationReasons.Of(gap, hit.ComesToYou, km, session.StartsAt, session.EndsAt, session.FreeSeats,
+                quote.FamilySharePerPupilFen, record, within, remaining);
             items.Add(new Recommendation(offering.Id, content.Title, offering.ProviderId, hit.ProviderName, content.Category, gap, content.Mode, hit.ComesToYou,
                 hit.ComesToYou ? 0 : hit.DistanceKm, session.Id, session.StartsAt, session.EndsAt, session.FreeSeats, pupils, content.PriceFen,
                 quote.SubsidyPerPupilFen, quote.FamilySharePerPupilFen, quote.TotalFen, within, gradeFit, record, score, reasons));
@@ -137,4 +129,30 @@ public sealed class RecommendationQueries(IMarketplaceStore store, IOfferingInde
     /// <summary>The provider's delivery record: its completed bookings, counted up to 500 (the ranking caps it at 20).</summary>
     private async Task<int> DeliveredAsync(Guid providerId, CancellationToken ct) =>
         (await store.ListBookingsAsync(new BookingFilter(ProviderId: providerId, Status: BookingStatus.Completed, Limit: 500), ct)).Count;
+}
+
+/// <summary>
+/// A recommendation's reasons, in ranking order of what a coordinator weighs (e.g. 缺少科普类 · 距离2.3公里 · 周二15:40余18座 ·
+/// 补贴后每生¥12 · 已交付8场): written from its facts, so a list the bureau sent reads the same as the school's own panel.
+/// </summary>
+public static class RecommendationReasons
+{
+    public static IReadOnlyList<UserMessage> Of(Category gap, bool comesToYou, double km, DateTimeOffset startsAt, DateTimeOffset endsAt, int freeSeats,
+        long familySharePerPupilFen, int delivered, bool withinBudget, long remainingFen)
+    {
+        var (day, start, _) = ChinaTime.WeekSlot(startsAt, endsAt);
+        List<UserMessage> reasons =
+        [
+            new("recommend.gap", new UserMessage($"enum.Category.{gap}")),
+            comesToYou ? new("recommend.comes-to-you") : new("recommend.distance", km.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),
+            new("recommend.session", new UserMessage($"enum.DayOfWeek.{day}"), $"{start / 60:D2}:{start % 60:D2}", freeSeats),
+            new("recommend.after-subsidy", Money.Yuan(familySharePerPupilFen)),
+            delivered > 0 ? new("recommend.delivered", delivered) : new("recommend.new-provider"),
+        ];
+        if (!withinBudget) reasons.Add(new("recommend.over-budget", Money.Yuan(Math.Max(0, remainingFen))));
+        return reasons;
+    }
+
+    public static IReadOnlyList<UserMessage> Of(SentRecommendation r, long remainingFen) => Of(r.Gap, r.ComesToYou, r.ComesToYou ? 0 : r.DistanceKm ?? RecommendationQueries.MaxTravelKm,
+        r.SessionStartsAt, r.SessionEndsAt, r.FreeSeats, r.FamilySharePerPupilFen, r.DeliveredBookings, r.WithinBudget, remainingFen);
 }

@@ -17,6 +17,9 @@ public sealed record SchoolStanding(
     IReadOnlyList<Category> Gaps, long PupilsServed, decimal Participation, bool LowParticipation, int Trips, double? AverageTripKm, bool UnderServed)
 {
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
+
+    /// <summary>With the recommendations: the plan's budget left after what the school's bookings commit (as the school's panel shows it).</summary>
+    public long RemainingFen { get; init; }
 }
 
 /// <summary>The average 走出去 distance of the district's schools that made trips, all of them and by 城乡 (null where none).</summary>
@@ -86,7 +89,8 @@ public sealed class UnderServedQueries(IMarketplaceStore store, BookingQueries b
         {
             if (!recommend) { under.Add(s); continue; }
             var school = (await store.FindAsync<School>(s.SchoolId, ct))!;
-            under.Add(s with { Recommendations = (await recommendations.RecommendAsync(school, term, RecommendationsPerSchool, ct)).Items });
+            var found = await recommendations.RecommendAsync(school, term, RecommendationsPerSchool, ct);
+            under.Add(s with { Recommendations = found.Items, RemainingFen = found.RemainingFen });
         }
 
         static double? Average(IEnumerable<SchoolStanding> of) => of.Where(s => s.AverageTripKm is not null).Select(s => s.AverageTripKm!.Value) is var km && km.Any() ? Math.Round(km.Average(), 1) : null;

@@ -26,6 +26,7 @@ public static class DocumentKinds
         [typeof(Settlement.LedgerTransaction)] = "ledger",
         [typeof(Settlement.Payment)] = "payments",
         [typeof(Settlement.PayablePosition)] = "payable_positions",
+        [typeof(Matching.RecommendationNotice)] = "recommendation_notices",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));

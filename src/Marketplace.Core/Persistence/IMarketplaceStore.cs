@@ -138,6 +138,11 @@ public interface IMarketplaceStore
     /// report of a city reads a few thousand groups, never its million bookings.
     /// </summary>
     Task<IReadOnlyList<BookingTally>> TallyBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default);
+
+    // Matching (issue 16)
+
+    /// <summary>The recommendation notices sent to a school, newest first (version-7 ids follow the send time).</summary>
+    Task<IReadOnlyList<Matching.RecommendationNotice>> ListRecommendationNoticesAsync(Guid schoolId, int limit, CancellationToken ct = default);
 }
 
 /// <summary>

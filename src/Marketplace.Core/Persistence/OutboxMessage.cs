@@ -29,4 +29,5 @@ public static class EventTypes
     public const string DistrictChanged = "districtChanged";
     public const string FundingPolicyChanged = "fundingPolicyChanged";
     public const string PaymentChanged = "paymentChanged";
+    public const string RecommendationsSent = "recommendationsSent";
 }

@@ -43,6 +43,15 @@ public sealed class MongoIndexTests
         AssertServed("offerings", ListQuery.Offerings(new OfferingFilter(Status: OfferingStatus.PendingReview)).Names.ToList(), ListQuery.ById);
     }
 
+    /// <summary>Issue 16: the recommendation notices a school was sent, newest first.</summary>
+    [Fact]
+    public void ASchoolsRecommendationNotices_HaveAnIndex()
+    {
+        var school = Ids.New();
+        Assert.Equal(new BsonDocument("schoolId", school.ToString()), MongoMarketplaceStore.NoticesFilterOf(school));
+        AssertServed("recommendation_notices", MongoMarketplaceStore.NoticesFilterOf(school).Names.ToList(), MongoMarketplaceStore.NewestFirst);
+    }
+
     [Fact]
     public void OfferingsByStatus_AndProvidersByStatus_HaveIndexes()
     {

@@ -119,6 +119,8 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
             [("$t", "2026-12-01T00:00:00.0000000+00:00")]), "ix_waitlist_status_held");
         AssertUses(("SELECT doc FROM waitlist WHERE json_extract(doc, '$.schoolId') = $s ORDER BY id DESC LIMIT 100", [("$s", Ids.New().ToString())]),
             "ix_waitlist_school");
+        AssertUses(("SELECT doc FROM recommendation_notices WHERE json_extract(doc, '$.schoolId') = $school ORDER BY id DESC LIMIT $limit",
+            [("$school", Ids.New().ToString()), ("$limit", 20)]), "ix_notices_school");
         AssertUses(("SELECT doc FROM sessions WHERE json_extract(doc, '$.status') = 'Scheduled' AND json_extract(doc, '$.startsAt') >= $a AND json_extract(doc, '$.startsAt') < $b LIMIT 500",
             [("$a", "2026-12-01T00:00:00.0000000+00:00"), ("$b", "2026-12-03T00:00:00.0000000+00:00")]), "ix_sessions_status_start");
         AssertUses(("SELECT doc FROM bookings WHERE json_extract(doc, '$.schoolId') = $s AND json_extract(doc, '$.sessionStartsAt') >= $a AND json_extract(doc, '$.sessionStartsAt') < $b",

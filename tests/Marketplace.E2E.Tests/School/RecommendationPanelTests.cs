@@ -8,7 +8,8 @@ namespace Marketplace.E2E.Tests.School;
 /// <summary>
 /// Issue 16: the plan page's recommendations. school2 (西城) plans a category it has not booked this semester, on weekday
 /// afternoons; provider1 offers one on campus → the panel recommends it with its reasons; school2 books it (through the API, as
-/// another coordinator would) → the gap closes and the panel follows live.
+/// another coordinator would) → the gap closes and the panel follows live. Before that, 西城's bureau sends its under-served schools
+/// their recommendations from the monitoring page and the list appears live on school2's plan page.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed class RecommendationPanelTests(Browser browser, SchoolHostFixture fixture) : IClassFixture<SchoolHostFixture>
@@ -60,6 +61,26 @@ public sealed class RecommendationPanelTests(Browser browser, SchoolHostFixture 
         await Axe.AssertNoSeriousViolationsAsync(page);
         await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
         await Ui.ScreenshotAsync(page, "school-recommendations");
+
+        // The district's bureau runs the recommendations for its under-served schools and sends them: the plan page shows the list
+        // live, and the coordinator marks it read.
+        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
+        await using (var bureauContext = await browser.ContextAsync(fixture.Host))
+        {
+            var bureau = await Ui.SignInAsync(bureauContext, "bureau-110102", "/bureau/monitoring");
+            await bureau.GetByTestId("run-recommendations").ClickAsync();
+            await Expect(bureau.Locator($"[data-testid=under-row][data-school='{schoolId}'] [data-testid=under-recommendations]")).ToBeVisibleAsync();
+            await bureau.GetByTestId("send-recommendations").ClickAsync();
+            await Expect(bureau.GetByTestId("send-result")).ToContainTextAsync("已向");
+        }
+        var notice = page.GetByTestId("bureau-notice");
+        await Expect(notice).ToBeVisibleAsync();
+        await Expect(notice).ToContainTextAsync("北京市西城区教育局推荐的课程");
+        await Expect(notice.GetByTestId("notice-unread")).ToBeVisibleAsync();
+        Assert.True(await notice.GetByTestId("notice-item").CountAsync() >= 1);
+        await Ui.ScreenshotAsync(page, "school-bureau-notice");
+        await notice.GetByTestId("notice-read").ClickAsync();
+        await Expect(notice.GetByTestId("notice-unread")).ToHaveCountAsync(0);
 
         await fixture.BookAsync("school2", sessions[0], 20);
         await Expect(page.Locator("[data-testid=no-gaps]")).ToBeVisibleAsync();
