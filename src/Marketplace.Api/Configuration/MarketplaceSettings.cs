@@ -51,6 +51,13 @@ public sealed record MarketplaceSettings(
 
     private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
 
+    /// <summary>
+    /// Marketplace:SeedDemoHistory (default: as SeedDemo) — the demo also gets the semester so far: sessions of the past weeks
+    /// booked, delivered, confirmed and settled, so the bureau's monitoring figures are not all zero. Tests turn it off to keep
+    /// their fixed world.
+    /// </summary>
+    public bool SeedDemoHistory { get; init; }
+
     /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
     public RetentionSettings Retention { get; init; } = new();
 
@@ -115,6 +122,7 @@ public sealed record MarketplaceSettings(
 
         var seed = section.GetValue<bool?>("SeedDemo") ?? isDevelopment;
         if (seed && !isDevelopment) errors.Add("Marketplace:SeedDemo may only be enabled in the Development environment.");
+        var seedHistory = seed && (section.GetValue<bool?>("SeedDemoHistory") ?? true);
         var window = section.GetValue<TimeSpan?>("BookingResponseWindow") ?? TimeSpan.FromHours(48);
         if (window <= TimeSpan.Zero) errors.Add("Marketplace:BookingResponseWindow must be positive (e.g. 2.00:00:00).");
         var sweep = TimeSpan.FromSeconds(30);
@@ -173,6 +181,7 @@ public sealed record MarketplaceSettings(
             WatchedOfferingsPerConnection = watched, Lockout = new Core.Identity.LockoutPolicy(maxFailures, TimeSpan.FromMinutes(lockMinutes)),
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
             BookingRules = bookingRules,
+            SeedDemoHistory = seedHistory,
             CalendarSettings = calendar,
             Waitlist = waitlist,
             Payments = payments,

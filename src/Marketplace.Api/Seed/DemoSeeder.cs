@@ -14,7 +14,7 @@ namespace Marketplace.Api.Seed;
 /// platform administrator, ~20 providers on their districts' white lists, ~200 offerings with sessions over the coming eight
 /// weeks, ~30 schools with plans, and their logins. Deterministic (fixed random seed), so every newcomer sees the same demo.
 /// </summary>
-internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashing, TimeProvider clock)
+internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashing, Configuration.MarketplaceSettings settings, TimeProvider clock)
 {
     public const int OfferingsPerProvider = 10;
     public const int SchoolCount = 30;
@@ -41,6 +41,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var schools = Schools(changes, hash, random, now);
         var approvedCount = DemoCatalog.Providers.Length - PendingProviders;
         var titleTurns = Enum.GetValues<Category>().ToDictionary(c => c, _ => 0);
+        var published = new List<(Offering, Provider, string)>();
         for (var i = 0; i < DemoCatalog.Providers.Length; i++)
         {
             var (name, kind, prefix, home) = DemoCatalog.Providers[i];
@@ -55,9 +56,12 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
             {
                 changes.Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
+                if (sessions.Count > 0) published.Add((offering, provider, $"provider{i + 1}"));
                 if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, provider, $"Provider:provider{i + 1}", sessions[0], schools, now);
             }
         }
+        if (settings.SeedDemoHistory)
+            DemoHistory.Seed(changes, schools, published, code => DemoCatalog.Districts.First(d => d.District.Code == code).District.Name, random, now);
         await store.CommitAsync(changes, ct);
     }
 

@@ -21,7 +21,11 @@ public class MarketplaceFactory : WebApplicationFactory<Program>
     public MarketplaceFactory(IDictionary<string, string?> settings)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
-        _settings = new Dictionary<string, string?> { ["Marketplace:DataDirectory"] = DataDirectory, ["Marketplace:LoginsPerMinute"] = "100000" };
+        // The demo without its semester of past deliveries (DemoHistory): tests count on their own bookings; DemoHistoryTests turns it on.
+        _settings = new Dictionary<string, string?>
+        {
+            ["Marketplace:DataDirectory"] = DataDirectory, ["Marketplace:LoginsPerMinute"] = "100000", ["Marketplace:SeedDemoHistory"] = "false",
+        };
         foreach (var (key, value) in settings) _settings[key] = value;
     }
 

@@ -9,6 +9,7 @@ internal static class HostSettings
         {
             ["Marketplace__DataDirectory"] = dataDirectory,
             ["Marketplace__SeedDemo"] = seedDemo ? "true" : "false",
+            ["Marketplace__SeedDemoHistory"] = "false", // the demo as the earlier figures measured it
         };
         // Optional variant: the product logs every request at Information (HttpLoggingMiddleware); --quiet-host shows what that costs.
         if (options.Flag("quiet-host")) env["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning";
