@@ -46,7 +46,7 @@ public static class AllocationEngine
                 for (var k = 0; k < choices[n].Length && pick < 0; k++)
                 {
                     var p = choices[n][k];
-                    if (free[p] > 0 && programmes[p].Admits(order[n].Grade) && !Blocked(p, given[n], commitments[n], sessions, clash)) pick = k;
+                    if (free[p] > 0 && !given[n].Contains(p) && programmes[p].Admits(order[n].Grade) && !Blocked(p, given[n], commitments[n], sessions, clash)) pick = k;
                 }
                 if (pick < 0) { active[n] = false; continue; }
                 var programme = choices[n][pick];

@@ -50,7 +50,7 @@ public static class LotteryDraw
     /// the two differ by more than 1e-9 relative the doubles decide; otherwise u_a^(1/w_a) vs u_b^(1/w_b) is compared as
     /// (U_a + 1)^(w_b) · 2^(53·w_a) vs (U_b + 1)^(w_a) · 2^(53·w_b) in integers (both sides raised to w_a·w_b).
     /// </summary>
-    internal static int CompareKeys(Ticket a, Ticket b)
+    public static int CompareKeys(Ticket a, Ticket b)
     {
         var (x, y) = (a.LogKey, b.LogKey);
         if (Math.Abs(x - y) > 1e-9 * Math.Max(Math.Abs(x), Math.Abs(y))) return x.CompareTo(y);
