@@ -18,6 +18,8 @@ public static class AllocationDigest
         if (request.Mode == AllocationMode.Lottery)
             foreach (var (flag, weight) in (request.Weights ?? new Dictionary<string, int>()).OrderBy(w => w.Key, StringComparer.Ordinal))
                 text.Append("weight ").Append(flag).Append(' ').Append(weight).Append('\n');
+        if (request.Mode == AllocationMode.Lottery && request.PriorityFlags is { Count: > 0 } priority)
+            text.Append("priority ").Append(string.Join(',', priority)).Append('\n'); // order matters: tier 0 first
         foreach (var p in request.Programmes.OrderBy(p => p.ProgrammeId))
         {
             text.Append("programme ").Append(p.ProgrammeId.ToString("D")).Append(" seats ").Append(p.Seats)

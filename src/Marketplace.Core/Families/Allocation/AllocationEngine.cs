@@ -2,7 +2,7 @@ namespace Marketplace.Core.Families.Allocation;
 
 /// <summary>
 /// Fair allocation of a selection window's seats (issue 18): a pure function of its input. Applicants are put in one order —
-/// the lottery's (<see cref="LotteryDraw"/>) or first come (submitted-at, then pupil id) — then served in rounds: in each round
+/// the lottery's (priority tier, then <see cref="LotteryDraw"/>) or first come (submitted-at, then pupil id) — then served in rounds: in each round
 /// every pupil still below the school's cap, in that order, gets their highest-ranked choice not yet given that has a free seat,
 /// admits their grade and clashes with nothing they hold or were given; a pupil for whom nothing fits is done. Waiting list of a
 /// programme: every pupil who ranked it, was not given it and whose grade it admits, in the same order. The live first-come path
@@ -10,7 +10,7 @@ namespace Marketplace.Core.Families.Allocation;
 /// </summary>
 public static class AllocationEngine
 {
-    public const string AlgorithmVersion = "allocation-v1: sha256(seed:pupil) 53-bit u, key u^(1/w) exact, rounds by rank";
+    public const string AlgorithmVersion = "allocation-v1: priority tier, then sha256(seed:pupil) 53-bit u, key u^(1/w) exact; rounds by rank";
 
     public static AllocationResult Allocate(AllocationRequest request)
     {
@@ -86,8 +86,8 @@ public static class AllocationEngine
         var again = Allocate(request);
         var inputMatches = again.Audit.InputDigest == published.Audit.InputDigest && again.Audit.AlgorithmVersion == published.Audit.AlgorithmVersion
             && again.Audit.Seed == published.Audit.Seed && again.Audit.Mode == published.Audit.Mode;
-        var drawMatches = again.Audit.Draw.Select(d => (d.Position, d.PupilId, d.Weight, d.Digest))
-            .SequenceEqual(published.Audit.Draw.Select(d => (d.Position, d.PupilId, d.Weight, d.Digest)));
+        var drawMatches = again.Audit.Draw.Select(d => (d.Position, d.PupilId, d.Weight, d.Digest, d.Tier))
+            .SequenceEqual(published.Audit.Draw.Select(d => (d.Position, d.PupilId, d.Weight, d.Digest, d.Tier)));
         var outcomeMatches = again.Placements.SequenceEqual(published.Placements)
             && again.WaitingLists.Count == published.WaitingLists.Count
             && again.WaitingLists.All(w => published.WaitingLists.TryGetValue(w.Key, out var other) && w.Value.SequenceEqual(other));
@@ -102,12 +102,12 @@ public static class AllocationEngine
             var byTime = applicants.OrderBy(a => a.SubmittedAt).ThenBy(a => a.PupilId).ToArray();
             return (byTime, [.. byTime.Select((a, i) => new DrawEntry(i + 1, a.PupilId, 1, null, null, null, a.SubmittedAt))]);
         }
-        var tickets = new (LotteryDraw.Ticket Ticket, Applicant Applicant)[applicants.Count];
+        var tickets = new (int Tier, LotteryDraw.Ticket Ticket, Applicant Applicant)[applicants.Count];
         for (var i = 0; i < applicants.Count; i++)
-            tickets[i] = (LotteryDraw.TicketOf(request.Seed!, applicants[i].PupilId, request.WeightOf(applicants[i])), applicants[i]);
-        Array.Sort(tickets, (x, y) => LotteryDraw.Compare(x.Ticket, y.Ticket));
+            tickets[i] = (request.TierOf(applicants[i]), LotteryDraw.TicketOf(request.Seed!, applicants[i].PupilId, request.WeightOf(applicants[i])), applicants[i]);
+        Array.Sort(tickets, (x, y) => x.Tier != y.Tier ? x.Tier.CompareTo(y.Tier) : LotteryDraw.Compare(x.Ticket, y.Ticket));
         return ([.. tickets.Select(t => t.Applicant)],
-            [.. tickets.Select((t, i) => new DrawEntry(i + 1, t.Ticket.PupilId, t.Ticket.Weight, t.Ticket.Digest, t.Ticket.Uniform, t.Ticket.Key, null))]);
+            [.. tickets.Select((t, i) => new DrawEntry(i + 1, t.Ticket.PupilId, t.Ticket.Weight, t.Ticket.Digest, t.Ticket.Uniform, t.Ticket.Key, null, t.Tier))]);
     }
 
     /// <summary>True when programme <paramref name="p"/> clashes with a programme already given or with one of the pupil's commitments.</summary>

@@ -31,10 +31,12 @@ public sealed record Applicant(
 /// Everything one allocation run needs. <see cref="CapPerPupil"/>: how many programmes a pupil may get (the school's cap).
 /// <see cref="Weights"/>: lottery weight per flag (1–100; a pupil's weight is the product over its flags, at most
 /// <see cref="MaxPupilWeight"/>); ignored by first come. <see cref="Seed"/>: the published lottery seed (lottery only).
+/// <see cref="PriorityFlags"/>: flags drawn strictly first, in this order (e.g. <c>hardship</c>: 家庭经济困难 first, whatever the
+/// draw); the lottery orders pupils within each tier; ignored by first come, whose live path cannot reorder.
 /// </summary>
 public sealed record AllocationRequest(
     IReadOnlyList<ProgrammeSeats> Programmes, IReadOnlyList<Applicant> Applicants, int CapPerPupil, AllocationMode Mode,
-    string? Seed = null, IReadOnlyDictionary<string, int>? Weights = null)
+    string? Seed = null, IReadOnlyDictionary<string, int>? Weights = null, IReadOnlyList<string>? PriorityFlags = null)
 {
     public const int MaxProgrammes = 500;
     public const int MaxSessions = 400;
@@ -48,6 +50,18 @@ public sealed record AllocationRequest(
     public const int MaxFlagWeight = 100;
     public const int MaxPupilWeight = 10_000;
     public const int MaxSeedLength = 128;
+
+    /// <summary>
+    /// The pupil's priority tier in the lottery: 0 for the first of <see cref="PriorityFlags"/> the pupil has, 1 for the second …,
+    /// and the number of priority flags for a pupil with none (everyone, when there are none). Lower tiers draw first.
+    /// </summary>
+    public int TierOf(Applicant applicant)
+    {
+        if (Mode != AllocationMode.Lottery || PriorityFlags is not { Count: > 0 } priority) return 0;
+        for (var t = 0; t < priority.Count; t++)
+            if (applicant.Flags?.Contains(priority[t], StringComparer.Ordinal) == true) return t;
+        return priority.Count;
+    }
 
     /// <summary>The lottery weight of a pupil with these flags: the product of their weights (unweighted flags count 1), capped.</summary>
     public int WeightOf(Applicant applicant)

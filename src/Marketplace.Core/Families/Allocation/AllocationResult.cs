@@ -20,9 +20,10 @@ public sealed record WaitingEntry(int Position, Guid PupilId, int ChoiceRank, Wa
 /// <summary>
 /// One applicant's place in the order. Lottery: <see cref="Digest"/> = SHA-256 of UTF-8 <c>"{seed}:{pupilId}"</c> (hex),
 /// <see cref="Uniform"/> u = (first 53 bits + 1) / 2^53, <see cref="Key"/> = u^(1/<see cref="Weight"/>) — shown for reading;
-/// the order itself is decided exactly (see docs/families.md, "Allocation"). First come: <see cref="SubmittedAt"/>.
+/// the order itself is decided exactly (see docs/families.md, "Allocation"); <see cref="Tier"/>: the priority tier, drawn before
+/// any later tier (0 when the school sets no priority). First come: <see cref="SubmittedAt"/>.
 /// </summary>
-public sealed record DrawEntry(int Position, Guid PupilId, int Weight, string? Digest, double? Uniform, double? Key, DateTimeOffset? SubmittedAt);
+public sealed record DrawEntry(int Position, Guid PupilId, int Weight, string? Digest, double? Uniform, double? Key, DateTimeOffset? SubmittedAt, int Tier = 0);
 
 /// <summary>
 /// What is published with a result so that anyone can re-run and check it: the algorithm's version, the mode, the seed and its

@@ -17,6 +17,12 @@ internal static class AllocationRules
                 v.Text(flag, $"weights.{flag}", R.MaxFlagLength);
                 v.Range(weight, 1, R.MaxFlagWeight, $"weights.{flag}");
             }
+        if (request.PriorityFlags is { } priority && v.Count(priority, "priorityFlags", R.MaxFlags))
+            for (var i = 0; i < priority.Count; i++)
+            {
+                v.Text(priority[i], $"priorityFlags[{i}]", R.MaxFlagLength);
+                if (priority.Take(i).Contains(priority[i], StringComparer.Ordinal)) v.Add($"priorityFlags[{i}]", new UserMessage("allocation.duplicate-flag"));
+            }
 
         var known = new HashSet<Guid>();
         if (v.Count(request.Programmes, "programmes", R.MaxProgrammes))

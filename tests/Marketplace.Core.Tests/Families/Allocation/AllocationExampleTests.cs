@@ -110,6 +110,23 @@ public class AllocationExampleTests
     }
 
     [Fact]
+    public void Priority_flags_draw_first_whatever_the_keys()
+    {
+        // The example above with 家庭经济困难 first: pupil 2 (hardship, the lowest key) takes the first seat; pupil 3 the second.
+        var robots = new ProgrammeSeats(Robots, 2, [At(1, 10, 100)]);
+        var applicants = Enumerable.Range(1, 4).Select(n => new Applicant(Pupil(n), 4, [Robots], Monday.AddDays(-7), n == 2 ? ["hardship"] : [])).ToList();
+        var request = new AllocationRequest([robots], applicants, 1, AllocationMode.Lottery, "2026-2027-1 school1 第一轮",
+            new Dictionary<string, int> { ["hardship"] = 3 }, ["hardship"]);
+        var result = AllocationEngine.Allocate(request);
+        Assert.Equal([(Pupil(2), 0), (Pupil(3), 1), (Pupil(4), 1), (Pupil(1), 1)], result.Audit.Draw.Select(d => (d.PupilId, d.Tier)));
+        Assert.Equal([Pupil(2), Pupil(3)], result.Placements.Select(p => p.PupilId));
+        // Priority is part of the input: the same draw without it does not verify.
+        Assert.False(AllocationEngine.Verify(request with { PriorityFlags = null }, result).Matches);
+        // First come ignores it: the live path takes requests as they come.
+        Assert.All(AllocationEngine.Allocate(request with { Mode = AllocationMode.FirstCome }).Audit.Draw, d => Assert.Equal(0, d.Tier));
+    }
+
+    [Fact]
     public void Equal_keys_are_decided_exactly_then_by_pupil_id()
     {
         // u = 1/2 at weight 1 and u = 1/4 at weight 2 give the same key (1/4)^(1/2) = 1/2: exactly equal, so the pupil id decides.

@@ -6,7 +6,8 @@ namespace Marketplace.Core.Tests.Families.Allocation;
 /// <summary>
 /// Random selection windows, small enough that seats run out and times clash often: 1–8 programmes of 0–6 seats, each 1–4
 /// half-hour-aligned sessions in one school week (some open to a few grades only); 0–40 applicants with 1–4 ranked choices,
-/// flags, up to two commitments elsewhere and submission times that often tie; cap 1–3; first come or a lottery with weights.
+/// flags, up to two commitments elsewhere and submission times that often tie; cap 1–3; first come or a lottery with weights
+/// and, in half the cases, priority flags.
 /// </summary>
 internal static class AllocationGen
 {
@@ -31,16 +32,17 @@ internal static class AllocationGen
             FlagSets[flags], held));
 
     public static readonly Gen<AllocationRequest> Requests = Programme.Array[1, 8].SelectMany(programmes => Gen.Select(
-        ApplicantFor(programmes).Array[0, 40], Gen.Int[1, 3], Gen.Bool, Gen.Int[0, 1_000_000], Gen.Int[1, 5], Gen.Int[1, 3],
-        (applicants, cap, lottery, seed, hardship, idle) => new AllocationRequest(
+        ApplicantFor(programmes).Array[0, 40], Gen.Int[1, 3], Gen.Bool, Gen.Int[0, 1_000_000], Gen.Int[1, 5], Gen.Int[1, 3], Gen.Int[0, 3],
+        (applicants, cap, lottery, seed, hardship, idle, priority) => new AllocationRequest(
             programmes, applicants, cap, lottery ? AllocationMode.Lottery : AllocationMode.FirstCome,
             lottery ? $"seed-{seed}" : null,
-            new Dictionary<string, int> { ["hardship"] = hardship, ["no-activity"] = idle })));
+            new Dictionary<string, int> { ["hardship"] = hardship, ["no-activity"] = idle },
+            priority switch { 0 => null, 1 => ["hardship"], 2 => ["no-activity", "hardship"], _ => [] })));
 
     public static AllocationRequest Lottery(AllocationRequest request, string seed) => request with { Mode = AllocationMode.Lottery, Seed = seed };
 
     public static string Describe(AllocationRequest r) =>
-        $"{r.Mode} seed={r.Seed} cap={r.CapPerPupil} programmes={r.Programmes.Count} applicants={r.Applicants.Count}\n" +
+        $"{r.Mode} seed={r.Seed} cap={r.CapPerPupil} priority=[{string.Join(',', r.PriorityFlags ?? [])}] programmes={r.Programmes.Count} applicants={r.Applicants.Count}\n" +
         string.Join('\n', r.Programmes.Select(p => $"  P {p.ProgrammeId:N} seats={p.Seats} grades=[{string.Join(',', p.Grades ?? [])}] " +
             string.Join(' ', p.Sessions.Select(s => $"{s.Start:ddHH:mm}-{s.End:HH:mm}"))));
 }

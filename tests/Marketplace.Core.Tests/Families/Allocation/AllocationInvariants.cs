@@ -111,13 +111,20 @@ internal static class AllocationInvariants
         }
         Assert.Equal(request.Seed, audit.Seed);
         Assert.Equal(Hex(SHA256.HashData(Encoding.UTF8.GetBytes(request.Seed!))), audit.SeedCommitment);
+        var priority = request.PriorityFlags ?? [];
         foreach (var d in audit.Draw)
         {
             Assert.Equal(Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Seed}:{d.PupilId}"))), d.Digest);
             Assert.Equal(request.WeightOf(applicants[d.PupilId]), d.Weight);
+            // Tier: the first priority flag (in the school's order) the pupil has, else after all of them.
+            var flags = applicants[d.PupilId].Flags ?? [];
+            var tier = priority.Select((f, t) => (f, t)).Where(x => flags.Contains(x.f)).Select(x => x.t).DefaultIfEmpty(priority.Count).First();
+            Assert.Equal(tier, d.Tier);
         }
         foreach (var (x, y) in audit.Draw.Zip(audit.Draw.Skip(1)))
         {
+            Assert.True(x.Tier <= y.Tier, $"tier {y.Tier} drawn after tier {x.Tier}");
+            if (x.Tier < y.Tier) continue;
             // x before y: u_x^(1/w_x) ≥ u_y^(1/w_y), i.e. (U_x+1)^w_y · 2^(53·w_x) ≥ (U_y+1)^w_x · 2^(53·w_y); on equality by pupil id.
             var (ux, uy) = (Bits53(x.Digest!) + 1, Bits53(y.Digest!) + 1);
             var left = BigInteger.Pow(ux, y.Weight) * BigInteger.Pow(2, 53 * x.Weight);
