@@ -185,6 +185,7 @@ public sealed class ProviderSuspensionTests(DemoFactory factory) : IClassFixture
         .Replace("{semester}", "2026-2027-1", StringComparison.Ordinal)
         .Replace("{schoolId}", Guid.CreateVersion7().ToString(), StringComparison.Ordinal)
         .Replace("{entryId}", Guid.CreateVersion7().ToString(), StringComparison.Ordinal)
+        .Replace("{noticeId}", Guid.CreateVersion7().ToString(), StringComparison.Ordinal)
         .Replace("{id}", template.StartsWith("/api/booking-series", StringComparison.Ordinal) ? seriesId.ToString()
             : template.StartsWith("/api/bookings", StringComparison.Ordinal) ? bookingId.ToString()
             : template.StartsWith("/api/providers", StringComparison.Ordinal) ? providerId.ToString() : offeringId.ToString(), StringComparison.Ordinal);

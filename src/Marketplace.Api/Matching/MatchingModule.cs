@@ -64,7 +64,7 @@ public static class MatchingModule
             .WithName("GetUnderServedSchools").WithQuery(UnderServedQuery).ProducesProblem(403)
             .WithSummary("薄弱学校：计划类别未覆盖或参与率低于区县中位数一半，附走出去距离的城乡对比，可一并生成推荐 / Under-served schools of a district: a planned category not booked this semester, or participation below half the district's median; the travel-equity view (urban vs rural); with recommend=true each school's top recommendations; csv: the list to send.");
         app.MapPost("/api/reports/under-served/send", Send).WithTags("Reports").RequireAuthorization(AuthSetup.OversightPolicy)
-            .WithName("SendRecommendations").WithQuery(SendQuery).ProducesProblem(400).ProducesProblem(403)
+            .WithName("SendRecommendations").WithQuery(SendQuery).ProducesValidationProblem().ProducesProblem(403)
             .WithSummary("区县教育局把推荐清单发送给薄弱学校（全部，或 schoolIds 所列），学校实时收到 / The district bureau sends each under-served school (all, or those in schoolIds) its top recommendations; each school hears it live and reads it on its plan page.");
         app.MapGet("/api/schools/{schoolId:guid}/recommendation-notices", Notices).WithTags("Schools").RequireAuthorization()
             .WithName("GetRecommendationNotices").WithQuery(NoticeQuery).ProducesProblem(404)

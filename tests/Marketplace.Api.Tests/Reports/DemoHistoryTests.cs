@@ -16,6 +16,8 @@ public sealed class DemoHistoryTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
+    private static string ChinaSemesterNow() => Semester.Of(DateTimeOffset.UtcNow).Name;
+
     private static System.Text.Json.Nodes.JsonArray Items(System.Text.Json.Nodes.JsonNode page) => page as System.Text.Json.Nodes.JsonArray ?? page["items"]!.AsArray();
 
     [Fact]
@@ -44,6 +46,12 @@ public sealed class DemoHistoryTests : IDisposable
         var school4Id = await _factory.OrganizationOfAsync("school4");
         var standing = under["underServed"]!.AsArray().Single(s => s!["schoolId"]!.GetValue<Guid>() == school4Id)!;
         Assert.True(standing["lowParticipation"]!.GetValue<bool>());
+
+        // Recommendations name the providers' delivery record: "已交付N场" for those with completed bookings, counted by the store.
+        var recommended = (await school4.GetJsonAsync($"/api/schools/{school4Id}/recommendations?semester={ChinaSemesterNow()}&limit=50"))["items"]!.AsArray();
+        Assert.Contains(recommended, r => r!["deliveredBookings"]!.GetValue<int>() > 0
+            && r["reason"]!.GetValue<string>().Contains($"已交付{r["deliveredBookings"]!.GetValue<int>()}场", StringComparison.Ordinal));
+        Assert.All(recommended, r => Assert.Equal(r!["deliveredBookings"]!.GetValue<int>() == 0, r["reason"]!.GetValue<string>().Contains("尚无交付记录", StringComparison.Ordinal)));
 
         // The coverage report of the district has schools running categories and money spent.
         var report = await bureau.GetJsonAsync($"/api/reports/coverage?semester={semester}");
