@@ -125,6 +125,9 @@ internal static class SqliteSchema
         CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
         """,
+        // 9 (issue 16, the coverage report at a city's scale): booking_report, the bookings' groups per semester kept by triggers in
+        // each write's transaction and filled here from the bookings stored; Confirmed bookings by session start (SqliteReport)
+        SqliteReport.Migration,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>
