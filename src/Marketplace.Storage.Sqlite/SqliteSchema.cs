@@ -126,8 +126,13 @@ internal static class SqliteSchema
         INSERT INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
         """,
         // 9 (issue 16, the coverage report at a city's scale): booking_report, the bookings' groups per semester kept by triggers in
-        // each write's transaction and filled here from the bookings stored; Confirmed bookings by session start (SqliteReport)
-        SqliteReport.Migration,
+        // each write's transaction and filled here from the bookings stored; Confirmed bookings by session start (SqliteReport).
+        // A district's statement (the report sums one per district and semester) reads its entries' values from the index alone.
+        SqliteReport.Migration + """
+
+        DROP INDEX ix_ledger_entries_district;
+        CREATE INDEX ix_ledger_entries_district ON ledger_entries (district, posted_at, account, kind, amount_fen);
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

@@ -70,10 +70,11 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
     private sealed record Facts(string Semester, IReadOnlyList<BookingTally> Tallies, IReadOnlyDictionary<string, IReadOnlyList<LedgerTotal>> Ledger,
         IReadOnlyDictionary<string, bool> Policy)
     {
-        private readonly ILookup<string, BookingTally> _byDistrict = Tallies.ToLookup(t => t.District);
+        private ILookup<string, BookingTally>? _byDistrict;
 
         public Facts For(IReadOnlyCollection<string> districts) => new(Semester,
-            districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Tallies : districts.SelectMany(d => _byDistrict[d]).ToList(),
+            districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Tallies
+                : districts.SelectMany(d => (_byDistrict ??= Tallies.ToLookup(t => t.District))[d]).ToList(),
             Ledger.Where(l => districts.Contains(l.Key)).ToDictionary(l => l.Key, l => l.Value),
             Policy.Where(p => districts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
     }

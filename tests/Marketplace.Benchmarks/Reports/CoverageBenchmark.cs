@@ -97,10 +97,21 @@ internal static class CoverageBenchmark
             rows = (await store.TallyBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End, Now.AddDays(-7)))).Count;
             tallies.AddSince(clock);
         }
+        // The ledger's part apart: the report's statements, one per district and semester (32 for 16 districts).
+        var sums = new Latencies();
+        for (var round = 0; round < rounds - 1; round++)
+        {
+            var clock = Stopwatch.GetTimestamp();
+            foreach (var semester in new[] { This, Previous })
+                foreach (var code in codes)
+                    await store.SumLedgerAsync(new LedgerFilter(Districts: [code], From: semester.Start, Before: semester.End));
+            sums.AddSince(clock);
+        }
         Console.WriteLine(Invariant($"report {This} vs {Previous} ({bookings:N0} bookings, {delivered:N0} delivered): first (cold) {cold:F0} ms, {groups} districts + total"));
         Console.WriteLine("  city bureau: every district and the total  " + cityTimes.Summary());
         Console.WriteLine("  district bureau: one district              " + districtTimes.Summary());
         Console.WriteLine(Invariant($"  store only: one semester's tally of every district ({rows:N0} groups) ") + tallies.Summary());
+        Console.WriteLine(Invariant($"  store only: the ledger sums of every district, both semesters ({2 * districts} statements) ") + sums.Summary());
         Console.WriteLine("  queries' " + queryWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
         if (cityTimes.Percentile(50) >= 2_000) failures.Add($"the city's report took {cityTimes.Percentile(50):F0} ms at the median (target < 2 s)");
         foreach (var failure in failures) Console.WriteLine("FAILED: " + failure);
