@@ -34,7 +34,8 @@ internal static class CoverageBenchmark
         var batch = Math.Max(1, options.Int("batch", 5_000));
         var rounds = Math.Max(2, options.Int("rounds", 7));
         var cacheMib = Math.Max(0, options.Int("cache-mib", 64)); // the write connection's page cache (0: SQLite's default, 2 MB)
-        using var temp = new TempFolder(options, "coverage");
+        var reuse = options.Text("reuse"); // a folder a run with --keep filled with the same options: the queries again, no fill
+        using var temp = reuse is null ? new TempFolder(options, "coverage") : TempFolder.Existing(reuse);
         await using var services = new ServiceCollection().AddSqliteStore(o =>
         {
             o.DatabasePath = temp.Sub("marketplace.db");
@@ -46,14 +47,14 @@ internal static class CoverageBenchmark
         var random = new Random(16);
         var codes = Enumerable.Range(0, districts).Select(i => (110101 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
         var city = World(random, codes, schools, providers, out var schoolList, out var providerList);
-        await store.CommitAsync(city);
+        if (reuse is null) await store.CommitAsync(city);
         var programmes = schoolList.ToDictionary(s => s.Id, s => Programmes(random, s, providerList.Where(p => p.HomeDistrict == s.DistrictCode).ToList()));
 
         var fillCpu = CpuWindow.Start();
         var fill = Stopwatch.StartNew();
         var changes = new StoreChanges();
         var delivered = 0L;
-        for (var n = 0; n < bookings; n++)
+        for (var n = 0; n < (reuse is null ? bookings : 0); n++)
         {
             var school = schoolList[random.Next(schoolList.Count)];
             var booking = Booking(random, n, school, programmes[school.Id][random.Next(Programmed)], changes);
@@ -65,9 +66,10 @@ internal static class CoverageBenchmark
         }
         fill.Stop();
         var fillWindow = fillCpu.Stop();
-        Console.WriteLine(Invariant(
+        if (reuse is not null) Console.WriteLine(Invariant($"fill: none, the store of an earlier run reused; file {MachineFacts.Mb(MachineFacts.FolderBytes(temp.Path))}"));
+        else Console.WriteLine(Invariant(
             $"fill: {districts} districts, {schools:N0} schools, {providers:N0} providers, {bookings:N0} bookings over {Previous} and {This} in {fill.Elapsed.TotalSeconds:F1} s ({bookings / fill.Elapsed.TotalSeconds:N0}/s, {batch} writes per commit, write cache {(cacheMib == 0 ? "SQLite's default" : $"{cacheMib} MiB")}); file {MachineFacts.Mb(MachineFacts.FolderBytes(temp.Path))}"));
-        Console.WriteLine("  fill's " + fillWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
+        if (reuse is null) Console.WriteLine("  fill's " + fillWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
 
         var queries = new CoverageQueries(store, new FixedClock(Now));
         var cityBureau = new Caller(Guid.NewGuid(), "bench-city", Role.CityBureau, Guid.NewGuid(), codes);
