@@ -34,16 +34,19 @@ internal sealed partial class SqliteMarketplaceStore
         using var cmd = Command(connection, SqliteReport.GroupsSql, ("$semester", SqliteReport.Key(semester)), ("$districts", districts));
         using var reader = cmd.ExecuteReader();
         var tallies = new List<BookingTally>();
+        // The groups keep the caller's district strings, not one copy per group read (they outlive the read: fewer promoted by the GC).
+        var codes = filter.Districts.Distinct(StringComparer.Ordinal).ToDictionary(d => d, d => d, StringComparer.Ordinal);
         while (reader.Read())
         {
             ct.ThrowIfCancellationRequested();
+            var district = reader.GetString(0);
             var status = EnumText<BookingStatus>.Parse(reader.GetString(5));
             var bookings = reader.GetInt64(8);
             var late = status != BookingStatus.Confirmed ? 0 : allOverdue ? bookings
-                : overdue?.GetValueOrDefault(OverdueKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(6), reader.GetInt64(7))) ?? 0;
+                : overdue?.GetValueOrDefault(OverdueKey(district, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(6), reader.GetInt64(7))) ?? 0;
             var grade = reader.GetInt64(7);
             tallies.Add(new BookingTally(
-                reader.GetString(0), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
+                codes.GetValueOrDefault(district, district), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
                 OrNull<Category>(reader.GetString(3)), OrNull<DeliveryMode>(reader.GetString(4)), status, OrNull<DeliveryStatus>(reader.GetString(6)),
                 SqliteReport.IsNoGrade(grade) ? null : (int)grade, bookings, reader.GetInt64(9), reader.GetInt32(10), reader.GetInt64(11), late));
         }
