@@ -1,3 +1,4 @@
+using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Settlement;
@@ -39,6 +40,11 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
             throw new InvalidOperationException("Ledger transactions are never changed or deleted: post a reversal (LedgerTransaction.Reversal).");
         var collection = Collection(DocumentKinds.Of(document.GetType()));
         var filter = MongoRequests.VersionedFilter(document.Id, write.ExpectedVersion);
+        if (document is Booking)
+        {
+            await WriteBookingAsync(write, collection, filter);
+            return;
+        }
         try
         {
             var applied = write.Kind switch
@@ -54,6 +60,68 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
         {
             throw DuplicateKeys.Translate(e.WriteError.Message, document.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// A booking and its group in the coverage report's rows (<see cref="ReportRows"/>): the replaced or deleted document is read back
+    /// by the same request (its report fields only), so the old group is the one the stored booking was counted in.
+    /// </summary>
+    private async Task WriteBookingAsync(DocumentWrite write, IMongoCollection<BsonDocument> collection, FilterDefinition<BsonDocument> filter)
+    {
+        var document = write.Document;
+        var stored = write.Kind == WriteKind.Delete ? null : StoredDocuments.ToBson(document);
+        BsonDocument? before = null;
+        try
+        {
+            switch (write.Kind)
+            {
+                case WriteKind.Insert:
+                    await collection.InsertOneAsync(session, stored!, cancellationToken: ct);
+                    break;
+                case WriteKind.Update:
+                    before = await collection.FindOneAndReplaceAsync(session, filter, stored!,
+                        new FindOneAndReplaceOptions<BsonDocument> { Projection = ReportRows.Projection, ReturnDocument = ReturnDocument.Before }, ct)
+                        ?? throw new ConcurrencyConflictException(document.GetType().Name, document.Id);
+                    break;
+                default:
+                    before = await collection.FindOneAndDeleteAsync(session, filter,
+                        new FindOneAndDeleteOptions<BsonDocument> { Projection = ReportRows.Projection }, ct)
+                        ?? throw new ConcurrencyConflictException(document.GetType().Name, document.Id);
+                    break;
+            }
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw DuplicateKeys.Translate(e.WriteError.Message, document.GetType().Name);
+        }
+        catch (MongoCommandException e) when (e.Code == 11000)
+        {
+            throw DuplicateKeys.Translate(e.Message, document.GetType().Name);
+        }
+        var (old, now) = (before is null ? null : ReportRows.Of(before), stored is null ? null : ReportRows.Of(stored));
+        if (old is not null && now is not null && old.Id == now.Id && old.Attended == now.Attended) return;
+        if (old is not null) await LeaveGroupAsync(old);
+        if (now is not null)
+            await Collection(ReportRows.Collection).UpdateOneAsync(session, ReportRows.IdFilter(now), ReportRows.Add(now), new UpdateOptions { IsUpsert = true }, ct);
+    }
+
+    /// <summary>Counted out of its group; the group deleted once empty, its largest attendance found again if this booking held it.</summary>
+    private async Task LeaveGroupAsync(ReportRows.Row row)
+    {
+        var rows = Collection(ReportRows.Collection);
+        var left = await rows.FindOneAndUpdateAsync(session, ReportRows.IdFilter(row), ReportRows.Subtract(row),
+            new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After }, ct);
+        if (left is null) return;
+        if (left["bookings"].ToInt64() <= 0)
+        {
+            await rows.DeleteOneAsync(session, ReportRows.IdFilter(row), cancellationToken: ct);
+            return;
+        }
+        var largest = left["maxAttended"].ToInt32();
+        if (largest == 0 || (row.Attended ?? 0) < largest) return;
+        var found = await Collection(DocumentKinds.Of<Booking>()).Aggregate<BsonDocument>(session, ReportRows.LargestAttended(row), cancellationToken: ct).FirstOrDefaultAsync(ct);
+        var max = found is not null && found["max"].IsNumeric ? found["max"].ToInt32() : 0;
+        await rows.UpdateOneAsync(session, ReportRows.IdFilter(row), new BsonDocument("$set", new BsonDocument("maxAttended", max)), cancellationToken: ct);
     }
 
     private async Task<long> InsertAsync(IMongoCollection<BsonDocument> collection, IAggregate document)

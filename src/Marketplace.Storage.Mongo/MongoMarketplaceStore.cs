@@ -53,6 +53,7 @@ internal sealed partial class MongoMarketplaceStore : IMarketplaceStore, IOutbox
         var hello = await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(MongoTopology.HelloCommand, cancellationToken: ct);
         MongoTopology.RequireTransactions(hello);
         await MongoSchema.ApplyAsync(_database, ct);
+        await FillReportRowsAsync(ct);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Health: any failure to answer a ping is 'unhealthy', never an error of the probe.")]

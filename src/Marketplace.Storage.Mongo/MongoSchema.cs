@@ -45,6 +45,9 @@ internal static class MongoSchema
     /// <summary>Only bookings whose delivery waits for the school (issue 15): the silence sweep's query names the same status.</summary>
     private static readonly BsonDocument DeliveryRecorded = new("delivery.status", nameof(Marketplace.Core.Bookings.DeliveryStatus.Recorded));
 
+    /// <summary>Only Confirmed bookings (issue 16): the overdue count's query names the same status.</summary>
+    private static readonly BsonDocument Confirmed = new("status", nameof(Marketplace.Core.Bookings.BookingStatus.Confirmed));
+
     private static readonly IndexSpec[] Indexes =
     [
         ("users", "ux_username", new BsonDocument("username", 1), true),
@@ -103,6 +106,10 @@ internal static class MongoSchema
         ("bookings", "ix_report", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 }, { "schoolId", 1 }, { "providerId", 1 } }, false),
         // The recommendation notices a school was sent, newest first (issue 16, send the list).
         ("recommendation_notices", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
+        // At a city's scale: a semester's groups of the districts (ReportRows), and the Confirmed bookings by session start (the
+        // overdue ones of a running semester; only Confirmed ones are in the index).
+        (ReportRows.Collection, "ix_semester_district", new BsonDocument { { "semester", 1 }, { "district", 1 } }, false),
+        ("bookings", "ix_confirmed_start", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 } }, false, Confirmed),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>
@@ -112,7 +119,7 @@ internal static class MongoSchema
     public static IEnumerable<IndexSpec> IndexSpecs => Indexes;
 
     private static IEnumerable<string> Collections =>
-        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit, Meta]).Distinct();
+        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit, Meta, ReportRows.Collection]).Distinct();
 
     public static async Task ApplyAsync(IMongoDatabase database, CancellationToken ct)
     {

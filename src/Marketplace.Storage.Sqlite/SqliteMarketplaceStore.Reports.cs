@@ -1,20 +1,81 @@
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
 using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+using Microsoft.Data.Sqlite;
 
 namespace Marketplace.Storage.Sqlite;
 
 /// <summary>
-/// Reports (issue 16): districts' bookings of a span of session starts, grouped over ix_bookings_report. The grouping columns are
-/// the index's columns in its order, so SQLite walks each district's part of the index once (the IN list's values in order), groups
-/// as it goes (no temporary b-tree) and never reads a document: the city's coverage report costs one index range per district.
+/// Reports (issue 16): districts' bookings of a span of session starts. A whole semester (what the coverage report asks) reads the
+/// groups booking_report keeps (SqliteReport): one row per group, never a booking. Any other span is grouped over ix_bookings_report,
+/// whose columns are the grouping's in its order, so SQLite walks each district's part of the index once (the IN list's values in
+/// order), groups as it goes (no temporary b-tree) and never reads a document — but it walks every booking of the districts.
 /// </summary>
 internal sealed partial class SqliteMarketplaceStore
 {
     public Task<IReadOnlyList<BookingTally>> TallyBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default)
     {
-        var (sql, parameters) = TallyQuery(filter);
         using var connection = Open();
+        var semester = Semester.Of(filter.StartsFrom);
+        return Task.FromResult(filter.StartsFrom == semester.Start && filter.StartsBefore == semester.End
+            ? SemesterTally(connection, filter, semester, ct)
+            : SpanTally(connection, filter, ct));
+    }
+
+    /// <summary>A whole semester: its groups from booking_report (SqliteReport), and the Confirmed ones overdue counted apart.</summary>
+    private static IReadOnlyList<BookingTally> SemesterTally(SqliteConnection connection, BookingTallyFilter filter, Semester semester, CancellationToken ct)
+    {
+        var districts = StoreJson.Serialize(filter.Districts);
+        // Overdue: every Confirmed booking once the semester is over, none before it starts, else those started before OverdueBefore.
+        var allOverdue = filter.OverdueBefore >= semester.End;
+        var overdue = allOverdue || filter.OverdueBefore <= semester.Start ? null : OverdueGroups(connection, filter, districts, ct);
+        using var cmd = Command(connection, SqliteReport.GroupsSql, ("$semester", SqliteReport.Key(semester)), ("$districts", districts));
+        using var reader = cmd.ExecuteReader();
+        var tallies = new List<BookingTally>();
+        // The groups keep the caller's district strings, not one copy per group read (they outlive the read: fewer promoted by the GC).
+        var codes = filter.Districts.Distinct(StringComparer.Ordinal).ToDictionary(d => d, d => d, StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            var district = reader.GetString(0);
+            var status = EnumText<BookingStatus>.Parse(reader.GetString(5));
+            var bookings = reader.GetInt64(8);
+            var late = status != BookingStatus.Confirmed ? 0 : allOverdue ? bookings
+                : overdue?.GetValueOrDefault(OverdueKey(district, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(6), reader.GetInt64(7))) ?? 0;
+            var grade = reader.GetInt64(7);
+            tallies.Add(new BookingTally(
+                codes.GetValueOrDefault(district, district), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
+                OrNull<Category>(reader.GetString(3)), OrNull<DeliveryMode>(reader.GetString(4)), status, OrNull<DeliveryStatus>(reader.GetString(6)),
+                SqliteReport.IsNoGrade(grade) ? null : (int)grade, bookings, reader.GetInt64(9), reader.GetInt32(10), reader.GetInt64(11), late));
+        }
+        return tallies;
+    }
+
+    private static Dictionary<string, long> OverdueGroups(SqliteConnection connection, BookingTallyFilter filter, string districts, CancellationToken ct)
+    {
+        using var cmd = Command(connection, SqliteReport.OverdueSql,
+            ("$districts", districts), ("$from", StoreJson.FormatTime(filter.StartsFrom)), ("$overdue", StoreJson.FormatTime(filter.OverdueBefore)));
+        using var reader = cmd.ExecuteReader();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            counts[OverdueKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt64(6))] = reader.GetInt64(7);
+        }
+        return counts;
+    }
+
+    private static string OverdueKey(string district, string school, string provider, string category, string mode, string delivery, long grade) =>
+        string.Join('|', district, school, provider, category, mode, delivery, grade.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static T? OrNull<T>(string text) where T : struct, Enum => text.Length == 0 ? null : EnumText<T>.Parse(text);
+
+    /// <summary>Any other span: grouped over ix_bookings_report (every index entry of the districts is walked).</summary>
+    private static IReadOnlyList<BookingTally> SpanTally(SqliteConnection connection, BookingTallyFilter filter, CancellationToken ct)
+    {
+        var (sql, parameters) = TallyQuery(filter);
         using var cmd = Command(connection, sql, parameters);
         using var reader = cmd.ExecuteReader();
         var tallies = new List<BookingTally>();
@@ -23,14 +84,14 @@ internal sealed partial class SqliteMarketplaceStore
             ct.ThrowIfCancellationRequested();
             tallies.Add(new BookingTally(
                 reader.GetString(0), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : Enum.Parse<Category>(reader.GetString(3)),
-                reader.IsDBNull(4) ? null : Enum.Parse<DeliveryMode>(reader.GetString(4)),
-                Enum.Parse<BookingStatus>(reader.GetString(5)),
-                reader.IsDBNull(6) ? null : Enum.Parse<DeliveryStatus>(reader.GetString(6)),
+                reader.IsDBNull(3) ? null : EnumText<Category>.Parse(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : EnumText<DeliveryMode>.Parse(reader.GetString(4)),
+                EnumText<BookingStatus>.Parse(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : EnumText<DeliveryStatus>.Parse(reader.GetString(6)),
                 reader.IsDBNull(7) ? null : reader.GetInt32(7),
                 reader.GetInt64(8), reader.GetInt64(9), reader.GetInt32(10), reader.GetInt64(11), reader.GetInt64(12)));
         }
-        return Task.FromResult<IReadOnlyList<BookingTally>>(tallies);
+        return tallies;
     }
 
     /// <summary>

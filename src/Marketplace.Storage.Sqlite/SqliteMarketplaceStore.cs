@@ -19,10 +19,12 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore, IOutbo
     private readonly SemaphoreSlim _writeGate;
     private readonly SqliteGroupCommit _groupCommit;
     private readonly ICommitObserver[] _observers;
+    private readonly int? _writeCacheMiB;
 
     public SqliteMarketplaceStore(IOptions<SqliteStoreOptions> options, IEnumerable<ICommitObserver> observers)
     {
         _observers = observers.ToArray();
+        _writeCacheMiB = options.Value.WriteCacheMiB is > 0 ? options.Value.WriteCacheMiB : null;
         var path = Path.GetFullPath(options.Value.DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -86,11 +88,12 @@ internal sealed partial class SqliteMarketplaceStore : IMarketplaceStore, IOutbo
     /// it wait for another process's writer in 1 ms steps, instead of the provider's 150 ms retry sleeps or SQLite's
     /// own busy timeout, whose sleeps grow to 100 ms and left one instance's writes waiting for a second at a time.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "The cache size is an integer option, not input.")]
     private SqliteConnection OpenForWrite()
     {
         var connection = Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous = FULL;";
+        cmd.CommandText = _writeCacheMiB is { } mib ? $"PRAGMA synchronous = FULL; PRAGMA cache_size = -{mib * 1024};" : "PRAGMA synchronous = FULL;";
         cmd.ExecuteNonQuery();
         SqliteBusyWait.Install(connection);
         return connection;

@@ -129,7 +129,15 @@ internal static class SqliteSchema
         // table on a fresh file from DocumentKinds); a school's notices newest first
         """
         CREATE TABLE IF NOT EXISTS recommendation_notices (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
-        CREATE INDEX ix_notices_school ON recommendation_notices (json_extract(doc, '$.schoolId'), id);
+        CREATE INDEX IF NOT EXISTS ix_notices_school ON recommendation_notices (json_extract(doc, '$.schoolId'), id);
+        """,
+        // 10 (issue 16, the coverage report at a city's scale): booking_report, the bookings' groups per semester kept by triggers in
+        // each write's transaction and filled here from the bookings stored; Confirmed bookings by session start (SqliteReport).
+        // A district's statement (the report sums one per district and semester) reads its entries' values from the index alone.
+        SqliteReport.Migration + """
+
+        DROP INDEX ix_ledger_entries_district;
+        CREATE INDEX ix_ledger_entries_district ON ledger_entries (district, posted_at, account, kind, amount_fen);
         """,
     ];
 

@@ -20,7 +20,7 @@ internal static class Program
           push     [--clients 1000] [--bookings 200] [--offerings 4] [--min-threads 0] [--quiet-host] [--keep]
           ui       [--offerings 100000] [--rounds 10] [--quiet-host] [--keep]   (web UI in /usr/bin/chromium: first page, search as typed)
           ledger   [--transactions 250000] [--districts 12] [--schools 300] [--providers 60] [--months 12] [--batch 2000] [--rounds 20] [--keep]
-          coverage [--bookings 1000000] [--districts 16] [--schools 2000] [--providers 400] [--batch 5000] [--rounds 7] [--keep]
+          coverage [--bookings 1000000] [--districts 16] [--schools 2000] [--providers 400] [--batch 5000] [--rounds 7] [--cache-mib 64] [--keep] [--reuse <kept folder>]
           lottery  [--schools 50] [--pupils 1200] [--rounds 10] [--storm-rate 820]   (course-selection allocation, in-process, no host)
         common: --data-root <folder for temp data, default the system temp folder>
                 --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)

@@ -70,10 +70,11 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
     private sealed record Facts(string Semester, IReadOnlyList<BookingTally> Tallies, IReadOnlyDictionary<string, IReadOnlyList<LedgerTotal>> Ledger,
         IReadOnlyDictionary<string, bool> Policy)
     {
-        private readonly ILookup<string, BookingTally> _byDistrict = Tallies.ToLookup(t => t.District);
+        private ILookup<string, BookingTally>? _byDistrict;
 
         public Facts For(IReadOnlyCollection<string> districts) => new(Semester,
-            districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Tallies : districts.SelectMany(d => _byDistrict[d]).ToList(),
+            districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Tallies
+                : districts.SelectMany(d => (_byDistrict ??= Tallies.ToLookup(t => t.District))[d]).ToList(),
             Ledger.Where(l => districts.Contains(l.Key)).ToDictionary(l => l.Key, l => l.Value),
             Policy.Where(p => districts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
     }
@@ -98,17 +99,53 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
 
     private static long DeliveredCount(BookingTally t) => Delivered(t) ? t.Bookings - t.NoneAttended : 0;
 
+    /// <summary>Per provider over all the scope's tallies: bookings, cancelled, completed, completed with nobody attending, overdue.</summary>
+    private sealed class ProviderCounts
+    {
+        public long Bookings, Cancelled, Completed, CompletedNone, Overdue;
+    }
+
+    /// <summary>
+    /// The figures of one scope in one pass over its tallies (a city's semester holds groups by the hundred thousand): schools per
+    /// category group, the largest delivered group per school and grade band, deliveries per mode and provider kind, and each
+    /// provider's counts for its rates.
+    /// </summary>
     private static CoverageFigures Figures(Facts facts, IReadOnlyList<School> schools, IReadOnlyDictionary<Guid, Provider> providers)
     {
-        var delivered = facts.Tallies.Where(t => DeliveredCount(t) > 0).ToList();
         var inScope = schools.Select(s => s.Id).ToHashSet();
-        var categories = CategoryGroups.All.Select(g => new CategoryCoverage(g, CategoryGroups.Code(g), new Share(
-            delivered.Where(t => t.Category is { } c && CategoryGroups.Of(c) == g && inScope.Contains(t.SchoolId)).Select(t => t.SchoolId).Distinct().LongCount(),
-            schools.Count))).ToList();
+        var schoolsByGroup = CategoryGroups.All.Select(_ => new HashSet<Guid>()).ToArray();
+        var largest = new Dictionary<(Guid SchoolId, int Band), long>();
+        long onCampus = 0, offCampus = 0, both = 0, unknown = 0;
+        var kindCounts = new Dictionary<ProviderKind, long>();
+        var perProvider = new Dictionary<Guid, ProviderCounts>();
+        foreach (var t in facts.Tallies)
+        {
+            if (!perProvider.TryGetValue(t.ProviderId, out var counts)) perProvider[t.ProviderId] = counts = new ProviderCounts();
+            counts.Bookings += t.Bookings;
+            counts.Overdue += t.Overdue;
+            if (t.Status == BookingStatus.Cancelled) counts.Cancelled += t.Bookings;
+            if (t.Status == BookingStatus.Completed) (counts.Completed, counts.CompletedNone) = (counts.Completed + t.Bookings, counts.CompletedNone + t.NoneAttended);
 
+            var delivered = DeliveredCount(t);
+            if (delivered <= 0) continue;
+            if (t.Category is { } category && inScope.Contains(t.SchoolId)) schoolsByGroup[(int)CategoryGroups.Of(category)].Add(t.SchoolId);
+            if (t.FirstGrade is { } grade)
+            {
+                var key = (t.SchoolId, BandOf(grade));
+                largest[key] = Math.Max(largest.GetValueOrDefault(key), t.MaxAttended);
+            }
+            switch (t.Mode)
+            {
+                case DeliveryMode.OnCampus: onCampus += delivered; break;
+                case DeliveryMode.OffCampus: offCampus += delivered; break;
+                case DeliveryMode.Both: both += delivered; break;
+                default: unknown += delivered; break;
+            }
+            if (providers.TryGetValue(t.ProviderId, out var provider)) kindCounts[provider.Kind] = kindCounts.GetValueOrDefault(provider.Kind) + delivered;
+        }
+
+        var categories = CategoryGroups.All.Select(g => new CategoryCoverage(g, CategoryGroups.Code(g), new Share(schoolsByGroup[(int)g].Count, schools.Count))).ToList();
         // The estimate: per school and grade band, the largest group a delivery recorded, at most the band's enrolment; summed.
-        var largest = delivered.Where(t => t.FirstGrade is not null)
-            .GroupBy(t => (t.SchoolId, Band: BandOf(t.FirstGrade!.Value))).ToDictionary(g => g.Key, g => (long)g.Max(t => t.MaxAttended));
         long pupils = 0;
         foreach (var school in schools)
             for (var band = 1; band <= 4; band++)
@@ -117,20 +154,14 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
         var enrolment = schools.Sum(s => s.EnrolmentByGrade.Values.Sum(v => (long)v));
         var participation = new Participation(pupils, enrolment, new Share(pupils, enrolment).Ratio, ParticipationMethod);
 
-        var modes = new ModeMix(
-            delivered.Where(t => t.Mode == DeliveryMode.OnCampus).Sum(DeliveredCount), delivered.Where(t => t.Mode == DeliveryMode.OffCampus).Sum(DeliveredCount),
-            delivered.Where(t => t.Mode == DeliveryMode.Both).Sum(DeliveredCount), delivered.Where(t => t.Mode is null).Sum(DeliveredCount));
-        var kinds = delivered.GroupBy(t => providers.TryGetValue(t.ProviderId, out var p) ? p.Kind : (ProviderKind?)null)
-            .Where(g => g.Key is not null).OrderBy(g => g.Key).ToDictionary(g => g.Key!.Value, g => g.Sum(DeliveredCount));
-
-        var rates = facts.Tallies.GroupBy(t => t.ProviderId).Select(g =>
+        var modes = new ModeMix(onCampus, offCampus, both, unknown);
+        var kinds = kindCounts.OrderBy(k => k.Key).ToDictionary(k => k.Key, k => k.Value);
+        var rates = perProvider.Select(p =>
         {
-            var provider = providers.GetValueOrDefault(g.Key);
-            var completed = g.Where(t => t.Status == BookingStatus.Completed).ToList();
-            var due = completed.Sum(t => t.Bookings) + g.Sum(t => t.Overdue);
-            var noShows = completed.Sum(t => t.NoneAttended) + g.Sum(t => t.Overdue);
-            return new ProviderRates(g.Key, provider?.Name ?? "", provider?.Kind,
-                new Share(g.Where(t => t.Status == BookingStatus.Cancelled).Sum(t => t.Bookings), g.Sum(t => t.Bookings)), new Share(noShows, due));
+            var provider = providers.GetValueOrDefault(p.Key);
+            var c = p.Value;
+            return new ProviderRates(p.Key, provider?.Name ?? "", provider?.Kind,
+                new Share(c.Cancelled, c.Bookings), new Share(c.CompletedNone + c.Overdue, c.Completed + c.Overdue));
         }).OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.ProviderId).ToList();
 
         return new CoverageFigures(facts.Semester, schools.Count, categories, participation,

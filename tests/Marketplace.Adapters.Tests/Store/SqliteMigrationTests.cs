@@ -241,6 +241,71 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Equal((1L, 2L, 0L), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
     }
 
+    /// <summary>
+    /// Migration 10 (issue 16): a file of schema version 8 holding bookings of two semesters in every status gets booking_report filled
+    /// from them (the backfill), so each semester's tally read from it equals the grouping of the stored documents; a booking moved
+    /// afterwards is kept by the triggers the migration created.
+    /// </summary>
+    [Fact]
+    public async Task BookingsOfSchemaVersion8_AreGroupedIntoTheReportTable_ByMigration9()
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, "v8.db");
+        var random = new Random(9);
+        var (schools, providers) = (new[] { Guid.NewGuid(), Guid.NewGuid() }, new[] { Guid.NewGuid() });
+        var semester = new Marketplace.Core.Schools.Semester(2026, 1);
+        var previous = new Marketplace.Core.Schools.Semester(2025, 2);
+        var bookings = Enumerable.Range(0, 60).Select(n => StoreContract.RequestedBooking(random, n,
+            (n % 2 == 0 ? semester : previous).Start.AddDays(random.Next(0, 140)), schools, providers)).ToList();
+        foreach (var (booking, n) in bookings.Select((b, n) => (b, n)))
+        {
+            var at = booking.SessionStartsAt.AddDays(-9);
+            if (n % 5 == 0) { booking.Decline("满了", at, "provider:u"); continue; }
+            booking.Confirm(at, "provider:u");
+            if (n % 5 == 1) continue;
+            booking.Complete(n % 4 == 0 ? 0 : 1 + n % 20, booking.SessionStartsAt.AddHours(2), "provider:u");
+            if (n % 3 == 0) booking.ConfirmDelivery(null, booking.SessionStartsAt.AddHours(3), "school:u");
+        }
+        var store = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = path }), []);
+        await store.InitializeAsync();
+        await store.CommitAsync(bookings.Aggregate(new Marketplace.Core.Persistence.StoreChanges(), (c, b) => c.Insert(b)));
+        // The file as schema version 8 left it: no report table, triggers or index of migration 10.
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = """
+                DROP TRIGGER tr_bookings_report_insert; DROP TRIGGER tr_bookings_report_update; DROP TRIGGER tr_bookings_report_delete;
+                DROP INDEX ix_bookings_confirmed_start; DROP TABLE booking_report; PRAGMA user_version = 8;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+
+        var upgraded = new SqliteMarketplaceStore(Options.Create(new SqliteStoreOptions { DatabasePath = path }), []);
+        await upgraded.InitializeAsync();
+
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT sum(bookings) FROM booking_report";
+            Assert.Equal(60L, (long)cmd.ExecuteScalar()!);
+        }
+        foreach (var s in new[] { semester, previous })
+        {
+            var filter = new Marketplace.Core.Persistence.BookingTallyFilter(["110101", "110102"], s.Start, s.End, s.Start.AddDays(60));
+            Assert.Equal(StoreContract.ExpectedTallies(bookings, filter), (await upgraded.TallyBookingsAsync(filter)).OrderBy(StoreContract.Order).ToList());
+        }
+        var moved = bookings.First(b => b.Status == Marketplace.Core.Bookings.BookingStatus.Confirmed);
+        var version = moved.Version;
+        moved.Complete(7, moved.SessionStartsAt.AddHours(2), "provider:u");
+        await upgraded.CommitAsync(new Marketplace.Core.Persistence.StoreChanges().Update(moved, version));
+        var of = Marketplace.Core.Schools.Semester.Of(moved.SessionStartsAt);
+        var after = new Marketplace.Core.Persistence.BookingTallyFilter(["110101", "110102"], of.Start, of.End, of.Start.AddDays(60));
+        Assert.Equal(StoreContract.ExpectedTallies(bookings, after), (await upgraded.TallyBookingsAsync(after)).OrderBy(StoreContract.Order).ToList());
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -190,6 +190,32 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 16 at a city's scale: a whole semester's groups are a range of booking_report's key per district; the overdue
+    /// Confirmed bookings of a running semester a range of the partial ix_bookings_confirmed_start, read alone; and each district's
+    /// statement of the semester its entries' range of ix_ledger_entries_district, read alone.</summary>
+    [Fact]
+    public void SemesterTally_ReadsTheReportTable_AndTheConfirmedBookingsByStart()
+    {
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteReport.GroupsSql;
+            cmd.Parameters.AddWithValue("$semester", 20261);
+            cmd.Parameters.AddWithValue("$districts", "[\"110101\",\"110105\"]");
+            using var reader = cmd.ExecuteReader();
+            var groups = new List<string>();
+            while (reader.Read()) groups.Add(reader.GetString(3));
+            Assert.True(groups.Any(step => step.Contains("SEARCH booking_report USING PRIMARY KEY (semester=? AND district=?)", StringComparison.Ordinal)), string.Join(" | ", groups));
+        }
+        var overdue = AssertUses((SqliteReport.OverdueSql, [("$districts", "[\"110101\"]"), ("$from", "2026-08-31T16:00:00+00:00"), ("$overdue", "2026-11-01T00:00:00+00:00")]),
+            "ix_bookings_confirmed_start");
+        Assert.True(overdue.Any(step => step.Contains("USING COVERING INDEX ix_bookings_confirmed_start", StringComparison.Ordinal)), string.Join(" | ", overdue));
+        var (from, before) = (new DateTimeOffset(2026, 8, 31, 16, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 31, 16, 0, 0, TimeSpan.Zero));
+        var ledger = AssertUses(SqliteMarketplaceStore.LedgerSumQuery(new LedgerFilter(Districts: ["110101"], From: from, Before: before)), "ix_ledger_entries_district");
+        Assert.True(ledger.Any(step => step.Contains("USING COVERING INDEX ix_ledger_entries_district", StringComparison.Ordinal)), string.Join(" | ", ledger));
+    }
+
     private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");

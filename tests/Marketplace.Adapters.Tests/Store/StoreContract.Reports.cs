@@ -46,7 +46,7 @@ public abstract partial class StoreContract
         Assert.True(bookings.Any(b => b.Delivery is { Attended: 0 }) && bookings.Any(b => b.Snapshot?.Category is null));
     }
 
-    private static string Order(BookingTally t) => $"{t.District}|{t.SchoolId}|{t.ProviderId}|{t.Category}|{t.Mode}|{t.Status}|{t.Delivery}|{t.FirstGrade}";
+    internal static string Order(BookingTally t) => $"{t.District}|{t.SchoolId}|{t.ProviderId}|{t.Category}|{t.Mode}|{t.Status}|{t.Delivery}|{t.FirstGrade}";
 
     /// <summary>A booking of two districts over sixty days, moved at random through its life: declined, expired, cancelled, confirmed,
     /// delivered (some with nobody attending), the delivery confirmed, disputed or decided.</summary>

@@ -33,22 +33,28 @@ internal static class CoverageBenchmark
         var providers = Math.Max(1, options.Int("providers", 400));
         var batch = Math.Max(1, options.Int("batch", 5_000));
         var rounds = Math.Max(2, options.Int("rounds", 7));
-        using var temp = new TempFolder(options, "coverage");
-        await using var services = new ServiceCollection().AddSqliteStore(o => o.DatabasePath = temp.Sub("marketplace.db")).BuildServiceProvider();
+        var cacheMib = Math.Max(0, options.Int("cache-mib", 64)); // the write connection's page cache (0: SQLite's default, 2 MB)
+        var reuse = options.Text("reuse"); // a folder a run with --keep filled with the same options: the queries again, no fill
+        using var temp = reuse is null ? new TempFolder(options, "coverage") : TempFolder.Existing(reuse);
+        await using var services = new ServiceCollection().AddSqliteStore(o =>
+        {
+            o.DatabasePath = temp.Sub("marketplace.db");
+            o.WriteCacheMiB = cacheMib == 0 ? null : cacheMib;
+        }).BuildServiceProvider();
         var store = services.GetRequiredService<IMarketplaceStore>();
         await store.InitializeAsync();
 
         var random = new Random(16);
         var codes = Enumerable.Range(0, districts).Select(i => (110101 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
         var city = World(random, codes, schools, providers, out var schoolList, out var providerList);
-        await store.CommitAsync(city);
+        if (reuse is null) await store.CommitAsync(city);
         var programmes = schoolList.ToDictionary(s => s.Id, s => Programmes(random, s, providerList.Where(p => p.HomeDistrict == s.DistrictCode).ToList()));
 
         var fillCpu = CpuWindow.Start();
         var fill = Stopwatch.StartNew();
         var changes = new StoreChanges();
         var delivered = 0L;
-        for (var n = 0; n < bookings; n++)
+        for (var n = 0; n < (reuse is null ? bookings : 0); n++)
         {
             var school = schoolList[random.Next(schoolList.Count)];
             var booking = Booking(random, n, school, programmes[school.Id][random.Next(Programmed)], changes);
@@ -60,21 +66,24 @@ internal static class CoverageBenchmark
         }
         fill.Stop();
         var fillWindow = fillCpu.Stop();
-        Console.WriteLine(Invariant(
-            $"fill: {districts} districts, {schools:N0} schools, {providers:N0} providers, {bookings:N0} bookings over {Previous} and {This} in {fill.Elapsed.TotalSeconds:F1} s ({bookings / fill.Elapsed.TotalSeconds:N0}/s, {batch} writes per commit); file {MachineFacts.Mb(MachineFacts.FolderBytes(temp.Path))}"));
-        Console.WriteLine("  fill's " + fillWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
+        if (reuse is not null) Console.WriteLine(Invariant($"fill: none, the store of an earlier run reused; file {MachineFacts.Mb(MachineFacts.FolderBytes(temp.Path))}"));
+        else Console.WriteLine(Invariant(
+            $"fill: {districts} districts, {schools:N0} schools, {providers:N0} providers, {bookings:N0} bookings over {Previous} and {This} in {fill.Elapsed.TotalSeconds:F1} s ({bookings / fill.Elapsed.TotalSeconds:N0}/s, {batch} writes per commit, write cache {(cacheMib == 0 ? "SQLite's default" : $"{cacheMib} MiB")}); file {MachineFacts.Mb(MachineFacts.FolderBytes(temp.Path))}"));
+        if (reuse is null) Console.WriteLine("  fill's " + fillWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
 
         var queries = new CoverageQueries(store, new FixedClock(Now));
         var cityBureau = new Caller(Guid.NewGuid(), "bench-city", Role.CityBureau, Guid.NewGuid(), codes);
         var districtBureau = new Caller(Guid.NewGuid(), "bench-bureau", Role.Bureau, Guid.NewGuid(), [codes[0]]);
         var (cityTimes, districtTimes, failures) = (new Latencies(), new Latencies(), new List<string>());
         var (cold, groups) = (0.0, 0);
+        var cityCpu = TimeSpan.Zero; // this process's CPU (all threads) spent in the measured city reports
         var queryCpu = CpuWindow.Start();
         for (var round = 0; round < rounds; round++)
         {
-            var clock = Stopwatch.GetTimestamp();
+            var (clock, cpu) = (Stopwatch.GetTimestamp(), ProcessCpu());
             var report = await queries.GetAsync(cityBureau, This.Name, null);
             var ms = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            if (round > 0) cityCpu += ProcessCpu() - cpu;
             if (round == 0)
             {
                 cold = ms;
@@ -91,16 +100,46 @@ internal static class CoverageBenchmark
         // The store's part apart: one semester's tally of every district, read into objects (what the report asks the store for).
         var tallies = new Latencies();
         var rows = 0;
+        var tallyCpu = ProcessCpu();
         for (var round = 0; round < rounds - 1; round++)
         {
             var clock = Stopwatch.GetTimestamp();
             rows = (await store.TallyBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End, Now.AddDays(-7)))).Count;
             tallies.AddSince(clock);
         }
-        Console.WriteLine(Invariant($"report {This} vs {Previous} ({bookings:N0} bookings, {delivered:N0} delivered): first (cold) {cold:F0} ms, {groups} districts + total"));
-        Console.WriteLine("  city bureau: every district and the total  " + cityTimes.Summary());
+        tallyCpu = ProcessCpu() - tallyCpu;
+        // The same semester by the span path (one tick longer than the semester: not read from booking_report but grouped over
+        // ix_bookings_report, every booking of the districts walked), for the ratio in the same run; the groups must be equal.
+        var walks = new Latencies();
+        var walkCpu = ProcessCpu();
+        for (var round = 0; round < rounds - 1; round++)
+        {
+            var clock = Stopwatch.GetTimestamp();
+            var walked = await store.TallyBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End.AddTicks(1), Now.AddDays(-7)));
+            walks.AddSince(clock);
+            if (walked.Count != rows) failures.Add($"the span path read {walked.Count} groups, booking_report {rows}");
+        }
+        walkCpu = ProcessCpu() - walkCpu;
+        // The ledger's part apart: the report's statements, one per district and semester (32 for 16 districts).
+        var sums = new Latencies();
+        var sumCpu = ProcessCpu();
+        for (var round = 0; round < rounds - 1; round++)
+        {
+            var clock = Stopwatch.GetTimestamp();
+            foreach (var semester in new[] { This, Previous })
+                foreach (var code in codes)
+                    await store.SumLedgerAsync(new LedgerFilter(Districts: [code], From: semester.Start, Before: semester.End));
+            sums.AddSince(clock);
+        }
+        sumCpu = ProcessCpu() - sumCpu;
+        var stored = (await store.TallyBookingsAsync(new BookingTallyFilter(codes, Previous.Start, Previous.End, Now.AddDays(-7)))).Sum(t => t.Bookings) +
+            (await store.TallyBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End, Now.AddDays(-7)))).Sum(t => t.Bookings);
+        Console.WriteLine(Invariant($"report {This} vs {Previous} ({stored:N0} bookings stored, {delivered:N0} delivered by this run's fill): first (cold) {cold:F0} ms, {groups} districts + total"));
+        Console.WriteLine("  city bureau: every district and the total  " + cityTimes.Summary() + CpuPer(cityCpu, rounds - 1));
         Console.WriteLine("  district bureau: one district              " + districtTimes.Summary());
-        Console.WriteLine(Invariant($"  store only: one semester's tally of every district ({rows:N0} groups) ") + tallies.Summary());
+        Console.WriteLine(Invariant($"  store only: one semester's tally of every district ({rows:N0} groups) ") + tallies.Summary() + CpuPer(tallyCpu, rounds - 1));
+        Console.WriteLine(Invariant($"  store only: the same semester walked over ix_bookings_report (span path)      ") + walks.Summary() + CpuPer(walkCpu, rounds - 1));
+        Console.WriteLine(Invariant($"  store only: the ledger sums of every district, both semesters ({2 * districts} statements) ") + sums.Summary() + CpuPer(sumCpu, rounds - 1));
         Console.WriteLine("  queries' " + queryWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
         if (cityTimes.Percentile(50) >= 2_000) failures.Add($"the city's report took {cityTimes.Percentile(50):F0} ms at the median (target < 2 s)");
         foreach (var failure in failures) Console.WriteLine("FAILED: " + failure);
@@ -188,6 +227,14 @@ internal static class CoverageBenchmark
     private static BookingParties Parties(Booking b) => new(b.Id, b.SchoolId, b.ProviderId, b.DistrictCode, b.Pupils);
 
     private static LedgerTransaction Commitment(Booking b, DateTimeOffset at) => LedgerPostings.Commitment(Parties(b), b.Quote, at);
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    private static string CpuPer(TimeSpan cpu, int calls) => Invariant($"; CPU {cpu.TotalMilliseconds / calls:F0} ms each");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
