@@ -26,6 +26,8 @@ public static class DocumentKinds
         [typeof(Settlement.LedgerTransaction)] = "ledger",
         [typeof(Settlement.Payment)] = "payments",
         [typeof(Settlement.PayablePosition)] = "payable_positions",
+        [typeof(Families.Pupil)] = "pupils",
+        [typeof(Families.PupilAssignment)] = "pupil_assignments",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));
