@@ -108,6 +108,7 @@ internal static class MongoSchema
         ("bookings", "ix_report", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 }, { "schoolId", 1 }, { "providerId", 1 } }, false),
         // Families (issue 18): a school's pupils by class, a guardian's children (multikey), the roster key, the retention sweep, the
         // bureau's counts by district and school; guardians by phone.
+        ("pupils", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", 1 } }, false),
         ("pupils", "ix_school_class", new BsonDocument { { "schoolId", 1 }, { "grade", 1 }, { "className", 1 }, { "_id", 1 } }, false),
         ("pupils", "ix_guardians", new BsonDocument { { "guardianIds", 1 }, { "_id", 1 } }, false),
         ("pupils", "ux_rosterKey", new BsonDocument("rosterKey", 1), true),

@@ -134,6 +134,7 @@ internal static class SqliteSchema
         """
         CREATE TABLE IF NOT EXISTS pupils (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS pupil_assignments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
         CREATE INDEX ix_pupils_school ON pupils (json_extract(doc, '$.schoolId'), json_extract(doc, '$.grade'), json_extract(doc, '$.className'), id);
         CREATE UNIQUE INDEX ux_pupils_roster ON pupils (json_extract(doc, '$.rosterKey'));
         CREATE INDEX ix_pupils_rostered ON pupils (json_extract(doc, '$.rosteredAt'));

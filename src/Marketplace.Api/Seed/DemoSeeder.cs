@@ -58,6 +58,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, provider, $"Provider:provider{i + 1}", sessions[0], schools, now);
             }
         }
+        DemoFamilies.Add(changes, hash, schools[0], schools[1], now);
         await store.CommitAsync(changes, ct);
     }
 
