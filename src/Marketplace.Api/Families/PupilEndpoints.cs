@@ -115,14 +115,20 @@ public static partial class PupilEndpoints
         return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(RosterPupilDto.From).ToArray(), found.Count > size, "after", p => p.Id));
     }
 
-    private static async Task<NoContent> Delete(Guid schoolId, Guid pupilId, HttpContext http, PupilCommands commands, CancellationToken ct)
+    /// <summary>A deleted guardian's tokens stop at once here (other instances: within the standing cache's 30 s).</summary>
+    private static async Task<NoContent> Delete(Guid schoolId, Guid pupilId, HttpContext http, PupilCommands commands, StandingCache standings, CancellationToken ct)
     {
-        await commands.DeleteAsync(http.RequireCaller(), schoolId, pupilId, ct);
+        standings.Forget((await commands.DeleteAsync(http.RequireCaller(), schoolId, pupilId, ct)).Guardians);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<PurgeResult>> Purge(Guid schoolId, PurgeClassRequest request, HttpContext http, PupilCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(new PurgeResult(await commands.PurgeClassAsync(http.RequireCaller(), schoolId, request.Grade, request.ClassName, ct)));
+    private static async Task<Ok<PurgeResult>> Purge(Guid schoolId, PurgeClassRequest request, HttpContext http, PupilCommands commands, StandingCache standings,
+        CancellationToken ct)
+    {
+        var deleted = await commands.PurgeClassAsync(http.RequireCaller(), schoolId, request.Grade, request.ClassName, ct);
+        standings.Forget(deleted.Guardians);
+        return TypedResults.Ok(new PurgeResult(deleted.Pupils));
+    }
 
     private static async Task<Ok<GuardianActivation>> Reissue(Guid schoolId, Guid guardianId, HttpContext http, GuardianActivationCommands commands, CancellationToken ct) =>
         TypedResults.Ok(await commands.ReissueAsync(http.RequireCaller(), schoolId, guardianId, ct));

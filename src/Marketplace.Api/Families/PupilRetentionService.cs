@@ -8,7 +8,8 @@ namespace Marketplace.Api.Families;
 /// class being purged), and guardians left without any child, every <see cref="RetentionSettings.Sweep"/>. Deletes are guarded by
 /// versions, so several instances may sweep at once.
 /// </summary>
-internal sealed partial class PupilRetentionService(PupilCommands commands, MarketplaceSettings settings, TimeProvider clock, ILogger<PupilRetentionService> logger)
+internal sealed partial class PupilRetentionService(PupilCommands commands, Auth.StandingCache standings, MarketplaceSettings settings, TimeProvider clock,
+    ILogger<PupilRetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,8 +35,9 @@ internal sealed partial class PupilRetentionService(PupilCommands commands, Mark
         try
         {
             var deleted = await commands.PurgeUnrosteredAsync(clock.GetUtcNow() - settings.Retention.Pupils, ct);
-            if (deleted > 0) LogDeleted(logger, deleted);
-            return deleted;
+            standings.Forget(deleted.Guardians);
+            if (deleted.Pupils > 0) LogDeleted(logger, deleted.Pupils);
+            return deleted.Pupils;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

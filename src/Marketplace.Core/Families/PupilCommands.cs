@@ -15,63 +15,67 @@ public sealed class PupilCommands(IMarketplaceStore store, TimeProvider clock)
     /// <summary>Pupils one class purge or retention pass deletes at most per commit.</summary>
     public const int BatchSize = 200;
 
-    public async Task DeleteAsync(Caller caller, Guid schoolId, Guid pupilId, CancellationToken ct = default)
+    /// <summary>Deletes one of the school's pupils; what was deleted (the host forgets the deleted guardians' standing at once).</summary>
+    public async Task<PupilDeletion> DeleteAsync(Caller caller, Guid schoolId, Guid pupilId, CancellationToken ct = default)
     {
         var school = await PupilAccess.OwnSchoolAsync(store, caller, schoolId, ct);
-        await ConcurrentChange.RetryAsync(async () =>
+        return await ConcurrentChange.RetryAsync(async () =>
         {
             var pupil = await store.FindAsync<Pupil>(pupilId, ct);
             if (pupil is null || pupil.SchoolId != school.Id) throw new NotFoundException("pupil", pupilId);
             var now = clock.GetUtcNow();
-            var changes = await DeletionAsync([pupil], ct);
+            var (changes, guardians) = await DeletionAsync([pupil], ct);
             changes.Insert(AuditEntry.Record(caller, "pupils.delete", "pupil", pupil.Id.ToString(), now, school.DistrictCode, school.Id));
             await store.CommitAsync(changes, ct);
-            return true;
+            return new PupilDeletion(1, guardians);
         });
     }
 
-    /// <summary>Deletes every pupil of one class (a graduated or dissolved class); the number deleted.</summary>
-    public async Task<int> PurgeClassAsync(Caller caller, Guid schoolId, int? grade, string? className, CancellationToken ct = default)
+    /// <summary>Deletes every pupil of one class (a graduated or dissolved class).</summary>
+    public async Task<PupilDeletion> PurgeClassAsync(Caller caller, Guid schoolId, int? grade, string? className, CancellationToken ct = default)
     {
         new Validator().Require(grade is >= 1 and <= 9, "grade", new("validation.range", 1, 9))
             .Text(className, "className", Pupil.MaxClassLength).ThrowIfInvalid();
         var school = await PupilAccess.OwnSchoolAsync(store, caller, schoolId, ct);
-        var deleted = 0;
+        var (deleted, guardians) = (0, new List<Guid>());
         for (var round = 0; round < 1000; round++)
         {
             var batch = await ConcurrentChange.RetryAsync(async () =>
             {
                 var pupils = await store.ListPupilsAsync(new PupilFilter(SchoolId: school.Id, Grade: grade, ClassName: className!.Trim(), Limit: BatchSize), ct);
                 if (pupils.Count == 0) return 0;
-                var changes = await DeletionAsync(pupils, ct);
+                var (changes, gone) = await DeletionAsync(pupils, ct);
                 changes.Insert(AuditEntry.Record(caller, "pupils.purge-class", "school", school.Id.ToString(), clock.GetUtcNow(), school.DistrictCode, school.Id,
                     detail: $"grade={grade} class={className!.Trim()} deleted={pupils.Count}"));
                 await store.CommitAsync(changes, ct);
+                guardians.AddRange(gone);
                 return pupils.Count;
             });
             deleted += batch;
             if (batch < BatchSize) break;
         }
-        return deleted;
+        return new PupilDeletion(deleted, guardians);
     }
 
     /// <summary>Retention: deletes pupils no roster import has listed since <paramref name="rosteredBefore"/>, in batches; the number deleted.</summary>
-    public async Task<int> PurgeUnrosteredAsync(DateTimeOffset rosteredBefore, CancellationToken ct = default)
+    public async Task<PupilDeletion> PurgeUnrosteredAsync(DateTimeOffset rosteredBefore, CancellationToken ct = default)
     {
-        var deleted = 0;
+        var (deleted, guardians) = (0, new List<Guid>());
         for (var round = 0; round < 1000; round++)
         {
             var batch = await ConcurrentChange.RetryAsync(async () =>
             {
                 var pupils = await store.ListPupilsAsync(new PupilFilter(RosteredBefore: rosteredBefore, Limit: BatchSize), ct);
                 if (pupils.Count == 0) return 0;
-                await store.CommitAsync(await DeletionAsync(pupils, ct), ct);
+                var (changes, gone) = await DeletionAsync(pupils, ct);
+                await store.CommitAsync(changes, ct);
+                guardians.AddRange(gone);
                 return pupils.Count;
             });
             deleted += batch;
             if (batch < BatchSize) break;
         }
-        return deleted;
+        return new PupilDeletion(deleted, guardians);
     }
 
     /// <summary>The guardian consents to <see cref="ConsentText.Version"/> (it must send the version it was shown); the pupil as it is now.</summary>
@@ -133,17 +137,23 @@ public sealed class PupilCommands(IMarketplaceStore store, TimeProvider clock)
         });
 
     /// <summary>The pupils deleted, and each of their guardians left without any other child (read now; the version guards the commit).</summary>
-    private async Task<StoreChanges> DeletionAsync(IReadOnlyList<Pupil> pupils, CancellationToken ct)
+    private async Task<(StoreChanges Changes, List<Guid> Guardians)> DeletionAsync(IReadOnlyList<Pupil> pupils, CancellationToken ct)
     {
         var changes = new StoreChanges();
+        var deleted = new List<Guid>();
         var gone = pupils.Select(p => p.Id).ToHashSet();
         foreach (var pupil in pupils) changes.Delete(pupil, pupil.Version);
         foreach (var guardianId in pupils.SelectMany(p => p.GuardianIds).Distinct())
         {
             var children = await store.ListPupilsAsync(new PupilFilter(GuardianId: guardianId, Limit: 100), ct);
             if (children.Any(c => !gone.Contains(c.Id))) continue;
-            if (await store.FindAsync<User>(guardianId, ct) is { Role: Role.Guardian } guardian) changes.Delete(guardian, guardian.Version);
+            if (await store.FindAsync<User>(guardianId, ct) is not { Role: Role.Guardian } guardian) continue;
+            changes.Delete(guardian, guardian.Version);
+            deleted.Add(guardian.Id);
         }
-        return changes;
+        return (changes, deleted);
     }
 }
+
+/// <summary>What a deletion removed: pupils, and the guardians left without any child (their accounts deleted with them).</summary>
+public sealed record PupilDeletion(int Pupils, IReadOnlyList<Guid> Guardians);
