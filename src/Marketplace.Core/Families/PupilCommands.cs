@@ -95,8 +95,9 @@ public sealed class PupilCommands(IMarketplaceStore store, TimeProvider clock)
     public async Task<PupilAssignment> AssignAsync(Caller caller, Guid bookingId, IReadOnlyList<Guid>? pupilIds, CancellationToken ct = default)
     {
         if (caller.Role != Role.School) throw new ForbiddenException("forbidden.pupils-school");
-        var v = new Validator();
-        if (v.Count(pupilIds, "pupilIds", PupilAssignment.MaxPupils)) v.Require(pupilIds!.Distinct().Count() == pupilIds!.Count, "pupilIds", new("pupils.repeated"));
+        var v = new Validator().Require(pupilIds is not null, "pupilIds", new("validation.required"));
+        if (pupilIds is not null && v.Count(pupilIds, "pupilIds", PupilAssignment.MaxPupils))
+            v.Require(pupilIds.Distinct().Count() == pupilIds.Count, "pupilIds", new("pupils.repeated"));
         v.ThrowIfInvalid();
         return await ConcurrentChange.RetryAsync(async () =>
         {
