@@ -52,6 +52,9 @@ internal sealed partial class SqliteMarketplaceStore
             page.Where("id IN (SELECT pupil_id FROM pupil_guardians WHERE guardian_id = $guardian)", ("$guardian", Key(guardian)));
         if (f.RosteredBefore is { } before) page.Where("json_extract(doc, '$.rosteredAt') < $before", ("$before", StoreJson.FormatTime(before)));
         if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
-        return (page.Sql("pupils", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit)));
+        // Retention: the stale pupils are few, so find them by ix_pupils_rostered and sort those; without INDEXED BY SQLite walks the
+        // whole table in id order (the ORDER BY's index) to find them.
+        var table = f.RosteredBefore is not null && f.SchoolId is null && f.GuardianId is null ? "pupils INDEXED BY ix_pupils_rostered" : "pupils";
+        return (page.Sql(table, "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit)));
     }
 }
