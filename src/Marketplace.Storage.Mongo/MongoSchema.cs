@@ -33,6 +33,8 @@ internal static class MongoSchema
         ["ux_cursor"] = "cursor",
         ["ux_eventId"] = "eventId",
         ["ux_activeKey"] = "activeKey",
+        ["ux_rosterKey"] = "rosterKey",
+        ["ux_phone"] = "phone",
     };
 
     /// <summary>Only documents with a school code in the unique index: MongoDB indexes a missing field as null, so a plain unique
@@ -47,6 +49,8 @@ internal static class MongoSchema
 
     /// <summary>Only Confirmed bookings (issue 16): the overdue count's query names the same status.</summary>
     private static readonly BsonDocument Confirmed = new("status", nameof(Marketplace.Core.Bookings.BookingStatus.Confirmed));
+    /// <summary>Only guardians have a phone (issue 18): unique among them, absent on every other user.</summary>
+    private static readonly BsonDocument HasPhone = new("phone", new BsonDocument("$type", "string"));
 
     private static readonly IndexSpec[] Indexes =
     [
@@ -110,6 +114,15 @@ internal static class MongoSchema
         // overdue ones of a running semester; only Confirmed ones are in the index).
         (ReportRows.Collection, "ix_semester_district", new BsonDocument { { "semester", 1 }, { "district", 1 } }, false),
         ("bookings", "ix_confirmed_start", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 } }, false, Confirmed),
+        // Families (issue 18): a school's pupils by class, a guardian's children (multikey), the roster key, the retention sweep, the
+        // bureau's counts by district and school; guardians by phone.
+        ("pupils", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", 1 } }, false),
+        ("pupils", "ix_school_class", new BsonDocument { { "schoolId", 1 }, { "grade", 1 }, { "className", 1 }, { "_id", 1 } }, false),
+        ("pupils", "ix_guardians", new BsonDocument { { "guardianIds", 1 }, { "_id", 1 } }, false),
+        ("pupils", "ux_rosterKey", new BsonDocument("rosterKey", 1), true),
+        ("pupils", "ix_rosteredAt", new BsonDocument("rosteredAt", 1), false),
+        ("pupils", "ix_district_school", new BsonDocument { { "districtCode", 1 }, { "schoolId", 1 } }, false),
+        ("users", "ux_phone", new BsonDocument("phone", 1), true, HasPhone),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

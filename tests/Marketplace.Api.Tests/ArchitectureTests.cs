@@ -39,6 +39,14 @@ public class ArchitectureTests
         AssertNone(Types.InAssembly(CoreAssembly).That().ResideInNamespace($"{Core}.Schools").Or().ResideInNamespace($"{Core}.Identity")
             .Should().NotHaveDependencyOnAny($"{Core}.Bookings", $"{Core}.Search", $"{Core}.Feed"));
 
+    /// <summary>Issue 18: families build on schools, identity and bookings; none of those (nor catalog, search, settlement) knows of pupils.</summary>
+    [Fact]
+    public void Families_IsReferencedByNoOtherModule_ButTheStorePort() =>
+        AssertNone(Types.InAssembly(CoreAssembly).That().ResideInNamespace($"{Core}.Catalog").Or().ResideInNamespace($"{Core}.Schools")
+            .Or().ResideInNamespace($"{Core}.Bookings").Or().ResideInNamespace($"{Core}.Identity").Or().ResideInNamespace($"{Core}.Search")
+            .Or().ResideInNamespace($"{Core}.Settlement").Or().ResideInNamespace($"{Core}.Feed")
+            .Should().NotHaveDependencyOn($"{Core}.Families"));
+
     [Fact]
     public void UseCases_ReadTheOutboxOnlyThroughTheFeedModule() =>
         AssertNone(Types.InAssembly(CoreAssembly).That().ResideInNamespace($"{Core}.Catalog").Or().ResideInNamespace($"{Core}.Schools")

@@ -216,7 +216,27 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         Assert.True(ledger.Any(step => step.Contains("USING COVERING INDEX ix_ledger_entries_district", StringComparison.Ordinal)), string.Join(" | ", ledger));
     }
 
+    /// <summary>Issue 18: a school's pupils (by class) over ix_pupils_school; a guardian's children through pupil_guardians' key, never a scan.</summary>
+    [Fact]
+    public void PupilLists_AreServedByTheirIndexes()
+    {
+        AssertUses(SqliteMarketplaceStore.PupilsQuery(new PupilFilter(SchoolId: Ids.New(), Limit: 101)), "ix_pupils_school");
+        AssertUses(SqliteMarketplaceStore.PupilsQuery(new PupilFilter(SchoolId: Ids.New(), Grade: 3, ClassName: "2班", Limit: 101, After: Ids.New())), "ix_pupils_school");
+        AssertUses(SqliteMarketplaceStore.PupilsQuery(new PupilFilter(RosteredBefore: DateTimeOffset.UtcNow, Limit: 200)), "ix_pupils_rostered");
+        var plan = Plan(SqliteMarketplaceStore.PupilsQuery(new PupilFilter(GuardianId: Ids.New(), Limit: 100)));
+        Assert.Contains(plan, step => step.Contains("pupil_guardians USING PRIMARY KEY (guardian_id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));
+    }
+
     private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
+    {
+        var plan = Plan(query);
+        Assert.True(plan.Any(step => step.Contains($"USING INDEX {index}", StringComparison.Ordinal) || step.Contains($"USING COVERING INDEX {index}", StringComparison.Ordinal)),
+            $"expected {index} for {query.Sql}; the plan was: {string.Join(" | ", plan)}");
+        return plan;
+    }
+
+    private List<string> Plan((string Sql, (string Name, object? Value)[] Parameters) query)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
@@ -228,9 +248,6 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         using var reader = cmd.ExecuteReader();
         var plan = new List<string>();
         while (reader.Read()) plan.Add(reader.GetString(3));
-
-        Assert.True(plan.Any(step => step.Contains($"USING INDEX {index}", StringComparison.Ordinal) || step.Contains($"USING COVERING INDEX {index}", StringComparison.Ordinal)),
-            $"expected {index} for {query.Sql}; the plan was: {string.Join(" | ", plan)}");
         return plan;
     }
 }
