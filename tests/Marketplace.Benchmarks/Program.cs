@@ -1,4 +1,5 @@
 using Marketplace.Benchmarks.Bookings;
+using Marketplace.Benchmarks.Families;
 using Marketplace.Benchmarks.Infrastructure;
 using Marketplace.Benchmarks.Ledger;
 using Marketplace.Benchmarks.Push;
@@ -20,6 +21,7 @@ internal static class Program
           ui       [--offerings 100000] [--rounds 10] [--quiet-host] [--keep]   (web UI in /usr/bin/chromium: first page, search as typed)
           ledger   [--transactions 250000] [--districts 12] [--schools 300] [--providers 60] [--months 12] [--batch 2000] [--rounds 20] [--keep]
           coverage [--bookings 1000000] [--districts 16] [--schools 2000] [--providers 400] [--batch 5000] [--rounds 7] [--keep]
+          lottery  [--schools 50] [--pupils 1200] [--rounds 10] [--storm-rate 820]   (course-selection allocation, in-process, no host)
         common: --data-root <folder for temp data, default the system temp folder>
                 --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)
                 --keep        keeps the temp data folder for inspection
@@ -47,6 +49,7 @@ internal static class Program
                 "ui" => await UiBenchmark.RunAsync(options),
                 "ledger" => await LedgerBenchmark.RunAsync(options),
                 "coverage" => await CoverageBenchmark.RunAsync(options),
+                "lottery" => await LotteryBenchmark.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'{Environment.NewLine}{Usage}"),
             };
         }
