@@ -3,6 +3,7 @@ using Marketplace.Api.Auth;
 using Marketplace.Api.Bookings;
 using Marketplace.Api.Catalog;
 using Marketplace.Api.Configuration;
+using Marketplace.Api.Families;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Matching;
 using Marketplace.Api.Outbox;
@@ -37,6 +38,7 @@ builder.Services
     .AddMarketplaceAuth(settings)
     .AddCatalog(settings)
     .AddSchools()
+    .AddFamilies(settings)
     .AddSearch()
     .AddBookings(settings)
     .AddSettlement(settings, builder.Configuration)
@@ -66,6 +68,7 @@ app.UseMarketplaceHosting();
 app.MapAuth();
 app.MapCatalog();
 app.MapSchools();
+app.MapFamilies();
 app.MapSearch();
 app.MapBookings();
 app.MapSettlement();

@@ -33,6 +33,8 @@ internal static class MongoSchema
         ["ux_cursor"] = "cursor",
         ["ux_eventId"] = "eventId",
         ["ux_activeKey"] = "activeKey",
+        ["ux_rosterKey"] = "rosterKey",
+        ["ux_phone"] = "phone",
     };
 
     /// <summary>Only documents with a school code in the unique index: MongoDB indexes a missing field as null, so a plain unique
@@ -44,6 +46,9 @@ internal static class MongoSchema
 
     /// <summary>Only bookings whose delivery waits for the school (issue 15): the silence sweep's query names the same status.</summary>
     private static readonly BsonDocument DeliveryRecorded = new("delivery.status", nameof(Marketplace.Core.Bookings.DeliveryStatus.Recorded));
+
+    /// <summary>Only guardians have a phone (issue 18): unique among them, absent on every other user.</summary>
+    private static readonly BsonDocument HasPhone = new("phone", new BsonDocument("$type", "string"));
 
     private static readonly IndexSpec[] Indexes =
     [
@@ -103,6 +108,15 @@ internal static class MongoSchema
         ("bookings", "ix_report", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 }, { "schoolId", 1 }, { "providerId", 1 } }, false),
         // The recommendation notices a school was sent, newest first (issue 16, send the list).
         ("recommendation_notices", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
+        // Families (issue 18): a school's pupils by class, a guardian's children (multikey), the roster key, the retention sweep, the
+        // bureau's counts by district and school; guardians by phone.
+        ("pupils", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", 1 } }, false),
+        ("pupils", "ix_school_class", new BsonDocument { { "schoolId", 1 }, { "grade", 1 }, { "className", 1 }, { "_id", 1 } }, false),
+        ("pupils", "ix_guardians", new BsonDocument { { "guardianIds", 1 }, { "_id", 1 } }, false),
+        ("pupils", "ux_rosterKey", new BsonDocument("rosterKey", 1), true),
+        ("pupils", "ix_rosteredAt", new BsonDocument("rosteredAt", 1), false),
+        ("pupils", "ix_district_school", new BsonDocument { { "districtCode", 1 }, { "schoolId", 1 } }, false),
+        ("users", "ux_phone", new BsonDocument("phone", 1), true, HasPhone),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

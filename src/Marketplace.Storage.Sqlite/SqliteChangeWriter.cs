@@ -123,7 +123,9 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
             : e.Message.Contains("credit", StringComparison.Ordinal) ? "creditCode"
             : e.Message.Contains("schools_code", StringComparison.Ordinal) ? "schoolCode"
             : e.Message.Contains("school_semester", StringComparison.Ordinal) ? "semester"
-            : e.Message.Contains("waitlist_active", StringComparison.Ordinal) ? "activeKey" : "id";
+            : e.Message.Contains("waitlist_active", StringComparison.Ordinal) ? "activeKey"
+            : e.Message.Contains("pupils_roster", StringComparison.Ordinal) ? "rosterKey"
+            : e.Message.Contains("users_phone", StringComparison.Ordinal) ? "phone" : "id";
         return new DuplicateException(field, "duplicate." + field);
     }
 

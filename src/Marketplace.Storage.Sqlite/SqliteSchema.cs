@@ -131,6 +131,32 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS recommendation_notices (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
         CREATE INDEX ix_notices_school ON recommendation_notices (json_extract(doc, '$.schoolId'), id);
         """,
+        // 10 (issue 18, families): pupils (IF NOT EXISTS: migration 1 makes the table on a fresh file) — a school's pupils by class, the
+        // roster key unique (a re-import finds the pupil again), the retention sweep by last roster, the bureau's counts by district and
+        // school; and a pupil's guardians one row each in pupil_guardians, kept by triggers in the pupil's own write, so a guardian's
+        // children are one index range (a JSON array cannot be indexed). Guardians' phones are unique among users (NULL for all others).
+        """
+        CREATE TABLE IF NOT EXISTS pupils (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS pupil_assignments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX ix_pupils_school ON pupils (json_extract(doc, '$.schoolId'), json_extract(doc, '$.grade'), json_extract(doc, '$.className'), id);
+        CREATE UNIQUE INDEX ux_pupils_roster ON pupils (json_extract(doc, '$.rosterKey'));
+        CREATE INDEX ix_pupils_rostered ON pupils (json_extract(doc, '$.rosteredAt'));
+        CREATE INDEX ix_pupils_district ON pupils (json_extract(doc, '$.districtCode'), json_extract(doc, '$.schoolId'), json_extract(doc, '$.consentVersion'));
+        CREATE UNIQUE INDEX ux_users_phone ON users (json_extract(doc, '$.phone'));
+        CREATE TABLE pupil_guardians (guardian_id TEXT NOT NULL, pupil_id TEXT NOT NULL, PRIMARY KEY (guardian_id, pupil_id)) WITHOUT ROWID;
+        CREATE INDEX ix_pupil_guardians_pupil ON pupil_guardians (pupil_id);
+        CREATE TRIGGER tr_pupils_insert AFTER INSERT ON pupils BEGIN
+          INSERT OR IGNORE INTO pupil_guardians (guardian_id, pupil_id) SELECT value, NEW.id FROM json_each(NEW.doc, '$.guardianIds');
+        END;
+        CREATE TRIGGER tr_pupils_update AFTER UPDATE OF doc ON pupils BEGIN
+          DELETE FROM pupil_guardians WHERE pupil_id = OLD.id;
+          INSERT OR IGNORE INTO pupil_guardians (guardian_id, pupil_id) SELECT value, NEW.id FROM json_each(NEW.doc, '$.guardianIds');
+        END;
+        CREATE TRIGGER tr_pupils_delete AFTER DELETE ON pupils BEGIN
+          DELETE FROM pupil_guardians WHERE pupil_id = OLD.id;
+        END;
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

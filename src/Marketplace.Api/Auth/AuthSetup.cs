@@ -22,6 +22,7 @@ public static class AuthSetup
     public const string OversightPolicy = "Oversight";
 
     public const string AdministratorPolicy = nameof(Role.Administrator);
+    public const string GuardianPolicy = nameof(Role.Guardian);
 
     /// <summary>The web UI's sign-in (an HttpOnly cookie with the token's claims).</summary>
     public const string CookieScheme = "Cookies";
@@ -104,7 +105,8 @@ public static class AuthSetup
             .AddPolicy(ProviderPolicy, p => p.RequireRole(nameof(Role.Provider)))
             .AddPolicy(BureauPolicy, p => p.RequireRole(nameof(Role.Bureau)))
             .AddPolicy(OversightPolicy, p => p.RequireRole(nameof(Role.Bureau), nameof(Role.CityBureau)))
-            .AddPolicy(AdministratorPolicy, p => p.RequireRole(nameof(Role.Administrator)));
+            .AddPolicy(AdministratorPolicy, p => p.RequireRole(nameof(Role.Administrator)))
+            .AddPolicy(GuardianPolicy, p => p.RequireRole(nameof(Role.Guardian)));
         return services;
     }
 

@@ -11,6 +11,9 @@ public enum BackplaneKind { None, Redis }
 /// <summary>Offline: payments recorded with their bank or fiscal reference (always available); Stripe: also card/bank payments through Stripe.</summary>
 public enum PaymentsKind { Offline, Stripe }
 
+/// <summary>How one-time phone codes are sent (Marketplace:CodeSender).</summary>
+public enum CodeSenderKind { None, Log }
+
 /// <summary>
 /// Every <c>Marketplace:*</c> setting, read and validated once, here, from configuration section "Marketplace": no other
 /// class reads configuration. Invalid or incomplete settings stop the start-up with a message that names the key to fix.
@@ -60,6 +63,10 @@ public sealed record MarketplaceSettings(
 
     /// <summary>Marketplace:Retention:* — idempotency records, outbox events, how often the clean-up runs.</summary>
     public RetentionSettings Retention { get; init; } = new();
+
+    /// <summary>Marketplace:CodeSender — how one-time phone codes reach guardians: <c>Log</c> (Development only: the code is logged)
+    /// or <c>None</c> (no sender: guardian activation answers 409 <c>code-sender-unavailable</c>). No SMS gateway adapter exists yet.</summary>
+    public CodeSenderKind CodeSender { get; init; } = CodeSenderKind.None;
 
     /// <summary>Marketplace:Booking:* — lead times for new bookings by mode.</summary>
     public BookingRuleSettings BookingRules { get; init; } = new();
@@ -160,6 +167,10 @@ public sealed record MarketplaceSettings(
         }
 
         var retention = RetentionSettings.Load(section.GetSection("Retention"), errors);
+        var codeSender = isDevelopment ? CodeSenderKind.Log : CodeSenderKind.None;
+        if (section["CodeSender"] is { Length: > 0 } rawSender && !Enum.TryParse(rawSender, ignoreCase: true, out codeSender))
+            errors.Add($"Marketplace:CodeSender must be Log or None (was '{rawSender}').");
+        if (codeSender == CodeSenderKind.Log && !isDevelopment) errors.Add("Marketplace:CodeSender Log writes codes to the log: Development only.");
         var bookingRules = BookingRuleSettings.Load(section.GetSection("Booking"), errors);
         var waitlist = WaitlistSettings.Load(section.GetSection("Waitlist"), errors);
         var synonyms = SynonymGroupsOf(section.GetSection("Synonyms"), errors);
@@ -180,6 +191,7 @@ public sealed record MarketplaceSettings(
             BookingExpirySweep = sweep, LoginsPerMinute = logins, TrustedProxies = proxies, MongoServerSelectionTimeout = selection,
             WatchedOfferingsPerConnection = watched, Lockout = new Core.Identity.LockoutPolicy(maxFailures, TimeSpan.FromMinutes(lockMinutes)),
             MaxRequestBodyBytes = maxBody, MetricsAllowedNetworks = metricsNetworks, Retention = retention,
+            CodeSender = codeSender,
             BookingRules = bookingRules,
             SeedDemoHistory = seedHistory,
             CalendarSettings = calendar,

@@ -15,6 +15,11 @@ public sealed record RetentionSettings
     /// <summary>Marketplace:Retention:Sweep — how often the clean-up runs.</summary>
     public TimeSpan Sweep { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Marketplace:Retention:Pupils — a pupil no roster import has listed for this long has left the school and is deleted
+    /// (with a guardian left without any child). 400 days: one school year and its summer, so a roster imported each autumn keeps
+    /// every pupil still there.</summary>
+    public TimeSpan Pupils { get; init; } = TimeSpan.FromDays(400);
+
     internal static RetentionSettings Load(IConfigurationSection section, List<string> errors)
     {
         var defaults = new RetentionSettings();
@@ -23,6 +28,7 @@ public sealed record RetentionSettings
             Idempotency = Positive(section, "Idempotency", defaults.Idempotency, "7.00:00:00", errors),
             Outbox = Positive(section, "Outbox", defaults.Outbox, "30.00:00:00", errors),
             Sweep = Positive(section, "Sweep", defaults.Sweep, "01:00:00", errors),
+            Pupils = Positive(section, "Pupils", defaults.Pupils, "400.00:00:00", errors),
         };
     }
 

@@ -62,6 +62,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         }
         if (settings.SeedDemoHistory)
             DemoHistory.Seed(changes, schools, published, code => DemoCatalog.Districts.First(d => d.District.Code == code).District.Name, random, now);
+        DemoFamilies.Add(changes, hash, schools[0], schools[1], now);
         await store.CommitAsync(changes, ct);
     }
 

@@ -25,7 +25,9 @@ public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashin
         // A password is a secret, not text to show: any character registration took (tabs, spaces only) must sign in.
         new Validator().Text(username, "username", 100)
             .Require(password is { Length: > 0 and <= 200 }, "password", new("validation.password-required", 200)).ThrowIfInvalid();
-        var user = await store.FindUserAsync(username!, ct);
+        // A guardian signs in with its phone too (its username is its phone unless the demo gave it a name).
+        var user = await store.FindUserAsync(username!, ct)
+            ?? (username!.Trim() is { Length: 11 } phone && phone.All(char.IsAsciiDigit) ? (await store.FindUsersByPhoneAsync([phone], ct)).FirstOrDefault() : null);
         var matches = Verify(user, password!);
         if (user is null) return null;
         var now = clock.GetUtcNow();
@@ -47,7 +49,8 @@ public sealed class UserQueries(IMarketplaceStore store, IPasswordHashing hashin
     /// </summary>
     public bool Verify(User? user, string password)
     {
-        if (user is { PasswordHash: "", ActivationHash: { } activation })
+        // A guardian's activation code never signs in by itself: activating also proves the phone (GuardianActivationCommands).
+        if (user is { PasswordHash: "", ActivationHash: { } activation } && user.Role != Role.Guardian)
         {
             hashing.Verify(_unknownUserHash.Value, password);
             return user.ActivationExpiresAt > clock.GetUtcNow() && ActivationCode.Matches(activation, password);

@@ -27,6 +27,8 @@ public static class DocumentKinds
         [typeof(Settlement.Payment)] = "payments",
         [typeof(Settlement.PayablePosition)] = "payable_positions",
         [typeof(Matching.RecommendationNotice)] = "recommendation_notices",
+        [typeof(Families.Pupil)] = "pupils",
+        [typeof(Families.PupilAssignment)] = "pupil_assignments",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));

@@ -143,6 +143,19 @@ public interface IMarketplaceStore
 
     /// <summary>The recommendation notices sent to a school, newest first (version-7 ids follow the send time).</summary>
     Task<IReadOnlyList<Matching.RecommendationNotice>> ListRecommendationNoticesAsync(Guid schoolId, int limit, CancellationToken ct = default);
+    // Families (issue 18)
+
+    /// <summary>One page of pupils, in id order (<see cref="PupilFilter"/>).</summary>
+    Task<IReadOnlyList<Families.Pupil>> ListPupilsAsync(PupilFilter filter, CancellationToken ct = default);
+
+    /// <summary>The pupils holding any of these roster keys (<see cref="Families.Pupil.KeyOf"/>).</summary>
+    Task<IReadOnlyList<Families.Pupil>> FindPupilsByRosterKeyAsync(IReadOnlyCollection<string> rosterKeys, CancellationToken ct = default);
+
+    /// <summary>The users with any of these phone numbers (guardians; no other user has one).</summary>
+    Task<IReadOnlyList<User>> FindUsersByPhoneAsync(IReadOnlyCollection<string> phones, CancellationToken ct = default);
+
+    /// <summary>Pupils per school of the districts, counted by the store: all, and those with a consent in force.</summary>
+    Task<IReadOnlyList<PupilCount>> CountPupilsAsync(IReadOnlyCollection<string> districts, CancellationToken ct = default);
 }
 
 /// <summary>

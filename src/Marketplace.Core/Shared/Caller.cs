@@ -1,8 +1,9 @@
 namespace Marketplace.Core.Shared;
 
 /// <summary>Bureau = a district bureau (区县教育局: vets, reviews, blocks), CityBureau = a city bureau (市教委/市教育局: reads its
-/// districts, never writes), Administrator = the platform's operator (districts, organisations, accounts).</summary>
-public enum Role { Provider, School, Bureau, CityBureau, Administrator }
+/// districts, never writes), Administrator = the platform's operator (districts, organisations, accounts), Guardian = a pupil's
+/// parent or guardian (家长/监护人, issue 18): its organisation is itself (its own user id), so every organisation-scoped read finds nothing of others.</summary>
+public enum Role { Provider, School, Bureau, CityBureau, Administrator, Guardian }
 
 /// <summary>Within an organisation: Admin manages its users, Staff does the work. Users stored before this existed were each the
 /// first of their organisation and load as Admin (0).</summary>

@@ -1,0 +1,24 @@
+using Marketplace.Api.Configuration;
+using Marketplace.Core.Families;
+
+namespace Marketplace.Api.Families;
+
+/// <summary>Families (issue 18, first part): pupils and guardians from the school's roster, guardian activation and sign-in, consent,
+/// class lists for providers, counts for bureaus, and the pupils' retention.</summary>
+public static class FamiliesModule
+{
+    public static IServiceCollection AddFamilies(this IServiceCollection services, MarketplaceSettings settings)
+    {
+        services.AddSingleton<PupilImportCommands>().AddSingleton<PupilCommands>().AddSingleton<PupilQueries>().AddSingleton<GuardianActivationCommands>();
+        if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
+        else services.AddSingleton<ICodeSender, NoCodeSender>();
+        return services.AddHostedService<PupilRetentionService>();
+    }
+
+    public static IEndpointRouteBuilder MapFamilies(this IEndpointRouteBuilder app)
+    {
+        PupilEndpoints.Map(app);
+        GuardianEndpoints.Map(app);
+        return app;
+    }
+}

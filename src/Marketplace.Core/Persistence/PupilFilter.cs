@@ -1,0 +1,12 @@
+namespace Marketplace.Core.Persistence;
+
+/// <summary>
+/// Pupils, oldest id first: of one school (optionally one grade and class), or of one guardian, or listed by no roster import since
+/// <see cref="RosteredBefore"/> (retention). <see cref="After"/>: only ids after it — the next page.
+/// </summary>
+public sealed record PupilFilter(
+    Guid? SchoolId = null, Guid? GuardianId = null, int? Grade = null, string? ClassName = null, DateTimeOffset? RosteredBefore = null,
+    int Limit = 500, Guid? After = null);
+
+/// <summary>A school's pupils on the platform, and how many have a guardian's consent in force.</summary>
+public sealed record PupilCount(Guid SchoolId, string DistrictCode, int Pupils, int Consented);

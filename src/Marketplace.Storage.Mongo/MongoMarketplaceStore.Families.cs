@@ -1,0 +1,32 @@
+using Marketplace.Core.Families;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Marketplace.Storage.Mongo;
+
+/// <summary>Families (issue 18): pupils by school, guardian, roster key and last roster; guardians by phone; the bureau's counts.</summary>
+internal sealed partial class MongoMarketplaceStore
+{
+    public Task<IReadOnlyList<Pupil>> ListPupilsAsync(PupilFilter filter, CancellationToken ct = default) =>
+        FindAsync<Pupil>(FamilyQuery.Pupils(filter), ListQuery.ById, filter.Limit, ct);
+
+    public Task<IReadOnlyList<Pupil>> FindPupilsByRosterKeyAsync(IReadOnlyCollection<string> rosterKeys, CancellationToken ct = default) =>
+        rosterKeys.Count == 0 ? Task.FromResult<IReadOnlyList<Pupil>>([])
+            : FindAsync<Pupil>(new BsonDocument("rosterKey", new BsonDocument("$in", new BsonArray(rosterKeys.Distinct()))), null, null, ct);
+
+    public Task<IReadOnlyList<User>> FindUsersByPhoneAsync(IReadOnlyCollection<string> phones, CancellationToken ct = default) =>
+        phones.Count == 0 ? Task.FromResult<IReadOnlyList<User>>([])
+            : FindAsync<User>(new BsonDocument("phone", new BsonDocument("$in", new BsonArray(phones.Distinct()))), null, null, ct);
+
+    public async Task<IReadOnlyList<PupilCount>> CountPupilsAsync(IReadOnlyCollection<string> districts, CancellationToken ct = default)
+    {
+        var rows = await Collection<Pupil>().Aggregate<BsonDocument>(FamilyQuery.Counts(districts), cancellationToken: ct).ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            var key = r["_id"].AsBsonDocument;
+            return new PupilCount(Guid.Parse(key["school"].AsString), key["district"].AsString, r["pupils"].ToInt32(), r["consented"].ToInt32());
+        }).ToList();
+    }
+}

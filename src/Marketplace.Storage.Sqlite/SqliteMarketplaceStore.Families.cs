@@ -1,0 +1,57 @@
+using Marketplace.Core.Families;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
+
+namespace Marketplace.Storage.Sqlite;
+
+/// <summary>
+/// Families (issue 18): a school's pupils by class (ix_pupils_school), a guardian's children through pupil_guardians (kept by the
+/// pupils table's triggers, migration 10), pupils by roster key (ux_pupils_roster) and by last roster (ix_pupils_rostered),
+/// guardians by phone (ux_users_phone), and the bureau's counts per school grouped over ix_pupils_district.
+/// </summary>
+internal sealed partial class SqliteMarketplaceStore
+{
+    public Task<IReadOnlyList<Pupil>> ListPupilsAsync(PupilFilter filter, CancellationToken ct = default)
+    {
+        var (sql, parameters) = PupilsQuery(filter);
+        return Task.FromResult(QueryDocs<Pupil>(sql, parameters));
+    }
+
+    public Task<IReadOnlyList<Pupil>> FindPupilsByRosterKeyAsync(IReadOnlyCollection<string> rosterKeys, CancellationToken ct = default) =>
+        rosterKeys.Count == 0 ? Task.FromResult<IReadOnlyList<Pupil>>([])
+            : Task.FromResult(QueryDocs<Pupil>("SELECT doc FROM pupils WHERE json_extract(doc, '$.rosterKey') IN (SELECT value FROM json_each($keys))",
+                ("$keys", StoreJson.Serialize(rosterKeys.Distinct()))));
+
+    public Task<IReadOnlyList<User>> FindUsersByPhoneAsync(IReadOnlyCollection<string> phones, CancellationToken ct = default) =>
+        phones.Count == 0 ? Task.FromResult<IReadOnlyList<User>>([])
+            : Task.FromResult(QueryDocs<User>("SELECT doc FROM users WHERE json_extract(doc, '$.phone') IN (SELECT value FROM json_each($phones))",
+                ("$phones", StoreJson.Serialize(phones.Distinct()))));
+
+    public Task<IReadOnlyList<PupilCount>> CountPupilsAsync(IReadOnlyCollection<string> districts, CancellationToken ct = default)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, """
+            SELECT json_extract(doc, '$.schoolId'), json_extract(doc, '$.districtCode'), count(*), count(json_extract(doc, '$.consentVersion'))
+            FROM pupils WHERE json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts))
+            GROUP BY json_extract(doc, '$.districtCode'), json_extract(doc, '$.schoolId')
+            """, ("$districts", StoreJson.Serialize(districts)));
+        using var reader = cmd.ExecuteReader();
+        var counts = new List<PupilCount>();
+        while (reader.Read()) counts.Add(new PupilCount(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+        return Task.FromResult<IReadOnlyList<PupilCount>>(counts);
+    }
+
+    /// <summary>The page's statement, with only the filter's conditions (SQLite plans once per statement text: no catch-all conditions).</summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) PupilsQuery(PupilFilter f)
+    {
+        var page = new Page();
+        if (f.SchoolId is { } school) page.Where("json_extract(doc, '$.schoolId') = $school", ("$school", Key(school)));
+        if (f.Grade is { } grade) page.Where("json_extract(doc, '$.grade') = $grade", ("$grade", grade));
+        if (f.ClassName is { } className) page.Where("json_extract(doc, '$.className') = $class", ("$class", className));
+        if (f.GuardianId is { } guardian)
+            page.Where("id IN (SELECT pupil_id FROM pupil_guardians WHERE guardian_id = $guardian)", ("$guardian", Key(guardian)));
+        if (f.RosteredBefore is { } before) page.Where("json_extract(doc, '$.rosteredAt') < $before", ("$before", StoreJson.FormatTime(before)));
+        if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
+        return (page.Sql("pupils", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit)));
+    }
+}
