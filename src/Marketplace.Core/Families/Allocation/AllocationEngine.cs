@@ -2,15 +2,16 @@ namespace Marketplace.Core.Families.Allocation;
 
 /// <summary>
 /// Fair allocation of a selection window's seats (issue 18): a pure function of its input. Applicants are put in one order —
-/// the lottery's (priority tier, then <see cref="LotteryDraw"/>) or first come (submitted-at, then pupil id) — then served in rounds: in each round
-/// every pupil still below the school's cap, in that order, gets their highest-ranked choice not yet given that has a free seat,
-/// admits their grade and clashes with nothing they hold or were given; a pupil for whom nothing fits is done. Waiting list of a
-/// programme: every pupil who ranked it, was not given it and whose grade it admits, in the same order. The live first-come path
-/// (an atomic conditional update per pupil in the store) is checked against this reference.
+/// the lottery's (priority tier, then <see cref="LotteryDraw"/>) or first come (submitted-at, then pupil id). Lottery: served in
+/// rounds — in each round every pupil still below the school's cap, in that order, gets their highest-ranked choice not yet given
+/// that has a free seat, admits their grade and clashes with nothing they hold or were given; a pupil for whom nothing fits is
+/// done. First come: each pupil in turn takes, in rank order, every choice that fits until the cap — the reference the live path
+/// (an atomic conditional update per submission in the store) is checked against. Waiting list of a programme: every pupil who
+/// ranked it, was not given it and whose grade it admits, in the same order.
 /// </summary>
 public static class AllocationEngine
 {
-    public const string AlgorithmVersion = "allocation-v1: priority tier, then sha256(seed:pupil) 53-bit u, key u^(1/w) exact; rounds by rank";
+    public const string AlgorithmVersion = "allocation-v1: priority tier, then sha256(seed:pupil) 53-bit u, key u^(1/w) exact; lottery in rounds by rank, first come a pupil at a time";
 
     public static AllocationResult Allocate(AllocationRequest request)
     {
@@ -35,25 +36,28 @@ public static class AllocationEngine
             active[n] = true;
         }
 
+        // Lottery: rounds of one programme per pupil, so everyone's first programme comes before anyone's second. First come: one
+        // turn per pupil taking up to the cap at once — what a live path does when each guardian's submission is committed on arrival.
+        var (turns, perTurn) = request.Mode == AllocationMode.Lottery ? (request.CapPerPupil, 1) : (1, request.CapPerPupil);
         var placements = new List<Placement>();
-        for (var round = 1; round <= request.CapPerPupil; round++)
+        for (var turn = 0; turn < turns; turn++)
         {
             var anyone = false;
             for (var n = 0; n < order.Length; n++)
             {
                 if (!active[n]) continue;
-                var pick = -1;
-                for (var k = 0; k < choices[n].Length && pick < 0; k++)
+                var took = 0;
+                for (var k = 0; k < choices[n].Length && took < perTurn && given[n].Count < request.CapPerPupil; k++)
                 {
                     var p = choices[n][k];
-                    if (free[p] > 0 && !given[n].Contains(p) && programmes[p].Admits(order[n].Grade) && !Blocked(p, given[n], commitments[n], sessions, clash)) pick = k;
+                    if (free[p] == 0 || given[n].Contains(p) || !programmes[p].Admits(order[n].Grade) || Blocked(p, given[n], commitments[n], sessions, clash)) continue;
+                    free[p]--;
+                    given[n].Add(p);
+                    placements.Add(new Placement(order[n].PupilId, programmes[p].ProgrammeId, given[n].Count, k + 1));
+                    took++;
                 }
-                if (pick < 0) { active[n] = false; continue; }
-                var programme = choices[n][pick];
-                free[programme]--;
-                given[n].Add(programme);
-                placements.Add(new Placement(order[n].PupilId, programmes[programme].ProgrammeId, round, pick + 1));
-                anyone = true;
+                if (took == 0) active[n] = false;
+                anyone |= took > 0;
             }
             if (!anyone) break;
         }

@@ -1,6 +1,6 @@
 namespace Marketplace.Core.Families.Allocation;
 
-/// <summary>A pupil given a programme: in which round (1 = the first programme the pupil got) and as which choice (1 = first choice).</summary>
+/// <summary>A pupil given a programme: the pupil's how-manieth (<see cref="Round"/>: 1 = its first programme; in a lottery, the round) and as which choice (1 = first choice).</summary>
 public sealed record Placement(Guid PupilId, Guid ProgrammeId, int Round, int ChoiceRank);
 
 /// <summary>Why a pupil who ranked a programme did not get it.</summary>

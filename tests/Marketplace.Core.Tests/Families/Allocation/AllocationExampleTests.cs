@@ -70,18 +70,23 @@ public class AllocationExampleTests
     }
 
     [Fact]
-    public void A_later_pupil_can_take_an_earlier_pupils_alternate_in_round_one_before_the_earlier_pupils_second_round()
+    public void The_lottery_serves_everyones_first_programme_before_anyones_second_and_first_come_does_not()
     {
-        // Cap 2. Pupil 1 (first) ranks robots then chess; pupil 2 ranks chess only; chess has one seat. Round 1: pupil 1 robots,
-        // pupil 2 chess. Round 2: pupil 1 finds chess full — each pupil's first programme comes before anyone's second.
+        // Cap 2. Pupil 1 (ahead) ranks robots then chess; pupil 2 ranks chess only; chess has one seat.
         ProgrammeSeats[] programmes = [new(Robots, 5, [At(1, 0, 60)]), new(Chess, 1, [At(3, 0, 60)])];
         Applicant[] applicants =
         [
-            new(Pupil(1), 4, [Robots, Chess], Monday.AddDays(-7)), new(Pupil(2), 4, [Chess], Monday.AddDays(-7).AddMinutes(1)),
+            new(Pupil(1), 4, [Robots, Chess], Monday.AddDays(-7), ["ahead"]), new(Pupil(2), 4, [Chess], Monday.AddDays(-7).AddMinutes(1)),
         ];
-        var result = AllocationEngine.Allocate(new AllocationRequest(programmes, applicants, 2, AllocationMode.FirstCome));
-        Assert.Equal([new Placement(Pupil(1), Robots, 1, 1), new Placement(Pupil(2), Chess, 1, 1)], result.Placements);
-        Assert.Equal([new WaitingEntry(1, Pupil(1), 2, WaitReason.Full)], result.WaitingLists[Chess]);
+        // Lottery (pupil 1 drawn first by a priority flag): round 1 gives pupil 1 robots and pupil 2 chess; in round 2 chess is full.
+        var lottery = AllocationEngine.Allocate(new AllocationRequest(programmes, applicants, 2, AllocationMode.Lottery, "s", PriorityFlags: ["ahead"]));
+        Assert.Equal([new Placement(Pupil(1), Robots, 1, 1), new Placement(Pupil(2), Chess, 1, 1)], lottery.Placements);
+        Assert.Equal([new WaitingEntry(1, Pupil(1), 2, WaitReason.Full)], lottery.WaitingLists[Chess]);
+
+        // First come, as the live path commits each submission on arrival: pupil 1 takes both, pupil 2 waits.
+        var firstCome = AllocationEngine.Allocate(new AllocationRequest(programmes, applicants, 2, AllocationMode.FirstCome));
+        Assert.Equal([new Placement(Pupil(1), Robots, 1, 1), new Placement(Pupil(1), Chess, 2, 2)], firstCome.Placements);
+        Assert.Equal([new WaitingEntry(1, Pupil(2), 1, WaitReason.Full)], firstCome.WaitingLists[Chess]);
     }
 
     [Fact]

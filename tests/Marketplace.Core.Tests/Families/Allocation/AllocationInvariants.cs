@@ -49,9 +49,10 @@ internal static class AllocationInvariants
                     Assert.False(Overlap(times[i].s, held), $"pupil {pupil} given a session over a commitment");
             }
         }
-        // Placements are made in rounds, each round in draw order.
-        Assert.True(result.Placements.Zip(result.Placements.Skip(1))
-            .All(x => (x.First.Round, position[x.First.PupilId]).CompareTo((x.Second.Round, position[x.Second.PupilId])) < 0), "placements out of round/draw order");
+        // Lottery: placements in rounds, each round in draw order. First come: pupil by pupil, in order.
+        var lottery = request.Mode == AllocationMode.Lottery;
+        (int, int) Made(Placement p) => lottery ? (p.Round, position[p.PupilId]) : (position[p.PupilId], p.Round);
+        Assert.True(result.Placements.Zip(result.Placements.Skip(1)).All(x => Made(x.First).CompareTo(Made(x.Second)) < 0), "placements out of order");
 
         var free = request.Programmes.ToDictionary(p => p.ProgrammeId, p => p.Seats - result.Placements.Count(x => x.ProgrammeId == p.ProgrammeId));
         Assert.Equal(request.Programmes.Select(p => p.ProgrammeId).Order(), result.WaitingLists.Keys.Order());
@@ -76,7 +77,28 @@ internal static class AllocationInvariants
                 if (w.Reason == WaitReason.Full) Assert.Equal(0, free[programme]);
             }
         }
-        CheckRoundOnePriority(request, result, position);
+        if (lottery) CheckRoundOnePriority(request, result, position);
+        else CheckFirstComePriority(request, result, position);
+    }
+
+    /// <summary>
+    /// First come: a pupil who came earlier and ranked a programme a later pupil got, which admitted and fitted them, either got it
+    /// or had filled the cap, or it clashed with, programmes they ranked higher (they took their choices in rank order).
+    /// </summary>
+    private static void CheckFirstComePriority(AllocationRequest request, AllocationResult result, Dictionary<Guid, int> position)
+    {
+        var programmes = request.Programmes.ToDictionary(p => p.ProgrammeId);
+        var got = result.Placements.ToLookup(p => p.PupilId);
+        foreach (var later in result.Placements)
+            foreach (var a in request.Applicants.Where(a => position[a.PupilId] < position[later.PupilId] && a.Choices.Contains(later.ProgrammeId)))
+            {
+                var p = programmes[later.ProgrammeId];
+                if (!p.Admits(a.Grade) || Clashes(p, a, []) || got[a.PupilId].Any(x => x.ProgrammeId == p.ProgrammeId)) continue;
+                var rank = a.Choices.ToList().IndexOf(p.ProgrammeId) + 1;
+                var above = got[a.PupilId].Where(x => x.ChoiceRank < rank).ToList();
+                Assert.True(above.Count >= request.CapPerPupil || Clashes(p, a, above.Select(x => programmes[x.ProgrammeId])),
+                    $"pupil at {position[a.PupilId]} ranked {p.ProgrammeId} #{rank} but pupil at {position[later.PupilId]} got it");
+            }
     }
 
     /// <summary>
