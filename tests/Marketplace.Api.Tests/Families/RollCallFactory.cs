@@ -57,7 +57,7 @@ internal sealed record RollCallClass(HttpClient School, HttpClient Provider, Gui
                 await (await guardian.PostJsonAsync($"/api/guardian/children/{ids[i]}/consent", new { textVersion = ConsentText.Version })).AssertStatusAsync(200);
             guardians.Add(guardian);
         }
-        var booking = await (await school.SendAsync(SettlementFlowTests.Book(sessionId, key, pupils, hardship: 0))).AssertStatusAsync(201);
+        var booking = await (await school.SendAsync(SettlementFlowTests.Book(sessionId, $"rollcall-{key}", pupils, hardship: 0))).AssertStatusAsync(201);
         var id = booking["id"]!.GetValue<Guid>();
         await (await provider.PostJsonAsync($"/api/bookings/{id}/confirm", null)).AssertStatusAsync(200);
         await (await school.PutAsJsonAsync($"/api/bookings/{id}/pupils", new { pupilIds = ids })).AssertStatusAsync(200);

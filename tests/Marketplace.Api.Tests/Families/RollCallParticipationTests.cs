@@ -33,7 +33,7 @@ public sealed class RollCallParticipationTests(RollCallFactory factory) : IClass
 
         var first = await RollCallClass.CreateAsync(factory, "part", pupils: 3);
         var (provider, sessionId, start) = await SettlementFlowTests.SessionAsync(factory);
-        var second = (await (await first.School.SendAsync(SettlementFlowTests.Book(sessionId, "part-2", 3, hardship: 0))).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
+        var second = (await (await first.School.SendAsync(SettlementFlowTests.Book(sessionId, "rollcall-part-2", 3, hardship: 0))).AssertStatusAsync(201))["id"]!.GetValue<Guid>();
         await (await provider.PostJsonAsync($"/api/bookings/{second}/confirm", null)).AssertStatusAsync(200);
         await (await first.School.PutAsJsonAsync($"/api/bookings/{second}/pupils", new { pupilIds = first.Pupils })).AssertStatusAsync(200);
         factory.Clock.SetUtcNow(start.AddMinutes(81));

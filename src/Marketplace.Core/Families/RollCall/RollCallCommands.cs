@@ -53,7 +53,15 @@ public sealed class RollCallCommands(IMarketplaceStore store, TimeProvider clock
             var changes = new StoreChanges();
             if (isNew) changes.Insert(roll); else changes.Update(roll, expectedRoll);
             changes.Update(booking, expectedBooking).Publish(RollCallEvents.Changed(roll, side, now));
-            await store.CommitAsync(changes, ct);
+            try
+            {
+                await store.CommitAsync(changes, ct);
+            }
+            catch (DuplicateException) when (isNew)
+            {
+                // The other side took the first marks at the same moment: decide again on its roll.
+                throw new ConcurrencyConflictException("roll-call", bookingId);
+            }
             return roll;
         });
     }
