@@ -123,6 +123,9 @@ internal static class MongoSchema
         ("pupils", "ix_rosteredAt", new BsonDocument("rosteredAt", 1), false),
         ("pupils", "ix_district_school", new BsonDocument { { "districtCode", 1 }, { "schoolId", 1 } }, false),
         ("users", "ux_phone", new BsonDocument("phone", 1), true, HasPhone),
+        // Roll calls (issue 18): a district's rolls by session start (participation), a pupil's rolls (the guardian's attendance).
+        ("roll_calls", "ix_district_startsAt", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 } }, false),
+        ("roll_calls", "ix_marks_pupil", new BsonDocument { { "marks.pupilId", 1 }, { "sessionStartsAt", -1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

@@ -165,6 +165,27 @@ internal static class SqliteSchema
           DELETE FROM pupil_guardians WHERE pupil_id = OLD.id;
         END;
         """,
+        // 12: the selection window's (issue 18), on its way.
+        "SELECT 1;",
+        // 13 (issue 18, roll call): roll calls (IF NOT EXISTS: migration 1 makes the table on a fresh file) by district and session start
+        // for the participation count, and each marked pupil one row in roll_pupils, kept by triggers in the roll's own write, so a
+        // pupil's rolls (the guardian's attendance page) are one index range.
+        """
+        CREATE TABLE IF NOT EXISTS roll_calls (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_roll_calls_district ON roll_calls (json_extract(doc, '$.districtCode'), json_extract(doc, '$.sessionStartsAt'));
+        CREATE TABLE IF NOT EXISTS roll_pupils (pupil_id TEXT NOT NULL, roll_id TEXT NOT NULL, PRIMARY KEY (pupil_id, roll_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_roll_pupils_roll ON roll_pupils (roll_id);
+        CREATE TRIGGER IF NOT EXISTS tr_roll_calls_insert AFTER INSERT ON roll_calls BEGIN
+          INSERT OR IGNORE INTO roll_pupils (pupil_id, roll_id) SELECT json_extract(value, '$.pupilId'), NEW.id FROM json_each(NEW.doc, '$.marks');
+        END;
+        CREATE TRIGGER IF NOT EXISTS tr_roll_calls_update AFTER UPDATE OF doc ON roll_calls BEGIN
+          DELETE FROM roll_pupils WHERE roll_id = OLD.id;
+          INSERT OR IGNORE INTO roll_pupils (pupil_id, roll_id) SELECT json_extract(value, '$.pupilId'), NEW.id FROM json_each(NEW.doc, '$.marks');
+        END;
+        CREATE TRIGGER IF NOT EXISTS tr_roll_calls_delete AFTER DELETE ON roll_calls BEGIN
+          DELETE FROM roll_pupils WHERE roll_id = OLD.id;
+        END;
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

@@ -1,5 +1,6 @@
 using Marketplace.Api.Configuration;
 using Marketplace.Core.Families;
+using Marketplace.Core.Families.RollCall;
 
 namespace Marketplace.Api.Families;
 
@@ -10,6 +11,7 @@ public static class FamiliesModule
     public static IServiceCollection AddFamilies(this IServiceCollection services, MarketplaceSettings settings)
     {
         services.AddSingleton<PupilImportCommands>().AddSingleton<PupilCommands>().AddSingleton<PupilQueries>().AddSingleton<GuardianActivationCommands>();
+        services.AddSingleton<RollCallCommands>().AddSingleton<RollCallQueries>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
         return services.AddHostedService<PupilRetentionService>();
@@ -19,6 +21,7 @@ public static class FamiliesModule
     {
         PupilEndpoints.Map(app);
         GuardianEndpoints.Map(app);
+        RollCallEndpoints.Map(app);
         return app;
     }
 }

@@ -126,7 +126,10 @@ public sealed record UnderServedDto(
     {
         SchoolStandingDto Of(SchoolStanding s) => new(s.SchoolId, s.SchoolName, s.DistrictCode, s.Area, s.Lat, s.Lon, s.Enrolment, s.PlanMissing, s.Gaps,
             s.PupilsServed, s.Participation, s.LowParticipation, s.Trips, s.AverageTripKm, s.UnderServed,
-            SchoolRecommendationsDto.From(new SchoolRecommendations(s.SchoolId, s.SchoolName, r.Semester, false, s.Gaps, 0, s.Recommendations), messages).Items);
+            SchoolRecommendationsDto.From(new SchoolRecommendations(s.SchoolId, s.SchoolName, r.Semester, false, s.Gaps, 0, s.Recommendations), messages).Items)
+        {
+            ByRollCall = s.ByRollCall,
+        };
         return new(r.DistrictCode, r.DistrictName, r.Semester, r.GeneratedAt, r.MedianParticipation, r.Schools, r.UnderServed.Select(Of).ToArray(),
             r.All.Select(Of).ToArray(), r.Travel);
     }
@@ -158,7 +161,11 @@ public sealed record UnderServedDto(
 public sealed record SchoolStandingDto(
     Guid SchoolId, string SchoolName, string DistrictCode, Core.Schools.SchoolArea? Area, double Lat, double Lon, int Enrolment, bool PlanMissing,
     IReadOnlyList<Category> Gaps, long PupilsServed, decimal Participation, bool LowParticipation, int Trips, double? AverageTripKm, bool UnderServed,
-    IReadOnlyList<RecommendationDto> Recommendations);
+    IReadOnlyList<RecommendationDto> Recommendations)
+{
+    /// <summary>Whether <see cref="PupilsServed"/> counts the school's distinct present pupils by roll call (issue 18) rather than the estimate.</summary>
+    public bool ByRollCall { get; init; }
+}
 
 /// <summary>Which under-served schools to send to; none named: every one with a recommendation.</summary>
 public sealed record SendRecommendationsRequest(IReadOnlyList<Guid>? SchoolIds);

@@ -53,6 +53,11 @@ internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketp
                     await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.WaitlistChanged,
                         new WaitlistChangedMessage(e.Cursor, e.At, w.EntryId, w.SessionId, w.OfferingId, w.SchoolId, w.OldStatus, w.NewStatus, w.Pupils, w.HeldUntil), ct);
                     break;
+                case EventTypes.RollCallChanged:
+                    var r = StoreJson.Deserialize<Core.Families.RollCall.RollCallChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.RollCallChanged,
+                        new RollCallChangedMessage(e.Cursor, e.At, r.BookingId, r.SchoolId, r.ProviderId, r.Present, r.Absent, r.Version, r.Side), ct);
+                    break;
                 case EventTypes.SessionsChanged:
                     // Sessions scheduled, edited or cancelled without bookings to release: watchers see the seats appear or go.
                     var changed = StoreJson.Deserialize<SessionsChangedData>(e.Data);

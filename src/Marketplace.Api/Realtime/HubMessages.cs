@@ -24,3 +24,7 @@ public sealed record OfferingChangedMessage(long Cursor, DateTimeOffset At, Guid
 /// </summary>
 public sealed record SessionUnderfilledMessage(long Cursor, DateTimeOffset At, Guid SessionId, Guid OfferingId, Guid ProviderId, DateTimeOffset StartsAt,
     int Pupils, int MinGroup, string? Decision);
+
+/// <summary>A booking's roll call was taken or edited (issue 18): counts only, to the booking's school and provider.</summary>
+public sealed record RollCallChangedMessage(long Cursor, DateTimeOffset At, Guid BookingId, Guid SchoolId, Guid ProviderId, int Present, int Absent,
+    long Version, string Side);

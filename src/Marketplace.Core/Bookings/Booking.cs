@@ -68,6 +68,9 @@ public sealed class Booking : IAggregate
     [JsonInclude] public string? ClassName { get; private set; }
     [JsonInclude] public string? TeacherName { get; private set; }
 
+    /// <summary>Pupils present by the session's roll call (Families.RollCall), once one is taken: the delivery's attendance rests on it.</summary>
+    [JsonInclude] public int? RollPresent { get; private set; }
+
     /// <summary>Seats stay held while the booking is live; every other state has released them.</summary>
     public bool HoldsSeats => Status is BookingStatus.Requested or BookingStatus.Confirmed;
 
@@ -113,9 +116,36 @@ public sealed class Booking : IAggregate
             throw ValidationFailedException.For("attended", "booking.attended-range", Pupils);
         if (now < SessionStartsAt)
             throw new DomainRuleException("booking-not-delivered");
+        if (RollPresent is { } roll && attended != roll)
+            throw ValidationFailedException.For("attended", "rollcall.attended-mismatch", roll);
         Move(BookingStatus.Completed, now, by, null, BookingStatus.Confirmed);
         Attended = attended;
         Delivery = new Delivery(attended, now, by, now.AddDays(Quote.DisputeDays), DeliveryStatus.Recorded);
+    }
+
+    /// <summary>
+    /// The session's roll call counts <paramref name="present"/> pupils: only once the session started, only while the delivery is
+    /// not settled (a delivery recorded or under dispute follows the roll: its attendance becomes the roll's count).
+    /// </summary>
+    public void RecordRoll(int present, DateTimeOffset now)
+    {
+        EnsureRollOpen(now);
+        if (present > Pupils) throw ValidationFailedException.For("marks", "booking.attended-range", Pupils);
+        RollPresent = present;
+        if (Status == BookingStatus.Completed && Delivery is { } delivery)
+        {
+            Attended = present;
+            Delivery = delivery with { Attended = present };
+        }
+        Version++;
+    }
+
+    /// <summary>Refuses a roll call unless the booking is confirmed or completed, its session started and its delivery is not settled.</summary>
+    public void EnsureRollOpen(DateTimeOffset now)
+    {
+        if (Delivery is { IsSettled: true }) throw new DomainRuleException("rollcall-settled");
+        if (Status is not (BookingStatus.Confirmed or BookingStatus.Completed)) throw new DomainRuleException("rollcall-booking-status", Status);
+        if (now < SessionStartsAt) throw new DomainRuleException("rollcall-not-started", SessionStartsAt);
     }
 
     /// <summary>The school confirms the recorded delivery, saying how many of the absent pupils were 家庭经济困难 (their share was

@@ -58,8 +58,10 @@ public sealed partial class BookingCommands(
     public Task<Booking> CompleteAsync(Caller caller, Guid id, int? attended, CancellationToken ct = default) =>
         ChangeAsync(caller, id, byProvider: true, bySchool: false, (booking, now) =>
         {
-            new Validator().Require(attended is not null, "attended", new("booking.attended-required")).ThrowIfInvalid();
-            booking.Complete(attended!.Value, now, caller.AuditName);
+            // With a roll call, attendance is the roll's count (a different figure is refused, naming the roll's).
+            var count = attended ?? booking.RollPresent;
+            new Validator().Require(count is not null, "attended", new("booking.attended-required")).ThrowIfInvalid();
+            booking.Complete(count!.Value, now, caller.AuditName);
         }, ct);
 
     /// <summary>Expires requests nobody answered in time, releasing their seats (to the waiting list first). Returns how many expired.</summary>

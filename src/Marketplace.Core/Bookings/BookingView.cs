@@ -25,11 +25,14 @@ public sealed record BookingView(
     /// <summary>The recorded delivery and where its settlement stands (issue 15); null before completion.</summary>
     public Delivery? Delivery { get; init; }
 
+    /// <summary>Pupils present by the session's roll call (issue 18); null without a roll.</summary>
+    public int? RollPresent { get; init; }
+
     public static BookingView From(Booking b, BookingSnapshot s) => new(b.Id, b.Status, b.SessionId, b.OfferingId, b.ProviderId, b.SchoolId,
         b.DistrictCode, b.Pupils, b.Grades, b.ContactName, b.ContactPhone, b.Note, b.Quote, b.SessionStartsAt, b.CancelBefore, b.ExpiresAt,
         b.Attended, b.CreatedAt, b.Version, b.History, s.OfferingTitle, s.ProviderName, s.SchoolName, s.SchoolAddress, s.DistrictName, s.Mode,
         s.VenueAddress, s.SessionEndsAt, b.History.Count > 0 ? b.History[^1].Reason : null, b.History.Count > 0 ? b.History[^1].Cause : null)
     {
-        SeriesId = b.SeriesId, ClassName = b.ClassName, TeacherName = b.TeacherName, Delivery = b.Delivery,
+        SeriesId = b.SeriesId, ClassName = b.ClassName, TeacherName = b.TeacherName, Delivery = b.Delivery, RollPresent = b.RollPresent,
     };
 }

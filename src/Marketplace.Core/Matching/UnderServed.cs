@@ -18,6 +18,9 @@ public sealed record SchoolStanding(
 {
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
 
+    /// <summary>Whether <see cref="PupilsServed"/> is the school's distinct present pupils by roll call (exact) rather than the estimate.</summary>
+    public bool ByRollCall { get; init; }
+
     /// <summary>With the recommendations: the plan's budget left after what the school's bookings commit (as the school's panel shows it).</summary>
     public long RemainingFen { get; init; }
 }
@@ -35,7 +38,8 @@ public sealed record UnderServedReport(
     IReadOnlyList<SchoolStanding> UnderServed, IReadOnlyList<SchoolStanding> All, TravelEquity Travel);
 
 /// <summary>
-/// Pupils served by a school, estimated from its delivered bookings while pupils are not individually known (families: issue 18):
+/// Pupils served by a school without roll calls (one with rolls counts its distinct present pupils, exactly: issue 18), estimated
+/// from its delivered bookings:
 /// per 学段 band (grades 1–2, 3–4, 5–6, 7–9; a booking counts in the band of its lowest grade) the largest group that attended one
 /// delivered session, at most the band's enrolment, summed over bands. A lower bound of distinct pupils: groups of one band may be
 /// the same pupils, groups of different bands cannot. Delivered: completed with its delivery recorded, confirmed or resolved (not
@@ -70,10 +74,11 @@ public sealed class UnderServedQueries(IMarketplaceStore store, BookingQueries b
         var districtName = (await store.ListDistrictsAsync(ct)).FirstOrDefault(d => d.Code == district)?.Name ?? district;
 
         var standings = new List<SchoolStanding>();
+        var present = (await store.CountPresentPupilsAsync([district], term.Start, term.End, ct)).ToDictionary(p => p.SchoolId, p => (long?)p.Pupils);
         for (Guid? after = null; ;)
         {
             var page = await store.ListSchoolsAsync(new SchoolFilter([district], Limit: 500, After: after), ct);
-            foreach (var school in page) standings.Add(await StandingAsync(school, term, ct));
+            foreach (var school in page) standings.Add(await StandingAsync(school, term, present.GetValueOrDefault(school.Id), ct));
             if (page.Count < 500) break;
             after = page[^1].Id;
         }
@@ -100,7 +105,8 @@ public sealed class UnderServedQueries(IMarketplaceStore store, BookingQueries b
             standings.OrderBy(s => s.SchoolName, StringComparer.Ordinal).ToList(), travel);
     }
 
-    private async Task<SchoolStanding> StandingAsync(School school, Semester term, CancellationToken ct)
+    /// <summary><paramref name="byRollCall"/>: the school's distinct present pupils by roll call this semester, null when it has no roll.</summary>
+    private async Task<SchoolStanding> StandingAsync(School school, Semester term, long? byRollCall, CancellationToken ct)
     {
         var plan = await store.FindSchoolPlanAsync(school.Id, term.Name, ct);
         IReadOnlyList<Category> gaps = [];
@@ -108,7 +114,7 @@ public sealed class UnderServedQueries(IMarketplaceStore store, BookingQueries b
             gaps = plan.TargetCategories.Where(c => summary.PupilsByCategory.GetValueOrDefault(c) <= 0).ToList();
         var booked = await PlanAdvisor.BookingsInAsync(store, school.Id, term, ct);
         var enrolment = school.EnrolmentByGrade.Values.Sum();
-        var served = ParticipationEstimate.PupilsServed(school, booked);
+        var served = byRollCall ?? ParticipationEstimate.PupilsServed(school, booked);
 
         // 走出去: live or delivered bookings of an off-campus offering, to its venue (as it is now).
         var trips = booked.Where(b => b.Snapshot?.Mode == DeliveryMode.OffCampus && b.Status is BookingStatus.Confirmed or BookingStatus.Completed).ToList();
@@ -123,7 +129,7 @@ public sealed class UnderServedQueries(IMarketplaceStore store, BookingQueries b
         }
         var participation = enrolment == 0 ? 0 : Math.Round((decimal)served / enrolment, 4);
         return new SchoolStanding(school.Id, school.Name, school.DistrictCode, school.Area, school.Lat, school.Lon, enrolment, plan is null, gaps, served,
-            participation, false, trips.Count, averageKm, false);
+            participation, false, trips.Count, averageKm, false) { ByRollCall = byRollCall is not null };
     }
 
     /// <summary>Far below the district: under half its median (never when the median is zero: nobody is ahead).</summary>

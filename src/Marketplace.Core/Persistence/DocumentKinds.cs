@@ -29,6 +29,7 @@ public static class DocumentKinds
         [typeof(Matching.RecommendationNotice)] = "recommendation_notices",
         [typeof(Families.Pupil)] = "pupils",
         [typeof(Families.PupilAssignment)] = "pupil_assignments",
+        [typeof(Families.RollCall.Roll)] = "roll_calls",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));

@@ -156,6 +156,13 @@ public interface IMarketplaceStore
 
     /// <summary>Pupils per school of the districts, counted by the store: all, and those with a consent in force.</summary>
     Task<IReadOnlyList<PupilCount>> CountPupilsAsync(IReadOnlyCollection<string> districts, CancellationToken ct = default);
+
+    /// <summary>The roll calls that mark this pupil (present or absent), latest session first.</summary>
+    Task<IReadOnlyList<Families.RollCall.Roll>> ListRollsOfPupilAsync(Guid pupilId, int limit, CancellationToken ct = default);
+
+    /// <summary>Per school of the districts: distinct pupils marked present by the roll calls of sessions starting in [from, before).</summary>
+    Task<IReadOnlyList<PresentPupilCount>> CountPresentPupilsAsync(IReadOnlyCollection<string> districts, DateTimeOffset from, DateTimeOffset before,
+        CancellationToken ct = default);
 }
 
 /// <summary>

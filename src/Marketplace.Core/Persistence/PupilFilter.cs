@@ -10,3 +10,6 @@ public sealed record PupilFilter(
 
 /// <summary>A school's pupils on the platform, and how many have a guardian's consent in force.</summary>
 public sealed record PupilCount(Guid SchoolId, string DistrictCode, int Pupils, int Consented);
+
+/// <summary>A school's distinct pupils marked present by any roll call of a span (the participation figure where rolls exist).</summary>
+public sealed record PresentPupilCount(Guid SchoolId, string DistrictCode, long Pupils);

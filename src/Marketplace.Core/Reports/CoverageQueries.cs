@@ -20,6 +20,9 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
 
     public const string ParticipationMethod = "largest-delivered-group-per-grade-band";
 
+    /// <summary>The method when some schools are measured by roll call (issue 18): their distinct present pupils, the estimate for the rest.</summary>
+    public const string ParticipationMethodWithRollCall = "roll-call-distinct-present-pupils+largest-delivered-group-per-grade-band";
+
     /// <summary>学段 bands of the estimate: 1–2, 3–4, 5–6, 7–9; a booking belongs to the band of its lowest grade.</summary>
     public static int BandOf(int grade) => grade switch { <= 2 => 1, <= 4 => 2, <= 6 => 3, _ => 4 };
 
@@ -70,13 +73,16 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
     private sealed record Facts(string Semester, IReadOnlyList<BookingTally> Tallies, IReadOnlyDictionary<string, IReadOnlyList<LedgerTotal>> Ledger,
         IReadOnlyDictionary<string, bool> Policy)
     {
+        /// <summary>Distinct present pupils per school measured by roll call this semester (schools without a roll are absent).</summary>
+        public IReadOnlyDictionary<Guid, long> Present { get; init; } = new Dictionary<Guid, long>();
+
         private ILookup<string, BookingTally>? _byDistrict;
 
         public Facts For(IReadOnlyCollection<string> districts) => new(Semester,
             districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Tallies
                 : districts.SelectMany(d => (_byDistrict ??= Tallies.ToLookup(t => t.District))[d]).ToList(),
             Ledger.Where(l => districts.Contains(l.Key)).ToDictionary(l => l.Key, l => l.Value),
-            Policy.Where(p => districts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
+            Policy.Where(p => districts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value)) { Present = Present };
     }
 
     private async Task<Facts> FactsAsync(IReadOnlyList<string> districts, Semester semester, DateTimeOffset now, CancellationToken ct)
@@ -90,7 +96,8 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
         var policies = (await store.FindManyAsync<FundingPolicy>(districts.Select(d => FundingPolicy.IdOf(d, semester.Name)).ToArray(), ct))
             .ToDictionary(p => p.DistrictCode);
         var inForce = districts.ToDictionary(d => d, d => policies.TryGetValue(d, out var p) && p.Semester == semester.Name && p.InForce(at) is not null);
-        return new Facts(semester.Name, tallies, ledger, inForce);
+        var present = await store.CountPresentPupilsAsync(districts, semester.Start, semester.End, ct);
+        return new Facts(semester.Name, tallies, ledger, inForce) { Present = present.ToDictionary(p => p.SchoolId, p => p.Pupils) };
     }
 
     /// <summary>Delivered: completed with a delivery recorded, confirmed or resolved (not one under dispute), at least one pupil attending.</summary>
@@ -146,13 +153,24 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
 
         var categories = CategoryGroups.All.Select(g => new CategoryCoverage(g, CategoryGroups.Code(g), new Share(schoolsByGroup[(int)g].Count, schools.Count))).ToList();
         // The estimate: per school and grade band, the largest group a delivery recorded, at most the band's enrolment; summed.
+        // Exact where the school's sessions have roll calls: its distinct present pupils; the estimate for the others.
         long pupils = 0;
+        var byRoll = 0;
         foreach (var school in schools)
+        {
+            if (facts.Present.TryGetValue(school.Id, out var present))
+            {
+                pupils += present;
+                byRoll++;
+                continue;
+            }
             for (var band = 1; band <= 4; band++)
                 if (largest.TryGetValue((school.Id, band), out var most))
                     pupils += Math.Min(most, school.EnrolmentByGrade.Where(e => BandOf(e.Key) == band).Sum(e => (long)e.Value));
+        }
         var enrolment = schools.Sum(s => s.EnrolmentByGrade.Values.Sum(v => (long)v));
-        var participation = new Participation(pupils, enrolment, new Share(pupils, enrolment).Ratio, ParticipationMethod);
+        var participation = new Participation(pupils, enrolment, new Share(pupils, enrolment).Ratio,
+            byRoll == 0 ? ParticipationMethod : ParticipationMethodWithRollCall) { SchoolsByRollCall = byRoll };
 
         var modes = new ModeMix(onCampus, offCampus, both, unknown);
         var kinds = kindCounts.OrderBy(k => k.Key).ToDictionary(k => k.Key, k => k.Value);

@@ -38,8 +38,13 @@ public sealed record Share(long Count, long Of)
 /// <summary>Schools with at least one delivered session of the group, of all the scope's schools.</summary>
 public sealed record CategoryCoverage(CategoryGroup Group, string Code, Share Schools);
 
-/// <summary>The estimate of distinct pupils served, of the enrolment (<see cref="CoverageQueries.ParticipationMethod"/>).</summary>
-public sealed record Participation(long PupilsEstimated, long Enrolment, decimal Ratio, string Method);
+/// <summary>Distinct pupils served, of the enrolment: exact for the <see cref="SchoolsByRollCall"/> schools measured by roll call, the
+/// estimate for the others (<see cref="Method"/>: <see cref="CoverageQueries.ParticipationMethod"/> when no school has a roll).</summary>
+public sealed record Participation(long PupilsEstimated, long Enrolment, decimal Ratio, string Method)
+{
+    /// <summary>Schools of the scope whose figure is their distinct present pupils by roll call (the rest are estimated).</summary>
+    public int SchoolsByRollCall { get; init; }
+}
 
 /// <summary>
 /// The semester's money by source, from the ledger (transactions posted in the semester's dates; commitments, settlements,
