@@ -117,6 +117,11 @@ internal static class MongoSchema
         ("pupils", "ix_rosteredAt", new BsonDocument("rosteredAt", 1), false),
         ("pupils", "ix_district_school", new BsonDocument { { "districtCode", 1 }, { "schoolId", 1 } }, false),
         ("users", "ux_phone", new BsonDocument("phone", 1), true, HasPhone),
+        // Selection windows (issue 18): a school's windows newest first; a window's applications by class; a pupil's in every window.
+        ("selection_windows", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
+        ("selection_applications", "ix_window_class", new BsonDocument { { "windowId", 1 }, { "grade", 1 }, { "className", 1 }, { "_id", 1 } }, false),
+        ("selection_applications", "ix_window", new BsonDocument { { "windowId", 1 }, { "_id", 1 } }, false),
+        ("selection_applications", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

@@ -157,6 +157,21 @@ internal static class SqliteSchema
           DELETE FROM pupil_guardians WHERE pupil_id = OLD.id;
         END;
         """,
+        // 11: taken by other work on the families branch (a placeholder here, so that this branch's 12 keeps its number)
+        "SELECT 1;",
+        // 12 (issue 18, selection window): windows, applications, programme seat counters and draws (IF NOT EXISTS: migration 1 makes
+        // the tables on a fresh file); a school's windows newest first, a window's applications by class (the class teacher's list),
+        // a pupil's applications in every window (its placements elsewhere: no two overlapping sessions).
+        """
+        CREATE TABLE IF NOT EXISTS selection_windows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS selection_applications (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS selection_seats (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS selection_draws (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX ix_selection_windows_school ON selection_windows (json_extract(doc, '$.schoolId'), id);
+        CREATE INDEX ix_selection_applications_window ON selection_applications (json_extract(doc, '$.windowId'), json_extract(doc, '$.grade'),
+            json_extract(doc, '$.className'), id);
+        CREATE INDEX ix_selection_applications_pupil ON selection_applications (json_extract(doc, '$.pupilId'), id);
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

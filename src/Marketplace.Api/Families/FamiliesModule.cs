@@ -9,6 +9,7 @@ public static class FamiliesModule
 {
     public static IServiceCollection AddFamilies(this IServiceCollection services, MarketplaceSettings settings)
     {
+        services.AddSingleton<Core.Families.Selection.SelectionCommands>().AddSingleton<Core.Families.Selection.SelectionQueries>();
         services.AddSingleton<PupilImportCommands>().AddSingleton<PupilCommands>().AddSingleton<PupilQueries>().AddSingleton<GuardianActivationCommands>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
@@ -19,6 +20,7 @@ public static class FamiliesModule
     {
         PupilEndpoints.Map(app);
         GuardianEndpoints.Map(app);
+        Selection.SelectionEndpoints.Map(app);
         return app;
     }
 }

@@ -24,3 +24,10 @@ public sealed record OfferingChangedMessage(long Cursor, DateTimeOffset At, Guid
 /// </summary>
 public sealed record SessionUnderfilledMessage(long Cursor, DateTimeOffset At, Guid SessionId, Guid OfferingId, Guid ProviderId, DateTimeOffset StartsAt,
     int Pupils, int MinGroup, string? Decision);
+
+/// <summary>A selection application moved a step (or the window itself: <c>applicationId</c> null): to the school and the pupil's guardian.</summary>
+public sealed record SelectionChangedMessage(long Cursor, DateTimeOffset At, Guid WindowId, Guid SchoolId, Guid? ApplicationId, Guid? PupilId, string? OldStatus,
+    string NewStatus, IReadOnlyList<Guid> Placed);
+
+/// <summary>A window put pupils on (or took them off) these bookings' class lists: to the provider and the school.</summary>
+public sealed record ClassListChangedMessage(long Cursor, DateTimeOffset At, Guid WindowId, Guid SchoolId, Guid ProviderId, IReadOnlyList<Guid> BookingIds);

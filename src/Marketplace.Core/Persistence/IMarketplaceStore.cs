@@ -156,6 +156,12 @@ public interface IMarketplaceStore
 
     /// <summary>Pupils per school of the districts, counted by the store: all, and those with a consent in force.</summary>
     Task<IReadOnlyList<PupilCount>> CountPupilsAsync(IReadOnlyCollection<string> districts, CancellationToken ct = default);
+
+    /// <summary>Selection windows of the schools, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Families.Selection.SelectionWindow>> ListSelectionWindowsAsync(IReadOnlyCollection<Guid> schoolIds, int limit, CancellationToken ct = default);
+
+    /// <summary>One page of selection applications, in id order (<see cref="SelectionApplicationFilter"/>).</summary>
+    Task<IReadOnlyList<Families.Selection.SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default);
 }
 
 /// <summary>

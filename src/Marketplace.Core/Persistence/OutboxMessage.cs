@@ -30,4 +30,6 @@ public static class EventTypes
     public const string FundingPolicyChanged = "fundingPolicyChanged";
     public const string PaymentChanged = "paymentChanged";
     public const string RecommendationsSent = "recommendationsSent";
+    public const string SelectionChanged = "selectionChanged";
+    public const string ClassListChanged = "classListChanged";
 }

@@ -10,3 +10,7 @@ public sealed record PupilFilter(
 
 /// <summary>A school's pupils on the platform, and how many have a guardian's consent in force.</summary>
 public sealed record PupilCount(Guid SchoolId, string DistrictCode, int Pupils, int Consented);
+
+/// <summary>Selection applications, oldest id first: of one window (optionally one grade and class), or of one pupil (every window).</summary>
+public sealed record SelectionApplicationFilter(
+    Guid? WindowId = null, Guid? PupilId = null, int? Grade = null, string? ClassName = null, int Limit = 500, Guid? After = null);
