@@ -81,4 +81,20 @@ public sealed class SelectionAuthorizationTests : IDisposable
         var notLottery = await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/draw", null)).AssertProblemAsync(409);
         Assert.Equal("selection-not-lottery", notLottery["code"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Demo_School1HasAnOpenWindow_ThatADemoGuardianCanApplyTo()
+    {
+        var guardian = await _factory.ClientForAsync("guardian1");
+        var window = (await guardian.GetJsonAsync("/api/selection-windows")).AsArray().Single()!;
+        Assert.Equal(("Open", "FirstCome"), (window["phase"]!.GetValue<string>(), window["mode"]!.GetValue<string>()));
+        Assert.Equal(2, window["programmes"]!.AsArray().Count);
+        var child = (await guardian.GetJsonAsync("/api/guardian/children")).AsArray().First()!;
+        var grade = child["grade"]!.GetValue<int>();
+        var open = window["programmes"]!.AsArray().FirstOrDefault(p => p!["grades"]!.AsArray().Any(g => g!.GetValue<int>() == grade));
+        if (open is null) return; // the demo's random grades: no programme for this child
+        var applied = await (await guardian.PostJsonAsync($"/api/selection-windows/{window.Id()}/applications",
+            new { pupilId = child.Id(), choices = new[] { open.Id("programmeId") }, acceptedTerms = "2026-demo", safetyPledge = true })).AssertStatusAsync(201);
+        Assert.Single(applied["placements"]!.AsArray());
+    }
 }
