@@ -31,4 +31,22 @@ internal static class FamilyQuery
                 { new BsonDocument("$eq", new BsonArray { new BsonDocument("$type", "$consentVersion"), "string" }), 1, 0 })) },
         }),
     ];
+
+    public static readonly BsonDocument NewestFirst = new("_id", -1);
+
+    /// <summary>The schools' selection windows, newest first (selection_windows.ix_school).</summary>
+    public static BsonDocument SelectionWindows(IReadOnlyCollection<Guid> schoolIds) =>
+        new("schoolId", new BsonDocument("$in", new BsonArray(schoolIds.Distinct().Select(StoredDocuments.Key))));
+
+    /// <summary>A window's applications by class (selection_applications.ix_window_class), or a pupil's in every window (ix_pupil).</summary>
+    public static BsonDocument SelectionApplications(SelectionApplicationFilter f)
+    {
+        var filter = new BsonDocument();
+        if (f.WindowId is { } window) filter.Add("windowId", StoredDocuments.Key(window));
+        if (f.Grade is { } grade) filter.Add("grade", grade);
+        if (f.ClassName is { } className) filter.Add("className", className);
+        if (f.PupilId is { } pupil) filter.Add("pupilId", StoredDocuments.Key(pupil));
+        if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
+        return filter;
+    }
 }

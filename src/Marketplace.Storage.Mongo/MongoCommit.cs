@@ -21,6 +21,8 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
         foreach (var write in changes.Writes)
             await WriteAsync(write);
         await ChangeSeatsAsync(changes.Seats);
+        foreach (var change in changes.SelectionSeats)
+            await ChangeSelectionSeatsAsync(change);
         if (changes.Idempotency is { } record)
             await RememberAsync(record);
         if (changes.Events.Count > 0)
@@ -166,6 +168,17 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
         return current is null || current["status"].AsString != nameof(SessionStatus.Scheduled)
             ? 0
             : Math.Max(0, current["capacity"].ToInt32() - current["reserved"].ToInt32());
+    }
+
+    private async Task ChangeSelectionSeatsAsync(SelectionSeatChange change)
+    {
+        var seats = Collection(DocumentKinds.Of<Core.Families.Selection.SelectionSeats>());
+        var filter = change.Delta > 0 ? MongoRequests.TakeSelectionSeatsFilter(change.SeatsId, change.Delta)
+            : MongoRequests.ReturnSelectionSeatsFilter(change.SeatsId, -change.Delta);
+        var result = await seats.UpdateOneAsync(session, filter, MongoRequests.ChangeSelectionSeatsUpdate(change.Delta), cancellationToken: ct);
+        if (result.MatchedCount > 0) return;
+        if (change.Delta < 0) throw new InvalidOperationException($"Returning {-change.Delta} selection seats of {change.SeatsId} would go below zero.");
+        throw new SelectionSeatsUnavailableException(change.SeatsId);
     }
 
     private async Task RememberAsync(IdempotencyRecord record)

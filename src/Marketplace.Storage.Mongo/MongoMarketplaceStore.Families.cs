@@ -1,4 +1,5 @@
 using Marketplace.Core.Families;
+using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Persistence;
 using MongoDB.Bson;
@@ -29,4 +30,11 @@ internal sealed partial class MongoMarketplaceStore
             return new PupilCount(Guid.Parse(key["school"].AsString), key["district"].AsString, r["pupils"].ToInt32(), r["consented"].ToInt32());
         }).ToList();
     }
+
+    public Task<IReadOnlyList<SelectionWindow>> ListSelectionWindowsAsync(IReadOnlyCollection<Guid> schoolIds, int limit, CancellationToken ct = default) =>
+        schoolIds.Count == 0 ? Task.FromResult<IReadOnlyList<SelectionWindow>>([])
+            : FindAsync<SelectionWindow>(FamilyQuery.SelectionWindows(schoolIds), FamilyQuery.NewestFirst, limit, ct);
+
+    public Task<IReadOnlyList<SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default) =>
+        FindAsync<SelectionApplication>(FamilyQuery.SelectionApplications(filter), ListQuery.ById, filter.Limit, ct);
 }

@@ -27,6 +27,22 @@ internal static class MongoRequests
     public static UpdateDefinition<BsonDocument> ChangeSeatsUpdate(int delta) =>
         new BsonDocument("$inc", new BsonDocument { { "reserved", delta }, { "version", 1 } });
 
+    /// <summary>The selection window's first-come guard (issue 18): matches only while taken + n ≤ capacity.</summary>
+    public static FilterDefinition<BsonDocument> TakeSelectionSeatsFilter(Guid seatsId, int n) => new BsonDocument
+    {
+        { "_id", StoredDocuments.Key(seatsId) },
+        { "$expr", new BsonDocument("$lte", new BsonArray { new BsonDocument("$add", new BsonArray { "$taken", n }), "$capacity" }) },
+    };
+
+    public static FilterDefinition<BsonDocument> ReturnSelectionSeatsFilter(Guid seatsId, int n) => new BsonDocument
+    {
+        { "_id", StoredDocuments.Key(seatsId) },
+        { "taken", new BsonDocument("$gte", n) },
+    };
+
+    public static UpdateDefinition<BsonDocument> ChangeSelectionSeatsUpdate(int delta) =>
+        new BsonDocument("$inc", new BsonDocument { { "taken", delta }, { "version", 1 } });
+
     public static FilterDefinition<BsonDocument> VersionedFilter(Guid id, long expectedVersion) => new BsonDocument
     {
         { "_id", StoredDocuments.Key(id) },

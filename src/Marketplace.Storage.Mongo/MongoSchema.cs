@@ -126,6 +126,11 @@ internal static class MongoSchema
         // Roll calls (issue 18): a district's rolls by session start (participation), a pupil's rolls (the guardian's attendance).
         ("roll_calls", "ix_district_startsAt", new BsonDocument { { "districtCode", 1 }, { "sessionStartsAt", 1 } }, false),
         ("roll_calls", "ix_marks_pupil", new BsonDocument { { "marks.pupilId", 1 }, { "sessionStartsAt", -1 } }, false),
+        // Selection windows (issue 18): a school's windows newest first; a window's applications by class; a pupil's in every window.
+        ("selection_windows", "ix_school", new BsonDocument { { "schoolId", 1 }, { "_id", -1 } }, false),
+        ("selection_applications", "ix_window_class", new BsonDocument { { "windowId", 1 }, { "grade", 1 }, { "className", 1 }, { "_id", 1 } }, false),
+        ("selection_applications", "ix_window", new BsonDocument { { "windowId", 1 }, { "_id", 1 } }, false),
+        ("selection_applications", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

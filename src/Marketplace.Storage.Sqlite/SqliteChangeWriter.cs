@@ -25,6 +25,19 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
         WHERE id = $id AND json_extract(doc, '$.reserved') >= $n
         """;
 
+    /// <summary>The selection window's first-come guard (issue 18): one statement that only matches while the seats fit.</summary>
+    internal const string TakeSelectionSeatsSql = """
+        UPDATE selection_seats SET version = version + 1,
+            doc = json_set(doc, '$.taken', json_extract(doc, '$.taken') + $n, '$.version', version + 1)
+        WHERE id = $id AND json_extract(doc, '$.taken') + $n <= json_extract(doc, '$.capacity')
+        """;
+
+    internal const string ReturnSelectionSeatsSql = """
+        UPDATE selection_seats SET version = version + 1,
+            doc = json_set(doc, '$.taken', json_extract(doc, '$.taken') - $n, '$.version', version + 1)
+        WHERE id = $id AND json_extract(doc, '$.taken') >= $n
+        """;
+
     public void Apply(StoreChanges changes)
     {
         foreach (var district in changes.Districts)
@@ -32,6 +45,7 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
                 ("$c", district.Code), ("$d", StoreJson.Serialize(district)));
         foreach (var write in changes.Writes) Write(write);
         ChangeSeats(changes.Seats);
+        ChangeSelectionSeats(changes.SelectionSeats);
         if (changes.Idempotency is { } record) Remember(record);
         foreach (var message in changes.Events) Append(message);
     }
@@ -91,6 +105,20 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
             (shortfalls ??= []).Add(new SeatShortfall(change.SessionId, session?.FreeSeats ?? 0));
         }
         if (shortfalls is not null) throw new SeatsUnavailableException(shortfalls);
+    }
+
+    private void ChangeSelectionSeats(IReadOnlyList<SelectionSeatChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            var id = SqliteMarketplaceStore.Key(change.SeatsId);
+            var affected = change.Delta > 0
+                ? Execute(TakeSelectionSeatsSql, ("$id", id), ("$n", change.Delta))
+                : Execute(ReturnSelectionSeatsSql, ("$id", id), ("$n", -change.Delta));
+            if (affected > 0) continue;
+            if (change.Delta < 0) throw new InvalidOperationException($"Returning {-change.Delta} selection seats of {change.SeatsId} would go below zero.");
+            throw new SelectionSeatsUnavailableException(change.SeatsId);
+        }
     }
 
     private void Remember(IdempotencyRecord r)

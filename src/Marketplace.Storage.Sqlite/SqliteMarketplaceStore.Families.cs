@@ -1,4 +1,5 @@
 using Marketplace.Core.Families;
+using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Persistence;
 
@@ -39,6 +40,23 @@ internal sealed partial class SqliteMarketplaceStore
         var counts = new List<PupilCount>();
         while (reader.Read()) counts.Add(new PupilCount(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
         return Task.FromResult<IReadOnlyList<PupilCount>>(counts);
+    }
+
+    public Task<IReadOnlyList<SelectionWindow>> ListSelectionWindowsAsync(IReadOnlyCollection<Guid> schoolIds, int limit, CancellationToken ct = default) =>
+        schoolIds.Count == 0 ? Task.FromResult<IReadOnlyList<SelectionWindow>>([])
+            : Task.FromResult(QueryDocs<SelectionWindow>(
+                "SELECT doc FROM selection_windows WHERE json_extract(doc, '$.schoolId') IN (SELECT value FROM json_each($schools)) ORDER BY id DESC LIMIT $limit",
+                ("$schools", StoreJson.Serialize(schoolIds.Distinct().Select(Key))), ("$limit", limit)));
+
+    public Task<IReadOnlyList<SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter f, CancellationToken ct = default)
+    {
+        var page = new Page();
+        if (f.WindowId is { } window) page.Where("json_extract(doc, '$.windowId') = $window", ("$window", Key(window)));
+        if (f.Grade is { } grade) page.Where("json_extract(doc, '$.grade') = $grade", ("$grade", grade));
+        if (f.ClassName is { } className) page.Where("json_extract(doc, '$.className') = $class", ("$class", className));
+        if (f.PupilId is { } pupil) page.Where("json_extract(doc, '$.pupilId') = $pupil", ("$pupil", Key(pupil)));
+        if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
+        return Task.FromResult(QueryDocs<SelectionApplication>(page.Sql("selection_applications", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
     }
 
     /// <summary>The page's statement, with only the filter's conditions (SQLite plans once per statement text: no catch-all conditions).</summary>

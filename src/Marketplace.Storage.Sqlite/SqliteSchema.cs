@@ -165,8 +165,19 @@ internal static class SqliteSchema
           DELETE FROM pupil_guardians WHERE pupil_id = OLD.id;
         END;
         """,
-        // 12: the selection window's (issue 18), on its way.
-        "SELECT 1;",
+        // 12 (issue 18, selection window): windows, applications, programme seat counters and draws (IF NOT EXISTS: migration 1 makes
+        // the tables on a fresh file); a school's windows newest first, a window's applications by class (the class teacher's list),
+        // a pupil's applications in every window (its placements elsewhere: no two overlapping sessions).
+        """
+        CREATE TABLE IF NOT EXISTS selection_windows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS selection_applications (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS selection_seats (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS selection_draws (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_selection_windows_school ON selection_windows (json_extract(doc, '$.schoolId'), id);
+        CREATE INDEX IF NOT EXISTS ix_selection_applications_window ON selection_applications (json_extract(doc, '$.windowId'), json_extract(doc, '$.grade'),
+            json_extract(doc, '$.className'), id);
+        CREATE INDEX IF NOT EXISTS ix_selection_applications_pupil ON selection_applications (json_extract(doc, '$.pupilId'), id);
+        """,
         // 13 (issue 18, roll call): roll calls (IF NOT EXISTS: migration 1 makes the table on a fresh file) by district and session start
         // for the participation count, and each marked pupil one row in roll_pupils, kept by triggers in the roll's own write, so a
         // pupil's rolls (the guardian's attendance page) are one index range.

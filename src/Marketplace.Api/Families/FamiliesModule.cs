@@ -10,6 +10,7 @@ public static class FamiliesModule
 {
     public static IServiceCollection AddFamilies(this IServiceCollection services, MarketplaceSettings settings)
     {
+        services.AddSingleton<Core.Families.Selection.SelectionCommands>().AddSingleton<Core.Families.Selection.SelectionQueries>();
         services.AddSingleton<PupilImportCommands>().AddSingleton<PupilCommands>().AddSingleton<PupilQueries>().AddSingleton<GuardianActivationCommands>();
         services.AddSingleton<RollCallCommands>().AddSingleton<RollCallQueries>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
@@ -22,6 +23,7 @@ public static class FamiliesModule
         PupilEndpoints.Map(app);
         GuardianEndpoints.Map(app);
         RollCallEndpoints.Map(app);
+        Selection.SelectionEndpoints.Map(app);
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Marketplace.Api.Realtime;
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.SignalR;
@@ -57,6 +58,16 @@ internal sealed class LivePushConsumer(IHubContext<MarketplaceHub> hub, IMarketp
                     var r = StoreJson.Deserialize<Core.Families.RollCall.RollCallChangedData>(e.Data);
                     await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.RollCallChanged,
                         new RollCallChangedMessage(e.Cursor, e.At, r.BookingId, r.SchoolId, r.ProviderId, r.Present, r.Absent, r.Version, r.Side), ct);
+                    break;
+                case EventTypes.SelectionChanged:
+                    var sel = StoreJson.Deserialize<SelectionChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.SelectionChanged,
+                        new SelectionChangedMessage(e.Cursor, e.At, sel.WindowId, sel.SchoolId, sel.ApplicationId, sel.PupilId, sel.OldStatus, sel.NewStatus, sel.Placed), ct);
+                    break;
+                case EventTypes.ClassListChanged:
+                    var list = StoreJson.Deserialize<ClassListChangedData>(e.Data);
+                    await hub.Clients.Groups(e.Audiences).SendAsync(MarketplaceHub.ClassListChanged,
+                        new ClassListChangedMessage(e.Cursor, e.At, list.WindowId, list.SchoolId, list.ProviderId, list.BookingIds), ct);
                     break;
                 case EventTypes.SessionsChanged:
                     // Sessions scheduled, edited or cancelled without bookings to release: watchers see the seats appear or go.

@@ -28,3 +28,9 @@ public sealed record SessionUnderfilledMessage(long Cursor, DateTimeOffset At, G
 /// <summary>A booking's roll call was taken or edited (issue 18): counts only, to the booking's school and provider.</summary>
 public sealed record RollCallChangedMessage(long Cursor, DateTimeOffset At, Guid BookingId, Guid SchoolId, Guid ProviderId, int Present, int Absent,
     long Version, string Side);
+/// <summary>A selection application moved a step (or the window itself: <c>applicationId</c> null): to the school and the pupil's guardian.</summary>
+public sealed record SelectionChangedMessage(long Cursor, DateTimeOffset At, Guid WindowId, Guid SchoolId, Guid? ApplicationId, Guid? PupilId, string? OldStatus,
+    string NewStatus, IReadOnlyList<Guid> Placed);
+
+/// <summary>A window put pupils on (or took them off) these bookings' class lists: to the provider and the school.</summary>
+public sealed record ClassListChangedMessage(long Cursor, DateTimeOffset At, Guid WindowId, Guid SchoolId, Guid ProviderId, IReadOnlyList<Guid> BookingIds);

@@ -14,7 +14,7 @@ namespace Marketplace.Api.Realtime;
 /// seat availability of an offering it may see (<see cref="OfferingQueries.GetAsync"/>: a published one — for a school, one
 /// whose provider is approved in its district and not blocked there —, or its own or its districts' as provider or bureau),
 /// a bounded number per connection. Server-to-client: bookingChanged, bookingSeriesChanged, availabilityChanged, offeringChanged, sessionUnderfilled,
-/// waitlistChanged, rollCallChanged.
+/// waitlistChanged, rollCallChanged, selectionChanged, classListChanged.
 /// </summary>
 public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSettings settings, MessageRenderer messages) : Hub
 {
@@ -26,6 +26,8 @@ public sealed class MarketplaceHub(OfferingQueries offerings, MarketplaceSetting
     public const string AvailabilityChanged = "availabilityChanged";
     public const string WaitlistChanged = "waitlistChanged";
     public const string RollCallChanged = "rollCallChanged";
+    public const string SelectionChanged = "selectionChanged";
+    public const string ClassListChanged = "classListChanged";
 
     private static readonly object WatchedKey = new();
 

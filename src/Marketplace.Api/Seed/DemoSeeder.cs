@@ -42,6 +42,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         var approvedCount = DemoCatalog.Providers.Length - PendingProviders;
         var titleTurns = Enum.GetValues<Category>().ToDictionary(c => c, _ => 0);
         var published = new List<(Offering, Provider, string)>();
+        var filled = new List<Booking>();
         for (var i = 0; i < DemoCatalog.Providers.Length; i++)
         {
             var (name, kind, prefix, home) = DemoCatalog.Providers[i];
@@ -57,12 +58,14 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
                 changes.Insert(offering).Publish(CatalogEvents.OfferingChanged(offering, provider, now));
                 sessions.ForEach(s => changes.Insert(s));
                 if (sessions.Count > 0) published.Add((offering, provider, $"provider{i + 1}"));
-                if (sessions.Count > 0 && random.Next(7) == 0) FillNearly(changes, offering, provider, $"Provider:provider{i + 1}", sessions[0], schools, now);
+                if (sessions.Count > 0 && random.Next(7) == 0 && FillNearly(changes, offering, provider, $"Provider:provider{i + 1}", sessions[0], schools, now) is { } booking)
+                    filled.Add(booking);
             }
         }
         if (settings.SeedDemoHistory)
             DemoHistory.Seed(changes, schools, published, code => DemoCatalog.Districts.First(d => d.District.Code == code).District.Name, random, now);
         DemoFamilies.Add(changes, hash, schools[0], schools[1], now);
+        DemoSelection.Add(changes, schools[0], filled, now);
         await store.CommitAsync(changes, ct);
     }
 
@@ -105,12 +108,12 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
 
     /// <summary>Books a session up to two seats short of full, so the demo shows scarcity: by a school of a district where the
     /// provider is approved.</summary>
-    private static void FillNearly(StoreChanges changes, Offering offering, Provider provider, string providerAudit, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
+    private static Booking? FillNearly(StoreChanges changes, Offering offering, Provider provider, string providerAudit, Session session, IReadOnlyList<School> schools, DateTimeOffset now)
     {
         var index = schools.ToList().FindIndex(s => s.Grades.Intersect(offering.Content.Grades).Any() && provider.IsApprovedIn(s.DistrictCode)
             && (offering.Content.ServesOffCampus || offering.Content.Districts.Contains(s.DistrictCode)));
         var school = index < 0 ? null : schools[index];
-        if (school is null || session.Capacity < 5) return;
+        if (school is null || session.Capacity < 5) return null;
         var grades = school.Grades.Intersect(offering.Content.Grades).ToArray();
         var booking = Booking.Request(new BookingRequestFacts(session.Id, offering.Id, offering.ProviderId, school.Id,
             school.DistrictCode, session.Capacity - 2, grades, "课后服务负责人", "13800138000", "演示预约 / demo booking", offering.Content.PriceFen,
@@ -121,6 +124,7 @@ internal sealed class DemoSeeder(IMarketplaceStore store, IPasswordHashing hashi
         changes.Insert(booking).ReserveSeats(session.Id, booking.Pupils)
             .Publish(BookingEvents.Changed(booking, null, now))
             .Publish(CatalogEvents.AvailabilityChanged(offering.Id, session.Id, offering.ProviderId, now));
+        return booking;
     }
 
     private static List<School> Schools(StoreChanges changes, string hash, Random random, DateTimeOffset now)

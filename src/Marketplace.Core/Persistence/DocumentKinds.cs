@@ -30,6 +30,10 @@ public static class DocumentKinds
         [typeof(Families.Pupil)] = "pupils",
         [typeof(Families.PupilAssignment)] = "pupil_assignments",
         [typeof(Families.RollCall.Roll)] = "roll_calls",
+        [typeof(Families.Selection.SelectionWindow)] = "selection_windows",
+        [typeof(Families.Selection.SelectionApplication)] = "selection_applications",
+        [typeof(Families.Selection.SelectionSeats)] = "selection_seats",
+        [typeof(Families.Selection.SelectionDraw)] = "selection_draws",
     };
 
     public static IEnumerable<(Type Type, string Name)> All => Names.Select(n => (n.Key, n.Value));

@@ -163,6 +163,11 @@ public interface IMarketplaceStore
     /// <summary>Per school of the districts: distinct pupils marked present by the roll calls of sessions starting in [from, before).</summary>
     Task<IReadOnlyList<PresentPupilCount>> CountPresentPupilsAsync(IReadOnlyCollection<string> districts, DateTimeOffset from, DateTimeOffset before,
         CancellationToken ct = default);
+    /// <summary>Selection windows of the schools, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Families.Selection.SelectionWindow>> ListSelectionWindowsAsync(IReadOnlyCollection<Guid> schoolIds, int limit, CancellationToken ct = default);
+
+    /// <summary>One page of selection applications, in id order (<see cref="SelectionApplicationFilter"/>).</summary>
+    Task<IReadOnlyList<Families.Selection.SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default);
 }
 
 /// <summary>

@@ -31,4 +31,6 @@ public static class EventTypes
     public const string PaymentChanged = "paymentChanged";
     public const string RecommendationsSent = "recommendationsSent";
     public const string RollCallChanged = "rollCallChanged";
+    public const string SelectionChanged = "selectionChanged";
+    public const string ClassListChanged = "classListChanged";
 }

@@ -13,3 +13,6 @@ public sealed record PupilCount(Guid SchoolId, string DistrictCode, int Pupils, 
 
 /// <summary>A school's distinct pupils marked present by any roll call of a span (the participation figure where rolls exist).</summary>
 public sealed record PresentPupilCount(Guid SchoolId, string DistrictCode, long Pupils);
+/// <summary>Selection applications, oldest id first: of one window (optionally one grade and class), or of one pupil (every window).</summary>
+public sealed record SelectionApplicationFilter(
+    Guid? WindowId = null, Guid? PupilId = null, int? Grade = null, string? ClassName = null, int Limit = 500, Guid? After = null);

@@ -10,14 +10,17 @@ public sealed class StoreChanges
     private readonly List<SeatChange> _seats = [];
     private readonly List<OutboxMessage> _events = [];
     private readonly List<District> _districts = [];
+    private readonly List<SelectionSeatChange> _selectionSeats = [];
 
     public IReadOnlyList<DocumentWrite> Writes => _writes;
     public IReadOnlyList<SeatChange> Seats => _seats;
     public IReadOnlyList<OutboxMessage> Events => _events;
     public IReadOnlyList<District> Districts => _districts;
+    public IReadOnlyList<SelectionSeatChange> SelectionSeats => _selectionSeats;
     public IdempotencyRecord? Idempotency { get; private set; }
 
-    public bool IsEmpty => _writes.Count == 0 && _seats.Count == 0 && _events.Count == 0 && _districts.Count == 0 && Idempotency is null;
+    public bool IsEmpty => _writes.Count == 0 && _seats.Count == 0 && _events.Count == 0 && _districts.Count == 0 && _selectionSeats.Count == 0
+        && Idempotency is null;
 
     public StoreChanges Insert(IAggregate document)
     {
@@ -53,6 +56,25 @@ public sealed class StoreChanges
         return this;
     }
 
+    /// <summary>
+    /// ONE conditional atomic update of a selection window's programme seats (<see cref="Families.Selection.SelectionSeats"/>):
+    /// taken + n ≤ capacity, or the commit fails with <see cref="SelectionSeatsUnavailableException"/>.
+    /// </summary>
+    public StoreChanges TakeSelectionSeats(Guid seatsId, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        _selectionSeats.Add(new SelectionSeatChange(seatsId, n));
+        return this;
+    }
+
+    /// <summary>Gives selection seats back (a withdrawal or a rejection); never below zero.</summary>
+    public StoreChanges ReturnSelectionSeats(Guid seatsId, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        _selectionSeats.Add(new SelectionSeatChange(seatsId, -n));
+        return this;
+    }
+
     public StoreChanges Publish(OutboxMessage message)
     {
         _events.Add(message);
@@ -78,3 +100,12 @@ public sealed record DocumentWrite(WriteKind Kind, IAggregate Document, long Exp
 
 /// <summary>Positive = reserve (conditional on capacity), negative = release (never below zero).</summary>
 public sealed record SeatChange(Guid SessionId, int Delta);
+
+/// <summary>Positive = take (conditional on capacity), negative = give back (never below zero); of one <see cref="Families.Selection.SelectionSeats"/>.</summary>
+public sealed record SelectionSeatChange(Guid SeatsId, int Delta);
+
+/// <summary>Thrown by the store when a selection seat take does not fit: the programme is full (someone took the last seat first).</summary>
+public sealed class SelectionSeatsUnavailableException(Guid seatsId) : DomainRuleException("selection-seats-unavailable")
+{
+    public Guid SeatsId { get; } = seatsId;
+}

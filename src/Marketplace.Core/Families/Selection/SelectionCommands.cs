@@ -1,0 +1,356 @@
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Families.Allocation;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Schools;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Families.Selection;
+
+/// <summary>
+/// The selection window's changes: the school opens, reschedules and closes a window and runs the lottery; a guardian applies
+/// for a child and withdraws; the class teacher (any user of the school) and the school (its coordinator, an Admin user) review.
+/// First come gives seats at submission through the store's conditional take; the lottery gives them all at the draw.
+/// </summary>
+public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider clock)
+{
+    /// <summary>Takes lost to other guardians before a submission is answered with what is left (each loss means a seat went).</summary>
+    public const int MaxTakeAttempts = 50;
+
+    public async Task<SelectionWindow> OpenAsync(Caller caller, OpenWindowRequest request, CancellationToken ct = default)
+    {
+        var school = await CoordinatorSchoolAsync(caller, ct);
+        var now = clock.GetUtcNow();
+        var v = new Validator().Text(request.Title, "title", SelectionWindow.MaxTitleLength)
+            .Text(request.TermsVersion, "termsVersion", SelectionWindow.MaxTermsVersionLength)
+            .Require(request.OpensAt is not null, "opensAt", new("validation.required"))
+            .Require(request.ClosesAt is not null, "closesAt", new("validation.required"))
+            .Require(request.Mode is not null, "mode", new("validation.required"))
+            .Require(request.CapPerPupil is not null, "capPerPupil", new("validation.required"));
+        if (request.CapPerPupil is { } cap) v.Range(cap, 1, AllocationRequest.MaxCap, "capPerPupil");
+        if (request.OpensAt is { } o && request.ClosesAt is { } c)
+            v.Require(c > o && c > now, "closesAt", new("selection.closes-after-opens"));
+        if (request.Programmes is null or { Count: 0 }) v.Add("programmes", new("validation.required"));
+        else if (v.Count(request.Programmes, "programmes", SelectionWindow.MaxProgrammes))
+            for (var i = 0; i < request.Programmes.Count; i++)
+            {
+                var p = request.Programmes[i];
+                v.Require(p.BookingId is null != p.SeriesId is null, $"programmes[{i}]", new("selection.booking-or-series"));
+                if (p.Seats is { } seats) v.Range(seats, 1, AllocationRequest.MaxSeats, $"programmes[{i}].seats");
+                var key = p.BookingId ?? p.SeriesId;
+                if (key is not null && request.Programmes.Take(i).Any(q => (q.BookingId ?? q.SeriesId) == key))
+                    v.Add($"programmes[{i}]", new("selection.programme-repeated"));
+            }
+        var weights = request.Weights ?? new Dictionary<string, int>();
+        var priority = request.PriorityFlags ?? [];
+        v.ThrowIfInvalid();
+
+        var programmes = new List<WindowProgramme>();
+        var bad = new Validator();
+        for (var i = 0; i < request.Programmes!.Count; i++)
+        {
+            var programme = await ProgrammeAsync(school.Id, request.Programmes[i], ct);
+            if (programme is null) bad.Add($"programmes[{i}]", new("selection.programme-not-booked"));
+            else if (request.Programmes[i].Seats is { } seats && seats > programme.Seats) bad.Add($"programmes[{i}].seats", new("selection.seats-more-than-held", programme.Seats));
+            else programmes.Add(request.Programmes[i].Seats is { } s ? programme with { Seats = s } : programme);
+        }
+        bad.ThrowIfInvalid();
+
+        var mode = request.Mode!.Value;
+        var seed = mode == AllocationMode.Lottery ? LotteryDraw.NewSeed() : null;
+        // The engine's own rules check the cap, weights and priority flags (every bad field named as the client sent it).
+        AllocationRules.Validate(new AllocationRequest([.. programmes.Select(p => p.ToSeats(p.Seats))], [], request.CapPerPupil!.Value, mode, seed ?? "x",
+            weights, priority));
+        var window = SelectionWindow.Open(school.Id, school.DistrictCode, Semester.Of(request.OpensAt!.Value).Name, request.Title!.Trim(), request.OpensAt.Value,
+            request.ClosesAt!.Value, mode, request.CapPerPupil.Value, weights, priority, request.TermsVersion!.Trim(), request.SafetyPledgeRequired,
+            programmes, seed, now, caller.AuditName);
+        var changes = new StoreChanges().Insert(window);
+        foreach (var p in programmes) changes.Insert(SelectionSeats.For(window.Id, p.ProgrammeId, p.Seats));
+        changes.Insert(AuditEntry.Record(caller, "selection.open", "selection-window", window.Id.ToString(), now, school.DistrictCode, school.Id));
+        changes.Publish(SelectionEvents.WindowChanged(window, "Opened", [], now));
+        await store.CommitAsync(changes, ct);
+        return window;
+    }
+
+    /// <summary>Moves the closing time of a window not yet closed.</summary>
+    public Task<SelectionWindow> RescheduleAsync(Caller caller, Guid windowId, DateTimeOffset? closesAt, CancellationToken ct = default)
+    {
+        new Validator().Require(closesAt is not null, "closesAt", new("validation.required")).ThrowIfInvalid();
+        return ChangeWindowAsync(caller, windowId, "Rescheduled", (w, now) => w.Reschedule(closesAt!.Value, now), ct);
+    }
+
+    public Task<SelectionWindow> CloseAsync(Caller caller, Guid windowId, CancellationToken ct = default) =>
+        ChangeWindowAsync(caller, windowId, "Closed", (w, now) => w.Close(now), ct);
+
+    /// <summary>
+    /// A guardian applies for its child. First come: in the same commit the application takes, in rank order up to the cap, every
+    /// choice that has a free seat, admits the grade and clashes with nothing the pupil holds (the engine decides on the seats
+    /// read; the store's conditional take makes it true — a take that lost the last seat to another guardian is decided again).
+    /// </summary>
+    public async Task<SelectionApplication> ApplyAsync(Caller caller, Guid windowId, ApplyRequest request, CancellationToken ct = default)
+    {
+        PupilAccess.EnsureGuardian(caller);
+        var v = new Validator().Require(request.PupilId is not null, "pupilId", new("validation.required"));
+        if (request.Choices is null or { Count: 0 }) v.Add("choices", new("validation.required"));
+        else if (v.Count(request.Choices, "choices", AllocationRequest.MaxChoices))
+            for (var i = 0; i < request.Choices.Count; i++)
+                if (request.Choices.Take(i).Contains(request.Choices[i])) v.Add($"choices[{i}]", new("allocation.duplicate-choice"));
+        v.ThrowIfInvalid();
+        var window = await VisibleWindowAsync(caller, windowId, ct);
+        var pupil = await PupilAccess.OwnChildAsync(store, caller, request.PupilId!.Value, ct);
+        if (pupil.SchoolId != window.SchoolId) throw ValidationFailedException.For("pupilId", "selection.pupil-other-school");
+        var choices = request.Choices!;
+        var bad = new Validator();
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var p = window.Programme(choices[i]);
+            if (p is null) bad.Add($"choices[{i}]", new("allocation.unknown-programme"));
+            else if (!p.ToSeats(0).Admits(pupil.Grade)) bad.Add($"choices[{i}]", new("selection.grade-not-admitted", pupil.Grade));
+        }
+        bad.Require(request.AcceptedTerms?.Trim() == window.TermsVersion, "acceptedTerms", new("selection.terms", window.TermsVersion));
+        if (window.SafetyPledgeRequired && choices.Any(c => window.Programme(c)?.IsTrip == true))
+            bad.Require(request.SafetyPledge, "safetyPledge", new("selection.safety-pledge"));
+        bad.ThrowIfInvalid();
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            if (window.PhaseAt(now) != WindowPhase.Open) throw new DomainRuleException("selection-window-not-open", window.OpensAt, window.ClosesAt);
+            var existing = await store.FindAsync<SelectionApplication>(SelectionApplication.IdOf(window.Id, pupil.Id), ct);
+            var application = existing ?? SelectionApplication.Submit(window, pupil, caller.UserId, choices, request.AcceptedTerms!.Trim(), request.SafetyPledge, now, caller.AuditName);
+            var (expected, oldStatus) = (existing?.Version, existing?.Status);
+            existing?.Resubmit(pupil, caller.UserId, choices, request.AcceptedTerms!.Trim(), request.SafetyPledge, now, caller.AuditName);
+            var changes = new StoreChanges();
+            if (window.Mode == AllocationMode.FirstCome)
+            {
+                var seats = (await store.FindManyAsync<SelectionSeats>([.. window.Programmes.Select(p => SelectionSeats.IdOf(window.Id, p.ProgrammeId))], ct))
+                    .ToDictionary(s => s.ProgrammeId);
+                var commitments = await CommitmentsAsync(pupil.Id, window.Id, ct);
+                var result = AllocationEngine.Allocate(new AllocationRequest(
+                    [.. window.Programmes.Select(p => p.ToSeats(seats.GetValueOrDefault(p.ProgrammeId)?.Free ?? 0))],
+                    [application.ToApplicant(commitments)], window.CapPerPupil, AllocationMode.FirstCome));
+                application.Place([.. result.Placements.Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
+                foreach (var p in result.Placements) changes.TakeSelectionSeats(SelectionSeats.IdOf(window.Id, p.ProgrammeId), 1);
+            }
+            if (existing is null) changes.Insert(application); else changes.Update(application, expected!.Value);
+            changes.Publish(SelectionEvents.ApplicationChanged(application, oldStatus, now));
+            try
+            {
+                await store.CommitAsync(changes, ct);
+                return application;
+            }
+            catch (SelectionSeatsUnavailableException) when (attempt < MaxTakeAttempts) { }
+            catch (ConcurrencyConflictException) when (attempt < MaxTakeAttempts) { }
+            catch (DuplicateException) { throw new DomainRuleException("selection-already-applied"); }
+        }
+    }
+
+    /// <summary>The guardian withdraws while the window is open (and not drawn): its seats go back, the provider's class lists lose the pupil.</summary>
+    public Task<SelectionApplication> WithdrawAsync(Caller caller, Guid windowId, Guid applicationId, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            PupilAccess.EnsureGuardian(caller);
+            var window = await VisibleWindowAsync(caller, windowId, ct);
+            var application = await store.FindAsync<SelectionApplication>(applicationId, ct);
+            if (application is null || application.WindowId != window.Id || await store.FindAsync<Pupil>(application.PupilId, ct) is not { } pupil
+                || !pupil.HasGuardian(caller.UserId)) throw new NotFoundException("selection-application", applicationId);
+            var now = clock.GetUtcNow();
+            if (window.PhaseAt(now) != WindowPhase.Open) throw new DomainRuleException("selection-window-not-open", window.OpensAt, window.ClosesAt);
+            var (old, placed, expected) = (application.Status, application.Placements, application.Version);
+            application.Withdraw(now, caller.AuditName);
+            var changes = new StoreChanges().Update(application, expected);
+            await UnplaceAsync(window, application, placed, old, changes, now, ct);
+            await store.CommitAsync(changes.Publish(SelectionEvents.ApplicationChanged(application, old, now)), ct);
+            return application;
+        });
+
+    /// <summary>
+    /// 班级审核 (<see cref="ReviewStep.Class"/>: any user of the school, the class teacher) or 学校复核 (<see cref="ReviewStep.School"/>: the
+    /// coordinator). A rejection needs a reason and gives the seats back; the school's approval of a first-come placement puts the
+    /// pupil on the provider's class list.
+    /// </summary>
+    public async Task<SelectionApplication> ReviewAsync(Caller caller, Guid windowId, Guid applicationId, ReviewStep step, bool? approve, string? reason,
+        CancellationToken ct = default)
+    {
+        var v = new Validator().Require(approve is not null, "approve", new("validation.required"));
+        if (approve == false) v.Text(reason, "reason", SelectionApplication.MaxReasonLength, multiline: true);
+        v.ThrowIfInvalid();
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        if (step == ReviewStep.School && caller.OrgRole != OrgRole.Admin) throw new ForbiddenException("forbidden.selection-coordinator");
+        return await ConcurrentChange.RetryAsync(async () =>
+        {
+            var window = await store.FindAsync<SelectionWindow>(windowId, ct);
+            if (window is null || window.SchoolId != caller.OrganizationId) throw new NotFoundException("selection-window", windowId);
+            var application = await store.FindAsync<SelectionApplication>(applicationId, ct);
+            if (application is null || application.WindowId != window.Id) throw new NotFoundException("selection-application", applicationId);
+            var now = clock.GetUtcNow();
+            if (window.PhaseAt(now) == WindowPhase.Drawn) throw new DomainRuleException("selection-already-drawn");
+            var (old, placed, expected) = (application.Status, application.Placements, application.Version);
+            application.Review(step, approve!.Value, reason, now, caller.AuditName);
+            var changes = new StoreChanges().Update(application, expected);
+            if (application.Status == ApplicationStatus.Rejected) await UnplaceAsync(window, application, placed, old, changes, now, ct);
+            else if (application.Status == ApplicationStatus.SchoolApproved && application.Placements.Count > 0)
+                await AssignAsync(window, application.Placements.Select(p => (application.PupilId, p.ProgrammeId)), changes, now, ct);
+            await store.CommitAsync(changes.Publish(SelectionEvents.ApplicationChanged(application, old, now)), ct);
+            return application;
+        });
+    }
+
+    /// <summary>
+    /// The lottery, once the window has closed and every application is decided: the engine over the school-approved applications
+    /// with the seed committed at opening, now revealed; placements written to the applications and the providers' class lists,
+    /// the draw kept for anyone who may check it — all in one commit.
+    /// </summary>
+    public Task<SelectionDraw> DrawAsync(Caller caller, Guid windowId, CancellationToken ct = default) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            await CoordinatorSchoolAsync(caller, ct);
+            var window = await store.FindAsync<SelectionWindow>(windowId, ct);
+            if (window is null || window.SchoolId != caller.OrganizationId) throw new NotFoundException("selection-window", windowId);
+            var now = clock.GetUtcNow();
+            var expected = window.Version;
+            window.MarkDrawn(now);
+            var applications = await AllApplicationsAsync(window.Id, ct);
+            var pending = applications.Count(a => a.Status is ApplicationStatus.Submitted or ApplicationStatus.ClassApproved);
+            if (pending > 0) throw new DomainRuleException("selection-reviews-pending", pending);
+            var approved = applications.Where(a => a.Status == ApplicationStatus.SchoolApproved).ToList();
+            var applicants = new List<Applicant>(approved.Count);
+            foreach (var a in approved) applicants.Add(a.ToApplicant(await CommitmentsAsync(a.PupilId, window.Id, ct)));
+            var request = new AllocationRequest([.. window.Programmes.Select(p => p.ToSeats(p.Seats))], applicants, window.CapPerPupil, AllocationMode.Lottery,
+                window.Seed, window.Weights, window.PriorityFlags);
+            var result = AllocationEngine.Allocate(request);
+            var draw = SelectionDraw.Of(window, request, result, now);
+            var changes = new StoreChanges().Update(window, expected).Insert(draw);
+            var byPupil = result.Placements.ToLookup(p => p.PupilId);
+            foreach (var a in approved)
+            {
+                var before = a.Version;
+                a.Place([.. byPupil[a.PupilId].Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
+                changes.Update(a, before).Publish(SelectionEvents.ApplicationChanged(a, a.Status, now));
+            }
+            await AssignAsync(window, result.Placements.Select(p => (p.PupilId, p.ProgrammeId)), changes, now, ct);
+            changes.Insert(AuditEntry.Record(caller, "selection.draw", "selection-window", window.Id.ToString(), now, window.DistrictCode, window.SchoolId,
+                detail: $"applicants={applicants.Count} placements={result.Placements.Count} input={result.Audit.InputDigest}"));
+            await store.CommitAsync(changes, ct);
+            return draw;
+        });
+
+    private Task<SelectionWindow> ChangeWindowAsync(Caller caller, Guid windowId, string phase, Action<SelectionWindow, DateTimeOffset> change, CancellationToken ct) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            await CoordinatorSchoolAsync(caller, ct);
+            var window = await store.FindAsync<SelectionWindow>(windowId, ct);
+            if (window is null || window.SchoolId != caller.OrganizationId) throw new NotFoundException("selection-window", windowId);
+            var now = clock.GetUtcNow();
+            var expected = window.Version;
+            change(window, now);
+            var guardians = (await AllApplicationsAsync(window.Id, ct)).Select(a => a.GuardianId).Distinct().ToList();
+            await store.CommitAsync(new StoreChanges().Update(window, expected).Publish(SelectionEvents.WindowChanged(window, phase, guardians, now)), ct);
+            return window;
+        });
+
+    private async Task<School> CoordinatorSchoolAsync(Caller caller, CancellationToken ct)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        if (caller.OrgRole != OrgRole.Admin) throw new ForbiddenException("forbidden.selection-coordinator");
+        return await store.FindAsync<School>(caller.OrganizationId, ct) ?? throw new NotFoundException("school", caller.OrganizationId);
+    }
+
+    /// <summary>A window of a school where the guardian has a child; any other is 404.</summary>
+    private async Task<SelectionWindow> VisibleWindowAsync(Caller caller, Guid windowId, CancellationToken ct)
+    {
+        var window = await store.FindAsync<SelectionWindow>(windowId, ct);
+        if (window is null) throw new NotFoundException("selection-window", windowId);
+        var children = await store.ListPupilsAsync(new PupilFilter(GuardianId: caller.UserId, Limit: 100), ct);
+        return children.Any(c => c.SchoolId == window.SchoolId) ? window : throw new NotFoundException("selection-window", windowId);
+    }
+
+    /// <summary>A confirmed booking or series of the school as a programme, holding its pupils' seats; null when it is not one.</summary>
+    private async Task<WindowProgramme?> ProgrammeAsync(Guid schoolId, ProgrammeRequest request, CancellationToken ct)
+    {
+        if (request.BookingId is { } bookingId)
+        {
+            var b = await store.FindAsync<Booking>(bookingId, ct);
+            if (b is null || b.SchoolId != schoolId || b.Status != BookingStatus.Confirmed || b.Snapshot is null) return null;
+            return new WindowProgramme(b.Id, null, [b.Id], b.OfferingId, b.ProviderId, b.Snapshot.OfferingTitle, b.Snapshot.ProviderName, b.Snapshot.Mode,
+                b.Pupils, [new TimeSlot(b.SessionStartsAt, b.Snapshot.SessionEndsAt)], b.Grades);
+        }
+        var series = await store.FindAsync<BookingSeries>(request.SeriesId!.Value, ct);
+        if (series is null || series.SchoolId != schoolId || series.Status != SeriesStatus.Confirmed) return null;
+        var bookings = (await store.FindManyAsync<Booking>([.. series.Sessions.Select(s => s.BookingId)], ct))
+            .Where(b => b.Status == BookingStatus.Confirmed && b.Snapshot is not null).OrderBy(b => b.SessionStartsAt).ToList();
+        if (bookings.Count == 0) return null;
+        return new WindowProgramme(series.Id, series.Id, [.. bookings.Select(b => b.Id)], series.OfferingId, series.ProviderId, series.Snapshot.OfferingTitle,
+            series.Snapshot.ProviderName, series.Snapshot.Mode, series.Pupils, [.. bookings.Select(b => new TimeSlot(b.SessionStartsAt, b.Snapshot!.SessionEndsAt))],
+            series.Grades);
+    }
+
+    /// <summary>The session times a pupil holds through its placements in the school's other windows: no pupil in two overlapping sessions.</summary>
+    private async Task<IReadOnlyList<TimeSlot>> CommitmentsAsync(Guid pupilId, Guid windowId, CancellationToken ct)
+    {
+        var others = (await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(PupilId: pupilId, Limit: 100), ct))
+            .Where(a => a.WindowId != windowId && a.IsLive && a.Placements.Count > 0).ToList();
+        if (others.Count == 0) return [];
+        var windows = (await store.FindManyAsync<SelectionWindow>([.. others.Select(a => a.WindowId).Distinct()], ct)).ToDictionary(w => w.Id);
+        return [.. others.SelectMany(a => a.Placements.SelectMany(p => windows.GetValueOrDefault(a.WindowId)?.Programme(p.ProgrammeId)?.Sessions ?? []))];
+    }
+
+    private async Task<List<SelectionApplication>> AllApplicationsAsync(Guid windowId, CancellationToken ct)
+    {
+        var all = new List<SelectionApplication>();
+        for (Guid? after = null; ;)
+        {
+            var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: windowId, Limit: 1000, After: after), ct);
+            all.AddRange(page);
+            if (page.Count < 1000) return all;
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>Seats back (first come) and the pupil off the class lists it was on (school-approved placements).</summary>
+    private async Task UnplaceAsync(SelectionWindow window, SelectionApplication application, IReadOnlyList<ApplicationPlacement> placed, ApplicationStatus old,
+        StoreChanges changes, DateTimeOffset now, CancellationToken ct)
+    {
+        if (window.Mode == AllocationMode.FirstCome)
+            foreach (var p in placed) changes.ReturnSelectionSeats(SelectionSeats.IdOf(window.Id, p.ProgrammeId), 1);
+        if (old != ApplicationStatus.SchoolApproved || placed.Count == 0) return;
+        foreach (var p in placed)
+        {
+            if (window.Programme(p.ProgrammeId) is not { } programme) continue;
+            var assignments = await store.FindManyAsync<PupilAssignment>(programme.BookingIds, ct);
+            foreach (var a in assignments.Where(a => a.PupilIds.Contains(application.PupilId)))
+            {
+                var expected = a.Version;
+                a.Set([.. a.PupilIds.Where(id => id != application.PupilId)], now);
+                changes.Update(a, expected);
+            }
+            changes.Publish(SelectionEvents.ClassListChanged(window, programme.ProviderId, programme.BookingIds, now));
+        }
+    }
+
+    /// <summary>Adds the placed pupils to the class list (<see cref="PupilAssignment"/>) of every booking of their programmes.</summary>
+    private async Task AssignAsync(SelectionWindow window, IEnumerable<(Guid PupilId, Guid ProgrammeId)> placements, StoreChanges changes, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        foreach (var group in placements.GroupBy(p => p.ProgrammeId))
+        {
+            if (window.Programme(group.Key) is not { } programme) continue;
+            var existing = (await store.FindManyAsync<PupilAssignment>(programme.BookingIds, ct)).ToDictionary(a => a.Id);
+            foreach (var bookingId in programme.BookingIds)
+            {
+                if (existing.TryGetValue(bookingId, out var assignment))
+                {
+                    var expected = assignment.Version;
+                    assignment.Set([.. assignment.PupilIds, .. group.Select(p => p.PupilId)], now);
+                    changes.Update(assignment, expected);
+                }
+                else
+                {
+                    assignment = PupilAssignment.For(bookingId, window.SchoolId, programme.ProviderId);
+                    assignment.Set([.. group.Select(p => p.PupilId)], now);
+                    changes.Insert(assignment);
+                }
+            }
+            changes.Publish(SelectionEvents.ClassListChanged(window, programme.ProviderId, programme.BookingIds, now));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using Marketplace.Core.Families.Allocation;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Families.Selection;
+
+/// <summary>A window with its programmes' free seats (first come: live counts; lottery: the seats until the draw).</summary>
+public sealed record WindowView(SelectionWindow Window, WindowPhase Phase, IReadOnlyDictionary<Guid, int> FreeSeats);
+
+/// <summary>A place on a programme's waiting list: 1-based, in submission order (first come) or draw order (lottery).</summary>
+public sealed record WaitingPlace(Guid ProgrammeId, int Position, int ChoiceRank, WaitReason Reason);
+
+/// <summary>An application as its school or guardian reads it: the pupil's name, and where it waits for what it did not get.</summary>
+public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting);
+
+/// <summary>A drawn window's audit with the result of re-running it here (anyone can re-run it too: the input and seed are in it).</summary>
+public sealed record DrawView(SelectionDraw Draw, SelectionWindow Window, AllocationCheck Check);
+
+/// <summary>
+/// Reads of selection windows. A school reads its own windows and every application; a guardian the windows of schools where it
+/// has a child and its own children's applications; a drawn window's audit both, and the bureau of the school's district. Any
+/// other window is 404.
+/// </summary>
+public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock)
+{
+    public const int MaxWindows = 100;
+
+    public async Task<IReadOnlyList<WindowView>> ListAsync(Caller caller, CancellationToken ct = default)
+    {
+        IReadOnlyCollection<Guid> schools = caller.Role switch
+        {
+            Role.School => [caller.OrganizationId],
+            Role.Guardian => [.. (await ChildrenAsync(caller, ct)).Select(c => c.SchoolId).Distinct()],
+            _ => throw new ForbiddenException("forbidden.selection-read"),
+        };
+        var windows = await store.ListSelectionWindowsAsync(schools, MaxWindows, ct);
+        var views = new List<WindowView>(windows.Count);
+        foreach (var w in windows) views.Add(await ViewAsync(w, ct));
+        return views;
+    }
+
+    public async Task<WindowView> GetAsync(Caller caller, Guid windowId, CancellationToken ct = default) =>
+        await ViewAsync(await ReadableAsync(caller, windowId, ct), ct);
+
+    /// <summary>The school's applications of a window, a page in id order, optionally of one grade and class (the class teacher's list).</summary>
+    public async Task<IReadOnlyList<ApplicationView>> ApplicationsAsync(Caller caller, Guid windowId, int? grade, string? className, int limit, Guid? after,
+        CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        var window = await ReadableAsync(caller, windowId, ct);
+        var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className, limit, after), ct);
+        return await ViewsAsync(window, page, ct);
+    }
+
+    /// <summary>The guardian's own children's applications in a window (the school's: any one).</summary>
+    public async Task<IReadOnlyList<ApplicationView>> MineAsync(Caller caller, Guid windowId, CancellationToken ct = default)
+    {
+        PupilAccess.EnsureGuardian(caller);
+        var window = await ReadableAsync(caller, windowId, ct);
+        var children = await ChildrenAsync(caller, ct);
+        var mine = await store.FindManyAsync<SelectionApplication>([.. children.Select(c => SelectionApplication.IdOf(window.Id, c.Id))], ct);
+        return await ViewsAsync(window, mine, ct);
+    }
+
+    public async Task<ApplicationView> ApplicationAsync(Caller caller, Guid windowId, Guid applicationId, CancellationToken ct = default)
+    {
+        var window = await ReadableAsync(caller, windowId, ct);
+        var application = await store.FindAsync<SelectionApplication>(applicationId, ct);
+        var mine = application is not null && application.WindowId == window.Id && (caller.Role == Role.School
+            || (caller.Role == Role.Guardian && await store.FindAsync<Pupil>(application.PupilId, ct) is { } p && p.HasGuardian(caller.UserId)));
+        if (!mine) throw new NotFoundException("selection-application", applicationId);
+        return (await ViewsAsync(window, [application!], ct))[0];
+    }
+
+    /// <summary>A drawn window's audit, re-run and compared here (<see cref="AllocationEngine.Verify"/>); 409 before the draw.</summary>
+    public async Task<DrawView> DrawAsync(Caller caller, Guid windowId, CancellationToken ct = default)
+    {
+        var window = await ReadableAsync(caller, windowId, ct);
+        var draw = await store.FindAsync<SelectionDraw>(window.Id, ct) ?? throw new DomainRuleException("selection-not-drawn");
+        return new DrawView(draw, window, AllocationEngine.Verify(draw.Request, draw.Result));
+    }
+
+    private async Task<SelectionWindow> ReadableAsync(Caller caller, Guid windowId, CancellationToken ct)
+    {
+        var window = await store.FindAsync<SelectionWindow>(windowId, ct);
+        var readable = window is not null && caller.Role switch
+        {
+            Role.School => window.SchoolId == caller.OrganizationId,
+            Role.Guardian => (await ChildrenAsync(caller, ct)).Any(c => c.SchoolId == window.SchoolId),
+            Role.Bureau or Role.CityBureau => caller.Oversees(window.DistrictCode),
+            _ => false,
+        };
+        return readable ? window! : throw new NotFoundException("selection-window", windowId);
+    }
+
+    private Task<IReadOnlyList<Pupil>> ChildrenAsync(Caller caller, CancellationToken ct) =>
+        store.ListPupilsAsync(new PupilFilter(GuardianId: caller.UserId, Limit: 100), ct);
+
+    private async Task<WindowView> ViewAsync(SelectionWindow w, CancellationToken ct)
+    {
+        var seats = await store.FindManyAsync<SelectionSeats>([.. w.Programmes.Select(p => SelectionSeats.IdOf(w.Id, p.ProgrammeId))], ct);
+        return new WindowView(w, w.PhaseAt(clock.GetUtcNow()), seats.ToDictionary(s => s.ProgrammeId, s => w.Mode == AllocationMode.FirstCome ? s.Free : s.Capacity));
+    }
+
+    /// <summary>
+    /// Names and waiting places. Lottery: the stored draw's waiting lists. First come: every live application of the window in
+    /// submission order (then pupil id) that ranked a programme, did not get it and whose grade it admits — the engine's first-come order.
+    /// </summary>
+    private async Task<IReadOnlyList<ApplicationView>> ViewsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, CancellationToken ct)
+    {
+        if (applications.Count == 0) return [];
+        var names = (await store.FindManyAsync<Pupil>([.. applications.Select(a => a.PupilId)], ct)).ToDictionary(p => p.Id, p => p.Name);
+        var lists = await WaitingListsAsync(window, applications, ct);
+        return [.. applications.Select(a => new ApplicationView(a, names.GetValueOrDefault(a.PupilId, ""),
+            [.. lists.SelectMany(l => l.Value.Where(e => e.PupilId == a.PupilId).Select(e => new WaitingPlace(l.Key, e.Position, e.ChoiceRank, e.Reason)))]))];
+    }
+
+    private async Task<IReadOnlyDictionary<Guid, IReadOnlyList<WaitingEntry>>> WaitingListsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> asked,
+        CancellationToken ct)
+    {
+        if (window.Mode == AllocationMode.Lottery)
+            return (await store.FindAsync<SelectionDraw>(window.Id, ct))?.Result.WaitingLists ?? new Dictionary<Guid, IReadOnlyList<WaitingEntry>>();
+        if (!asked.Any(a => a.IsLive && a.Placements.Count < Math.Min(window.CapPerPupil, a.Choices.Count)))
+            return new Dictionary<Guid, IReadOnlyList<WaitingEntry>>();
+        var all = new List<SelectionApplication>();
+        for (Guid? after = null; ;)
+        {
+            var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id, Limit: 1000, After: after), ct);
+            all.AddRange(page);
+            if (page.Count < 1000) break;
+            after = page[^1].Id;
+        }
+        var lists = window.Programmes.ToDictionary(p => p.ProgrammeId, _ => new List<WaitingEntry>());
+        foreach (var a in all.Where(a => a.IsLive).OrderBy(a => a.SubmittedAt).ThenBy(a => a.PupilId))
+            for (var k = 0; k < a.Choices.Count; k++)
+            {
+                var programme = window.Programme(a.Choices[k]);
+                if (programme is null || a.Placements.Any(p => p.ProgrammeId == programme.ProgrammeId) || !programme.ToSeats(0).Admits(a.Grade)) continue;
+                var list = lists[programme.ProgrammeId];
+                list.Add(new WaitingEntry(list.Count + 1, a.PupilId, k + 1, a.Placements.Count >= window.CapPerPupil ? WaitReason.CapReached : WaitReason.Full));
+            }
+        return lists.ToDictionary(l => l.Key, l => (IReadOnlyList<WaitingEntry>)l.Value);
+    }
+}

@@ -1,0 +1,101 @@
+using Marketplace.Core.Catalog;
+using Marketplace.Core.Families;
+using Marketplace.Core.Families.Allocation;
+using Marketplace.Core.Families.Selection;
+using Marketplace.Core.Identity;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Adapters.Tests.Store;
+
+/// <summary>The selection window (issue 18): the first-come seat take is one conditional update (never over capacity, also in
+/// parallel; a take that does not fit rolls its whole commit back), seats come back but never below zero, applications by window,
+/// class and pupil, windows by school, and a draw survives the round trip exactly (it still verifies).</summary>
+public abstract partial class StoreContract
+{
+    private static SelectionWindow SampleWindow(Guid school, Guid programme, int seats, AllocationMode mode = AllocationMode.FirstCome) =>
+        SelectionWindow.Open(school, "110101", "2026-2027-1", "秋季选课", Now.AddDays(-1), Now.AddDays(3), mode, 1, new Dictionary<string, int> { ["hardship"] = 3 },
+            ["hardship"], "t1", false,
+            [new WindowProgramme(programme, null, [programme], Ids.New(), Ids.New(), "足球", "体育中心", DeliveryMode.OnCampus, seats,
+                [new TimeSlot(Now.AddDays(5), Now.AddDays(5).AddHours(1))], [3])],
+            mode == AllocationMode.Lottery ? LotteryDraw.NewSeed() : null, Now, "School:school1");
+
+    private static (User Guardian, Pupil Pupil) SampleChild(Guid school, int n, string className = "1班")
+    {
+        var guardian = User.InvitedGuardian($"1370000{n:D4}", "家长", ActivationCode.Hash("X"), Now.AddDays(14));
+        return (guardian, Pupil.Create(school, "110101", $"学生{n}", 3, className, guardian.Id, guardian.Phone!, hardship: n % 2 == 0, Now));
+    }
+
+    [SkippableFact]
+    public async Task SelectionSeats_TakeIsConditional_AllOrNothing_AndNeverOverCapacityInParallel()
+    {
+        await using var db = await CreateAsync();
+        var (school, programme) = (Ids.New(), Ids.New());
+        var window = SampleWindow(school, programme, 5);
+        var seatsId = SelectionSeats.IdOf(window.Id, programme);
+        await db.Store.CommitAsync(new StoreChanges().Insert(window).Insert(SelectionSeats.For(window.Id, programme, 5)));
+
+        var tries = Enumerable.Range(0, 20).Select(async n =>
+        {
+            var (guardian, pupil) = SampleChild(school, n);
+            var application = SelectionApplication.Submit(window, pupil, guardian.Id, [programme], "t1", false, Now, "g");
+            try
+            {
+                await db.Store.CommitAsync(new StoreChanges().Insert(application).TakeSelectionSeats(seatsId, 1));
+                return true;
+            }
+            catch (SelectionSeatsUnavailableException e)
+            {
+                Assert.Equal(seatsId, e.SeatsId);
+                return false;
+            }
+        });
+        var taken = await Task.WhenAll(tries);
+        Assert.Equal(5, taken.Count(t => t));
+        Assert.Equal(5, (await db.Store.FindAsync<SelectionSeats>(seatsId))!.Taken);
+        // A commit whose take did not fit wrote nothing else: only the five placed applications exist.
+        Assert.Equal(5, (await db.Store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id))).Count);
+
+        await db.Store.CommitAsync(new StoreChanges().ReturnSelectionSeats(seatsId, 2));
+        var seats = (await db.Store.FindAsync<SelectionSeats>(seatsId))!;
+        Assert.Equal((3, 2), (seats.Taken, seats.Free));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.CommitAsync(new StoreChanges().ReturnSelectionSeats(seatsId, 4)));
+        await Assert.ThrowsAsync<SelectionSeatsUnavailableException>(() => db.Store.CommitAsync(new StoreChanges().TakeSelectionSeats(seatsId, 3)));
+        Assert.Equal(3, (await db.Store.FindAsync<SelectionSeats>(seatsId))!.Taken);
+    }
+
+    [SkippableFact]
+    public async Task SelectionApplications_ByWindowClassAndPupil_WindowsBySchool_AndADrawRoundTrips()
+    {
+        await using var db = await CreateAsync();
+        var (school, other, programme) = (Ids.New(), Ids.New(), Ids.New());
+        var window = SampleWindow(school, programme, 2, AllocationMode.Lottery);
+        var older = SampleWindow(school, Ids.New(), 1);
+        var elsewhere = SampleWindow(other, Ids.New(), 1);
+        var children = Enumerable.Range(0, 4).Select(n => SampleChild(school, n, n < 3 ? "1班" : "2班")).ToList();
+        var applications = children.Select(c => SelectionApplication.Submit(window, c.Pupil, c.Guardian.Id, [programme], "t1", false, Now, "g")).ToList();
+        var elsewhereApplication = SelectionApplication.Submit(older, children[0].Pupil, children[0].Guardian.Id, [older.Programmes[0].ProgrammeId], "t1", false, Now, "g");
+        var changes = new StoreChanges().Insert(older).Insert(window).Insert(elsewhere).Insert(elsewhereApplication);
+        foreach (var a in applications) changes.Insert(a);
+        await db.Store.CommitAsync(changes);
+
+        var ids = InIdOrder(applications.Select(a => a.Id));
+        Assert.Equal(ids, (await db.Store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id))).Select(a => a.Id));
+        Assert.Equal(InIdOrder(applications.Take(3).Select(a => a.Id)),
+            (await db.Store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id, Grade: 3, ClassName: "1班"))).Select(a => a.Id));
+        Assert.Equal(ids[2..], (await db.Store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id, After: ids[1]))).Select(a => a.Id));
+        Assert.Equal(InIdOrder([applications[0].Id, elsewhereApplication.Id]),
+            (await db.Store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(PupilId: children[0].Pupil.Id))).Select(a => a.Id));
+        Assert.Equal(Enumerable.Reverse(InIdOrder([window.Id, older.Id])), (await db.Store.ListSelectionWindowsAsync([school], 10)).Select(w => w.Id)); // newest first
+        Assert.Equal(3, (await db.Store.ListSelectionWindowsAsync([school, other], 10)).Count);
+
+        // The draw is kept exactly: read back, it verifies against its own request (seed, order, placements, waiting lists).
+        var request = new AllocationRequest([window.Programmes[0].ToSeats(2)], [.. applications.Select(a => a.ToApplicant([]))], 1, AllocationMode.Lottery,
+            window.Seed, window.Weights, window.PriorityFlags);
+        await db.Store.CommitAsync(new StoreChanges().Insert(SelectionDraw.Of(window, request, AllocationEngine.Allocate(request), Now)));
+        var stored = (await db.Store.FindAsync<SelectionDraw>(window.Id))!;
+        Assert.True(AllocationEngine.Verify(stored.Request, stored.Result).Matches);
+        Assert.Equal(2, stored.Result.Placements.Count);
+        Assert.Equal(window.SeedCommitment, LotteryDraw.Commitment(stored.Request.Seed!));
+    }
+}

@@ -1,0 +1,58 @@
+using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Core.Families.Selection;
+using Marketplace.Core.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using static Marketplace.Api.Tests.Families.Selection.SelectionSetup;
+
+namespace Marketplace.Api.Tests.Families.Selection;
+
+/// <summary>Issue 18: the first-come rush — 200 guardians at once on 30 seats get exactly 30 places, never more, and the rest wait in submission order.</summary>
+public sealed class SelectionConcurrencyTests : IDisposable
+{
+    private const int Seats = 30;
+    private const int Guardians = 200;
+    private readonly FamilyFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task FirstCome_TwoHundredGuardiansInParallel_OnThirtySeats_PlaceExactlyThirty_AndTheRestWaitInOrder()
+    {
+        var booking = await ConfirmedBookingAsync(_factory, "school1", pupils: Seats, hoursAhead: 72);
+        var school = await _factory.ClientForAsync("school1");
+        var windowId = (await (await school.PostJsonAsync("/api/selection-windows", Window("FirstCome", [new { bookingId = booking }])))
+            .AssertStatusAsync(201)).Id();
+        var guardians = new List<TestGuardian>();
+        for (var i = 0; i < Guardians; i++) guardians.Add(await GuardianAsync(_factory, "school1", 1000 + i));
+
+        using var start = new SemaphoreSlim(0);
+        var requests = guardians.Select(async g =>
+        {
+            await start.WaitAsync();
+            return await g.Client.PostJsonAsync($"/api/selection-windows/{windowId}/applications", Apply(g.PupilId, booking));
+        }).ToList();
+        start.Release(Guardians);
+        var answers = await Task.WhenAll(requests);
+        var bodies = new List<System.Text.Json.Nodes.JsonNode>();
+        foreach (var answer in answers) bodies.Add(await answer.AssertStatusAsync(201)); // nobody is told to try again
+
+        var placed = bodies.Where(b => b["placements"]!.AsArray().Count == 1).ToList();
+        Assert.Equal(Seats, placed.Count);
+        var window = await school.GetJsonAsync($"/api/selection-windows/{windowId}");
+        Assert.Equal(0, window["programmes"]![0]!["freeSeats"]!.GetValue<int>());
+        var store = _factory.Services.GetRequiredService<IMarketplaceStore>();
+        Assert.Equal(Seats, (await store.FindAsync<SelectionSeats>(SelectionSeats.IdOf(windowId, booking)))!.Taken);
+
+        // Every place went to one of the first 30 submissions, and the others wait 1 … 170 in submission order.
+        var all = (await school.GetJsonAsync($"/api/selection-windows/{windowId}/applications?limit=500")).AsArray().Select(a => a!).ToList();
+        Assert.Equal(Guardians, all.Count);
+        var bySubmission = all.OrderBy(a => a["submittedAt"]!.GetValue<DateTimeOffset>()).ThenBy(a => a["pupilId"]!.GetValue<Guid>()).ToList();
+        Assert.All(bySubmission.Take(Seats), a => Assert.Single(a["placements"]!.AsArray()));
+        var waiting = bySubmission.Skip(Seats).ToList();
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            Assert.Empty(waiting[i]["placements"]!.AsArray());
+            Assert.Equal(i + 1, waiting[i]["waiting"]!.AsArray().Single()!["position"]!.GetValue<int>());
+        }
+    }
+}
