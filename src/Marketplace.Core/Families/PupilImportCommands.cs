@@ -25,9 +25,7 @@ public sealed class PupilImportCommands(IMarketplaceStore store, TimeProvider cl
         ("guardianPhone", "监护人手机", true), ("hardship", "家庭经济困难", false),
     ];
 
-    private static readonly Dictionary<string, string> FieldByHeader = Columns
-        .SelectMany(c => new[] { (c.Field, c.Field), (c.Chinese, c.Field) })
-        .ToDictionary(h => h.Item1, h => h.Item2, StringComparer.OrdinalIgnoreCase);
+    private static readonly RosterColumns Header = new(Columns);
 
     private static readonly string[] GradeNames = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级"];
 
@@ -117,7 +115,7 @@ public sealed class PupilImportCommands(IMarketplaceStore store, TimeProvider cl
     {
         var errors = new List<ImportError>();
         if (table.TooManyRows) errors.Add(new ImportError(null, null, null, "import.too-many-rows", new("import.too-many-rows", MaxRows)));
-        var columns = ReadHeader(table.Header, errors);
+        var columns = Header.ReadHeader(table.Header, errors);
         if (errors.Count > 0) return new Plan([], [], errors);
 
         var grades = school.StageOrFromGrades is { } stage ? SchoolStages.GradesOf(stage) : [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -156,22 +154,6 @@ public sealed class PupilImportCommands(IMarketplaceStore store, TimeProvider cl
         }
         // A real import writes only what it plans, and only when every row is good.
         return new Plan(planned, [.. guardians.Values], [.. errors.OrderBy(e => e.Line ?? 0).ThenBy(e => e.Column?.Length ?? 0).ThenBy(e => e.Column, StringComparer.Ordinal)]);
-    }
-
-    private static Dictionary<string, string> ReadHeader(IReadOnlyList<RosterCell> header, List<ImportError> errors)
-    {
-        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var cell in header.Where(c => c.Text.Trim().Length > 0))
-        {
-            var text = cell.Text.Trim();
-            if (!FieldByHeader.TryGetValue(text, out var field))
-                errors.Add(new ImportError(1, cell.Column, null, "import.column-unknown", new("import.column-unknown", text)));
-            else if (!columns.TryAdd(field, cell.Column))
-                errors.Add(new ImportError(1, cell.Column, field, "import.column-repeated", new("import.column-repeated", columns[field])));
-        }
-        foreach (var (field, chinese, _) in Columns.Where(c => c.Required && !columns.ContainsKey(c.Field)))
-            errors.Add(new ImportError(1, null, field, "import.column-missing", new("import.column-missing", chinese, field)));
-        return columns;
     }
 
     private static Row ReadRow(RosterRow source, Dictionary<string, string> columns, IReadOnlyList<int> grades, List<ImportError> errors)

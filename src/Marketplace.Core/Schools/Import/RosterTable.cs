@@ -10,3 +10,31 @@ public sealed record RosterTable(IReadOnlyList<RosterCell> Header, IReadOnlyList
 public sealed record RosterRow(int Line, IReadOnlyList<RosterCell> Cells);
 
 public sealed record RosterCell(string Column, string Text);
+
+/// <summary>
+/// A roster's columns, each by its field name with the Chinese header it may also have (either, any case), and whether it must be
+/// there. Shared by the school roster and the pupil roster imports.
+/// </summary>
+public sealed class RosterColumns((string Field, string Chinese, bool Required)[] columns)
+{
+    private readonly Dictionary<string, string> _fieldByHeader = columns
+        .SelectMany(c => new[] { (c.Field, c.Field), (c.Chinese, c.Field) })
+        .ToDictionary(h => h.Item1, h => h.Item2, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Field name → column letter. Every header must be known and appear once; every required column must be there.</summary>
+    public Dictionary<string, string> ReadHeader(IReadOnlyList<RosterCell> header, List<ImportError> errors)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cell in header.Where(c => c.Text.Trim().Length > 0))
+        {
+            var text = cell.Text.Trim();
+            if (!_fieldByHeader.TryGetValue(text, out var field))
+                errors.Add(new ImportError(1, cell.Column, null, "import.column-unknown", new("import.column-unknown", text)));
+            else if (!found.TryAdd(field, cell.Column))
+                errors.Add(new ImportError(1, cell.Column, field, "import.column-repeated", new("import.column-repeated", found[field])));
+        }
+        foreach (var (field, chinese, _) in columns.Where(c => c.Required && !found.ContainsKey(c.Field)))
+            errors.Add(new ImportError(1, null, field, "import.column-missing", new("import.column-missing", chinese, field)));
+        return found;
+    }
+}

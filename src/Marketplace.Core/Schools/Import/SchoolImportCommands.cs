@@ -29,9 +29,7 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
         ("coordinatorName", "负责人", false), ("coordinatorPhone", "负责人电话", false), ("coordinatorUsername", "负责人用户名", false),
     ];
 
-    private static readonly Dictionary<string, string> FieldByHeader = Columns
-        .SelectMany(c => new[] { (c.Field, c.Field), (c.Chinese, c.Field) })
-        .ToDictionary(h => h.Item1, h => h.Item2, StringComparer.OrdinalIgnoreCase);
+    private static readonly RosterColumns Header = new(Columns);
 
     private static readonly Dictionary<string, SchoolStage> StageByName = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -110,7 +108,7 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
     {
         var errors = new List<ImportError>();
         if (table.TooManyRows) errors.Add(new ImportError(null, null, null, "import.too-many-rows", new("import.too-many-rows", MaxRows)));
-        var columns = ReadHeader(table.Header, errors);
+        var columns = Header.ReadHeader(table.Header, errors);
         if (errors.Count > 0) return new Plan([], errors);
 
         var rows = table.Rows.Select(r => ReadRow(caller, r, columns, errors)).ToList();
@@ -161,23 +159,6 @@ public sealed partial class SchoolImportCommands(IMarketplaceStore store, TimePr
             }
         }
         return new Plan(planned, [.. errors.OrderBy(e => e.Line ?? 0).ThenBy(e => e.Column?.Length ?? 0).ThenBy(e => e.Column, StringComparer.Ordinal)]);
-    }
-
-    /// <summary>Field name → column letter. Every header must be known and appear once; every required column must be there.</summary>
-    private static Dictionary<string, string> ReadHeader(IReadOnlyList<RosterCell> header, List<ImportError> errors)
-    {
-        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var cell in header.Where(c => c.Text.Trim().Length > 0))
-        {
-            var text = cell.Text.Trim();
-            if (!FieldByHeader.TryGetValue(text, out var field))
-                errors.Add(new ImportError(1, cell.Column, null, "import.column-unknown", new("import.column-unknown", text)));
-            else if (!columns.TryAdd(field, cell.Column))
-                errors.Add(new ImportError(1, cell.Column, field, "import.column-repeated", new("import.column-repeated", columns[field])));
-        }
-        foreach (var (field, chinese, _) in Columns.Where(c => c.Required && !columns.ContainsKey(c.Field)))
-            errors.Add(new ImportError(1, null, field, "import.column-missing", new("import.column-missing", chinese, field)));
-        return columns;
     }
 
     private static Row ReadRow(Caller caller, RosterRow source, Dictionary<string, string> columns, List<ImportError> errors)
