@@ -59,7 +59,8 @@ public static partial class PupilEndpoints
 
     internal static void Map(IEndpointRouteBuilder app)
     {
-        var pupils = app.MapGroup("/api/schools/{schoolId:guid}").WithTags("Families").RequireAuthorization();
+        // The school's own roster: other roles are refused before a query or body is read.
+        var pupils = app.MapGroup("/api/schools/{schoolId:guid}").WithTags("Families").RequireAuthorization(AuthSetup.SchoolPolicy);
         pupils.MapPost("/pupils/import", Import).WithName("ImportPupils").WithQuery(ImportQuery)
             .WithMetadata(new RequestSizeLimitAttribute(RosterReader.MaxBodyBytes))
             .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415)
@@ -76,7 +77,7 @@ public static partial class PupilEndpoints
         var bookings = app.MapGroup("/api/bookings/{bookingId:guid}/pupils").WithTags("Families").RequireAuthorization();
         bookings.MapGet("/", ClassList).WithName("GetClassList")
             .WithSummary("预约的学生名单：机构只看到已获监护人同意的学生姓名、年级、班级，不含电话 / A booking's class list: its provider (and school) see name, grade and class of the assigned pupils whose guardian consented — never a phone.");
-        bookings.MapPut("/", Assign).WithName("AssignPupils")
+        bookings.MapPut("/", Assign).WithName("AssignPupils").RequireAuthorization(AuthSetup.SchoolPolicy)
             .WithSummary("学校指定参加该预约的本校学生 / The school names which of its pupils go on its booking (at most the booking's pupils).");
 
         app.MapGet("/api/pupils/counts", Counts).WithName("CountPupils").WithTags("Families").RequireAuthorization(AuthSetup.OversightPolicy).WithQuery(CountQuery)

@@ -19,16 +19,16 @@ public static partial class SelectionEndpoints
     internal static void Map(IEndpointRouteBuilder app)
     {
         var windows = app.MapGroup("/api/selection-windows").WithTags("Families").RequireAuthorization();
-        windows.MapPost("/", Open).WithName("OpenSelectionWindow").ProducesProblem(409)
+        windows.MapPost("/", Open).WithName("OpenSelectionWindow").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("学校开放选课（本校已确认的预约或整学期预约，先到先得或抽签；抽签时公布种子的 SHA-256 承诺）/ The school opens a selection window over its confirmed bookings or series: first come or lottery; a lottery publishes its seed's SHA-256 commitment now and the seed at the draw.");
         windows.MapGet("/", List).WithName("ListSelectionWindows")
             .WithSummary("选课窗口：学校看本校的，家长看孩子所在学校的 / Selection windows: a school its own, a guardian those of its children's schools.");
         windows.MapGet("/{windowId:guid}", Get).WithName("GetSelectionWindow").WithSummary("一个选课窗口（含各项目剩余名额）/ One selection window with each programme's free seats.");
-        windows.MapPut("/{windowId:guid}/closes-at", Reschedule).WithName("RescheduleSelectionWindow").ProducesProblem(409)
+        windows.MapPut("/{windowId:guid}/closes-at", Reschedule).WithName("RescheduleSelectionWindow").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("调整截止时间（未截止时）/ Move the closing time of a window not yet closed.");
-        windows.MapPost("/{windowId:guid}/close", Close).WithName("CloseSelectionWindow").ProducesProblem(409)
+        windows.MapPost("/{windowId:guid}/close", Close).WithName("CloseSelectionWindow").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("提前截止选课 / Close the window now.");
-        windows.MapPost("/{windowId:guid}/draw", Draw).WithName("DrawSelectionWindow").ProducesProblem(409)
+        windows.MapPost("/{windowId:guid}/draw", Draw).WithName("DrawSelectionWindow").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("截止后抽签（所有申请须已审核完毕）：公布种子，写入各预约的学生名单 / After closing, run the lottery (every application decided): reveals the seed and writes the providers' class lists.");
         windows.MapGet("/{windowId:guid}/audit", Audit).WithName("GetSelectionAudit").ProducesProblem(409)
             .WithSummary("抽签审计：输入、种子、顺序与结果，服务器复算结果；任何人可复算 / The draw's audit: input, seed, order and result, re-run here; anyone can re-run it.");
@@ -36,15 +36,15 @@ public static partial class SelectionEndpoints
             .WithSummary("学校查看申请（可按年级、班级）/ The school's applications of a window, by grade and class; `limit` per page, the next page in the Link header.");
         windows.MapGet("/{windowId:guid}/applications/mine", Mine).WithName("ListMySelectionApplications")
             .WithSummary("家长：我的孩子在此窗口的申请、结果与候补位置 / Guardian: its children's applications in this window, results and waiting-list places.");
-        windows.MapPost("/{windowId:guid}/applications", Apply).WithName("ApplySelection").ProducesProblem(409)
+        windows.MapPost("/{windowId:guid}/applications", Apply).WithName("ApplySelection").RequireAuthorization(AuthSetup.GuardianPolicy).ProducesProblem(409)
             .WithSummary("家长为孩子报名：志愿排序（含备选）、同意条款、走出去项目的安全承诺；先到先得时立即占位 / A guardian applies for a child: ranked choices with alternates, the terms accepted, the safety pledge for trips; first come takes seats at once.");
         windows.MapGet("/{windowId:guid}/applications/{applicationId:guid}", Application).WithName("GetSelectionApplication")
             .WithSummary("一份申请（学校，或该学生的家长）/ One application (its school, or the pupil's guardian).");
-        windows.MapDelete("/{windowId:guid}/applications/{applicationId:guid}", Withdraw).WithName("WithdrawSelection").ProducesProblem(409)
+        windows.MapDelete("/{windowId:guid}/applications/{applicationId:guid}", Withdraw).WithName("WithdrawSelection").RequireAuthorization(AuthSetup.GuardianPolicy).ProducesProblem(409)
             .WithSummary("家长撤回申请（选课期间），名额退回 / The guardian withdraws while the window is open; its seats go back.");
-        windows.MapPost("/{windowId:guid}/applications/{applicationId:guid}/class-review", ClassReview).WithName("ClassReviewSelection").ProducesProblem(409)
+        windows.MapPost("/{windowId:guid}/applications/{applicationId:guid}/class-review", ClassReview).WithName("ClassReviewSelection").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("班级审核：通过或驳回（须写理由）/ Class review (the class teacher, any user of the school): approve, or reject with a reason.");
-        windows.MapPost("/{windowId:guid}/applications/{applicationId:guid}/school-review", SchoolReview).WithName("SchoolReviewSelection").ProducesProblem(409)
+        windows.MapPost("/{windowId:guid}/applications/{applicationId:guid}/school-review", SchoolReview).WithName("SchoolReviewSelection").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("学校复核（课后服务负责人）：通过或驳回；先到先得的名额通过后写入机构的学生名单 / School review (the coordinator): approve or reject; an approved first-come placement goes onto the provider's class list.");
     }
 

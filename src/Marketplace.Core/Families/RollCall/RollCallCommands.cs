@@ -17,10 +17,17 @@ public sealed class RollCallCommands(IMarketplaceStore store, TimeProvider clock
 {
     public async Task<Roll> MarkAsync(Caller caller, Guid bookingId, IReadOnlyList<RollMarkInput>? marks, CancellationToken ct = default)
     {
-        var v = new Validator();
-        if (v.Count(marks, "marks", PupilAssignment.MaxPupils))
+        if (caller.Role == Role.Provider)
         {
-            if (marks!.Count == 0) v.Add("marks", new("validation.required"));
+            // Like every provider action on a booking: the booking first, then its standing in the booking's district (a suspended
+            // provider is refused whatever it sends), then the input.
+            var own = await RollCallAccess.BookingAsync(store, caller, bookingId, ct);
+            (await store.FindAsync<Catalog.Provider>(own.ProviderId, ct) ?? throw new NotFoundException("provider", own.ProviderId)).EnsureMayActIn(own.DistrictCode);
+        }
+        var v = new Validator();
+        if (marks is null or { Count: 0 }) v.Add("marks", new("validation.required"));
+        else if (v.Count(marks, "marks", PupilAssignment.MaxPupils))
+        {
             for (var i = 0; i < marks.Count; i++)
             {
                 v.Require(marks[i]?.PupilId is not null, $"marks[{i}].pupilId", new("validation.required"));

@@ -34,10 +34,15 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             for (var i = 0; i < request.Programmes.Count; i++)
             {
                 var p = request.Programmes[i];
+                if (p is null)
+                {
+                    v.Add($"programmes[{i}]", new("validation.required"));
+                    continue;
+                }
                 v.Require(p.BookingId is null != p.SeriesId is null, $"programmes[{i}]", new("selection.booking-or-series"));
                 if (p.Seats is { } seats) v.Range(seats, 1, AllocationRequest.MaxSeats, $"programmes[{i}].seats");
                 var key = p.BookingId ?? p.SeriesId;
-                if (key is not null && request.Programmes.Take(i).Any(q => (q.BookingId ?? q.SeriesId) == key))
+                if (key is not null && request.Programmes.Take(i).Any(q => q is not null && (q.BookingId ?? q.SeriesId) == key))
                     v.Add($"programmes[{i}]", new("selection.programme-repeated"));
             }
         var weights = request.Weights ?? new Dictionary<string, int>();
