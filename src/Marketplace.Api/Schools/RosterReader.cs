@@ -53,6 +53,23 @@ public static class RosterReader
     /// <summary>The table, or a 400 naming <c>body</c> when the file cannot be read at all.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
         Justification = "A malformed upload fails inside the parser in many ways (zip, XML, CSV); every one is the client's unreadable file, a 400.")]
+    /// <summary>
+    /// A roster import's body as the table it holds; null and a 415 problem (in the request's language) when it is neither CSV nor
+    /// XLSX. Shared by the school roster and the pupil roster imports.
+    /// </summary>
+    public static async Task<(RosterTable? Table, IResult? Refusal)> ReadRequestAsync(HttpContext http, int maxRows, CancellationToken ct)
+    {
+        var xlsx = IsXlsx(http.Request.ContentType);
+        if (!xlsx && !IsCsv(http.Request.ContentType))
+            return (null, TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType, Title = Localization.MessageRendering.Render(http, new UserMessage("import.unsupported-type")),
+            }));
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, ct);
+        return (Read(body, xlsx, maxRows), null);
+    }
+
     public static RosterTable Read(MemoryStream body, bool xlsx, int maxRows)
     {
         try

@@ -82,16 +82,9 @@ public static partial class SchoolEndpoints
     private static async Task<IResult> Import(HttpContext http, ClaimsPrincipal user, SchoolImportCommands commands, CancellationToken ct)
     {
         var query = ImportQuery.Read(http.Request);
-        var xlsx = RosterReader.IsXlsx(http.Request.ContentType);
-        if (!xlsx && !RosterReader.IsCsv(http.Request.ContentType))
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status415UnsupportedMediaType, Title = http.Render(new UserMessage("import.unsupported-type")),
-            });
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, ct);
-        var table = RosterReader.Read(body, xlsx, SchoolImportCommands.MaxRows);
-        var report = SchoolImportReportDto.From(http, await commands.ImportAsync(user.RequireCaller(), table, query.Flag("dryRun") ?? true, ct));
+        var (table, refusal) = await RosterReader.ReadRequestAsync(http, SchoolImportCommands.MaxRows, ct);
+        if (refusal is not null) return refusal;
+        var report = SchoolImportReportDto.From(http, await commands.ImportAsync(user.RequireCaller(), table!, query.Flag("dryRun") ?? true, ct));
         if (report.DryRun || report.Errors.Count == 0) return TypedResults.Ok(report);
         return TypedResults.Problem(new ProblemDetails
         {
