@@ -11,7 +11,9 @@ namespace Marketplace.Api.Tests.Families;
 public sealed class GuardianSignInTests : IDisposable
 {
     private const string Phone = "13911112222";
-    private readonly FamilyFactory _factory = new();
+    // ParallelActivations_ExactlyOneWins signs in with each of the eight passwords to find the one that won: at the default lockout
+    // (5 wrong in a row) the account would lock before a late winner's turn.
+    private readonly FamilyFactory _factory = new(new Dictionary<string, string?> { ["Marketplace:Lockout:MaxFailures"] = "20" });
 
     public void Dispose() => _factory.Dispose();
 
