@@ -49,21 +49,25 @@ public sealed class SqliteBackupTests : IDisposable
         using var store = Open();
         await store.InitializeAsync();
         using var stop = new CancellationTokenSource();
+        var committed = 0;
         var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
-            var written = 0;
-            while (!stop.IsCancellationRequested && written < 20_000)
+            while (!stop.IsCancellationRequested && Volatile.Read(ref committed) < 80_000)
             {
                 Append(1);
-                written++;
+                Interlocked.Increment(ref committed);
             }
-            return written;
         })).ToArray();
-        await Task.Delay(200);
+        // Wait for commits rather than for a time: on a slow two-core runner the writers may have committed
+        // almost nothing after 200 ms (CI once saw 3 events, none of them before the backup started).
+        await WaitUntil(() => Volatile.Read(ref committed) >= 50);
         var backup = Path.Combine(_folder, "busy.db");
         SqliteBackup.Backup(Database, backup);
+        var afterBackup = Volatile.Read(ref committed);
+        await WaitUntil(() => Volatile.Read(ref committed) >= afterBackup + 50); // the writers go on after the copy
         await stop.CancelAsync();
-        var total = (await Task.WhenAll(writers)).Sum();
+        await Task.WhenAll(writers);
+        var total = Volatile.Read(ref committed);
 
         using var copy = new SqliteConnection($"Data Source={backup};Mode=ReadOnly;Pooling=false");
         copy.Open();
@@ -94,6 +98,16 @@ public sealed class SqliteBackupTests : IDisposable
         Assert.Contains("not a readable SQLite database", Assert.Throws<SqliteBackupException>(() => SqliteBackup.Restore(Database, junk)).Message, StringComparison.Ordinal);
         Assert.Contains("not a marketplace database", Assert.Throws<SqliteBackupException>(() => SqliteBackup.Restore(Database, empty)).Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Database));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writers committed too little within 60 s");
+            await Task.Delay(10);
+        }
     }
 
     private SqliteMarketplaceStore Open() => new(Options.Create(new SqliteStoreOptions { DatabasePath = Database }), []);
