@@ -14,7 +14,11 @@ namespace Marketplace.Api.Web;
 public sealed record LiveEvent(
     string Kind, long Cursor, DateTimeOffset At, IReadOnlyList<string> Audiences,
     Guid? OfferingId = null, Guid? SessionId = null, Guid? BookingId = null, Guid? SeriesId = null, Guid? EntryId = null,
-    string? Status = null, int? FreeSeats = null, int? Reserved = null, int? Capacity = null);
+    string? Status = null, int? FreeSeats = null, int? Reserved = null, int? Capacity = null)
+{
+    /// <summary>The selection window of a <c>selectionChanged</c> or <c>classListChanged</c> event (issue 18).</summary>
+    public Guid? WindowId { get; init; }
+}
 
 /// <summary>
 /// This instance's open pages and the audiences they listen to (<see cref="Core.Shared.Audience"/>: their organisation, an
@@ -115,6 +119,18 @@ internal sealed class UiLiveConsumer(LiveUpdates live, IMarketplaceStore store) 
                     break;
                 case EventTypes.ProviderChanged or EventTypes.DistrictChanged or EventTypes.FundingPolicyChanged or EventTypes.RecommendationsSent:
                     await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences));
+                    break;
+                case EventTypes.SelectionChanged:
+                    var sel = StoreJson.Deserialize<Core.Families.Selection.SelectionChangedData>(e.Data);
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences, EntryId: sel.ApplicationId, Status: sel.NewStatus) { WindowId = sel.WindowId });
+                    break;
+                case EventTypes.ClassListChanged:
+                    var cl = StoreJson.Deserialize<Core.Families.Selection.ClassListChangedData>(e.Data);
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences) { WindowId = cl.WindowId });
+                    break;
+                case EventTypes.RollCallChanged:
+                    var roll = StoreJson.Deserialize<Core.Families.RollCall.RollCallChangedData>(e.Data);
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences, BookingId: roll.BookingId));
                     break;
                 case EventTypes.PaymentChanged:
                     var p = StoreJson.Deserialize<Core.Settlement.PaymentChangedData>(e.Data);
