@@ -178,4 +178,32 @@ public sealed class FamiliesScreensTests(Browser browser, HostFixture fixture) :
         await ShootAsync(school, "school-roll-call");
         Assert.Empty(browser.ExternalRequests);
     }
+
+    [SkippableFact]
+    public async Task School_ImportsItsRoster_AndReissuesAGuardiansCode()
+    {
+        Skip.IfNot(Browser.Available, NoBrowser);
+        await using var context = await browser.ContextAsync(fixture.Host);
+        var school = await Ui.SignInAsync(context, "school2", "/school/pupils");
+        var roster = "姓名,年级,班级,监护人姓名,监护人手机\n测试学生甲,3,2班,甲家长,13912340001\n测试学生乙,4年级,1班,乙家长,139 1234 0002\n";
+        await school.Locator("#roster-file").SetInputFilesAsync(new FilePayload { Name = "pupils.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(roster) });
+        var report = school.Locator("[data-testid=import-report]");
+        await Assertions.Expect(report).ToHaveAttributeAsync("data-dry-run", "true");
+        await Assertions.Expect(report.Locator("[data-testid=created]")).ToContainTextAsync("2");
+        await school.ClickAsync("[data-testid=import-apply]");
+        await Assertions.Expect(report).ToHaveAttributeAsync("data-dry-run", "false");
+        await Assertions.Expect(report.Locator("[data-testid=activation-code]")).ToHaveCountAsync(2);
+        var row = school.Locator("[data-testid=pupil]", new() { HasText = "测试学生甲" });
+        await Assertions.Expect(row).ToContainTextAsync("13912340001");
+        await row.Locator("[data-testid=reissue]").ClickAsync();
+        await Assertions.Expect(school.Locator("[data-testid=reissued-code]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\S{16}$"));
+        await ShootAsync(school, "school-pupils");
+
+        // A bad row is reported by line and column, and nothing is written.
+        await school.Locator("#roster-file").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("姓名,年级,班级,监护人姓名,监护人手机\n测试学生丙,3,2班,丙家长,12345\n") });
+        await Assertions.Expect(report.Locator("[data-testid=import-error]")).ToHaveCountAsync(1);
+        await Assertions.Expect(report.Locator("[data-testid=import-apply]")).ToHaveCountAsync(0);
+        Assert.Empty(browser.ExternalRequests);
+    }
 }
