@@ -128,6 +128,15 @@ public sealed class GuardianWorkspaceTests(Browser browser, GuardianHostFixture 
         await AssertNoHorizontalScrollAsync(pages[0]);
         await Ui.ScreenshotAsync(pages[0], "guardian-applied");
 
+        // While the window is open a guardian may withdraw (the choices stay on the form) and submit again.
+        await pages[1].ClickAsync("[data-testid=withdraw]");
+        await Expect(pages[1].Locator("[data-testid=application]")).ToHaveAttributeAsync("data-status", "Withdrawn");
+        await Expect(pages[1].Locator($"[data-testid=programme][data-id='{programmeId}'] [data-testid=rank]")).ToHaveTextAsync("第 1 志愿");
+        await pages[1].CheckAsync("[data-testid=accept-terms]");
+        if (trip) await pages[1].CheckAsync("[data-testid=safety-pledge]");
+        await pages[1].ClickAsync("[data-testid=submit]");
+        await Expect(pages[1].Locator("[data-testid=application]")).ToHaveAttributeAsync("data-status", "Submitted");
+
         // 班级审核 and 学校复核 by the school (its screens are another page's): each step reaches both pages live.
         var applications = (await fixture.JsonAsync(await school.GetAsync($"/api/selection-windows/{windowId}/applications"))).AsArray();
         Assert.Equal(2, applications.Count);
@@ -164,6 +173,43 @@ public sealed class GuardianWorkspaceTests(Browser browser, GuardianHostFixture 
         await loser.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
         await Ui.ScreenshotAsync(loser, "guardian-result");
         Assert.Empty(browser.ExternalRequests);
+    }
+
+    [SkippableFact]
+    public async Task FirstCome_SeatsLeftDropLive_WhenAnotherGuardianApplies_ThenThisGuardianIsPlacedOnSubmitting()
+    {
+        Skip.IfNot(Browser.Available, SkipReason);
+        var school = await fixture.Api.ClientForAsync("school1");
+        var demo = (await fixture.JsonAsync(await school.GetAsync("/api/selection-windows"))).AsArray().First(w => w!["mode"]!.GetValue<string>() == "FirstCome")!;
+        var windowId = demo["id"]!.GetValue<Guid>();
+        var programme = demo["programmes"]![0]!;
+        var programmeId = programme["programmeId"]!.GetValue<Guid>();
+        // Guardians the lottery test does not use (a place there on the same session would clash with this one).
+        var (other, watcher) = await fixture.TwoGuardiansForAsync(programme, skip: 2);
+
+        await using var context = await browser.ContextAsync(fixture.Host, Phone);
+        var page = await Ui.SignInAsync(context, watcher.Username, $"/guardian/windows/{windowId}/children/{watcher.PupilId}");
+        var seats = page.Locator($"[data-testid=programme][data-id='{programmeId}'] [data-testid=free-seats]");
+        await Expect(seats).ToContainTextAsync("剩余");
+        var before = int.Parse((await seats.GetAttributeAsync("data-free"))!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(before >= 2, $"the demo window's programme has {before} seats left");
+        await page.EvaluateAsync("() => window.__notReloaded = true");
+
+        var client = await fixture.Api.ClientForAsync(other.Username);
+        var applied = await fixture.JsonAsync(await client.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications",
+            new { pupilId = other.PupilId, choices = new[] { programmeId }, acceptedTerms = "2026-demo", safetyPledge = true }));
+        Assert.Single(applied["placements"]!.AsArray());
+        await Expect(seats).ToHaveAttributeAsync("data-free", (before - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 5000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"));
+
+        await page.Locator($"[data-testid=programme][data-id='{programmeId}'] [data-testid=add]").ClickAsync();
+        await page.CheckAsync("[data-testid=accept-terms]");
+        if (programme["needsSafetyPledge"]!.GetValue<bool>()) await page.CheckAsync("[data-testid=safety-pledge]");
+        await page.ClickAsync("[data-testid=submit]");
+        await Expect(page.Locator($"[data-testid=placement][data-programme='{programmeId}']")).ToBeVisibleAsync();
+        await Expect(seats).ToHaveAttributeAsync("data-free", (before - 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await AssertNoHorizontalScrollAsync(page);
+        await Ui.ScreenshotAsync(page, "guardian-first-come");
     }
 
     private static string Sha256Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -226,12 +272,12 @@ public sealed class GuardianHostFixture : IDisposable
         return (window["id"]!.GetValue<Guid>(), programme["programmeId"]!.GetValue<Guid>(), programme, programme["needsSafetyPledge"]!.GetValue<bool>());
     }
 
-    /// <summary>Two demo guardians of school1 with one child each whose grade the programme admits.</summary>
-    public async Task<(DemoGuardian First, DemoGuardian Second)> TwoGuardiansForAsync(JsonNode programme)
+    /// <summary>Two demo guardians of school1 with one child each whose grade the programme admits (after the first <paramref name="skip"/> such).</summary>
+    public async Task<(DemoGuardian First, DemoGuardian Second)> TwoGuardiansForAsync(JsonNode programme, int skip = 0)
     {
         var grades = programme["grades"]!.AsArray().Select(g => g!.GetValue<int>()).ToList();
         var found = new List<DemoGuardian>();
-        for (var i = 1; i <= 20 && found.Count < 2; i++)
+        for (var i = 1; i <= 20 && found.Count < skip + 2; i++)
         {
             if (i == 5 || i % 4 == 0) continue; // one child each, in school1
             var client = await Api.ClientForAsync($"guardian{i}");
@@ -240,8 +286,8 @@ public sealed class GuardianHostFixture : IDisposable
             if (grades.Count == 0 || grades.Contains(child["grade"]!.GetValue<int>()))
                 found.Add(new DemoGuardian($"guardian{i}", child["id"]!.GetValue<Guid>()));
         }
-        Assert.True(found.Count == 2, $"two demo guardians of school1 with a child in grades {string.Join(",", grades)}");
-        return (found[0], found[1]);
+        Assert.True(found.Count == skip + 2, $"{skip + 2} demo guardians of school1 with a child in grades {string.Join(",", grades)}");
+        return (found[skip], found[skip + 1]);
     }
 
     public async Task<JsonNode> JsonAsync(HttpResponseMessage response)
