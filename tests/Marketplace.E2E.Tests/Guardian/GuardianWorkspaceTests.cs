@@ -79,6 +79,11 @@ public sealed class GuardianWorkspaceTests(Browser browser, GuardianHostFixture 
         await Ui.ScreenshotAsync(page, "guardian-home");
         await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
         await Ui.ScreenshotAsync(page, "guardian-home");
+        // English from the same resources.
+        await Ui.SwitchLanguageAsync(page);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("My children");
+        await Expect(child.Locator("[data-testid=consent]")).ToContainTextAsync("Consent given");
+        await Expect(child.Locator("[data-testid=child-school]")).ToContainTextAsync("2班");
 
         // The phone and the new password sign in from now on.
         await using var again = await browser.ContextAsync(fixture.Host, Phone);
