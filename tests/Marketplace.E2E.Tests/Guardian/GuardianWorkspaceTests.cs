@@ -85,6 +85,13 @@ public sealed class GuardianWorkspaceTests(Browser browser, GuardianHostFixture 
         await Expect(child.Locator("[data-testid=consent]")).ToContainTextAsync("Consent given");
         await Expect(child.Locator("[data-testid=child-school]")).ToContainTextAsync("2班");
 
+        // Attendance: no roll call yet (the child's sessions have not started); another child's page is not found.
+        await child.Locator("[data-testid=attendance-link]").ClickAsync();
+        await Expect(page.Locator("[data-testid=no-attendance]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=present-count]")).ToHaveTextAsync("0");
+        await Ui.GoAsync(page, $"/guardian/children/{Guid.NewGuid()}/attendance");
+        await Expect(page.Locator("[data-testid=problem]")).ToHaveAttributeAsync("data-code", "not-found");
+
         // The phone and the new password sign in from now on.
         await using var again = await browser.ContextAsync(fixture.Host, Phone);
         var signedIn = await Ui.SignInAsync(again, phone, password: "Qiao-Chen#2026");
