@@ -14,11 +14,7 @@ namespace Marketplace.Api.Web;
 public sealed record LiveEvent(
     string Kind, long Cursor, DateTimeOffset At, IReadOnlyList<string> Audiences,
     Guid? OfferingId = null, Guid? SessionId = null, Guid? BookingId = null, Guid? SeriesId = null, Guid? EntryId = null,
-    string? Status = null, int? FreeSeats = null, int? Reserved = null, int? Capacity = null)
-{
-    /// <summary>The selection window of a <c>selectionChanged</c> or <c>classListChanged</c> event (issue 18).</summary>
-    public Guid? WindowId { get; init; }
-}
+    string? Status = null, int? FreeSeats = null, int? Reserved = null, int? Capacity = null);
 
 /// <summary>
 /// This instance's open pages and the audiences they listen to (<see cref="Core.Shared.Audience"/>: their organisation, an
@@ -68,6 +64,16 @@ public sealed partial class LiveUpdates(ILogger<LiveUpdates> logger)
             if (Interlocked.Exchange(ref _disposed, 1) == 0) dispose();
         }
     }
+}
+
+/// <summary>Audiences only the web UI's pages listen to (never a hub group or a change-feed audience).</summary>
+public static class LiveAudiences
+{
+    /// <summary>
+    /// The pages showing a selection window: every step of any application in it (a seat taken or given back), without saying
+    /// whose — a page subscribes only after the caller read the window, and reads what it shows again through the use cases.
+    /// </summary>
+    public static string SelectionWindow(Guid windowId) => "ui-selection-window:" + windowId.ToString("N");
 }
 
 /// <summary>
@@ -121,12 +127,9 @@ internal sealed class UiLiveConsumer(LiveUpdates live, IMarketplaceStore store) 
                     await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences));
                     break;
                 case EventTypes.SelectionChanged:
+                    // To its audiences (the school, the pupil's guardian) and to the pages showing the window (seats left).
                     var sel = StoreJson.Deserialize<Core.Families.Selection.SelectionChangedData>(e.Data);
-                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences, EntryId: sel.ApplicationId, Status: sel.NewStatus) { WindowId = sel.WindowId });
-                    break;
-                case EventTypes.ClassListChanged:
-                    var cl = StoreJson.Deserialize<Core.Families.Selection.ClassListChangedData>(e.Data);
-                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences) { WindowId = cl.WindowId });
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, [.. e.Audiences, LiveAudiences.SelectionWindow(sel.WindowId)], Status: sel.NewStatus));
                     break;
                 case EventTypes.RollCallChanged:
                     var roll = StoreJson.Deserialize<Core.Families.RollCall.RollCallChangedData>(e.Data);
