@@ -13,7 +13,7 @@ namespace Marketplace.Core.Settlement;
 public sealed record FundingPolicyInput(
     string? Semester, long? SubsidyFen, FeeUnit? SubsidyUnit, long? FamilyCapFen, long? FamilyCapJuniorFen, FeeUnit? FamilyCapUnit,
     long? ProviderPriceCapFen, IReadOnlyList<CollectedFeeRule>? CollectedFees, int? UncreditedAbsences, int? DisputeDays, DateTimeOffset? EffectiveFrom,
-    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null, Families.Billing.RefundRule? RefundRule = null);
+    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null, RefundRule? RefundRule = null);
 
 /// <summary>A district's policy for a semester as a reader sees it: every revision, and the one in force now (null: not yet).</summary>
 public sealed record FundingPolicyView(string DistrictCode, string Semester, PolicyRevision? InForce, IReadOnlyList<PolicyRevision> Revisions, long Version);
