@@ -36,6 +36,43 @@ internal sealed partial class MongoMarketplaceStore
         }).ToList();
     }
 
+    public async Task<BookingRollup> RollUpBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default)
+    {
+        var semester = Semester.Of(filter.StartsFrom);
+        if (filter.StartsFrom != semester.Start || filter.StartsBefore != semester.End) return BookingRollup.Of(await TallyBookingsAsync(filter, ct));
+        var rows = _database.GetCollection<BsonDocument>(ReportRows.Collection);
+        var allOverdue = filter.OverdueBefore >= semester.End;
+        var overdue = new Dictionary<(string, string, string), long>();
+        if (!allOverdue && filter.OverdueBefore > semester.Start)
+            foreach (var r in await Collection<BookingAggregate>().Aggregate<BsonDocument>(ReportRows.OverdueRollupPipeline(filter.Districts, filter.StartsFrom, filter.OverdueBefore),
+                         cancellationToken: ct).ToListAsync(ct))
+            {
+                var key = r["_id"].AsBsonDocument;
+                overdue[(Text(key, "district"), Text(key, "provider"), Text(key, "mode"))] = r["bookings"].ToInt64();
+            }
+
+        var providers = (await rows.Aggregate<BsonDocument>(ReportRows.ProviderRollupPipeline(semester, filter.Districts), cancellationToken: ct).ToListAsync(ct)).Select(r =>
+        {
+            var key = r["_id"].AsBsonDocument;
+            var (district, provider, mode) = (Text(key, "district"), Text(key, "provider"), Text(key, "mode"));
+            var status = EnumText<BookingStatus>.Parse(Text(key, "status"));
+            var bookings = r["bookings"].ToInt64();
+            var late = status != BookingStatus.Confirmed ? 0 : allOverdue ? bookings : overdue.GetValueOrDefault((district, provider, mode));
+            return new ProviderRollup(district, Guid.Parse(provider), mode.Length == 0 ? null : EnumText<DeliveryMode>.Parse(mode), status,
+                key["delivered"].ToBoolean(), bookings, r["noneAttended"].ToInt64(), late);
+        }).ToList();
+        var schools = (await rows.Aggregate<BsonDocument>(ReportRows.SchoolRollupPipeline(semester, filter.Districts), cancellationToken: ct).ToListAsync(ct)).Select(r =>
+        {
+            var key = r["_id"].AsBsonDocument;
+            var (category, grade) = (Text(key, "category"), key["grade"].ToInt32());
+            return new SchoolRollup(Text(key, "district"), Guid.Parse(Text(key, "school")), category.Length == 0 ? null : EnumText<Category>.Parse(category),
+                grade < 0 ? null : grade, r["delivered"].ToInt64(), r["maxAttended"].ToInt32());
+        }).ToList();
+        return new BookingRollup(providers, schools);
+
+        static string Text(BsonDocument key, string name) => key.TryGetValue(name, out var v) && v.IsString ? v.AsString : "";
+    }
+
     private async Task<IReadOnlyList<BookingTally>> SemesterTallyAsync(BookingTallyFilter filter, Semester semester, CancellationToken ct)
     {
         var allOverdue = filter.OverdueBefore >= semester.End;

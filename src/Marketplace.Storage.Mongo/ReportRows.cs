@@ -120,6 +120,56 @@ internal static class ReportRows
         }),
     ];
 
+    /// <summary>The delivered rows (<see cref="BookingRollup.IsDelivered"/>) as an aggregation expression over a row's fields.</summary>
+    private static readonly BsonDocument DeliveredExpression = new("$and", new BsonArray
+    {
+        new BsonDocument("$eq", new BsonArray { "$status", nameof(BookingStatus.Completed) }),
+        new BsonDocument("$in", new BsonArray
+        {
+            "$delivery", new BsonArray { nameof(DeliveryStatus.Recorded), nameof(DeliveryStatus.Confirmed), nameof(DeliveryStatus.Resolved) },
+        }),
+    });
+
+    /// <summary>A semester's rows of the districts rolled up per district, provider, mode, status and delivered (<see cref="ProviderRollup"/>).</summary>
+    public static BsonDocument[] ProviderRollupPipeline(Semester semester, IEnumerable<string> districts) =>
+    [
+        new("$match", GroupsMatch(semester, districts)),
+        new("$group", new BsonDocument
+        {
+            { "_id", new BsonDocument { { "district", "$district" }, { "provider", "$provider" }, { "mode", "$mode" }, { "status", "$status" }, { "delivered", DeliveredExpression } } },
+            { "bookings", new BsonDocument("$sum", "$bookings") }, { "noneAttended", new BsonDocument("$sum", "$noneAttended") },
+        }),
+    ];
+
+    /// <summary>A semester's delivered rows of the districts rolled up per district, school, category and lowest grade (<see cref="SchoolRollup"/>).</summary>
+    public static BsonDocument[] SchoolRollupPipeline(Semester semester, IEnumerable<string> districts) =>
+    [
+        new("$match", GroupsMatch(semester, districts)),
+        new("$match", new BsonDocument("$expr", DeliveredExpression)),
+        new("$group", new BsonDocument
+        {
+            { "_id", new BsonDocument { { "district", "$district" }, { "school", "$school" }, { "category", "$category" }, { "grade", "$grade" } } },
+            { "delivered", new BsonDocument("$sum", new BsonDocument("$subtract", new BsonArray { "$bookings", "$noneAttended" })) },
+            { "maxAttended", new BsonDocument("$max", "$maxAttended") },
+        }),
+    ];
+
+    /// <summary>The overdue Confirmed bookings (as <see cref="Overdue"/>) per district, provider and mode: the rollup's part.</summary>
+    public static BsonDocument[] OverdueRollupPipeline(IEnumerable<string> districts, DateTimeOffset from, DateTimeOffset overdueBefore) =>
+    [
+        Overdue(districts, from, overdueBefore)[0],
+        new("$group", new BsonDocument
+        {
+            { "_id", new BsonDocument { { "district", "$districtCode" }, { "provider", "$providerId" }, { "mode", "$snapshot.mode" } } },
+            { "bookings", new BsonDocument("$sum", 1) },
+        }),
+    ];
+
+    private static BsonDocument GroupsMatch(Semester semester, IEnumerable<string> districts) => new()
+    {
+        { "semester", SemesterKey(semester) }, { "district", new BsonDocument("$in", new BsonArray(districts)) },
+    };
+
     /// <summary>The key an overdue group and a report row share (district … grade, without the status: Confirmed).</summary>
     public static string OverdueKey(string district, string school, string provider, string category, string mode, string delivery, int grade) =>
         string.Join('|', district, school, provider, category, mode, delivery, grade.ToString(CultureInfo.InvariantCulture));

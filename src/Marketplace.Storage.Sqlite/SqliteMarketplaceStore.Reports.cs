@@ -24,6 +24,61 @@ internal sealed partial class SqliteMarketplaceStore
             : SpanTally(connection, filter, ct));
     }
 
+    public Task<BookingRollup> RollUpBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default)
+    {
+        using var connection = Open();
+        var semester = Semester.Of(filter.StartsFrom);
+        return Task.FromResult(filter.StartsFrom == semester.Start && filter.StartsBefore == semester.End
+            ? SemesterRollup(connection, filter, semester, ct)
+            : BookingRollup.Of(SpanTally(connection, filter, ct)));
+    }
+
+    /// <summary>
+    /// A whole semester rolled up by SQLite from booking_report (a few rows per provider and per school and programme, however many
+    /// bookings), the Confirmed ones overdue counted apart per district, provider and mode.
+    /// </summary>
+    private static BookingRollup SemesterRollup(SqliteConnection connection, BookingTallyFilter filter, Semester semester, CancellationToken ct)
+    {
+        var districts = StoreJson.Serialize(filter.Districts);
+        var codes = filter.Districts.Distinct(StringComparer.Ordinal).ToDictionary(d => d, d => d, StringComparer.Ordinal);
+        var allOverdue = filter.OverdueBefore >= semester.End;
+        var overdue = new Dictionary<(string, string, string), long>();
+        if (!allOverdue && filter.OverdueBefore > semester.Start)
+        {
+            using var late = Command(connection, SqliteReport.OverdueRollupSql,
+                ("$districts", districts), ("$from", StoreJson.FormatTime(filter.StartsFrom)), ("$overdue", StoreJson.FormatTime(filter.OverdueBefore)));
+            using var reader = late.ExecuteReader();
+            while (reader.Read()) overdue[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
+        }
+
+        var providers = new List<ProviderRollup>();
+        using (var cmd = Command(connection, SqliteReport.ProviderRollupSql, ("$semester", SqliteReport.Key(semester)), ("$districts", districts)))
+        using (var reader = cmd.ExecuteReader())
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var (district, provider, mode) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                var status = EnumText<BookingStatus>.Parse(reader.GetString(3));
+                var bookings = reader.GetInt64(5);
+                var late = status != BookingStatus.Confirmed ? 0 : allOverdue ? bookings : overdue.GetValueOrDefault((district, provider, mode));
+                providers.Add(new ProviderRollup(codes.GetValueOrDefault(district, district), Guid.Parse(provider), OrNull<DeliveryMode>(mode), status,
+                    reader.GetInt64(4) != 0, bookings, reader.GetInt64(6), late));
+            }
+
+        var schools = new List<SchoolRollup>();
+        using (var cmd = Command(connection, SqliteReport.SchoolRollupSql, ("$semester", SqliteReport.Key(semester)), ("$districts", districts)))
+        using (var reader = cmd.ExecuteReader())
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var district = reader.GetString(0);
+                var grade = reader.GetInt64(3);
+                schools.Add(new SchoolRollup(codes.GetValueOrDefault(district, district), Guid.Parse(reader.GetString(1)), OrNull<Category>(reader.GetString(2)),
+                    SqliteReport.IsNoGrade(grade) ? null : (int)grade, reader.GetInt64(4), reader.GetInt32(5)));
+            }
+        return new BookingRollup(providers, schools);
+    }
+
     /// <summary>A whole semester: its groups from booking_report (SqliteReport), and the Confirmed ones overdue counted apart.</summary>
     private static IReadOnlyList<BookingTally> SemesterTally(SqliteConnection connection, BookingTallyFilter filter, Semester semester, CancellationToken ct)
     {

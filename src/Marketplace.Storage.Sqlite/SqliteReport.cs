@@ -1,4 +1,5 @@
 using Marketplace.Core.Bookings;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 
 namespace Marketplace.Storage.Sqlite;
@@ -122,6 +123,39 @@ internal static class SqliteReport
             AND json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts))
           LIMIT -1)
         GROUP BY district, school, provider, category, mode, delivery, grade
+        """;
+
+    /// <summary>The delivered groups' statuses (<see cref="BookingRollup.IsDelivered"/>) as SQL over booking_report's columns.</summary>
+    private const string DeliveredSql = $"""
+        (status = '{nameof(BookingStatus.Completed)}' AND delivery IN ('{nameof(DeliveryStatus.Recorded)}', '{nameof(DeliveryStatus.Confirmed)}', '{nameof(DeliveryStatus.Resolved)}'))
+        """;
+
+    /// <summary>A semester's groups of the districts rolled up per district, provider, mode, status and delivered (<see cref="ProviderRollup"/>).</summary>
+    public const string ProviderRollupSql = $"""
+        SELECT district, provider, mode, status, {DeliveredSql} AS delivered, sum(bookings), sum(none_attended)
+        FROM booking_report WHERE semester = $semester AND district IN (SELECT value FROM json_each($districts))
+        GROUP BY district, provider, mode, status, delivered
+        """;
+
+    /// <summary>A semester's delivered groups of the districts rolled up per district, school, category and lowest grade (<see cref="SchoolRollup"/>).</summary>
+    public const string SchoolRollupSql = $"""
+        SELECT district, school, category, grade, sum(bookings - none_attended), max(max_attended)
+        FROM booking_report WHERE semester = $semester AND district IN (SELECT value FROM json_each($districts)) AND {DeliveredSql}
+        GROUP BY district, school, category, grade
+        """;
+
+    /// <summary>The overdue Confirmed bookings (as <see cref="OverdueSql"/>) per district, provider and mode: the rollup's part.</summary>
+    public const string OverdueRollupSql = $"""
+        SELECT district, provider, mode, count(*)
+        FROM (
+          SELECT json_extract(doc, '$.districtCode') AS district, json_extract(doc, '$.providerId') AS provider,
+            coalesce(json_extract(doc, '$.snapshot.mode'), '') AS mode
+          FROM bookings INDEXED BY ix_bookings_confirmed_start
+          WHERE json_extract(doc, '$.status') = '{nameof(BookingStatus.Confirmed)}'
+            AND json_extract(doc, '$.sessionStartsAt') >= $from AND json_extract(doc, '$.sessionStartsAt') < $overdue
+            AND json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts))
+          LIMIT -1)
+        GROUP BY district, provider, mode
         """;
 
     public static bool IsNoGrade(long grade) => grade == NoGrade;

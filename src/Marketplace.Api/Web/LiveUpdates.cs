@@ -66,6 +66,16 @@ public sealed partial class LiveUpdates(ILogger<LiveUpdates> logger)
     }
 }
 
+/// <summary>Audiences only the web UI's pages listen to (never a hub group or a change-feed audience).</summary>
+public static class LiveAudiences
+{
+    /// <summary>
+    /// The pages showing a selection window: every step of any application in it (a seat taken or given back), without saying
+    /// whose — a page subscribes only after the caller read the window, and reads what it shows again through the use cases.
+    /// </summary>
+    public static string SelectionWindow(Guid windowId) => "ui-selection-window:" + windowId.ToString("N");
+}
+
 /// <summary>
 /// The outbox events for this instance's open pages. A per-instance live consumer: every instance reads every new event from
 /// the shared outbox (never claimed through the shared checkpoint), as <see cref="LivePushConsumer"/> does for SignalR clients.
@@ -115,6 +125,11 @@ internal sealed class UiLiveConsumer(LiveUpdates live, IMarketplaceStore store) 
                     break;
                 case EventTypes.ProviderChanged or EventTypes.DistrictChanged or EventTypes.FundingPolicyChanged or EventTypes.RecommendationsSent:
                     await live.PublishAsync(new(e.Type, e.Cursor, e.At, e.Audiences));
+                    break;
+                case EventTypes.SelectionChanged:
+                    // To its audiences (the school, the pupil's guardian) and to the pages showing the window (seats left).
+                    var sel = StoreJson.Deserialize<Core.Families.Selection.SelectionChangedData>(e.Data);
+                    await live.PublishAsync(new(e.Type, e.Cursor, e.At, [.. e.Audiences, LiveAudiences.SelectionWindow(sel.WindowId)], Status: sel.NewStatus));
                     break;
                 case EventTypes.PaymentChanged:
                     var p = StoreJson.Deserialize<Core.Settlement.PaymentChangedData>(e.Data);

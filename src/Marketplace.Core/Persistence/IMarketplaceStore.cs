@@ -139,6 +139,12 @@ public interface IMarketplaceStore
     /// </summary>
     Task<IReadOnlyList<BookingTally>> TallyBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default);
 
+    /// <summary>
+    /// The same bookings rolled up for the coverage report (<see cref="BookingRollup"/>; equal to <see cref="BookingRollup.Of"/> of
+    /// <see cref="TallyBookingsAsync"/>): a whole semester is rolled up by the store from the groups it keeps.
+    /// </summary>
+    Task<BookingRollup> RollUpBookingsAsync(BookingTallyFilter filter, CancellationToken ct = default);
+
     // Matching (issue 16)
 
     /// <summary>The recommendation notices sent to a school, newest first (version-7 ids follow the send time).</summary>

@@ -9,9 +9,9 @@ namespace Marketplace.Core.Reports;
 
 /// <summary>
 /// The coverage report (issue 16) from the store's own records: a district bureau reads its district, a city bureau its districts with
-/// each district apart; nobody else reads it. Bookings are counted by the store (<see cref="IMarketplaceStore.TallyBookingsAsync"/>, one
-/// call per semester), money summed by the ledger (<see cref="IMarketplaceStore.SumLedgerAsync"/>): a city of a million
-/// bookings reads groups, never bookings. Every definition is in docs/monitoring.md.
+/// each district apart; nobody else reads it. Bookings are counted and rolled up by the store (<see cref="IMarketplaceStore.RollUpBookingsAsync"/>,
+/// one call per semester: per provider and per school and programme), money summed by the ledger (<see cref="IMarketplaceStore.SumLedgerAsync"/>):
+/// a city of a million bookings reads rows by the ten thousand, never bookings. Every definition is in docs/monitoring.md.
 /// </summary>
 public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
 {
@@ -42,7 +42,7 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
         // The two semesters side by side: the embedded store answers on the calling thread, so each gets its own.
         var facts = await Task.WhenAll(new[] { semester, previous }.Select(s => Task.Run(() => FactsAsync(districts, s, now, ct), ct)));
         var (current, before) = (facts[0], facts[1]);
-        var providerIds = current.Tallies.Concat(before.Tallies).Select(t => t.ProviderId).Distinct().ToArray();
+        var providerIds = current.Bookings.Providers.Concat(before.Bookings.Providers).Select(t => t.ProviderId).Distinct().ToArray();
         var providers = (await store.FindManyAsync<Provider>(providerIds, ct)).ToDictionary(p => p.Id);
 
         CoverageScope Scope(string code, string name, IReadOnlyCollection<string> of)
@@ -69,25 +69,27 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>What the store holds of one semester, per district: booking tallies, ledger sums, whether a policy was in force.</summary>
-    private sealed record Facts(string Semester, IReadOnlyList<BookingTally> Tallies, IReadOnlyDictionary<string, IReadOnlyList<LedgerTotal>> Ledger,
+    /// <summary>What the store holds of one semester, per district: bookings rolled up, ledger sums, whether a policy was in force.</summary>
+    private sealed record Facts(string Semester, BookingRollup Bookings, IReadOnlyDictionary<string, IReadOnlyList<LedgerTotal>> Ledger,
         IReadOnlyDictionary<string, bool> Policy)
     {
         /// <summary>Distinct present pupils per school measured by roll call this semester (schools without a roll are absent).</summary>
         public IReadOnlyDictionary<Guid, long> Present { get; init; } = new Dictionary<Guid, long>();
 
-        private ILookup<string, BookingTally>? _byDistrict;
+        private ILookup<string, ProviderRollup>? _providers;
+        private ILookup<string, SchoolRollup>? _schools;
 
         public Facts For(IReadOnlyCollection<string> districts) => new(Semester,
-            districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Tallies
-                : districts.SelectMany(d => (_byDistrict ??= Tallies.ToLookup(t => t.District))[d]).ToList(),
+            districts.Count == Policy.Count && districts.All(Policy.ContainsKey) ? Bookings
+                : new BookingRollup(districts.SelectMany(d => (_providers ??= Bookings.Providers.ToLookup(t => t.District))[d]).ToList(),
+                    districts.SelectMany(d => (_schools ??= Bookings.Schools.ToLookup(t => t.District))[d]).ToList()),
             Ledger.Where(l => districts.Contains(l.Key)).ToDictionary(l => l.Key, l => l.Value),
             Policy.Where(p => districts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value)) { Present = Present };
     }
 
     private async Task<Facts> FactsAsync(IReadOnlyList<string> districts, Semester semester, DateTimeOffset now, CancellationToken ct)
     {
-        var tallies = await store.TallyBookingsAsync(new BookingTallyFilter(districts, semester.Start, semester.End, now - OverdueAfter), ct);
+        var bookings = await store.RollUpBookingsAsync(new BookingTallyFilter(districts, semester.Start, semester.End, now - OverdueAfter), ct);
         var ledger = new Dictionary<string, IReadOnlyList<LedgerTotal>>();
         foreach (var d in districts)
             ledger[d] = await store.SumLedgerAsync(new LedgerFilter(Districts: [d], From: semester.Start, Before: semester.End), ct);
@@ -97,35 +99,26 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
             .ToDictionary(p => p.DistrictCode);
         var inForce = districts.ToDictionary(d => d, d => policies.TryGetValue(d, out var p) && p.Semester == semester.Name && p.InForce(at) is not null);
         var present = await store.CountPresentPupilsAsync(districts, semester.Start, semester.End, ct);
-        return new Facts(semester.Name, tallies, ledger, inForce) { Present = present.ToDictionary(p => p.SchoolId, p => p.Pupils) };
+        return new Facts(semester.Name, bookings, ledger, inForce) { Present = present.ToDictionary(p => p.SchoolId, p => p.Pupils) };
     }
 
-    /// <summary>Delivered: completed with a delivery recorded, confirmed or resolved (not one under dispute), at least one pupil attending.</summary>
-    private static bool Delivered(BookingTally t) =>
-        t.Status == BookingStatus.Completed && t.Delivery is DeliveryStatus.Recorded or DeliveryStatus.Confirmed or DeliveryStatus.Resolved;
-
-    private static long DeliveredCount(BookingTally t) => Delivered(t) ? t.Bookings - t.NoneAttended : 0;
-
-    /// <summary>Per provider over all the scope's tallies: bookings, cancelled, completed, completed with nobody attending, overdue.</summary>
+    /// <summary>Per provider over all the scope's rows: bookings, cancelled, completed, completed with nobody attending, overdue.</summary>
     private sealed class ProviderCounts
     {
         public long Bookings, Cancelled, Completed, CompletedNone, Overdue;
     }
 
     /// <summary>
-    /// The figures of one scope in one pass over its tallies (a city's semester holds groups by the hundred thousand): schools per
-    /// category group, the largest delivered group per school and grade band, deliveries per mode and provider kind, and each
-    /// provider's counts for its rates.
+    /// The figures of one scope in one pass over each of its rollups: each provider's counts for its rates and deliveries per mode and
+    /// provider kind (delivered: <see cref="BookingRollup.IsDelivered"/>, less those that recorded nobody), then schools per category
+    /// group and the largest delivered group per school and grade band.
     /// </summary>
     private static CoverageFigures Figures(Facts facts, IReadOnlyList<School> schools, IReadOnlyDictionary<Guid, Provider> providers)
     {
-        var inScope = schools.Select(s => s.Id).ToHashSet();
-        var schoolsByGroup = CategoryGroups.All.Select(_ => new HashSet<Guid>()).ToArray();
-        var largest = new Dictionary<(Guid SchoolId, int Band), long>();
         long onCampus = 0, offCampus = 0, both = 0, unknown = 0;
         var kindCounts = new Dictionary<ProviderKind, long>();
         var perProvider = new Dictionary<Guid, ProviderCounts>();
-        foreach (var t in facts.Tallies)
+        foreach (var t in facts.Bookings.Providers)
         {
             if (!perProvider.TryGetValue(t.ProviderId, out var counts)) perProvider[t.ProviderId] = counts = new ProviderCounts();
             counts.Bookings += t.Bookings;
@@ -133,14 +126,8 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
             if (t.Status == BookingStatus.Cancelled) counts.Cancelled += t.Bookings;
             if (t.Status == BookingStatus.Completed) (counts.Completed, counts.CompletedNone) = (counts.Completed + t.Bookings, counts.CompletedNone + t.NoneAttended);
 
-            var delivered = DeliveredCount(t);
+            var delivered = t.Delivered ? t.Bookings - t.NoneAttended : 0;
             if (delivered <= 0) continue;
-            if (t.Category is { } category && inScope.Contains(t.SchoolId)) schoolsByGroup[(int)CategoryGroups.Of(category)].Add(t.SchoolId);
-            if (t.FirstGrade is { } grade)
-            {
-                var key = (t.SchoolId, BandOf(grade));
-                largest[key] = Math.Max(largest.GetValueOrDefault(key), t.MaxAttended);
-            }
             switch (t.Mode)
             {
                 case DeliveryMode.OnCampus: onCampus += delivered; break;
@@ -149,6 +136,20 @@ public sealed class CoverageQueries(IMarketplaceStore store, TimeProvider clock)
                 default: unknown += delivered; break;
             }
             if (providers.TryGetValue(t.ProviderId, out var provider)) kindCounts[provider.Kind] = kindCounts.GetValueOrDefault(provider.Kind) + delivered;
+        }
+
+        var inScope = schools.Select(s => s.Id).ToHashSet();
+        var schoolsByGroup = CategoryGroups.All.Select(_ => new HashSet<Guid>()).ToArray();
+        var largest = new Dictionary<(Guid SchoolId, int Band), long>();
+        foreach (var t in facts.Bookings.Schools)
+        {
+            if (t.Delivered <= 0) continue;
+            if (t.Category is { } category && inScope.Contains(t.SchoolId)) schoolsByGroup[(int)CategoryGroups.Of(category)].Add(t.SchoolId);
+            if (t.FirstGrade is { } grade)
+            {
+                var key = (t.SchoolId, BandOf(grade));
+                largest[key] = Math.Max(largest.GetValueOrDefault(key), t.MaxAttended);
+            }
         }
 
         var categories = CategoryGroups.All.Select(g => new CategoryCoverage(g, CategoryGroups.Code(g), new Share(schoolsByGroup[(int)g].Count, schools.Count))).ToList();

@@ -118,4 +118,40 @@ public sealed class MongoReportRowsShapeTests
         Assert.Equal(("bookings", BsonDocument.Parse("""{ "districtCode": 1, "sessionStartsAt": 1 }"""), BsonDocument.Parse("""{ "status": "Confirmed" }""")),
             (confirmed.Collection, confirmed.Keys, confirmed.Partial));
     }
+
+    /// <summary>
+    /// The report's rollup is grouped by the server from the districts' rows of the semester (ix_semester_district): per provider,
+    /// mode, status and delivered, and the delivered rows per school, category and grade; the overdue ones per provider and mode.
+    /// </summary>
+    [Fact]
+    public void SemesterRollup_IsGroupedByTheServer_FromTheDistrictsRows()
+    {
+        var semester = new Semester(2026, 1);
+        const string match = """{ "$match": { "semester": 20261, "district": { "$in": [ "110101", "110105" ] } } }""";
+        const string delivered = """
+            { "$and": [ { "$eq": [ "$status", "Completed" ] }, { "$in": [ "$delivery", [ "Recorded", "Confirmed", "Resolved" ] ] } ] }
+            """;
+        Assert.Equal(BsonArray.Create(new[]
+        {
+            BsonDocument.Parse(match),
+            BsonDocument.Parse($$"""
+                { "$group": { "_id": { "district": "$district", "provider": "$provider", "mode": "$mode", "status": "$status", "delivered": {{delivered}} },
+                  "bookings": { "$sum": "$bookings" }, "noneAttended": { "$sum": "$noneAttended" } } }
+                """),
+        }), new BsonArray(ReportRows.ProviderRollupPipeline(semester, ["110101", "110105"])));
+        Assert.Equal(BsonArray.Create(new[]
+        {
+            BsonDocument.Parse(match),
+            BsonDocument.Parse($$"""{ "$match": { "$expr": {{delivered}} } }"""),
+            BsonDocument.Parse("""
+                { "$group": { "_id": { "district": "$district", "school": "$school", "category": "$category", "grade": "$grade" },
+                  "delivered": { "$sum": { "$subtract": [ "$bookings", "$noneAttended" ] } }, "maxAttended": { "$max": "$maxAttended" } } }
+                """),
+        }), new BsonArray(ReportRows.SchoolRollupPipeline(semester, ["110101", "110105"])));
+        var overdue = ReportRows.OverdueRollupPipeline(["110101"], semester.Start, new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        Assert.Equal(ReportRows.Overdue(["110101"], semester.Start, new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero))[0], overdue[0]);
+        Assert.Equal(BsonDocument.Parse("""
+            { "$group": { "_id": { "district": "$districtCode", "provider": "$providerId", "mode": "$snapshot.mode" }, "bookings": { "$sum": 1 } } }
+            """), overdue[1]);
+    }
 }

@@ -208,6 +208,23 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
             while (reader.Read()) groups.Add(reader.GetString(3));
             Assert.True(groups.Any(step => step.Contains("SEARCH booking_report USING PRIMARY KEY (semester=? AND district=?)", StringComparison.Ordinal)), string.Join(" | ", groups));
         }
+        // The report's rollup: the same ranges of booking_report's key, grouped by SQLite; its overdue part over the partial index alone.
+        foreach (var rollup in new[] { SqliteReport.ProviderRollupSql, SqliteReport.SchoolRollupSql })
+        {
+            using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + rollup;
+            cmd.Parameters.AddWithValue("$semester", 20261);
+            cmd.Parameters.AddWithValue("$districts", "[\"110101\",\"110105\"]");
+            using var reader = cmd.ExecuteReader();
+            var steps = new List<string>();
+            while (reader.Read()) steps.Add(reader.GetString(3));
+            Assert.True(steps.Any(step => step.Contains("SEARCH booking_report USING PRIMARY KEY (semester=? AND district=?)", StringComparison.Ordinal)), string.Join(" | ", steps));
+        }
+        var overdueRollup = AssertUses((SqliteReport.OverdueRollupSql,
+            [("$districts", "[\"110101\"]"), ("$from", "2026-08-31T16:00:00+00:00"), ("$overdue", "2026-11-01T00:00:00+00:00")]), "ix_bookings_confirmed_start");
+        Assert.True(overdueRollup.Any(step => step.Contains("USING COVERING INDEX ix_bookings_confirmed_start", StringComparison.Ordinal)), string.Join(" | ", overdueRollup));
         var overdue = AssertUses((SqliteReport.OverdueSql, [("$districts", "[\"110101\"]"), ("$from", "2026-08-31T16:00:00+00:00"), ("$overdue", "2026-11-01T00:00:00+00:00")]),
             "ix_bookings_confirmed_start");
         Assert.True(overdue.Any(step => step.Contains("USING COVERING INDEX ix_bookings_confirmed_start", StringComparison.Ordinal)), string.Join(" | ", overdue));

@@ -77,6 +77,10 @@ public abstract partial class StoreContract
         await AssertTalliesEqualTheDocuments(db, bookings, "some deleted");
         Assert.Contains(bookings, b => b.Delivery is { Status: DeliveryStatus.Resolved });
         Assert.Contains(bookings, b => b.Delivery is { Attended: 0 });
+        var rollup = await db.Store.RollUpBookingsAsync(new BookingTallyFilter(["110101", "110102"], ReportSemester.Start, ReportSemester.End, ReportSemester.Start.AddDays(40)));
+        Assert.Contains(rollup.Schools, r => r.Delivered > 0 && r.MaxAttended > 0); // the rollups compared above were not empty ones
+        Assert.Contains(rollup.Providers, r => r.Delivered);
+        Assert.Contains(rollup.Providers, r => r.Overdue > 0);
     }
 
     /// <summary>
@@ -113,6 +117,7 @@ public abstract partial class StoreContract
         var stored = (await db.Store.FindManyAsync<Booking>(bookings.Select(b => b.Id).ToArray())).ToList();
         var filter = new BookingTallyFilter(["110101", "110102"], ReportSemester.Start, ReportSemester.End, ReportSemester.End);
         Assert.Equal(ExpectedTallies(stored, filter), (await db.Store.TallyBookingsAsync(filter)).OrderBy(Order).ToList());
+        Assert.Equal(BookingRollup.Of(ExpectedTallies(stored, filter)), (await db.Store.RollUpBookingsAsync(filter)).Ordered());
     }
 
     /// <summary>Moves the bookings that <paramref name="which"/> selects, each written as an update of the version it was read at.</summary>
@@ -142,6 +147,11 @@ public abstract partial class StoreContract
                     var tallies = await db.Store.TallyBookingsAsync(filter);
                     Assert.True(ExpectedTallies(bookings, filter).SequenceEqual(tallies.OrderBy(Order)),
                         $"{semester} {string.Join(",", districts)} overdue before {overdueBefore:O}, after: {after}");
+                    // The report's rollup, from the kept groups by the store (a whole semester) and one tick longer (rolled up from the span path).
+                    var expected = BookingRollup.Of(ExpectedTallies(bookings, filter));
+                    Assert.Equal(expected, (await db.Store.RollUpBookingsAsync(filter)).Ordered());
+                    Assert.Equal(BookingRollup.Of(ExpectedTallies(bookings, filter with { StartsBefore = filter.StartsBefore.AddTicks(1) })),
+                        (await db.Store.RollUpBookingsAsync(filter with { StartsBefore = filter.StartsBefore.AddTicks(1) })).Ordered());
                 }
     }
 

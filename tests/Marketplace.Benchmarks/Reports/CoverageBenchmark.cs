@@ -108,6 +108,22 @@ internal static class CoverageBenchmark
             tallies.AddSince(clock);
         }
         tallyCpu = ProcessCpu() - tallyCpu;
+        // What the report reads since the rollup: one semester rolled up by the store (per provider, per school and programme);
+        // it must equal the rollup of the tally read just before.
+        var rollups = new Latencies();
+        var (providerRows, schoolRows) = (0, 0);
+        var rollupCpu = ProcessCpu();
+        for (var round = 0; round < rounds - 1; round++)
+        {
+            var clock = Stopwatch.GetTimestamp();
+            var rollup = await store.RollUpBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End, Now.AddDays(-7)));
+            rollups.AddSince(clock);
+            (providerRows, schoolRows) = (rollup.Providers.Count, rollup.Schools.Count);
+        }
+        rollupCpu = ProcessCpu() - rollupCpu;
+        var rolledUp = BookingRollup.Of(await store.TallyBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End, Now.AddDays(-7))));
+        if (!rolledUp.Equals((await store.RollUpBookingsAsync(new BookingTallyFilter(codes, This.Start, This.End, Now.AddDays(-7)))).Ordered()))
+            failures.Add("the store's rollup differs from the rollup of its tally");
         // The same semester by the span path (one tick longer than the semester: not read from booking_report but grouped over
         // ix_bookings_report, every booking of the districts walked), for the ratio in the same run; the groups must be equal.
         var walks = new Latencies();
@@ -138,6 +154,7 @@ internal static class CoverageBenchmark
         Console.WriteLine("  city bureau: every district and the total  " + cityTimes.Summary() + CpuPer(cityCpu, rounds - 1));
         Console.WriteLine("  district bureau: one district              " + districtTimes.Summary());
         Console.WriteLine(Invariant($"  store only: one semester's tally of every district ({rows:N0} groups) ") + tallies.Summary() + CpuPer(tallyCpu, rounds - 1));
+        Console.WriteLine(Invariant($"  store only: one semester rolled up by the store ({providerRows:N0} provider + {schoolRows:N0} school rows) ") + rollups.Summary() + CpuPer(rollupCpu, rounds - 1));
         Console.WriteLine(Invariant($"  store only: the same semester walked over ix_bookings_report (span path)      ") + walks.Summary() + CpuPer(walkCpu, rounds - 1));
         Console.WriteLine(Invariant($"  store only: the ledger sums of every district, both semesters ({2 * districts} statements) ") + sums.Summary() + CpuPer(sumCpu, rounds - 1));
         Console.WriteLine("  queries' " + queryWindow.Replace("host 0.00; benchmark client", "this process (store in-process)", StringComparison.Ordinal));
