@@ -49,4 +49,17 @@ internal static class FamilyQuery
         if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
         return filter;
     }
+
+    /// <summary>A school's bills by class (family_bills.ix_school_class), optionally of one window and only those owing; or a pupil's (ix_pupil).</summary>
+    public static BsonDocument FamilyBills(FamilyBillFilter f)
+    {
+        var filter = new BsonDocument();
+        if (f.SchoolId is { } school) filter.Add("schoolId", StoredDocuments.Key(school));
+        if (f.ClassName is { } className) filter.Add("className", className);
+        if (f.PupilId is { } pupil) filter.Add("pupilId", StoredDocuments.Key(pupil));
+        if (f.WindowId is { } window) filter.Add("windowIds", StoredDocuments.Key(window));
+        if (f.UnpaidOnly) filter.Add("balanceFen", new BsonDocument("$gt", 0));
+        if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
+        return filter;
+    }
 }

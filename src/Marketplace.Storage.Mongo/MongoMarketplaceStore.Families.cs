@@ -1,4 +1,5 @@
 using Marketplace.Core.Families;
+using Marketplace.Core.Families.Billing;
 using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Persistence;
@@ -37,4 +38,7 @@ internal sealed partial class MongoMarketplaceStore
 
     public Task<IReadOnlyList<SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default) =>
         FindAsync<SelectionApplication>(FamilyQuery.SelectionApplications(filter), ListQuery.ById, filter.Limit, ct);
+
+    public Task<IReadOnlyList<FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default) =>
+        FindAsync<FamilyBill>(FamilyQuery.FamilyBills(filter), ListQuery.ById, filter.Limit, ct);
 }

@@ -131,6 +131,9 @@ internal static class MongoSchema
         ("selection_applications", "ix_window_class", new BsonDocument { { "windowId", 1 }, { "grade", 1 }, { "className", 1 }, { "_id", 1 } }, false),
         ("selection_applications", "ix_window", new BsonDocument { { "windowId", 1 }, { "_id", 1 } }, false),
         ("selection_applications", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
+        // Family bills (issue 18): a school's bills by class, a pupil's bills.
+        ("family_bills", "ix_school_class", new BsonDocument { { "schoolId", 1 }, { "className", 1 }, { "_id", 1 } }, false),
+        ("family_bills", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

@@ -1,4 +1,5 @@
 using Marketplace.Core.Families;
+using Marketplace.Core.Families.Billing;
 using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Identity;
 using Marketplace.Core.Persistence;
@@ -57,6 +58,19 @@ internal sealed partial class SqliteMarketplaceStore
         if (f.PupilId is { } pupil) page.Where("json_extract(doc, '$.pupilId') = $pupil", ("$pupil", Key(pupil)));
         if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
         return Task.FromResult(QueryDocs<SelectionApplication>(page.Sql("selection_applications", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
+    }
+
+    public Task<IReadOnlyList<FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter f, CancellationToken ct = default)
+    {
+        var page = new Page();
+        if (f.SchoolId is { } school) page.Where("json_extract(doc, '$.schoolId') = $school", ("$school", Key(school)));
+        if (f.ClassName is { } className) page.Where("json_extract(doc, '$.className') = $class", ("$class", className));
+        if (f.PupilId is { } pupil) page.Where("json_extract(doc, '$.pupilId') = $pupil", ("$pupil", Key(pupil)));
+        if (f.WindowId is { } window)
+            page.Where("EXISTS (SELECT 1 FROM json_each(doc, '$.windowIds') w WHERE w.value = $window)", ("$window", Key(window)));
+        if (f.UnpaidOnly) page.Where("json_extract(doc, '$.balanceFen') > 0");
+        if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
+        return Task.FromResult(QueryDocs<FamilyBill>(page.Sql("family_bills", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
     }
 
     /// <summary>The page's statement, with only the filter's conditions (SQLite plans once per statement text: no catch-all conditions).</summary>

@@ -197,6 +197,13 @@ internal static class SqliteSchema
           DELETE FROM roll_pupils WHERE roll_id = OLD.id;
         END;
         """,
+        // 14 (issue 18, family bills): one bill per pupil, school and semester (IF NOT EXISTS: migration 1 makes the table on a fresh file);
+        // a school's bills by class and a pupil's bills. The window and unpaid filters read within the school's range.
+        """
+        CREATE TABLE IF NOT EXISTS family_bills (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_family_bills_school ON family_bills (json_extract(doc, '$.schoolId'), json_extract(doc, '$.className'), id);
+        CREATE INDEX IF NOT EXISTS ix_family_bills_pupil ON family_bills (json_extract(doc, '$.pupilId'), id);
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

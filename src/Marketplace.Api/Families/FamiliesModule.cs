@@ -13,6 +13,8 @@ public static class FamiliesModule
         services.AddSingleton<Core.Families.Selection.SelectionCommands>().AddSingleton<Core.Families.Selection.SelectionQueries>();
         services.AddSingleton<PupilImportCommands>().AddSingleton<PupilCommands>().AddSingleton<PupilQueries>().AddSingleton<GuardianActivationCommands>();
         services.AddSingleton<RollCallCommands>().AddSingleton<RollCallQueries>();
+        services.AddSingleton<Core.Families.Billing.FamilyBilling>().AddSingleton<Core.Families.Billing.FamilyBillCommands>()
+            .AddSingleton<Core.Families.Billing.FamilyBillQueries>().AddSingleton<Outbox.IOutboxConsumer, Billing.FamilyBillingConsumer>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
         return services.AddHostedService<PupilRetentionService>();
@@ -24,6 +26,7 @@ public static class FamiliesModule
         GuardianEndpoints.Map(app);
         RollCallEndpoints.Map(app);
         Selection.SelectionEndpoints.Map(app);
+        Billing.BillEndpoints.Map(app);
         return app;
     }
 }

@@ -174,6 +174,9 @@ public interface IMarketplaceStore
 
     /// <summary>One page of selection applications, in id order (<see cref="SelectionApplicationFilter"/>).</summary>
     Task<IReadOnlyList<Families.Selection.SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default);
+
+    /// <summary>One page of family bills, in id order (<see cref="FamilyBillFilter"/>).</summary>
+    Task<IReadOnlyList<Families.Billing.FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default);
 }
 
 /// <summary>

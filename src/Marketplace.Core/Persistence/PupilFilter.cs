@@ -16,3 +16,10 @@ public sealed record PresentPupilCount(Guid SchoolId, string DistrictCode, long 
 /// <summary>Selection applications, oldest id first: of one window (optionally one grade and class), or of one pupil (every window).</summary>
 public sealed record SelectionApplicationFilter(
     Guid? WindowId = null, Guid? PupilId = null, int? Grade = null, string? ClassName = null, int Limit = 500, Guid? After = null);
+
+/// <summary>
+/// Family bills (家庭账单), oldest id first: of one school (optionally one window's, one class's, only those with a balance owed), or
+/// of one pupil. <see cref="After"/>: only ids after it — the next page.
+/// </summary>
+public sealed record FamilyBillFilter(
+    Guid? SchoolId = null, Guid? PupilId = null, Guid? WindowId = null, string? ClassName = null, bool UnpaidOnly = false, int Limit = 500, Guid? After = null);

@@ -22,13 +22,18 @@ public sealed record CollectedFeeRule(CollectedFeeKind Kind, long MaxFen, bool W
 /// fund does not credit back (0: every absence is credited, 多退少补). <see cref="DisputeDays"/>: days a school has to confirm or
 /// dispute a recorded delivery; silence confirms. 家庭经济困难 pupils always pay no service fee (the school fund covers it).
 /// <see cref="FamilyCapRuralFen"/> and <see cref="FamilyCapRuralJuniorFen"/>: the caps for schools the roster records as rural
-/// (农村), where the district sets different ones (same unit); see <see cref="FamilyCapFor"/>.
+/// (农村), where the district sets different ones (same unit); see <see cref="FamilyCapFor"/>. <see cref="RefundRule"/>: how a
+/// family's fee comes back after absences or a withdrawal (issue 18); null: <see cref="RefundRule.PerDay"/>, the
+/// default (<see cref="RefundRuleOrDefault"/>).
 /// </summary>
 public sealed record FundingTerms(
     long SubsidyFen, FeeUnit SubsidyUnit, long? FamilyCapFen, long? FamilyCapJuniorFen, FeeUnit FamilyCapUnit, long? ProviderPriceCapFen,
     IReadOnlyList<CollectedFeeRule> CollectedFees, int UncreditedAbsences = 0, int DisputeDays = 7,
-    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null)
+    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null, RefundRule? RefundRule = null)
 {
+    /// <summary>The district's refund rule, per day where it states none (DOMAIN.md: absences refunded in daily or half-month steps).</summary>
+    public RefundRule RefundRuleOrDefault => RefundRule ?? RefundRule.PerDay;
+
     public const long MaxAmountFen = 10_000_000; // ¥100,000 per pupil: far above any real policy, far below overflow
     public const int MaxDisputeDays = 60;
 

@@ -8,12 +8,12 @@ namespace Marketplace.Core.Settlement;
 /// <summary>
 /// A district's funding policy as its bureau enters it (PUT /api/districts/{code}/funding-policy). Amounts in fen; caps and the
 /// provider price cap null when the district sets none. <see cref="EffectiveFrom"/> null: from now. The rural caps apply to
-/// schools the roster records as 农村 (see <see cref="FundingTerms.FamilyCapFor"/>).
+/// schools the roster records as 农村 (see <see cref="FundingTerms.FamilyCapFor"/>). <see cref="RefundRule"/> null: refunds per day.
 /// </summary>
 public sealed record FundingPolicyInput(
     string? Semester, long? SubsidyFen, FeeUnit? SubsidyUnit, long? FamilyCapFen, long? FamilyCapJuniorFen, FeeUnit? FamilyCapUnit,
     long? ProviderPriceCapFen, IReadOnlyList<CollectedFeeRule>? CollectedFees, int? UncreditedAbsences, int? DisputeDays, DateTimeOffset? EffectiveFrom,
-    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null);
+    long? FamilyCapRuralFen = null, long? FamilyCapRuralJuniorFen = null, RefundRule? RefundRule = null);
 
 /// <summary>A district's policy for a semester as a reader sees it: every revision, and the one in force now (null: not yet).</summary>
 public sealed record FundingPolicyView(string DistrictCode, string Semester, PolicyRevision? InForce, IReadOnlyList<PolicyRevision> Revisions, long Version);
@@ -98,11 +98,13 @@ public sealed class FundingPolicyCommands(IMarketplaceStore store, TimeProvider 
         }
         v.Require(r.UncreditedAbsences is null or (>= 0 and <= 1000), "uncreditedAbsences", new("validation.range", 0, 1000));
         v.Require(r.DisputeDays is null or (>= 1 and <= FundingTerms.MaxDisputeDays), "disputeDays", new("validation.range", 1, FundingTerms.MaxDisputeDays));
+        r.RefundRule?.Validate(v, "refundRule");
         if (r.EffectiveFrom is { } from && semester != default)
             v.Require(from < semester.End, "effectiveFrom", new("policy.effective-after-semester", semester.Name));
         v.ThrowIfInvalid();
         return (semester, new FundingTerms(r.SubsidyFen!.Value, r.SubsidyUnit!.Value, r.FamilyCapFen, r.FamilyCapJuniorFen, r.FamilyCapUnit ?? FeeUnit.PerLesson,
-            r.ProviderPriceCapFen, fees, r.UncreditedAbsences ?? 0, r.DisputeDays ?? 7, r.FamilyCapRuralFen, r.FamilyCapRuralJuniorFen));
+            r.ProviderPriceCapFen, fees, r.UncreditedAbsences ?? 0, r.DisputeDays ?? 7, r.FamilyCapRuralFen, r.FamilyCapRuralJuniorFen,
+            r.RefundRule));
     }
 
     private static void Amount(Validator v, long? fen, string field, bool required)

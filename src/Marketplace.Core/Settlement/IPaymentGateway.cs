@@ -24,7 +24,18 @@ public interface IPaymentGateway
 
     /// <summary>The gateway's payments created in [<paramref name="from"/>, <paramref name="to"/>) — what reconciliation matches the ledger's cash entries against.</summary>
     IAsyncEnumerable<GatewayPayment> ListAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>
+    /// Pays money back on a payment this gateway took (原路返回: a family's fee after absences or a withdrawal, issue 18). Offline:
+    /// recorded with the original reference and succeeded at once (the school returns the money through the channel it came in
+    /// by). A gateway that cannot refund yet answers Failed with <c>refund-unsupported</c>: the refund stays due on the bill.
+    /// </summary>
+    Task<PaymentAttempt> RefundAsync(RefundOrder order, CancellationToken ct = default) =>
+        Task.FromResult(new PaymentAttempt(null, PaymentState.Failed, FailureCode: "refund-unsupported"));
 }
+
+/// <summary>One refund on a payment: <see cref="OriginalReference"/> is the payment's reference at the gateway; the key is the same for every retry.</summary>
+public sealed record RefundOrder(Guid RefundId, string IdempotencyKey, long AmountFen, Guid SchoolId, string OriginalReference, string Reason);
 
 /// <summary>
 /// One payment from a school's fund to a provider: <see cref="AmountFen"/> in fen (CNY). <see cref="ProviderAccount"/> is the

@@ -33,6 +33,9 @@ public static class Accounts
     /// <summary>The school fund's bank (or fiscal) account: money in is a debit, money out a credit.</summary>
     public static string Cash(Guid school) => $"cash:{school:N}";
 
+    /// <summary>One pupil's 家庭账单 (issue 18): what that family owes the school (debit: owed; credit: the school owes it back).</summary>
+    public static string FamilyBill(Guid bill) => $"family-bill:{bill:N}";
+
     /// <summary>"provider-payable" of "provider-payable:0f…".</summary>
     public static string KindOf(string account) => account[..account.IndexOf(':', StringComparison.Ordinal)];
 }
@@ -52,6 +55,12 @@ public enum LedgerKind
     Payment,
     /// <summary>A reversing entry for a mistaken transaction.</summary>
     Reversal,
+    /// <summary>A pupil's bill line: the family's share, moved from the school's families' receivable to the family's own bill.</summary>
+    Billing,
+    /// <summary>A bill reduced (or a reduction undone) after absences or a withdrawal, under the district's refund rule.</summary>
+    Credit,
+    /// <summary>Money paid back to a family, on the channel it paid with.</summary>
+    Refund,
 }
 
 /// <summary>One line of a transaction: debit positive, credit negative, in fen.</summary>

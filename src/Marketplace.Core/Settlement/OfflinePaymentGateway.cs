@@ -19,6 +19,12 @@ public sealed class OfflinePaymentGateway(IMarketplaceStore store) : IPaymentGat
             ? new PaymentAttempt(null, PaymentState.Failed, FailureCode: "reference-required")
             : new PaymentAttempt(order.Reference.Trim(), PaymentState.Succeeded));
 
+    /// <summary>Recorded at once: the school pays back through the channel the money came in by, quoting its reference.</summary>
+    public Task<PaymentAttempt> RefundAsync(RefundOrder order, CancellationToken ct = default) =>
+        Task.FromResult(string.IsNullOrWhiteSpace(order.OriginalReference)
+            ? new PaymentAttempt(null, PaymentState.Failed, FailureCode: "reference-required")
+            : new PaymentAttempt($"refund:{order.OriginalReference.Trim()}:{order.RefundId:N}", PaymentState.Succeeded));
+
     public async Task<GatewayPayment?> FindAsync(string gatewayReference, CancellationToken ct = default)
     {
         await foreach (var p in ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, ct))

@@ -1,3 +1,4 @@
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Families.Billing;

@@ -1,5 +1,6 @@
 using CsCheck;
 using Marketplace.Core.Families.Billing;
+using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
 
 namespace Marketplace.Core.Tests.Families.Billing;

@@ -1,6 +1,6 @@
 using Marketplace.Core.Shared;
 
-namespace Marketplace.Core.Families.Billing;
+namespace Marketplace.Core.Settlement;
 
 /// <summary>The step a district refunds a family's term fee in (DOMAIN.md, "Families").</summary>
 public enum RefundUnit

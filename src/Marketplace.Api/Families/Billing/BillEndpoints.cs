@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using Marketplace.Api.Auth;
+using Marketplace.Api.Bookings;
+using Marketplace.Api.Hosting;
+using Marketplace.Core.Families.Billing;
+using Marketplace.Core.Shared;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Api.Families.Billing;
+
+/// <summary>Family bills (家庭账单, issue 18): a guardian reads its child's, the school lists its pupils' and records what families paid.</summary>
+public static partial class BillEndpoints
+{
+    private static readonly QueryParameters SchoolQuery = new(
+        QueryParameter.Id("windowId", "只看此选课窗口的账单 / only bills with a line from this selection window."),
+        QueryParameter.Text("className", ClassName(), new UserMessage("query.class-name"), "只看此班级 / only this class."),
+        QueryParameter.Flag("unpaid", "true：只看仍欠费的账单 / true: only bills with a balance owed."),
+        Paging.Limit,
+        QueryParameter.Id("after", "下一页：上一页最后一份账单的 id / next page: the id of the previous page's last bill."));
+
+    internal static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/guardian/children/{pupilId:guid}/bills", ChildBills).WithTags("Families").RequireAuthorization(AuthSetup.GuardianPolicy)
+            .WithName("ListChildBills")
+            .WithSummary("家长查看孩子的账单：各项目费用、困难减免、缴费、退费与余额 / A guardian's own child's bills: lines per programme, hardship waiver, payments, refunds and balance.");
+        var school = app.MapGroup("/api/bills").WithTags("Families").RequireAuthorization(AuthSetup.SchoolPolicy);
+        school.MapGet("/", SchoolBills).WithName("ListFamilyBills").WithQuery(SchoolQuery)
+            .WithSummary("学校查看本校学生账单（可按选课窗口、班级、欠费筛选）/ The school's family bills, by window, class or unpaid; `limit` per page, the next page in the Link header.");
+        school.MapGet("/{billId:guid}", SchoolBill).WithName("GetFamilyBill")
+            .WithSummary("一份家庭账单（含退费记录）/ One family bill with its payments and refunds.");
+        school.MapPost("/{billId:guid}/payments", RecordPayment).WithName("RecordFamilyPayment").ProducesProblem(409)
+            .WithSummary("学校登记家长缴费（统一缴费平台或银行流水号，须 Idempotency-Key；不超过欠费）/ The school records a family's payment with its unified-payment or bank reference (Idempotency-Key required; at most what is owed).");
+    }
+
+    private static async Task<Ok<IReadOnlyList<BillDto>>> ChildBills(Guid pupilId, ClaimsPrincipal user, FamilyBillQueries queries, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<BillDto>>([.. (await queries.ChildBillsAsync(user.RequireCaller(), pupilId, ct)).Select(BillDto.From)]);
+
+    private static async Task<Ok<IReadOnlyList<BillDto>>> SchoolBills(HttpContext http, ClaimsPrincipal user, FamilyBillQueries queries, CancellationToken ct)
+    {
+        var query = SchoolQuery.Read(http.Request);
+        var size = Paging.SizeOf(query);
+        var found = await queries.SchoolBillsAsync(user.RequireCaller(), query.Id("windowId"), query.Text("className"), query.Flag("unpaid") ?? false, size + 1,
+            query.Id("after"), ct);
+        return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(BillDto.From).ToArray(), found.Count > size, "after", b => b.Id));
+    }
+
+    private static async Task<Ok<BillDto>> SchoolBill(Guid billId, ClaimsPrincipal user, FamilyBillQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(BillDto.From(await queries.SchoolBillAsync(user.RequireCaller(), billId, ct)));
+
+    private static async Task<IResult> RecordPayment(Guid billId, BillPaymentRequest? request, [FromHeader(Name = BookingEndpoints.IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, FamilyBillCommands commands, FamilyBillQueries queries, CancellationToken ct)
+    {
+        new Validator().Require(idempotencyKey is { Length: >= 8 and <= 100 }, BookingEndpoints.IdempotencyKeyHeader, new("booking.idempotency-key", 8, 100))
+            .Require(request is not null, "body", new("validation.required")).ThrowIfInvalid();
+        var caller = user.RequireCaller();
+        var result = await commands.RecordPaymentAsync(caller, billId, idempotencyKey!, request!, ct);
+        var bill = BillDto.From(await queries.SchoolBillAsync(caller, billId, ct));
+        return result.Replayed ? TypedResults.Ok(bill) : TypedResults.Created($"/api/bills/{billId}", bill);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\S.{0,29}\z")]
+    private static partial System.Text.RegularExpressions.Regex ClassName();
+}

@@ -1,0 +1,175 @@
+using System.Text.Json.Serialization;
+using Marketplace.Core.Settlement;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Families.Billing;
+
+/// <summary>Why a line costs the family nothing although the programme has a family fee: 家庭经济困难 (the school fund bears it).</summary>
+public static class WaiverReasons
+{
+    public const string Hardship = "hardship";
+}
+
+/// <summary>
+/// One programme on a pupil's bill: the window and programme it came from, its sessions (the bookings, their Beijing dates), the
+/// family's share per the bookings' quotes (服务性收费 + 代收费, per pupil per session, summed), what is waived (家庭经济困难) and
+/// what is billed (<see cref="AmountFen"/> = service + collected − waived). <see cref="CreditedFen"/>: what absences and a
+/// withdrawal took off it so far, under the district's refund rule; <see cref="WithdrawnOn"/>: the day the pupil left.
+/// </summary>
+public sealed record BillLine(
+    Guid WindowId, Guid ProgrammeId, string Title, string ProviderName, IReadOnlyList<Guid> BookingIds, IReadOnlyList<DateOnly> ServiceDays,
+    long ServiceFeeFen, long CollectedFeeFen, long WaivedFen, string? WaiverReason, DateTimeOffset BilledAt)
+{
+    public long AmountFen => ServiceFeeFen + CollectedFeeFen - WaivedFen;
+    public long CreditedFen { get; init; }
+    public DateOnly? WithdrawnOn { get; init; }
+    public IReadOnlyList<DateOnly> AbsentDays { get; init; } = [];
+}
+
+/// <summary>
+/// A change of a line's credit: positive takes that much off the bill (缺勤退费 <see cref="RefundCause.Absence"/>, 退课
+/// <see cref="RefundCause.Withdrawal"/>), negative puts it back (a roll call corrected from absent to present,
+/// <see cref="Reversal"/>). <see cref="Days"/>: the Beijing dates the credit now covers.
+/// </summary>
+public sealed record BillAdjustment(int Seq, Guid ProgrammeId, long AmountFen, RefundCause Cause, bool Reversal, IReadOnlyList<DateOnly> Days, DateTimeOffset At);
+
+/// <summary>A family's payment of the bill, through a gateway ("offline": the unified-payment or bank reference the school recorded).</summary>
+public sealed record BillPayment(Guid Id, long AmountFen, string Gateway, string Reference, DateTimeOffset At, string RecordedBy);
+
+/// <summary>Money paid back to the family, on the channel of <see cref="PaymentId"/> (原路返回), with that payment's reference.</summary>
+public sealed record BillRefund(Guid Id, Guid PaymentId, long AmountFen, string Gateway, string OriginalReference, string? GatewayReference, DateTimeOffset At);
+
+/// <summary>
+/// 家庭账单: one per pupil, school and semester (its id derived from the three, so two writers never fork it), a line per programme
+/// the pupil was placed on for good (学校复核 of a placed application, or the lottery's placement of an approved one). Payments and
+/// refunds are kept on it; every money movement is also one balanced ledger transaction on the bill's own account
+/// (<see cref="Accounts.FamilyBill"/>), keyed by the bill and the line, payment, adjustment or refund, so a retry posts nothing twice.
+/// <see cref="BalanceFen"/> = billed − credited − paid + refunded: what the family still owes (negative: what the school owes it).
+/// </summary>
+public sealed class FamilyBill : IAggregate
+{
+    [JsonConstructor]
+    private FamilyBill() { }
+
+    [JsonInclude] public Guid Id { get; private set; }
+    [JsonInclude] public long Version { get; private set; }
+    [JsonInclude] public Guid SchoolId { get; private set; }
+    [JsonInclude] public string DistrictCode { get; private set; } = "";
+    [JsonInclude] public Guid PupilId { get; private set; }
+    [JsonInclude] public string Semester { get; private set; } = "";
+    [JsonInclude] public int Grade { get; private set; }
+    [JsonInclude] public string ClassName { get; private set; } = "";
+    [JsonInclude] public IReadOnlyList<BillLine> Lines { get; private set; } = [];
+    [JsonInclude] public IReadOnlyList<BillAdjustment> Adjustments { get; private set; } = [];
+    [JsonInclude] public IReadOnlyList<BillPayment> Payments { get; private set; } = [];
+    [JsonInclude] public IReadOnlyList<BillRefund> Refunds { get; private set; } = [];
+    [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
+    [JsonInclude] public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>The windows its lines came from (stored for the school's filter).</summary>
+    [JsonInclude] public IReadOnlyList<Guid> WindowIds { get; private set; } = [];
+
+    /// <summary>Stored for the school's "unpaid" filter; always <see cref="BilledFen"/> − credited − paid + refunded.</summary>
+    [JsonInclude] public long BalanceFen { get; private set; }
+
+    public long BilledFen => Lines.Sum(l => l.AmountFen);
+    public long CreditedFen => Lines.Sum(l => l.CreditedFen);
+    public long PaidFen => Payments.Sum(p => p.AmountFen);
+    public long RefundedFen => Refunds.Sum(r => r.AmountFen);
+
+    /// <summary>A name-based id: the same (school, pupil, semester) always names the same bill.</summary>
+    public static Guid IdOf(Guid schoolId, Guid pupilId, string semester) => LedgerTransaction.IdOf($"family-bill:{schoolId:N}:{pupilId:N}:{semester}");
+
+    public static FamilyBill Open(Pupil pupil, string semester, DateTimeOffset now) => new()
+    {
+        Id = IdOf(pupil.SchoolId, pupil.Id, semester), Version = 1, SchoolId = pupil.SchoolId, DistrictCode = pupil.DistrictCode, PupilId = pupil.Id,
+        Semester = semester, Grade = pupil.Grade, ClassName = pupil.ClassName, CreatedAt = now, UpdatedAt = now,
+    };
+
+    public BillLine? Line(Guid windowId, Guid programmeId) => Lines.FirstOrDefault(l => l.WindowId == windowId && l.ProgrammeId == programmeId);
+
+    /// <summary>Adds the line unless the bill has it (a second approval or a replayed event bills nothing); its ledger posting, or null.</summary>
+    public LedgerTransaction? Bill(BillLine line, DateTimeOffset now)
+    {
+        if (Line(line.WindowId, line.ProgrammeId) is not null) return null;
+        Lines = [.. Lines, line];
+        WindowIds = [.. Lines.Select(l => l.WindowId).Distinct()];
+        Touch(now);
+        var tx = Post($"line:{line.WindowId:N}:{line.ProgrammeId:N}", LedgerKind.Billing, now, line.AmountFen, Accounts.FamilyReceivable(SchoolId), $"billed: {line.Title}");
+        return tx.IsEmpty ? null : tx;
+    }
+
+    /// <summary>
+    /// Moves a line's credit to <paramref name="target"/> (what the refund rule gives for its absences and withdrawal now). A credit
+    /// only goes back down by what was not refunded in cash: a refund paid out is never taken back. Null when nothing moves.
+    /// </summary>
+    public LedgerTransaction? Credit(Guid windowId, Guid programmeId, long target, RefundCause cause, DateOnly? withdrawnOn, IReadOnlyList<DateOnly> absentDays,
+        IReadOnlyList<DateOnly> creditedDays, DateTimeOffset now)
+    {
+        var line = Line(windowId, programmeId) ?? throw new InvalidOperationException("No such bill line.");
+        var delta = target - line.CreditedFen;
+        if (delta < 0) delta = -Math.Min(-delta, Math.Max(0, CreditedFen - RefundedFen));
+        if (delta == 0 && (withdrawnOn ?? line.WithdrawnOn) == line.WithdrawnOn && absentDays.SequenceEqual(line.AbsentDays)) return null;
+        var updated = line with { CreditedFen = line.CreditedFen + delta, WithdrawnOn = withdrawnOn ?? line.WithdrawnOn, AbsentDays = absentDays };
+        Lines = [.. Lines.Select(l => l == line ? updated : l)];
+        Touch(now);
+        if (delta == 0) return null;
+        var seq = Adjustments.Count + 1;
+        Adjustments = [.. Adjustments, new BillAdjustment(seq, programmeId, delta, cause, delta < 0, creditedDays, now)];
+        return Post($"credit:{seq}", LedgerKind.Credit, now, -delta, Accounts.FamilyReceivable(SchoolId), $"{cause} credit: {line.Title}");
+    }
+
+    /// <summary>A family's payment: never above what is owed (409 <c>bill-payment-above-owed</c>).</summary>
+    public LedgerTransaction Pay(Guid paymentId, long amountFen, string gateway, string reference, DateTimeOffset now, string by)
+    {
+        if (amountFen > BalanceFen) throw new DomainRuleException("bill-payment-above-owed", Money.Yuan(Math.Max(0, BalanceFen)));
+        Payments = [.. Payments, new BillPayment(paymentId, amountFen, gateway, reference, now, by)];
+        Touch(now);
+        return Post($"payment:{paymentId:N}", LedgerKind.Receipt, now, -amountFen, Accounts.Cash(SchoolId), $"{gateway} {reference}");
+    }
+
+    /// <summary>
+    /// What the school owes back in cash, per payment (newest first) it goes back on: a negative balance, never more than a payment
+    /// minus what was refunded on it already.
+    /// </summary>
+    public IReadOnlyList<(BillPayment Payment, long AmountFen)> RefundsDue()
+    {
+        var owed = -BalanceFen;
+        var due = new List<(BillPayment, long)>();
+        foreach (var p in Payments.Reverse())
+        {
+            if (owed <= 0) break;
+            var left = p.AmountFen - Refunds.Where(r => r.PaymentId == p.Id).Sum(r => r.AmountFen);
+            var amount = Math.Min(left, owed);
+            if (amount <= 0) continue;
+            due.Add((p, amount));
+            owed -= amount;
+        }
+        return due;
+    }
+
+    /// <summary>Records a refund the gateway made; never more than the payment minus its earlier refunds.</summary>
+    public LedgerTransaction Refund(Guid refundId, BillPayment payment, long amountFen, string? gatewayReference, DateTimeOffset now)
+    {
+        var left = payment.AmountFen - Refunds.Where(r => r.PaymentId == payment.Id).Sum(r => r.AmountFen);
+        if (amountFen <= 0 || amountFen > left || amountFen > -BalanceFen) throw new InvalidOperationException("A refund above what was paid or is owed.");
+        Refunds = [.. Refunds, new BillRefund(refundId, payment.Id, amountFen, payment.Gateway, payment.Reference, gatewayReference, now)];
+        Touch(now);
+        return Post($"refund:{refundId:N}", LedgerKind.Refund, now, amountFen, Accounts.Cash(SchoolId), $"{payment.Gateway} refund of {payment.Reference}");
+    }
+
+    /// <summary>The refund id of the n-th refund (1-based) of this bill: the same on every retry, so a gateway call is made once.</summary>
+    public Guid NextRefundId() => LedgerTransaction.IdOf($"family-refund:{Id:N}:{Refunds.Count + 1}");
+
+    /// <summary>One transaction: <paramref name="billFen"/> on the bill's account (debit: the family owes more), the opposite on <paramref name="other"/>.</summary>
+    private LedgerTransaction Post(string key, LedgerKind kind, DateTimeOffset at, long billFen, string other, string memo) =>
+        LedgerTransaction.Post($"family-bill:{Id:N}:{key}", kind, at, DistrictCode,
+            [new LedgerEntry(Accounts.FamilyBill(Id), billFen), new LedgerEntry(other, -billFen)], memo, SchoolId);
+
+    private void Touch(DateTimeOffset now)
+    {
+        BalanceFen = BilledFen - CreditedFen - PaidFen + RefundedFen;
+        UpdatedAt = now;
+        Version++;
+    }
+}

@@ -1,0 +1,182 @@
+using Marketplace.Core.Bookings;
+using Marketplace.Core.Families.Selection;
+using Marketplace.Core.Persistence;
+using Marketplace.Core.Settlement;
+using Marketplace.Core.Shared;
+
+namespace Marketplace.Core.Families.Billing;
+
+/// <summary>
+/// Keeps the family bills in step with what happened (called from the outbox, at least once per event, so every step is
+/// state-based and idempotent):
+/// <list type="bullet">
+/// <item>an application school-approved with placements (学校复核 in first come; the lottery's placement of an approved one) bills one
+/// line per programme — the family's share from the bookings' quotes, waived for 家庭经济困难 — once, however often it is seen;</item>
+/// <item>a withdrawn application stops its window's lines from the withdrawal day;</item>
+/// <item>a roll call sets each line's credit to what the district's refund rule gives for the pupil's absences (and withdrawal) —
+/// recomputed from the rolls, so a roll taken again credits nothing twice and a correction (absent → present) takes back the
+/// credit not yet refunded;</item>
+/// <item>a bill paid beyond what it now comes to is refunded on the payment's own channel through the gateway.</item>
+/// </list>
+/// Each step is one commit of the bill and its balanced ledger transactions, retried on a concurrent change.
+/// </summary>
+public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentGateway> gateways, TimeProvider clock)
+{
+    /// <summary>An application moved: bill its final placements, or stop its lines on a withdrawal. The bill, or null when none is touched.</summary>
+    public async Task<FamilyBill?> ApplicationChangedAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        var application = await store.FindAsync<SelectionApplication>(applicationId, ct);
+        if (application is null) return null;
+        var window = await store.FindAsync<SelectionWindow>(application.WindowId, ct);
+        var pupil = await store.FindAsync<Pupil>(application.PupilId, ct);
+        if (window is null || pupil is null) return null; // the pupil left the roster (retention): nothing to bill
+        if (application.Status == ApplicationStatus.SchoolApproved && application.Placements.Count > 0)
+        {
+            var lines = await LinesAsync(window, application, pupil, ct);
+            return await ChangeAsync(pupil, window.Semester, bill => lines.Select(l => bill.Bill(l, clock.GetUtcNow())), null, ct);
+        }
+        if (application.Status == ApplicationStatus.Withdrawn && application.Steps.LastOrDefault() is { Status: ApplicationStatus.Withdrawn } step)
+        {
+            var existing = await store.FindAsync<FamilyBill>(FamilyBill.IdOf(pupil.SchoolId, pupil.Id, window.Semester), ct);
+            if (existing is null || existing.Lines.All(l => l.WindowId != window.Id)) return existing;
+            return await ChangeAsync(pupil, window.Semester, _ => [], (window.Id, ChinaTime.DateOf(step.At)), ct);
+        }
+        return null;
+    }
+
+    /// <summary>A booking's roll changed: every marked pupil's bill with a line over that booking is credited anew.</summary>
+    public async Task<int> RollChangedAsync(Guid bookingId, CancellationToken ct = default)
+    {
+        var roll = await store.FindAsync<RollCall.Roll>(bookingId, ct);
+        if (roll is null) return 0;
+        var touched = 0;
+        foreach (var mark in roll.Marks)
+        {
+            var bills = await store.ListFamilyBillsAsync(new FamilyBillFilter(PupilId: mark.PupilId, Limit: 100), ct);
+            foreach (var bill in bills.Where(b => b.SchoolId == roll.SchoolId && b.Lines.Any(l => l.BookingIds.Contains(bookingId))))
+            {
+                var pupil = await store.FindAsync<Pupil>(bill.PupilId, ct);
+                if (pupil is null) continue;
+                await ChangeAsync(pupil, bill.Semester, _ => [], null, ct);
+                touched++;
+            }
+        }
+        return touched;
+    }
+
+    /// <summary>
+    /// One commit of the pupil's bill: new lines, a withdrawal, every line's credit recomputed, refunds due paid back. Nothing is
+    /// written when nothing changed.
+    /// </summary>
+    private Task<FamilyBill> ChangeAsync(Pupil pupil, string semester, Func<FamilyBill, IEnumerable<LedgerTransaction?>> addLines,
+        (Guid WindowId, DateOnly On)? withdrawal, CancellationToken ct) =>
+        ConcurrentChange.RetryAsync(async () =>
+        {
+            var id = FamilyBill.IdOf(pupil.SchoolId, pupil.Id, semester);
+            var bill = await store.FindAsync<FamilyBill>(id, ct);
+            var now = clock.GetUtcNow();
+            var isNew = bill is null;
+            bill ??= FamilyBill.Open(pupil, semester, now);
+            var expected = isNew ? 0 : bill.Version;
+            var postings = addLines(bill).OfType<LedgerTransaction>().ToList();
+            postings.AddRange(await CreditAsync(bill, withdrawal, now, ct));
+            postings.AddRange(await RefundAsync(bill, now, ct));
+            if (isNew && bill.Lines.Count == 0) return bill;
+            if (!isNew && bill.Version == expected) return bill;
+            var changes = isNew ? new StoreChanges().Insert(bill) : new StoreChanges().Update(bill, expected);
+            foreach (var tx in postings) changes.Insert(tx);
+            try
+            {
+                await store.CommitAsync(changes, ct);
+            }
+            catch (DuplicateException) when (isNew)
+            {
+                throw new ConcurrencyConflictException("family-bill", id); // opened at the same moment by another event: decide again on it
+            }
+            return bill;
+        });
+
+    /// <summary>Each line's credit under the district's rule for its absences (from the rolls of its bookings) and withdrawal.</summary>
+    private async Task<List<LedgerTransaction>> CreditAsync(FamilyBill bill, (Guid WindowId, DateOnly On)? withdrawal, DateTimeOffset now, CancellationToken ct)
+    {
+        var rule = await RuleAsync(bill.DistrictCode, bill.Semester, now, ct);
+        var postings = new List<LedgerTransaction>();
+        foreach (var line in bill.Lines.ToList())
+        {
+            if (line.ServiceDays.Count == 0) continue;
+            var withdrawnOn = line.WithdrawnOn ?? (withdrawal is { } w && w.WindowId == line.WindowId ? w.On : null);
+            var rolls = await store.FindManyAsync<RollCall.Roll>(line.BookingIds.ToArray(), ct);
+            var absent = rolls.Where(r => r.PresentOf(bill.PupilId) == false).Select(r => ChinaTime.DateOf(r.SessionStartsAt))
+                .Where(d => line.ServiceDays.Contains(d)).Distinct().Order().ToList();
+            var refund = RefundCalculator.Compute(rule, line.AmountFen, new BillingTerm(line.ServiceDays[0], line.ServiceDays), withdrawnOn, absent);
+            var cause = refund.Lines.Count > 0 && refund.Lines.All(l => l.Cause == RefundCause.Withdrawal) ? RefundCause.Withdrawal
+                : withdrawnOn is not null && refund.Lines.Count == 0 ? RefundCause.Withdrawal : RefundCause.Absence;
+            var days = refund.Lines.SelectMany(l => line.ServiceDays.Where(d => d >= l.From && d <= l.To)).Distinct().Order().ToList();
+            if (bill.Credit(line.WindowId, line.ProgrammeId, refund.RefundFen, cause, withdrawnOn, absent, days, now) is { } tx) postings.Add(tx);
+        }
+        return postings;
+    }
+
+    /// <summary>Pays back what the family paid beyond what the bill now comes to, on each payment's own gateway (原路返回).</summary>
+    private async Task<List<LedgerTransaction>> RefundAsync(FamilyBill bill, DateTimeOffset now, CancellationToken ct)
+    {
+        var postings = new List<LedgerTransaction>();
+        foreach (var (payment, amount) in bill.RefundsDue())
+        {
+            var gateway = gateways.FirstOrDefault(g => g.Name == payment.Gateway);
+            if (gateway is null) continue;
+            var refundId = bill.NextRefundId();
+            var answer = await gateway.RefundAsync(new RefundOrder(refundId, $"refund-{refundId:N}", amount, bill.SchoolId, payment.Reference, "课后服务费退费"), ct);
+            if (answer.State != PaymentState.Succeeded) continue; // stays due: the next change of this bill asks again, same key
+            postings.Add(bill.Refund(refundId, payment, amount, answer.GatewayReference, now));
+        }
+        return postings;
+    }
+
+    /// <summary>The district's refund rule for the semester, in force now; per day where it states none or has no policy.</summary>
+    private async Task<RefundRule> RuleAsync(string district, string semester, DateTimeOffset now, CancellationToken ct)
+    {
+        var policy = await store.FindAsync<FundingPolicy>(FundingPolicy.IdOf(district, semester), ct);
+        return (policy?.InForce(now) ?? policy?.Revisions.FirstOrDefault())?.Terms.RefundRuleOrDefault ?? RefundRule.PerDay;
+    }
+
+    /// <summary>
+    /// A line per placement: the family's share of each of the programme's live bookings (服务性收费 + the 代收费 families pay), per
+    /// pupil per session, from the quote fixed at booking; a 家庭经济困难 pupil's service fee and the 代收费 the policy waives for it
+    /// are waived.
+    /// </summary>
+    private async Task<List<BillLine>> LinesAsync(SelectionWindow window, SelectionApplication application, Pupil pupil, CancellationToken ct)
+    {
+        var hardship = pupil.Hardship == true || application.Flags.Contains(SelectionFlags.Hardship);
+        var now = clock.GetUtcNow();
+        var lines = new List<BillLine>();
+        foreach (var placement in application.Placements)
+        {
+            if (window.Programme(placement.ProgrammeId) is not { } programme) continue;
+            var bookings = (await store.FindManyAsync<Booking>(programme.BookingIds.ToArray(), ct))
+                .Where(b => b.Status is BookingStatus.Requested or BookingStatus.Confirmed or BookingStatus.Completed).ToList();
+            long service = 0, collected = 0, waived = 0;
+            foreach (var booking in bookings)
+            {
+                var q = booking.Quote.Normalized();
+                var items = q.CollectedItems.Sum(i => i.AmountFen);
+                service += q.FamilySharePerPupilFen;
+                collected += items;
+                if (hardship) waived += q.FamilySharePerPupilFen + await HardshipWaivedCollectedAsync(q, ct);
+            }
+            var days = bookings.Select(b => ChinaTime.DateOf(b.SessionStartsAt)).Distinct().Order().ToList();
+            lines.Add(new BillLine(window.Id, programme.ProgrammeId, programme.Title, programme.ProviderName, [.. bookings.Select(b => b.Id)], days,
+                service, collected, waived, hardship ? WaiverReasons.Hardship : null, now));
+        }
+        return lines;
+    }
+
+    /// <summary>The 代收费 per pupil of this quote that its policy waives for 家庭经济困难 pupils.</summary>
+    private async Task<long> HardshipWaivedCollectedAsync(Quote q, CancellationToken ct)
+    {
+        if (q.Policy is not { } reference || q.CollectedItems.Count == 0) return 0;
+        var policy = await store.FindAsync<FundingPolicy>(reference.PolicyId, ct);
+        var terms = policy?.Revisions.FirstOrDefault(r => r.Number == reference.Revision)?.Terms;
+        return terms is null ? 0 : q.CollectedItems.Where(i => terms.Allowed(i.Kind)?.WaivedForHardship == true).Sum(i => i.AmountFen);
+    }
+}
