@@ -38,11 +38,21 @@ internal static class SelectionStorm
                     Content = JsonContent.Create(new { pupilId = g.PupilId, choices = g.Choices, acceptedTerms = SelectionStormSetup.Terms, safetyPledge = false },
                         options: HttpApi.Json),
                 };
-                using var response = await clients[i].SendAsync(request);
-                var body = await response.Content.ReadAsStringAsync();
+                int status;
+                string? code;
+                var placed = 0;
+                try
+                {
+                    using var response = await clients[i].SendAsync(request);
+                    status = (int)response.StatusCode;
+                    (code, placed) = Read(await response.Content.ReadAsStringAsync());
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    (status, code) = (0, e.GetType().Name); // no answer within the client's timeout: counted, never retried
+                }
                 var done = Stopwatch.GetTimestamp();
-                var (code, placed) = Read(body);
-                outcomes.Add(new ApplyOutcome(g.Number, (int)response.StatusCode, code, placed, Stopwatch.GetElapsedTime(due, done).TotalMilliseconds,
+                outcomes.Add(new ApplyOutcome(g.Number, status, code, placed, Stopwatch.GetElapsedTime(due, done).TotalMilliseconds,
                     Stopwatch.GetElapsedTime(Volatile.Read(ref t0), done).TotalMilliseconds));
             })).ToArray();
             var wall = Stopwatch.StartNew();
