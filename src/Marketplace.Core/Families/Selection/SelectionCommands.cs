@@ -1,5 +1,6 @@
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Families.Allocation;
+using Marketplace.Core.Identity;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
@@ -169,7 +170,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
         });
 
     /// <summary>
-    /// 班级审核 (<see cref="ReviewStep.Class"/>: any user of the school, the class teacher) or 学校复核 (<see cref="ReviewStep.School"/>: the
+    /// 班级审核 (<see cref="ReviewStep.Class"/>: the coordinator, or a class teacher for its own classes) or 学校复核 (<see cref="ReviewStep.School"/>: the
     /// coordinator). A rejection needs a reason and gives the seats back; the school's approval of a first-come placement puts the
     /// pupil on the provider's class list.
     /// </summary>
@@ -187,6 +188,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             if (window is null || window.SchoolId != caller.OrganizationId) throw new NotFoundException("selection-window", windowId);
             var application = await store.FindAsync<SelectionApplication>(applicationId, ct);
             if (application is null || application.WindowId != window.Id) throw new NotFoundException("selection-application", applicationId);
+            // 班级审核 by a class teacher: only its own classes (the classes the school's admin set on the user); the coordinator any.
+            if (step == ReviewStep.Class && caller.OrgRole != OrgRole.Admin
+                && (await store.FindAsync<User>(caller.UserId, ct) is not { } teacher || !teacher.Teaches(application.Grade, application.ClassName)))
+                throw new ForbiddenException("forbidden.selection-class");
             var now = clock.GetUtcNow();
             if (window.PhaseAt(now) == WindowPhase.Drawn) throw new DomainRuleException("selection-already-drawn");
             var (old, placed, expected) = (application.Status, application.Placements, application.Version);
