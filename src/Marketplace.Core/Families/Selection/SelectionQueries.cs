@@ -13,8 +13,16 @@ public sealed record WaitingPlace(Guid ProgrammeId, int Position, int ChoiceRank
 /// <summary>An application as its school or guardian reads it: the pupil's name, and where it waits for what it did not get.</summary>
 public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting);
 
-/// <summary>A drawn window's audit with the result of re-running it here (anyone can re-run it too: the input and seed are in it).</summary>
-public sealed record DrawView(SelectionDraw Draw, SelectionWindow Window, AllocationCheck Check);
+/// <summary>How many pupils were drawn with one weight in one priority tier: the weights as published without pupil ids.</summary>
+public sealed record WeightClass(int Tier, int Weight, int Pupils);
+
+/// <summary>
+/// A drawn window's audit with the result of re-running it here. <see cref="Request"/> and <see cref="Result"/> are what the caller
+/// may see: the whole input and result for the school and the bureau (who can re-run it), a guardian's own children's lines only
+/// (<see cref="Redacted"/>); <see cref="WeightClasses"/> and <see cref="Applicants"/> are for everyone.
+/// </summary>
+public sealed record DrawView(SelectionDraw Draw, SelectionWindow Window, AllocationCheck Check, AllocationRequest Request, AllocationResult Result,
+    bool Redacted, int Applicants, IReadOnlyList<WeightClass> WeightClasses);
 
 /// <summary>
 /// Reads of selection windows. A school reads its own windows and every application; a guardian the windows of schools where it
@@ -72,12 +80,28 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         return (await ViewsAsync(window, [application!], ct))[0];
     }
 
-    /// <summary>A drawn window's audit, re-run and compared here (<see cref="AllocationEngine.Verify"/>); 409 before the draw.</summary>
+    /// <summary>A drawn window's audit, re-run and compared here (<see cref="AllocationEngine.Verify"/>); 409 before the draw. A guardian's
+    /// view holds its own children's lines only; the school and the bureau see every line.</summary>
     public async Task<DrawView> DrawAsync(Caller caller, Guid windowId, CancellationToken ct = default)
     {
         var window = await ReadableAsync(caller, windowId, ct);
         var draw = await store.FindAsync<SelectionDraw>(window.Id, ct) ?? throw new DomainRuleException("selection-not-drawn");
-        return new DrawView(draw, window, AllocationEngine.Verify(draw.Request, draw.Result));
+        var check = AllocationEngine.Verify(draw.Request, draw.Result);
+        var classes = draw.Result.Audit.Draw.GroupBy(e => (e.Tier, e.Weight)).OrderBy(g => g.Key.Tier).ThenByDescending(g => g.Key.Weight)
+            .Select(g => new WeightClass(g.Key.Tier, g.Key.Weight, g.Count())).ToList();
+        if (caller.Role != Role.Guardian) return new DrawView(draw, window, check, draw.Request, draw.Result, false, draw.Request.Applicants.Count, classes);
+        // A guardian sees its own children's lines only. Other pupils' ids next to their place in the order would give their weights
+        // away: u follows from the revealed seed and the id, and a pupil drawn ahead of one with a larger u must weigh more.
+        var mine = (await ChildrenAsync(caller, ct)).Select(c => c.Id).ToHashSet();
+        var (request, result) = (draw.Request, draw.Result);
+        request = request with { Applicants = [.. request.Applicants.Where(a => mine.Contains(a.PupilId))] };
+        result = result with
+        {
+            Placements = [.. result.Placements.Where(p => mine.Contains(p.PupilId))],
+            WaitingLists = result.WaitingLists.ToDictionary(l => l.Key, l => (IReadOnlyList<WaitingEntry>)[.. l.Value.Where(e => mine.Contains(e.PupilId))]),
+            Audit = result.Audit with { Draw = [.. result.Audit.Draw.Where(e => mine.Contains(e.PupilId))] },
+        };
+        return new DrawView(draw, window, check, request, result, true, draw.Request.Applicants.Count, classes);
     }
 
     private async Task<SelectionWindow> ReadableAsync(Caller caller, Guid windowId, CancellationToken ct)

@@ -101,6 +101,18 @@ public sealed class SelectionFlowTests : IDisposable
         var audit = await first.Client.GetJsonAsync($"/api/selection-windows/{windowId}/audit");
         Assert.True(audit["check"]!["matches"]!.GetValue<bool>());
         Assert.Equal(draw["seed"]!.GetValue<string>(), audit["seed"]!.GetValue<string>());
+        // A guardian's audit holds its own child's lines only (no other pupil's weight or flag); the weights are published as classes.
+        Assert.True(audit["redacted"]!.GetValue<bool>());
+        Assert.Equal(3, audit["applicants"]!.GetValue<int>());
+        Assert.Equal(first.PupilId, audit["result"]!["audit"]!["draw"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
+        Assert.Equal(first.PupilId, audit["request"]!["applicants"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
+        Assert.DoesNotContain(hardship.PupilId.ToString(), audit.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal([(0, 3, 1), (1, 1, 2)], audit["weightClasses"]!.AsArray()
+            .Select(c => (c!["tier"]!.GetValue<int>(), c["weight"]!.GetValue<int>(), c["pupils"]!.GetValue<int>())));
+        var full = await school.GetJsonAsync($"/api/selection-windows/{windowId}/audit");
+        Assert.False(full["redacted"]!.GetValue<bool>());
+        Assert.Equal(3, full["result"]!["audit"]!["draw"]!.AsArray().Count);
+        Assert.Equal(3, full["request"]!["applicants"]!.AsArray().Count);
         var outsider = await GuardianAsync(_factory, "school2", 4);
         await (await outsider.Client.GetAsync($"/api/selection-windows/{windowId}/audit")).AssertProblemAsync(404);
         var twice = await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/draw", null)).AssertProblemAsync(409);
