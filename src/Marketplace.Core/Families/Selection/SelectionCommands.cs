@@ -9,7 +9,7 @@ namespace Marketplace.Core.Families.Selection;
 
 /// <summary>
 /// The selection window's changes: the school opens, reschedules and closes a window and runs the lottery; a guardian applies
-/// for a child and withdraws; the class teacher (any user of the school) and the school (its coordinator, an Admin user) review.
+/// for a child and withdraws; the class teacher (a school user, for the classes the coordinator gave it) and the school (its coordinator, an Admin user) review.
 /// First come gives seats at submission through the store's conditional take; the lottery gives them all at the draw.
 /// </summary>
 public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider clock)
