@@ -19,6 +19,8 @@ internal static class SelectionStorm
     public static async Task<(List<ApplyOutcome>, TimeSpan)> FireAsync(Uri host, Guid windowId, IReadOnlyList<StormGuardian> guardians, int spreadMs)
     {
         var clients = guardians.Select(g => HttpApi.Client(host, g.Token)).ToArray();
+        // A storm on a loaded machine can queue answers for minutes: wait up to 10 (bounded) so that the figures are of answers, not of give-ups.
+        foreach (var c in clients) c.Timeout = TimeSpan.FromMinutes(10);
         try
         {
             await Task.WhenAll(clients.Select(c => c.GetAsync("health/live")));
