@@ -86,6 +86,7 @@ internal static class SelectionStormBenchmark
             (outcomes, wall) = await SelectionStorm.FireAsync(a.BaseAddress, windowId, guardians, spreadMs);
             report.Add("  selection storm's " + cpu.Stop());
             waiting = await WaitingAsync(school, windowId);
+            report.Add(await ReadCostAsync(school, windowId, guardians, outcomes, cap));
 
             cpu = CpuWindow.Start(a.Pid);
             (bookings, bookingWall) = await BookingStorm.FireAsync([a], schoolTokens, bookingSessionIds, bookingRequests, bookingRequests);
@@ -175,6 +176,33 @@ internal static class SelectionStormBenchmark
             termsVersion = SelectionStormSetup.Terms, safetyPledgeRequired = false, programmes = programmes.Select(id => new { bookingId = id }).ToArray(),
         });
         return window.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>
+    /// What one application's answer costs to compute once the window is full, read 20 times each by the school: a pupil holding
+    /// its cap (no waiting place to compute) and the last pupil waiting (its places are computed from every application of the window).
+    /// </summary>
+    private static async Task<string> ReadCostAsync(HttpClient school, Guid windowId, List<StormGuardian> guardians, List<ApplyOutcome> outcomes, int cap)
+    {
+        var full = outcomes.FirstOrDefault(o => o.Placed == cap);
+        var waits = outcomes.Where(o => o.Status == 201 && o.Placed == 0).MaxBy(o => o.DoneAtMs);
+        if (full is null || waits is null) return "  read cost: not measured (no pupil at the cap, or none waiting)";
+        async Task<Latencies> TimeAsync(ApplyOutcome o)
+        {
+            var pupil = guardians.Single(g => g.Number == o.Guardian).PupilId;
+            var appId = Marketplace.Core.Families.Selection.SelectionApplication.IdOf(windowId, pupil);
+            await HttpApi.GetAsync(school, $"api/selection-windows/{windowId}/applications/{appId}"); // not timed
+            var l = new Latencies();
+            for (var i = 0; i < 20; i++)
+            {
+                var at = System.Diagnostics.Stopwatch.GetTimestamp();
+                await HttpApi.GetAsync(school, $"api/selection-windows/{windowId}/applications/{appId}");
+                l.AddSince(at);
+            }
+            return l;
+        }
+        var (a, b) = (await TimeAsync(full), await TimeAsync(waits));
+        return Invariant($"  read cost after the storm, GET one application × 20 (school): a pupil at the cap p50 {a.Percentile(50):F1} ms; the last pupil waiting p50 {b.Percentile(50):F1} ms (its waiting places are computed over all {outcomes.Count} applications)");
     }
 
     /// <summary>The school's view of every application (pages of 500): the waiting places the API computes on read.</summary>
