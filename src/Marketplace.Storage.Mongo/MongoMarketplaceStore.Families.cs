@@ -37,4 +37,9 @@ internal sealed partial class MongoMarketplaceStore
 
     public Task<IReadOnlyList<SelectionApplication>> ListSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default) =>
         FindAsync<SelectionApplication>(FamilyQuery.SelectionApplications(filter), ListQuery.ById, filter.Limit, ct);
+
+    public async Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId,
+        IReadOnlyCollection<int>? grades, CancellationToken ct = default) =>
+        (int)await Collection<SelectionApplication>().CountDocumentsAsync(FamilyQuery.WaitingAhead(windowId, programmeId, submittedAt, pupilId, grades),
+            cancellationToken: ct);
 }

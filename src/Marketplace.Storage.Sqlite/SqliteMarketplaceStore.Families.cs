@@ -59,6 +59,44 @@ internal sealed partial class SqliteMarketplaceStore
         return Task.FromResult(QueryDocs<SelectionApplication>(page.Sql("selection_applications", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
     }
 
+    public Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades,
+        CancellationToken ct = default)
+    {
+        var (sql, parameters) = WaitingAheadQuery(windowId, programmeId, submittedAt, pupilId, grades);
+        using var connection = Open();
+        using var cmd = Command(connection, sql, parameters);
+        return Task.FromResult(Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The first-come applications ahead of one (submittedAt, then pupil id) that wait for a programme: one range of
+    /// ix_selection_applications_queue (window, submittedAt, pupil id; migration 14), each row's choices and placements read in place.
+    /// Stored instants are UTC and compare as strings; ids' "D" form compares as strings in Guid order.
+    /// </summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) WaitingAheadQuery(Guid windowId, Guid programmeId, DateTimeOffset submittedAt,
+        Guid pupilId, IReadOnlyCollection<int>? grades)
+    {
+        var parameters = new List<(string Name, object? Value)>
+        {
+            ("$window", Key(windowId)), ("$programme", Key(programmeId)), ("$at", StoreJson.FormatTime(submittedAt)), ("$pupil", Key(pupilId)),
+        };
+        var gradeCondition = "";
+        if (grades is { Count: > 0 })
+        {
+            gradeCondition = " AND json_extract(doc, '$.grade') IN (SELECT value FROM json_each($grades))";
+            parameters.Add(("$grades", StoreJson.Serialize(grades.Distinct())));
+        }
+        var sql = """
+            SELECT count(*) FROM selection_applications
+            WHERE json_extract(doc, '$.windowId') = $window AND json_extract(doc, '$.submittedAt') <= $at
+              AND (json_extract(doc, '$.submittedAt') < $at OR json_extract(doc, '$.pupilId') < $pupil)
+              AND json_extract(doc, '$.status') NOT IN ('Rejected', 'Withdrawn')
+              AND EXISTS (SELECT 1 FROM json_each(doc, '$.choices') WHERE value = $programme)
+              AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.placements') WHERE json_extract(value, '$.programmeId') = $programme)
+            """ + gradeCondition;
+        return (sql, [.. parameters]);
+    }
+
     /// <summary>The page's statement, with only the filter's conditions (SQLite plans once per statement text: no catch-all conditions).</summary>
     internal static (string Sql, (string Name, object? Value)[] Parameters) PupilsQuery(PupilFilter f)
     {

@@ -197,6 +197,12 @@ internal static class SqliteSchema
           DELETE FROM roll_pupils WHERE roll_id = OLD.id;
         END;
         """,
+        // 14 (issue 18, first-come waiting places): a window's applications in first-come order (submittedAt, then pupil id), so one
+        // application's place on a waiting list is counted over the range ahead of it, not by reading the whole window.
+        """
+        CREATE INDEX IF NOT EXISTS ix_selection_applications_queue ON selection_applications (json_extract(doc, '$.windowId'),
+            json_extract(doc, '$.submittedAt'), json_extract(doc, '$.pupilId'));
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>
