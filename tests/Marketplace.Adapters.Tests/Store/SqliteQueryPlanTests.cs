@@ -228,6 +228,20 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 18: one application's waiting place counts the range of ix_selection_applications_queue ahead of it (window, then
+    /// submittedAt up to its own), with or without the programme's grades — never a scan of the window's applications.</summary>
+    [Fact]
+    public void SelectionWaitingAhead_IsOneRangeOfTheQueueIndex()
+    {
+        foreach (var grades in new[] { null, new[] { 3, 4 } })
+        {
+            var plan = AssertUses(SqliteMarketplaceStore.WaitingAheadQuery(Ids.New(), Ids.New(), DateTimeOffset.UtcNow, Ids.New(), grades),
+                "ix_selection_applications_queue");
+            Assert.Contains(plan, step => step.Contains("ix_selection_applications_queue (<expr>=? AND <expr><?)", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN selection_applications", StringComparison.Ordinal));
+        }
+    }
+
     private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         var plan = Plan(query);
