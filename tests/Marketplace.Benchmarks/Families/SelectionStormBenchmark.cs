@@ -202,7 +202,7 @@ internal static class SelectionStormBenchmark
             return l;
         }
         var (a, b) = (await TimeAsync(full), await TimeAsync(waits));
-        return Invariant($"  read cost after the storm, GET one application × 20 (school): a pupil at the cap p50 {a.Percentile(50):F1} ms; the last pupil waiting p50 {b.Percentile(50):F1} ms (its waiting places are computed over all {outcomes.Count} applications)");
+        return Invariant($"  read cost after the storm, GET one application × 20 (school): a pupil at the cap p50 {a.Percentile(50):F1} ms; the last pupil waiting p50 {b.Percentile(50):F1} ms (its waiting places counted by the store over those ahead of it among {outcomes.Count} applications)");
     }
 
     /// <summary>The school's view of every application (pages of 500): the waiting places the API computes on read.</summary>
