@@ -69,8 +69,8 @@ internal sealed partial class SqliteMarketplaceStore
     }
 
     /// <summary>
-    /// The first-come applications ahead of one (submittedAt, then pupil id) that wait for a programme: one range of
-    /// ix_selection_applications_queue (window, submittedAt, pupil id; migration 14), each row's choices and placements read in place.
+    /// The first-come applications ahead of one (submittedAt, then pupil id) that wait for a programme: one range of selection_queue's
+    /// primary key (window, programme, submittedAt, pupil id; migration 14, kept by triggers), counted without reading a document.
     /// Stored instants are UTC and compare as strings; ids' "D" form compares as strings in Guid order.
     /// </summary>
     internal static (string Sql, (string Name, object? Value)[] Parameters) WaitingAheadQuery(Guid windowId, Guid programmeId, DateTimeOffset submittedAt,
@@ -83,16 +83,12 @@ internal sealed partial class SqliteMarketplaceStore
         var gradeCondition = "";
         if (grades is { Count: > 0 })
         {
-            gradeCondition = " AND json_extract(doc, '$.grade') IN (SELECT value FROM json_each($grades))";
+            gradeCondition = " AND grade IN (SELECT value FROM json_each($grades))";
             parameters.Add(("$grades", StoreJson.Serialize(grades.Distinct())));
         }
         var sql = """
-            SELECT count(*) FROM selection_applications
-            WHERE json_extract(doc, '$.windowId') = $window AND json_extract(doc, '$.submittedAt') <= $at
-              AND (json_extract(doc, '$.submittedAt') < $at OR json_extract(doc, '$.pupilId') < $pupil)
-              AND json_extract(doc, '$.status') NOT IN ('Rejected', 'Withdrawn')
-              AND EXISTS (SELECT 1 FROM json_each(doc, '$.choices') WHERE value = $programme)
-              AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.placements') WHERE json_extract(value, '$.programmeId') = $programme)
+            SELECT count(*) FROM selection_queue
+            WHERE window_id = $window AND programme_id = $programme AND submitted_at <= $at AND (submitted_at < $at OR pupil_id < $pupil)
             """ + gradeCondition;
         return (sql, [.. parameters]);
     }

@@ -144,6 +144,24 @@ public abstract partial class StoreContract
             if (n % 10 == 0) changes.Insert(SelectionApplication.Submit(other, pupil, guardian.Id, [p3], "t1", false, Now, "g")); // another window's: not counted
         }
         await db.Store.CommitAsync(changes);
+        // Later writes of stored applications count too: withdrawals, a freed seat given to a waiting pupil, a resubmission at the back.
+        var updates = new StoreChanges();
+        var touched = applications.Where(a => a.IsLive).Take(6).ToList();
+        foreach (var a in touched)
+        {
+            var version = a.Version;
+            if (a.Placements.Count == 0) a.AddPlacement(new ApplicationPlacement(a.Choices[^1], a.Choices.Count, Now.AddSeconds(20)));
+            else a.Withdraw(Now.AddSeconds(20), "g");
+            updates.Update(a, version);
+        }
+        foreach (var a in applications.Where(a => a.Status == ApplicationStatus.Withdrawn && !touched.Contains(a)).Take(3))
+        {
+            var version = a.Version;
+            var pupil = Pupil.Create(school, "110101", "学生", a.Grade, "1班", a.GuardianId, "13700000000", false, Now);
+            a.Resubmit(pupil, a.GuardianId, a.Choices, "t1", false, Now.AddSeconds(4), "g");
+            updates.Update(a, version);
+        }
+        await db.Store.CommitAsync(updates);
 
         // The whole-window computation (SelectionQueries' school list): live applications by submittedAt, then pupil id.
         var lists = programmes.ToDictionary(p => p, _ => new List<Guid>());
