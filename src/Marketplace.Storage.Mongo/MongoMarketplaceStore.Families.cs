@@ -41,4 +41,9 @@ internal sealed partial class MongoMarketplaceStore
 
     public Task<IReadOnlyList<FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default) =>
         FindAsync<FamilyBill>(FamilyQuery.FamilyBills(filter), ListQuery.ById, filter.Limit, ct);
+
+    public async Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId,
+        IReadOnlyCollection<int>? grades, CancellationToken ct = default) =>
+        (int)await Collection<SelectionApplication>().CountDocumentsAsync(FamilyQuery.WaitingAhead(windowId, programmeId, submittedAt, pupilId, grades),
+            cancellationToken: ct);
 }

@@ -134,6 +134,8 @@ internal static class MongoSchema
         // Family bills (issue 18): a school's bills by class, a pupil's bills.
         ("family_bills", "ix_school_class", new BsonDocument { { "schoolId", 1 }, { "className", 1 }, { "_id", 1 } }, false),
         ("family_bills", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
+        // A window's applications in first-come order: one application's waiting place is counted over the range ahead of it.
+        ("selection_applications", "ix_window_queue", new BsonDocument { { "windowId", 1 }, { "submittedAt", 1 }, { "pupilId", 1 } }, false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>

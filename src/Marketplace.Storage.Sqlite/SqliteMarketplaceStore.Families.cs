@@ -73,6 +73,40 @@ internal sealed partial class SqliteMarketplaceStore
         return Task.FromResult(QueryDocs<FamilyBill>(page.Sql("family_bills", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
     }
 
+    public Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades,
+        CancellationToken ct = default)
+    {
+        var (sql, parameters) = WaitingAheadQuery(windowId, programmeId, submittedAt, pupilId, grades);
+        using var connection = Open();
+        using var cmd = Command(connection, sql, parameters);
+        return Task.FromResult(Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The first-come applications ahead of one (submittedAt, then pupil id) that wait for a programme: one range of selection_queue's
+    /// primary key (window, programme, submittedAt, pupil id; migration 15, kept by triggers), counted without reading a document.
+    /// Stored instants are UTC and compare as strings; ids' "D" form compares as strings in Guid order.
+    /// </summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) WaitingAheadQuery(Guid windowId, Guid programmeId, DateTimeOffset submittedAt,
+        Guid pupilId, IReadOnlyCollection<int>? grades)
+    {
+        var parameters = new List<(string Name, object? Value)>
+        {
+            ("$window", Key(windowId)), ("$programme", Key(programmeId)), ("$at", StoreJson.FormatTime(submittedAt)), ("$pupil", Key(pupilId)),
+        };
+        var gradeCondition = "";
+        if (grades is { Count: > 0 })
+        {
+            gradeCondition = " AND grade IN (SELECT value FROM json_each($grades))";
+            parameters.Add(("$grades", StoreJson.Serialize(grades.Distinct())));
+        }
+        var sql = """
+            SELECT count(*) FROM selection_queue
+            WHERE window_id = $window AND programme_id = $programme AND submitted_at <= $at AND (submitted_at < $at OR pupil_id < $pupil)
+            """ + gradeCondition;
+        return (sql, [.. parameters]);
+    }
+
     /// <summary>The page's statement, with only the filter's conditions (SQLite plans once per statement text: no catch-all conditions).</summary>
     internal static (string Sql, (string Name, object? Value)[] Parameters) PupilsQuery(PupilFilter f)
     {

@@ -22,6 +22,7 @@ internal static class Program
           ledger   [--transactions 250000] [--districts 12] [--schools 300] [--providers 60] [--months 12] [--batch 2000] [--rounds 20] [--keep]
           coverage [--bookings 1000000] [--districts 16] [--schools 2000] [--providers 400] [--batch 5000] [--rounds 7] [--cache-mib 64] [--keep] [--reuse <kept folder>]
           lottery  [--schools 50] [--pupils 1200] [--rounds 10] [--storm-rate 820]   (course-selection allocation, in-process, no host)
+          selection-storm [--guardians 2000] [--programmes 20] [--seats 30] [--cap 2] [--spread-ms 0] [--warmup 400] [--booking-requests <guardians>] [--quick] [--quiet-host] [--keep]
         common: --data-root <folder for temp data, default the system temp folder>
                 --quiet-host  lowers the host's per-request HTTP log to Warning (default: the product's appsettings)
                 --keep        keeps the temp data folder for inspection
@@ -50,6 +51,7 @@ internal static class Program
                 "ledger" => await LedgerBenchmark.RunAsync(options),
                 "coverage" => await CoverageBenchmark.RunAsync(options),
                 "lottery" => await LotteryBenchmark.RunAsync(options),
+                "selection-storm" => await SelectionStormBenchmark.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'{Environment.NewLine}{Usage}"),
             };
         }

@@ -5,10 +5,10 @@ namespace Marketplace.Api.Admin;
 
 /// <summary>A user as its organisation's admin and the administrator see it (never its password or codes).</summary>
 public sealed record UserDto(Guid Id, string Username, string DisplayName, Role Role, OrgRole OrgRole, bool Disabled, bool OrganizationDisabled,
-    DateTimeOffset? LockedUntil, bool MustChangePassword)
+    DateTimeOffset? LockedUntil, bool MustChangePassword, IReadOnlyList<string> Classes)
 {
     public static UserDto From(User u) =>
-        new(u.Id, u.Username, u.DisplayName, u.Role, u.OrgRole, u.Disabled, u.OrganizationDisabled, u.LockedUntil, u.MustChangePassword);
+        new(u.Id, u.Username, u.DisplayName, u.Role, u.OrgRole, u.Disabled, u.OrganizationDisabled, u.LockedUntil, u.MustChangePassword, u.Classes);
 }
 
 /// <summary>A bureau organisation: a district bureau's one district, or a city bureau's city.</summary>
@@ -31,3 +31,6 @@ public sealed record AuditEntryDto(Guid Id, DateTimeOffset At, string Actor, Gui
 
 /// <summary>A reason for disabling a user or an organisation (required, kept in the audit).</summary>
 public sealed record DisableRequest(string? Reason);
+
+/// <summary>A school user's classes: each "grade-class" as the roster names it ("3-2班").</summary>
+public sealed record ClassesRequest(IReadOnlyList<string?>? Classes);

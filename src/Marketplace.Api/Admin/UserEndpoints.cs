@@ -27,6 +27,8 @@ public static class UserEndpoints
             .WithSummary("恢复用户 / Enable a disabled user again.");
         group.MapPost("/{userId:guid}/reset-password", ResetPassword).WithName("ResetOrganisationUserPassword")
             .WithSummary("重置密码（用户下次登录须修改；解除锁定；旧令牌失效）/ Set a new password the user must change at the next sign-in; clears a lockout; its tokens are refused.");
+        group.MapPut("/{userId:guid}/classes", SetClasses).WithName("SetOrganisationUserClasses").ProducesProblem(409)
+            .WithSummary("学校用户所带班级（\"年级-班级\"，如 \"3-2班\"）：班主任只能审核这些班级的选课申请 / A school user's classes (\"grade-class\", e.g. \"3-2班\"): as a class teacher it reviews only these classes' selection applications.");
     }
 
     private static async Task<Ok<IReadOnlyList<UserDto>>> List(Guid orgId, HttpContext http, UserQueries users, CancellationToken ct)
@@ -60,6 +62,9 @@ public static class UserEndpoints
         standings.Forget(user.Id);
         return TypedResults.Ok(UserDto.From(user));
     }
+
+    private static async Task<Ok<UserDto>> SetClasses(Guid orgId, Guid userId, ClassesRequest request, HttpContext http, UserCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(UserDto.From(await commands.SetClassesAsync(http.RequireCaller(), orgId, userId, request.Classes, ct)));
 
     private static async Task<Ok<UserDto>> ResetPassword(Guid orgId, Guid userId, ResetPasswordRequest request, HttpContext http, UserCommands commands,
         StandingCache standings, CancellationToken ct)

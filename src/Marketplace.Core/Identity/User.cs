@@ -49,6 +49,12 @@ public sealed partial class User : IAggregate
 
     [JsonInclude] public DateTimeOffset? ActivationExpiresAt { get; private set; }
 
+    /// <summary>
+    /// A school user's classes (<see cref="ClassKey"/>: "3-2班"), set by the school's admin: as a class teacher it reviews (班级审核)
+    /// only these classes' selection applications. Empty for every other user.
+    /// </summary>
+    [JsonInclude] public IReadOnlyList<string> Classes { get; private set; } = [];
+
     public static string NormalizeUsername(string username) => username.Trim().ToLowerInvariant();
 
     /// <summary>Active or Disabled by its organisation's admin or the administrator (an organisation's disabling is separate).</summary>
@@ -61,6 +67,17 @@ public sealed partial class User : IAggregate
             Version = 1, SecurityStamp = Guid.NewGuid(),
         };
 
+
+    /// <summary>A class as <see cref="Classes"/> names it: the grade, a hyphen, the class name as the roster has it ("3-2班").</summary>
+    public static string ClassKey(int grade, string className) => $"{grade}-{className}";
+
+    public bool Teaches(int grade, string className) => Classes.Contains(ClassKey(grade, className));
+
+    public void AssignClasses(IReadOnlyList<string> classes)
+    {
+        Classes = classes;
+        Version++;
+    }
 
     /// <summary>True when a lock set earlier is still running at <paramref name="now"/>.</summary>
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;

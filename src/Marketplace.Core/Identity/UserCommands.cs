@@ -19,7 +19,7 @@ public enum BootstrapOutcome { Created, Restored, AdministratorExists, NotAnAdmi
 /// enables and resets the organisation's users; the administrator's bootstrap from the command line. Each administrative
 /// action is one commit with its <see cref="AuditEntry"/>.
 /// </summary>
-public sealed class UserCommands(IMarketplaceStore store, IPasswordHashing hashing, UserQueries users, TimeProvider clock)
+public sealed partial class UserCommands(IMarketplaceStore store, IPasswordHashing hashing, UserQueries users, TimeProvider clock)
 {
     /// <summary>Users one organisation may have; disabling an organisation changes them all in one commit.</summary>
     public const int MaxUsersPerOrganization = 200;
@@ -96,6 +96,34 @@ public sealed class UserCommands(IMarketplaceStore store, IPasswordHashing hashi
             user.Enable();
             return Task.CompletedTask;
         }, ct);
+
+    /// <summary>Classes a user may have (<see cref="User.Classes"/>).</summary>
+    public const int MaxClasses = 30;
+
+    /// <summary>
+    /// The classes a school user teaches (its 班级审核 scope), set by the school's admin: each "grade-class" ("3-2班", grade 1–9, the
+    /// class name as the roster has it), none twice; an empty list takes them all away. Other organisations' users have none (409).
+    /// </summary>
+    public Task<User> SetClassesAsync(Caller caller, Guid organizationId, Guid userId, IReadOnlyList<string?>? classes, CancellationToken ct = default)
+    {
+        var v = new Validator().Require(classes is not null, "classes", new("validation.required"));
+        if (classes is not null && v.Count(classes, "classes", MaxClasses))
+            for (var i = 0; i < classes.Count; i++)
+            {
+                if (classes[i] is not { } c || !ClassPattern().IsMatch(c)) v.Add($"classes[{i}]", new("user.class-key"));
+                else if (classes.Take(i).Contains(c)) v.Add($"classes[{i}]", new("user.class-repeated"));
+            }
+        return ChangeMemberAsync(caller, organizationId, userId, "user.classes", classes is null ? null : string.Join(",", classes), user =>
+        {
+            v.ThrowIfInvalid();
+            if (user.Role != Role.School) throw new DomainRuleException("user-not-school");
+            user.AssignClasses([.. classes!.Select(c => c!)]);
+            return Task.CompletedTask;
+        }, ct);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[1-9]-\S.{0,29}\z")]
+    private static partial System.Text.RegularExpressions.Regex ClassPattern();
 
     /// <summary>A password set for the user, who must change it at the next sign-in; its lock is cleared, its tokens refused.</summary>
     public Task<User> ResetPasswordAsync(Caller caller, Guid organizationId, Guid userId, ResetPasswordRequest r, CancellationToken ct = default)

@@ -177,6 +177,16 @@ public interface IMarketplaceStore
 
     /// <summary>One page of family bills, in id order (<see cref="FamilyBillFilter"/>).</summary>
     Task<IReadOnlyList<Families.Billing.FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default);
+
+    /// <summary>
+    /// How many pupils wait ahead of one application for one programme of a first-come window: the live applications (neither
+    /// rejected nor withdrawn) of <paramref name="windowId"/> submitted before <paramref name="submittedAt"/>, or at that instant with a
+    /// smaller pupil id (the first-come order: submittedAt, then pupil id), that ranked <paramref name="programmeId"/>, were not placed
+    /// on it and whose grade is one of <paramref name="grades"/> (null or empty: every grade). The application's waiting place is
+    /// this count + 1; counted by the store, no application is read.
+    /// </summary>
+    Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades,
+        CancellationToken ct = default);
 }
 
 /// <summary>

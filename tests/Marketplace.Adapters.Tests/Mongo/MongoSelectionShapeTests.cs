@@ -36,4 +36,20 @@ public sealed class MongoSelectionShapeTests
         Assert.Equal(BsonDocument.Parse("""{ "pupilId": 1, "_id": 1 }"""), Index("selection_applications", "ix_pupil").Keys);
         Assert.Equal(BsonDocument.Parse("""{ "schoolId": 1, "_id": -1 }"""), Index("selection_windows", "ix_school").Keys);
     }
+
+    [Fact]
+    public void WaitingAhead_IsOneCountOverTheQueueIndex_ByStoredTimeAndPupilId()
+    {
+        var (window, programme, pupil) = (Ids.New(), Ids.New(), Ids.New());
+        var at = new DateTimeOffset(2026, 9, 1, 15, 40, 0, 125, TimeSpan.FromHours(8)); // stored as UTC
+        Assert.Equal(BsonDocument.Parse($$"""
+            { "windowId": "{{window}}", "submittedAt": { "$lte": "2026-09-01T07:40:00.125+00:00" },
+              "$or": [ { "submittedAt": { "$lt": "2026-09-01T07:40:00.125+00:00" } }, { "pupilId": { "$lt": "{{pupil}}" } } ],
+              "status": { "$nin": [ "Rejected", "Withdrawn" ] }, "choices": "{{programme}}", "placements.programmeId": { "$ne": "{{programme}}" },
+              "grade": { "$in": [ 3, 4 ] } }
+            """), FamilyQuery.WaitingAhead(window, programme, at, pupil, [3, 4]));
+        Assert.False(FamilyQuery.WaitingAhead(window, programme, at, pupil, null).Contains("grade")); // every grade
+        Assert.Equal(BsonDocument.Parse("""{ "windowId": 1, "submittedAt": 1, "pupilId": 1 }"""),
+            Assert.Single(MongoSchema.IndexSpecs, i => i.Collection == "selection_applications" && i.Name == "ix_window_queue").Keys);
+    }
 }

@@ -245,6 +245,20 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 18: one application's waiting place counts the range of selection_queue's primary key ahead of it (window,
+    /// programme, then submittedAt up to its own), with or without the programme's grades — no scan, no application document read.</summary>
+    [Fact]
+    public void SelectionWaitingAhead_IsOneRangeOfTheQueuesKey()
+    {
+        foreach (var grades in new[] { null, new[] { 3, 4 } })
+        {
+            var plan = Plan(SqliteMarketplaceStore.WaitingAheadQuery(Ids.New(), Ids.New(), DateTimeOffset.UtcNow, Ids.New(), grades));
+            Assert.True(plan.Any(step => step.Contains("selection_queue USING PRIMARY KEY (window_id=? AND programme_id=? AND submitted_at<?)", StringComparison.Ordinal)),
+                string.Join(" | ", plan));
+            Assert.DoesNotContain(plan, step => step.Contains("selection_applications", StringComparison.Ordinal));
+        }
+    }
+
     private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         var plan = Plan(query);

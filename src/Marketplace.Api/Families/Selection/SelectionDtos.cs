@@ -49,14 +49,18 @@ public sealed record ApplicationDto(
 /// <summary>
 /// A drawn window's audit: the exact input (<c>request</c>: programmes, applicants by pupil id with grade, flags, choices and times —
 /// no names), the revealed seed and its commitment published at opening, the result with the order drawn, and <c>check</c>: the
-/// result of re-running it on this server (<c>AllocationEngine.Verify</c>); anyone can re-run it with the same input.
+/// result of re-running it on this server (<c>AllocationEngine.Verify</c>) over the whole input; the school and the bureau can re-run it
+/// with the same input. A guardian gets its own children's lines only (<c>redacted</c> true: applicants, placements, waiting lists and
+/// the order hold no other pupil), so that no pupil's weight (家庭经济困难) can be read off the audit; <c>applicants</c> counts everyone
+/// drawn and <c>weightClasses</c> lists how many pupils were drawn with each weight in each priority tier, without ids.
 /// </summary>
 public sealed record DrawDto(
     Guid WindowId, DateTimeOffset DrawnAt, string? Seed, string? SeedCommitment, bool SeedMatchesCommitment, AllocationRequest Request,
-    AllocationResult Result, AllocationCheck Check)
+    AllocationResult Result, AllocationCheck Check, bool Redacted, int Applicants, IReadOnlyList<WeightClass> WeightClasses)
 {
     public static DrawDto From(DrawView v) => new(v.Window.Id, v.Draw.DrawnAt, v.Window.RevealedSeed, v.Window.SeedCommitment,
-        v.Window.RevealedSeed is { } seed && LotteryDraw.Commitment(seed) == v.Window.SeedCommitment, v.Draw.Request, v.Draw.Result, v.Check);
+        v.Window.RevealedSeed is { } seed && LotteryDraw.Commitment(seed) == v.Window.SeedCommitment, v.Request, v.Result, v.Check, v.Redacted,
+        v.Applicants, v.WeightClasses);
 }
 
 public sealed record RescheduleRequest(DateTimeOffset? ClosesAt);

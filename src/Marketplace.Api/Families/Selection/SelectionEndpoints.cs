@@ -43,7 +43,7 @@ public static partial class SelectionEndpoints
         windows.MapDelete("/{windowId:guid}/applications/{applicationId:guid}", Withdraw).WithName("WithdrawSelection").RequireAuthorization(AuthSetup.GuardianPolicy).ProducesProblem(409)
             .WithSummary("家长撤回申请（选课期间），名额退回 / The guardian withdraws while the window is open; its seats go back.");
         windows.MapPost("/{windowId:guid}/applications/{applicationId:guid}/class-review", ClassReview).WithName("ClassReviewSelection").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
-            .WithSummary("班级审核：通过或驳回（须写理由）/ Class review (the class teacher, any user of the school): approve, or reject with a reason.");
+            .WithSummary("班级审核（课后服务负责人，或班主任审核本人所带班级）：通过或驳回（须写理由）/ Class review (the coordinator, or a class teacher for its own classes): approve, or reject with a reason.");
         windows.MapPost("/{windowId:guid}/applications/{applicationId:guid}/school-review", SchoolReview).WithName("SchoolReviewSelection").RequireAuthorization(AuthSetup.SchoolPolicy).ProducesProblem(409)
             .WithSummary("学校复核（课后服务负责人）：通过或驳回；先到先得的名额通过后写入机构的学生名单 / School review (the coordinator): approve or reject; an approved first-come placement goes onto the provider's class list.");
     }

@@ -75,6 +75,15 @@ public sealed class SelectionApplication : IAggregate
         Version++;
     }
 
+    /// <summary>First come: a seat another pupil gave back goes to this application, waiting for it as <c>Full</c>.</summary>
+    public void AddPlacement(ApplicationPlacement placement)
+    {
+        if (!IsLive || Placements.Any(p => p.ProgrammeId == placement.ProgrammeId))
+            throw new InvalidOperationException($"Application {Id} cannot take programme {placement.ProgrammeId}.");
+        Placements = [.. Placements, placement];
+        Version++;
+    }
+
     /// <summary>班级审核 (from Submitted) or 学校复核 (from ClassApproved): approve, or reject with a reason.</summary>
     public void Review(ReviewStep step, bool approve, string? reason, DateTimeOffset now, string by)
     {

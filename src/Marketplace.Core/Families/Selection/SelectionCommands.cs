@@ -1,5 +1,6 @@
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Families.Allocation;
+using Marketplace.Core.Identity;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Shared;
@@ -8,7 +9,7 @@ namespace Marketplace.Core.Families.Selection;
 
 /// <summary>
 /// The selection window's changes: the school opens, reschedules and closes a window and runs the lottery; a guardian applies
-/// for a child and withdraws; the class teacher (any user of the school) and the school (its coordinator, an Admin user) review.
+/// for a child and withdraws; the class teacher (a school user, for the classes the coordinator gave it) and the school (its coordinator, an Admin user) review.
 /// First come gives seats at submission through the store's conditional take; the lottery gives them all at the draw.
 /// </summary>
 public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider clock)
@@ -169,7 +170,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
         });
 
     /// <summary>
-    /// 班级审核 (<see cref="ReviewStep.Class"/>: any user of the school, the class teacher) or 学校复核 (<see cref="ReviewStep.School"/>: the
+    /// 班级审核 (<see cref="ReviewStep.Class"/>: the coordinator, or a class teacher for its own classes) or 学校复核 (<see cref="ReviewStep.School"/>: the
     /// coordinator). A rejection needs a reason and gives the seats back; the school's approval of a first-come placement puts the
     /// pupil on the provider's class list.
     /// </summary>
@@ -187,6 +188,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             if (window is null || window.SchoolId != caller.OrganizationId) throw new NotFoundException("selection-window", windowId);
             var application = await store.FindAsync<SelectionApplication>(applicationId, ct);
             if (application is null || application.WindowId != window.Id) throw new NotFoundException("selection-application", applicationId);
+            // 班级审核 by a class teacher: only its own classes (the classes the school's admin set on the user); the coordinator any.
+            if (step == ReviewStep.Class && caller.OrgRole != OrgRole.Admin
+                && (await store.FindAsync<User>(caller.UserId, ct) is not { } teacher || !teacher.Teaches(application.Grade, application.ClassName)))
+                throw new ForbiddenException("forbidden.selection-class");
             var now = clock.GetUtcNow();
             if (window.PhaseAt(now) == WindowPhase.Drawn) throw new DomainRuleException("selection-already-drawn");
             var (old, placed, expected) = (application.Status, application.Placements, application.Version);
@@ -311,25 +316,77 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
         }
     }
 
-    /// <summary>Seats back (first come) and the pupil off the class lists it was on (school-approved placements).</summary>
+    /// <summary>
+    /// Seats back and the pupil off the class lists it was on (school-approved placements). First come: each seat given back goes, in
+    /// this same commit, to the first pupil waiting for it (<see cref="PromoteAsync"/>), so the counter never shows a seat free while
+    /// someone waits for it and a new submission cannot take it first.
+    /// </summary>
     private async Task UnplaceAsync(SelectionWindow window, SelectionApplication application, IReadOnlyList<ApplicationPlacement> placed, ApplicationStatus old,
         StoreChanges changes, DateTimeOffset now, CancellationToken ct)
     {
         if (window.Mode == AllocationMode.FirstCome)
             foreach (var p in placed) changes.ReturnSelectionSeats(SelectionSeats.IdOf(window.Id, p.ProgrammeId), 1);
-        if (old != ApplicationStatus.SchoolApproved || placed.Count == 0) return;
+        var promoted = await PromoteAsync(window, application.Id, placed, changes, now, ct);
         foreach (var p in placed)
         {
             if (window.Programme(p.ProgrammeId) is not { } programme) continue;
-            var assignments = await store.FindManyAsync<PupilAssignment>(programme.BookingIds, ct);
-            foreach (var a in assignments.Where(a => a.PupilIds.Contains(application.PupilId)))
+            var remove = old == ApplicationStatus.SchoolApproved ? application.PupilId : (Guid?)null;
+            var add = promoted.Where(a => a.Status == ApplicationStatus.SchoolApproved && a.Placements.Any(x => x.ProgrammeId == p.ProgrammeId))
+                .Select(a => a.PupilId).ToList();
+            if (remove is null && add.Count == 0) continue;
+            foreach (var bookingId in programme.BookingIds)
             {
-                var expected = a.Version;
-                a.Set([.. a.PupilIds.Where(id => id != application.PupilId)], now);
-                changes.Update(a, expected);
+                var assignment = await store.FindAsync<PupilAssignment>(bookingId, ct);
+                if (assignment is null && add.Count == 0) continue;
+                if (assignment is null)
+                {
+                    assignment = PupilAssignment.For(bookingId, window.SchoolId, programme.ProviderId);
+                    assignment.Set([.. add], now);
+                    changes.Insert(assignment);
+                    continue;
+                }
+                if (remove is { } r && !assignment.PupilIds.Contains(r) && add.Count == 0) continue;
+                var expected = assignment.Version;
+                assignment.Set([.. assignment.PupilIds.Where(id => id != remove), .. add.Where(id => !assignment.PupilIds.Contains(id))], now);
+                changes.Update(assignment, expected);
             }
             changes.Publish(SelectionEvents.ClassListChanged(window, programme.ProviderId, programme.BookingIds, now));
         }
+    }
+
+    /// <summary>
+    /// First come: each freed seat to the first pupil waiting for that programme as <c>Full</c> — live applications in submission
+    /// order, then pupil id (the waiting list's order) — skipping one the programme would put over the cap, whose grade it does not
+    /// admit, or whom it would put in two overlapping sessions (with its other placements, here and in the school's other windows).
+    /// The take is the same conditional update as a submission's (the counter, just given the seat back, stays where it was); each
+    /// promoted guardian gets its application's <c>selectionChanged</c>.
+    /// </summary>
+    private async Task<List<SelectionApplication>> PromoteAsync(SelectionWindow window, Guid leaving, IReadOnlyList<ApplicationPlacement> freed,
+        StoreChanges changes, DateTimeOffset now, CancellationToken ct)
+    {
+        if (window.Mode != AllocationMode.FirstCome || freed.Count == 0) return [];
+        var queue = (await AllApplicationsAsync(window.Id, ct)).Where(a => a.Id != leaving && a.IsLive)
+            .OrderBy(a => a.SubmittedAt).ThenBy(a => a.PupilId).ToList();
+        var promoted = new Dictionary<Guid, (SelectionApplication Application, long Expected)>();
+        foreach (var seat in freed)
+        {
+            if (window.Programme(seat.ProgrammeId) is not { } programme) continue;
+            foreach (var a in queue)
+            {
+                if (!a.Choices.Contains(programme.ProgrammeId) || a.Placements.Count >= window.CapPerPupil
+                    || a.Placements.Any(p => p.ProgrammeId == programme.ProgrammeId) || !programme.ToSeats(0).Admits(a.Grade)) continue;
+                var held = a.Placements.SelectMany(p => window.Programme(p.ProgrammeId)?.Sessions ?? []).Concat(await CommitmentsAsync(a.PupilId, window.Id, ct)).ToList();
+                if (programme.Sessions.Any(s => held.Any(h => h.Overlaps(s)))) continue;
+                var expected = promoted.TryGetValue(a.Id, out var earlier) ? earlier.Expected : a.Version;
+                var rank = a.Choices.Select((c, i) => (c, i)).First(x => x.c == programme.ProgrammeId).i + 1;
+                a.AddPlacement(new ApplicationPlacement(programme.ProgrammeId, rank, now));
+                promoted[a.Id] = (a, expected);
+                changes.TakeSelectionSeats(SelectionSeats.IdOf(window.Id, programme.ProgrammeId), 1);
+                break;
+            }
+        }
+        foreach (var (a, expected) in promoted.Values) changes.Update(a, expected).Publish(SelectionEvents.ApplicationChanged(a, a.Status, now));
+        return [.. promoted.Values.Select(p => p.Application)];
     }
 
     /// <summary>Adds the placed pupils to the class list (<see cref="PupilAssignment"/>) of every booking of their programmes.</summary>

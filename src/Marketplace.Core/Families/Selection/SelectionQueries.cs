@@ -13,8 +13,16 @@ public sealed record WaitingPlace(Guid ProgrammeId, int Position, int ChoiceRank
 /// <summary>An application as its school or guardian reads it: the pupil's name, and where it waits for what it did not get.</summary>
 public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting);
 
-/// <summary>A drawn window's audit with the result of re-running it here (anyone can re-run it too: the input and seed are in it).</summary>
-public sealed record DrawView(SelectionDraw Draw, SelectionWindow Window, AllocationCheck Check);
+/// <summary>How many pupils were drawn with one weight in one priority tier: the weights as published without pupil ids.</summary>
+public sealed record WeightClass(int Tier, int Weight, int Pupils);
+
+/// <summary>
+/// A drawn window's audit with the result of re-running it here. <see cref="Request"/> and <see cref="Result"/> are what the caller
+/// may see: the whole input and result for the school and the bureau (who can re-run it), a guardian's own children's lines only
+/// (<see cref="Redacted"/>); <see cref="WeightClasses"/> and <see cref="Applicants"/> are for everyone.
+/// </summary>
+public sealed record DrawView(SelectionDraw Draw, SelectionWindow Window, AllocationCheck Check, AllocationRequest Request, AllocationResult Result,
+    bool Redacted, int Applicants, IReadOnlyList<WeightClass> WeightClasses);
 
 /// <summary>
 /// Reads of selection windows. A school reads its own windows and every application; a guardian the windows of schools where it
@@ -49,7 +57,7 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
         var window = await ReadableAsync(caller, windowId, ct);
         var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className, limit, after), ct);
-        return await ViewsAsync(window, page, ct);
+        return await ViewsAsync(window, page, wholeWindow: true, ct);
     }
 
     /// <summary>The guardian's own children's applications in a window (the school's: any one).</summary>
@@ -59,7 +67,7 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         var window = await ReadableAsync(caller, windowId, ct);
         var children = await ChildrenAsync(caller, ct);
         var mine = await store.FindManyAsync<SelectionApplication>([.. children.Select(c => SelectionApplication.IdOf(window.Id, c.Id))], ct);
-        return await ViewsAsync(window, mine, ct);
+        return await ViewsAsync(window, mine, wholeWindow: false, ct);
     }
 
     public async Task<ApplicationView> ApplicationAsync(Caller caller, Guid windowId, Guid applicationId, CancellationToken ct = default)
@@ -69,15 +77,31 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         var mine = application is not null && application.WindowId == window.Id && (caller.Role == Role.School
             || (caller.Role == Role.Guardian && await store.FindAsync<Pupil>(application.PupilId, ct) is { } p && p.HasGuardian(caller.UserId)));
         if (!mine) throw new NotFoundException("selection-application", applicationId);
-        return (await ViewsAsync(window, [application!], ct))[0];
+        return (await ViewsAsync(window, [application!], wholeWindow: false, ct))[0];
     }
 
-    /// <summary>A drawn window's audit, re-run and compared here (<see cref="AllocationEngine.Verify"/>); 409 before the draw.</summary>
+    /// <summary>A drawn window's audit, re-run and compared here (<see cref="AllocationEngine.Verify"/>); 409 before the draw. A guardian's
+    /// view holds its own children's lines only; the school and the bureau see every line.</summary>
     public async Task<DrawView> DrawAsync(Caller caller, Guid windowId, CancellationToken ct = default)
     {
         var window = await ReadableAsync(caller, windowId, ct);
         var draw = await store.FindAsync<SelectionDraw>(window.Id, ct) ?? throw new DomainRuleException("selection-not-drawn");
-        return new DrawView(draw, window, AllocationEngine.Verify(draw.Request, draw.Result));
+        var check = AllocationEngine.Verify(draw.Request, draw.Result);
+        var classes = draw.Result.Audit.Draw.GroupBy(e => (e.Tier, e.Weight)).OrderBy(g => g.Key.Tier).ThenByDescending(g => g.Key.Weight)
+            .Select(g => new WeightClass(g.Key.Tier, g.Key.Weight, g.Count())).ToList();
+        if (caller.Role != Role.Guardian) return new DrawView(draw, window, check, draw.Request, draw.Result, false, draw.Request.Applicants.Count, classes);
+        // A guardian sees its own children's lines only. Other pupils' ids next to their place in the order would give their weights
+        // away: u follows from the revealed seed and the id, and a pupil drawn ahead of one with a larger u must weigh more.
+        var mine = (await ChildrenAsync(caller, ct)).Select(c => c.Id).ToHashSet();
+        var (request, result) = (draw.Request, draw.Result);
+        request = request with { Applicants = [.. request.Applicants.Where(a => mine.Contains(a.PupilId))] };
+        result = result with
+        {
+            Placements = [.. result.Placements.Where(p => mine.Contains(p.PupilId))],
+            WaitingLists = result.WaitingLists.ToDictionary(l => l.Key, l => (IReadOnlyList<WaitingEntry>)[.. l.Value.Where(e => mine.Contains(e.PupilId))]),
+            Audit = result.Audit with { Draw = [.. result.Audit.Draw.Where(e => mine.Contains(e.PupilId))] },
+        };
+        return new DrawView(draw, window, check, request, result, true, draw.Request.Applicants.Count, classes);
     }
 
     private async Task<SelectionWindow> ReadableAsync(Caller caller, Guid windowId, CancellationToken ct)
@@ -105,14 +129,47 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
     /// <summary>
     /// Names and waiting places. Lottery: the stored draw's waiting lists. First come: every live application of the window in
     /// submission order (then pupil id) that ranked a programme, did not get it and whose grade it admits — the engine's first-come order.
+    /// <paramref name="wholeWindow"/> (the school's list of many): those lists are built from every application of the window; else (a
+    /// guardian's own children, one application) each place is the store's count of those ahead of it + 1
+    /// (<see cref="IMarketplaceStore.CountSelectionWaitingAheadAsync"/>), so an answer does not read the window.
     /// </summary>
-    private async Task<IReadOnlyList<ApplicationView>> ViewsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, CancellationToken ct)
+    private async Task<IReadOnlyList<ApplicationView>> ViewsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, bool wholeWindow,
+        CancellationToken ct)
     {
         if (applications.Count == 0) return [];
         var names = (await store.FindManyAsync<Pupil>([.. applications.Select(a => a.PupilId)], ct)).ToDictionary(p => p.Id, p => p.Name);
+        if (window.Mode == AllocationMode.FirstCome && !wholeWindow)
+        {
+            var views = new List<ApplicationView>(applications.Count);
+            var anyWaits = applications.Any(Waits);
+            foreach (var a in applications)
+                views.Add(new ApplicationView(a, names.GetValueOrDefault(a.PupilId, ""), anyWaits ? await WaitingPlacesAsync(window, a, ct) : []));
+            return views;
+        }
         var lists = await WaitingListsAsync(window, applications, ct);
         return [.. applications.Select(a => new ApplicationView(a, names.GetValueOrDefault(a.PupilId, ""),
             [.. lists.SelectMany(l => l.Value.Where(e => e.PupilId == a.PupilId).Select(e => new WaitingPlace(l.Key, e.Position, e.ChoiceRank, e.Reason)))]))];
+
+        bool Waits(SelectionApplication a) => a.IsLive && a.Placements.Count < Math.Min(window.CapPerPupil, a.Choices.Count);
+    }
+
+    /// <summary>One live first-come application's places, in the window's programme order: for each programme it ranked, did not get
+    /// and whose grade it admits, the count of those waiting ahead of it + 1; CapReached when its placements reached the cap.</summary>
+    private async Task<IReadOnlyList<WaitingPlace>> WaitingPlacesAsync(SelectionWindow window, SelectionApplication a, CancellationToken ct)
+    {
+        if (!a.IsLive) return [];
+        var places = new List<WaitingPlace>();
+        var reason = a.Placements.Count >= window.CapPerPupil ? WaitReason.CapReached : WaitReason.Full;
+        foreach (var programme in window.Programmes)
+        {
+            var rank = -1;
+            for (var k = 0; k < a.Choices.Count && rank < 0; k++) if (a.Choices[k] == programme.ProgrammeId) rank = k;
+            if (rank < 0 || a.Placements.Any(p => p.ProgrammeId == programme.ProgrammeId) || !programme.ToSeats(0).Admits(a.Grade)) continue;
+            var ahead = await store.CountSelectionWaitingAheadAsync(window.Id, programme.ProgrammeId, a.SubmittedAt, a.PupilId,
+                programme.Grades is { Count: > 0 } grades ? grades : null, ct);
+            places.Add(new WaitingPlace(programme.ProgrammeId, ahead + 1, rank + 1, reason));
+        }
+        return places;
     }
 
     private async Task<IReadOnlyDictionary<Guid, IReadOnlyList<WaitingEntry>>> WaitingListsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> asked,

@@ -101,6 +101,18 @@ public sealed class SelectionFlowTests : IDisposable
         var audit = await first.Client.GetJsonAsync($"/api/selection-windows/{windowId}/audit");
         Assert.True(audit["check"]!["matches"]!.GetValue<bool>());
         Assert.Equal(draw["seed"]!.GetValue<string>(), audit["seed"]!.GetValue<string>());
+        // A guardian's audit holds its own child's lines only (no other pupil's weight or flag); the weights are published as classes.
+        Assert.True(audit["redacted"]!.GetValue<bool>());
+        Assert.Equal(3, audit["applicants"]!.GetValue<int>());
+        Assert.Equal(first.PupilId, audit["result"]!["audit"]!["draw"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
+        Assert.Equal(first.PupilId, audit["request"]!["applicants"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
+        Assert.DoesNotContain(hardship.PupilId.ToString(), audit.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal([(0, 3, 1), (1, 1, 2)], audit["weightClasses"]!.AsArray()
+            .Select(c => (c!["tier"]!.GetValue<int>(), c["weight"]!.GetValue<int>(), c["pupils"]!.GetValue<int>())));
+        var full = await school.GetJsonAsync($"/api/selection-windows/{windowId}/audit");
+        Assert.False(full["redacted"]!.GetValue<bool>());
+        Assert.Equal(3, full["result"]!["audit"]!["draw"]!.AsArray().Count);
+        Assert.Equal(3, full["request"]!["applicants"]!.AsArray().Count);
         var outsider = await GuardianAsync(_factory, "school2", 4);
         await (await outsider.Client.GetAsync($"/api/selection-windows/{windowId}/audit")).AssertProblemAsync(404);
         var twice = await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/draw", null)).AssertProblemAsync(409);
@@ -114,7 +126,7 @@ public sealed class SelectionFlowTests : IDisposable
     }
 
     [Fact]
-    public async Task FirstCome_RejectionWithReason_GivesTheSeatBack_AndApprovalPutsThePupilOnTheClassList()
+    public async Task FirstCome_RejectionWithReason_GivesTheSeatToTheFirstWaiting_AndApprovalPutsThePupilOnTheClassList()
     {
         var booking = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 72);
         var school = await _factory.ClientForAsync("school1");
@@ -135,22 +147,27 @@ public sealed class SelectionFlowTests : IDisposable
             new { approve = false, reason = "该生已报名校队训练" })).AssertStatusAsync(200);
         Assert.Equal("Rejected", rejected["status"]!.GetValue<string>());
         Assert.Equal("该生已报名校队训练", rejected["steps"]!.AsArray().Last()!["reason"]!.GetValue<string>());
-        Assert.Equal(1, (await school.GetJsonAsync($"/api/selection-windows/{windowId}"))["programmes"]![0]!["freeSeats"]!.GetValue<int>());
-
-        // The freed seat goes to the next submission; the school's approval puts that pupil on the provider's class list.
+        // The freed seat goes to b, first waiting as Full, in the same commit: it is never free for a later submission.
+        Assert.Equal(0, (await school.GetJsonAsync($"/api/selection-windows/{windowId}"))["programmes"]![0]!["freeSeats"]!.GetValue<int>());
+        var promoted = await b.Client.GetJsonAsync($"/api/selection-windows/{windowId}/applications/{waiting.Id()}");
+        Assert.Equal(booking, promoted["placements"]!.AsArray().Single()!["programmeId"]!.GetValue<Guid>());
+        Assert.Empty(promoted["waiting"]!.AsArray());
         var c = await GuardianAsync(_factory, "school1", 13);
-        var taken = await (await c.Client.PostJsonAsync($"/api/selection-windows/{windowId}/applications", Apply(c.PupilId, booking))).AssertStatusAsync(201);
-        Assert.Single(taken["placements"]!.AsArray());
-        await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/applications/{taken.Id()}/class-review", new { approve = true })).AssertStatusAsync(200);
+        var late = await (await c.Client.PostJsonAsync($"/api/selection-windows/{windowId}/applications", Apply(c.PupilId, booking))).AssertStatusAsync(201);
+        Assert.Empty(late["placements"]!.AsArray());
+
+        // The school's approval puts b on the provider's class list.
+        await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/applications/{waiting.Id()}/class-review", new { approve = true })).AssertStatusAsync(200);
         var provider = await _factory.ClientForAsync("provider1");
         Assert.Empty((await provider.GetJsonAsync($"/api/bookings/{booking}/pupils"))["pupils"]!.AsArray()); // not before 学校复核
-        await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/applications/{taken.Id()}/school-review", new { approve = true })).AssertStatusAsync(200);
-        Assert.Equal(c.PupilId, (await provider.GetJsonAsync($"/api/bookings/{booking}/pupils"))["pupils"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
+        await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/applications/{waiting.Id()}/school-review", new { approve = true })).AssertStatusAsync(200);
+        Assert.Equal(b.PupilId, (await provider.GetJsonAsync($"/api/bookings/{booking}/pupils"))["pupils"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
 
-        // Withdrawing after the school's approval takes the pupil off the list and gives the seat back.
-        await (await c.Client.DeleteAsync($"/api/selection-windows/{windowId}/applications/{taken.Id()}")).AssertStatusAsync(200);
+        // Withdrawing after the school's approval takes b off the list; the seat goes to c (not yet reviewed: not on the list).
+        await (await b.Client.DeleteAsync($"/api/selection-windows/{windowId}/applications/{waiting.Id()}")).AssertStatusAsync(200);
         Assert.Empty((await provider.GetJsonAsync($"/api/bookings/{booking}/pupils"))["pupils"]!.AsArray());
-        Assert.Equal(1, (await school.GetJsonAsync($"/api/selection-windows/{windowId}"))["programmes"]![0]!["freeSeats"]!.GetValue<int>());
+        Assert.Equal(0, (await school.GetJsonAsync($"/api/selection-windows/{windowId}"))["programmes"]![0]!["freeSeats"]!.GetValue<int>());
+        Assert.Single((await c.Client.GetJsonAsync($"/api/selection-windows/{windowId}/applications/{late.Id()}"))["placements"]!.AsArray());
     }
 
     [Fact]
