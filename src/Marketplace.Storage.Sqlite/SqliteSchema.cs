@@ -7,6 +7,19 @@ namespace Marketplace.Storage.Sqlite;
 /// <summary>Forward-only schema migrations, tracked with PRAGMA user_version.</summary>
 internal static class SqliteSchema
 {
+    /// <summary>
+    /// Migration 15's triggers: the selection_queue rows of the application just written — one per programme it ranked and does not
+    /// hold, while it is live (neither rejected nor withdrawn).
+    /// </summary>
+    private const string SelectionQueueRowsOfNew = """
+        INSERT OR IGNORE INTO selection_queue (window_id, programme_id, submitted_at, pupil_id, grade, application_id)
+          SELECT json_extract(NEW.doc, '$.windowId'), c.value, json_extract(NEW.doc, '$.submittedAt'), json_extract(NEW.doc, '$.pupilId'),
+            json_extract(NEW.doc, '$.grade'), NEW.id
+          FROM json_each(NEW.doc, '$.choices') AS c
+          WHERE json_extract(NEW.doc, '$.status') NOT IN ('Rejected', 'Withdrawn')
+            AND NOT EXISTS (SELECT 1 FROM json_each(NEW.doc, '$.placements') AS p WHERE json_extract(p.value, '$.programmeId') = c.value);
+        """;
+
     private static readonly string[] Migrations =
     [
         // 1: documents per aggregate kind, outbox, idempotency, checkpoints, districts
@@ -207,26 +220,16 @@ internal static class SqliteSchema
         // 15 (issue 18, first-come waiting places): selection_queue holds, for each live application, one row per programme it ranked
         // and does not hold (window, programme, submittedAt, pupil id, grade), kept by triggers in the application's own write like
         // pupil_guardians; one application's waiting place is then a count over the primary key's range ahead of it, no document read.
-        """
+        $"""
         CREATE TABLE IF NOT EXISTS selection_queue (window_id TEXT NOT NULL, programme_id TEXT NOT NULL, submitted_at TEXT NOT NULL, pupil_id TEXT NOT NULL,
             grade INTEGER NOT NULL, application_id TEXT NOT NULL, PRIMARY KEY (window_id, programme_id, submitted_at, pupil_id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_selection_queue_application ON selection_queue (application_id);
         CREATE TRIGGER IF NOT EXISTS tr_selection_applications_insert AFTER INSERT ON selection_applications BEGIN
-          INSERT OR IGNORE INTO selection_queue (window_id, programme_id, submitted_at, pupil_id, grade, application_id)
-          SELECT json_extract(NEW.doc, '$.windowId'), c.value, json_extract(NEW.doc, '$.submittedAt'), json_extract(NEW.doc, '$.pupilId'),
-            json_extract(NEW.doc, '$.grade'), NEW.id
-          FROM json_each(NEW.doc, '$.choices') AS c
-          WHERE json_extract(NEW.doc, '$.status') NOT IN ('Rejected', 'Withdrawn')
-            AND NOT EXISTS (SELECT 1 FROM json_each(NEW.doc, '$.placements') AS p WHERE json_extract(p.value, '$.programmeId') = c.value);
+          {SelectionQueueRowsOfNew}
         END;
         CREATE TRIGGER IF NOT EXISTS tr_selection_applications_update AFTER UPDATE OF doc ON selection_applications BEGIN
           DELETE FROM selection_queue WHERE application_id = OLD.id;
-          INSERT OR IGNORE INTO selection_queue (window_id, programme_id, submitted_at, pupil_id, grade, application_id)
-          SELECT json_extract(NEW.doc, '$.windowId'), c.value, json_extract(NEW.doc, '$.submittedAt'), json_extract(NEW.doc, '$.pupilId'),
-            json_extract(NEW.doc, '$.grade'), NEW.id
-          FROM json_each(NEW.doc, '$.choices') AS c
-          WHERE json_extract(NEW.doc, '$.status') NOT IN ('Rejected', 'Withdrawn')
-            AND NOT EXISTS (SELECT 1 FROM json_each(NEW.doc, '$.placements') AS p WHERE json_extract(p.value, '$.programmeId') = c.value);
+          {SelectionQueueRowsOfNew}
         END;
         CREATE TRIGGER IF NOT EXISTS tr_selection_applications_delete AFTER DELETE ON selection_applications BEGIN
           DELETE FROM selection_queue WHERE application_id = OLD.id;
