@@ -16,6 +16,24 @@ public static class Json
         return await response.ReadJsonAsync();
     }
 
+    /// <summary>
+    /// The caller's change feed (<c>GET /api/events</c>) from <paramref name="after"/> to its end, every page (at most 1,000), and
+    /// the cursor to read on from.
+    /// </summary>
+    public static async Task<(List<JsonNode?> Items, long Next)> ReadFeedAsync(this HttpClient client, long after = 0)
+    {
+        var items = new List<JsonNode?>();
+        for (var pages = 0; pages < 1000; pages++)
+        {
+            var page = await client.GetJsonAsync($"/api/events?after={after}");
+            var batch = page["items"]!.AsArray();
+            if (batch.Count == 0) return (items, after);
+            items.AddRange(batch.Select(i => i?.DeepClone()));
+            after = page["next"]!.GetValue<long>();
+        }
+        throw new InvalidOperationException($"the change feed did not end within 1,000 pages (at {after})");
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object? body) =>
         client.PostAsJsonAsync(url, body ?? new { });
 

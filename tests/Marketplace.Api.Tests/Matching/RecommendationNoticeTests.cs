@@ -140,21 +140,7 @@ public sealed class RecommendationNoticeTests(DemoFactory factory) : IClassFixtu
         await (await (await factory.ClientForAsync("school1")).GetAsync($"/api/schools/{_schoolId}/recommendation-notices?limit=0")).AssertProblemAsync(400, "limit");
     }
 
-    private static async Task<long> EndOfFeedAsync(HttpClient client) => (await ReadFeedFullAsync(client, 0)).Next;
+    private static async Task<long> EndOfFeedAsync(HttpClient client) => (await client.ReadFeedAsync()).Next;
 
-    private static async Task<List<JsonNode?>> ReadFeedAsync(HttpClient client, long after) => (await ReadFeedFullAsync(client, after)).Items;
-
-    private static async Task<(List<JsonNode?> Items, long Next)> ReadFeedFullAsync(HttpClient client, long after)
-    {
-        var items = new List<JsonNode?>();
-        for (var pages = 0; pages < 1000; pages++)
-        {
-            var page = await client.GetJsonAsync($"/api/events?after={after}");
-            var batch = page["items"]!.AsArray();
-            if (batch.Count == 0) break;
-            items.AddRange(batch.Select(i => i?.DeepClone()));
-            after = page["next"]!.GetValue<long>();
-        }
-        return (items, after);
-    }
+    private static async Task<List<JsonNode?>> ReadFeedAsync(HttpClient client, long after) => (await client.ReadFeedAsync(after)).Items;
 }

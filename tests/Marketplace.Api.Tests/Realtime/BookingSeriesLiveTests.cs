@@ -47,7 +47,7 @@ public sealed class BookingSeriesLiveTests(DemoFactory factory) : IClassFixture<
         await using var stranger = await LiveClient.SignedInAsync(factory, "school14");
         var (mine, theirs, others) = (Raw.On(school), Raw.On(owner), Raw.On(stranger));
         var http = await factory.ClientForAsync("school13");
-        var (_, feedStart) = await ReadToEndAsync(http, 0);
+        var (_, feedStart) = await http.ReadFeedAsync(0);
 
         var id = (await (await http.SendAsync(BookingSeriesTests.Series(BookingSeriesTests.RangeBody(offeringId, sessions, 6), "series-live-00001")))
             .AssertStatusAsync(201))["id"]!.GetValue<Guid>();
@@ -72,22 +72,9 @@ public sealed class BookingSeriesLiveTests(DemoFactory factory) : IClassFixture<
         Assert.Empty(others.Series);
         Assert.DoesNotContain(stranger.Bookings, b => b.Message.SeriesId == id);
 
-        var (feed, _) = await ReadToEndAsync(http, feedStart);
+        var (feed, _) = await http.ReadFeedAsync(feedStart);
         Assert.Equal(["Requested", "Confirmed"], feed.Where(i => i!["type"]!.GetValue<string>() == "bookingSeriesChanged")
             .Select(i => i!["data"]!["newStatus"]!.GetValue<string>()));
         Assert.Equal(6, feed.Count(i => i!["type"]!.GetValue<string>() == "bookingChanged" && i["data"]!["seriesId"]?.GetValue<Guid?>() == id));
-    }
-
-    private static async Task<(List<System.Text.Json.Nodes.JsonNode?> Items, long Next)> ReadToEndAsync(HttpClient client, long after)
-    {
-        var items = new List<System.Text.Json.Nodes.JsonNode?>();
-        while (true)
-        {
-            var page = await client.GetJsonAsync($"/api/events?after={after}");
-            var batch = page["items"]!.AsArray();
-            if (batch.Count == 0) return (items, after);
-            items.AddRange(batch.Select(i => i?.DeepClone()));
-            after = page["next"]!.GetValue<long>();
-        }
     }
 }

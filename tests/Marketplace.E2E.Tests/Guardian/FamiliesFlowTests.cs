@@ -25,7 +25,8 @@ public sealed class FamiliesFlowTests(Browser browser, GuardianHostFixture fixtu
     {
         Skip.IfNot(Browser.Available, SkipReason);
         var api = fixture.Api;
-        var (bookingId, start) = await ConfirmedBookingStartingSoonAsync(api, "航模制作（全流程）", TimeSpan.FromSeconds(120));
+        var start = DemoApi.WholeSecondsFromNow(TimeSpan.FromSeconds(120));
+        var bookingId = await api.ConfirmedBookingAsync("航模制作（全流程）", start);
 
         // The school opens a lottery window over two seats of the booking, in its workspace.
         await using var schoolContext = await browser.ContextAsync(fixture.Host);
@@ -44,7 +45,7 @@ public sealed class FamiliesFlowTests(Browser browser, GuardianHostFixture fixtu
         var windowId = Guid.Parse(school.Url.Split('/')[^1]);
 
         var schoolApi = await api.ClientForAsync("school1");
-        var window = await Ok(await schoolApi.GetAsync($"/api/selection-windows/{windowId}"));
+        var window = await DemoApi.Json(await schoolApi.GetAsync($"/api/selection-windows/{windowId}"));
         var programme = window["programmes"]![0]!;
         var programmeId = programme["programmeId"]!.GetValue<Guid>();
         var (first, second) = await fixture.TwoGuardiansForAsync(programme);
@@ -94,16 +95,16 @@ public sealed class FamiliesFlowTests(Browser browser, GuardianHostFixture fixtu
         // The session starts; the school's 巡课 teacher marks the first child absent and the second present.
         var (firstPage, absent) = guardians[0];
         var guardianApi = await api.ClientForAsync(absent.Username);
-        var child = (await Ok(await guardianApi.GetAsync("/api/guardian/children"))).AsArray().First(c => c!["id"]!.GetValue<Guid>() == absent.PupilId)!;
+        var child = (await DemoApi.Json(await guardianApi.GetAsync("/api/guardian/children"))).AsArray().First(c => c!["id"]!.GetValue<Guid>() == absent.PupilId)!;
         var absentName = child["name"]!.GetValue<string>();
         foreach (var (_, guardian) in guardians)
         {
             // Without consent the roll shows no name: each guardian consents (the workspace's consent page has its own test).
             var client = await api.ClientForAsync(guardian.Username);
-            var version = (await Ok(await client.GetAsync("/api/guardian/consent-text")))["version"]!.GetValue<string>();
-            var consent = (await Ok(await client.GetAsync($"/api/guardian/children/{guardian.PupilId}")))["consent"];
+            var version = (await DemoApi.Json(await client.GetAsync("/api/guardian/consent-text")))["version"]!.GetValue<string>();
+            var consent = (await DemoApi.Json(await client.GetAsync($"/api/guardian/children/{guardian.PupilId}")))["consent"];
             if (consent is null || !consent["current"]!.GetValue<bool>())
-                await Ok(await client.PostAsJsonAsync($"/api/guardian/children/{guardian.PupilId}/consent", new { textVersion = version }));
+                await DemoApi.Json(await client.PostAsJsonAsync($"/api/guardian/children/{guardian.PupilId}/consent", new { textVersion = version }));
         }
         var wait = start - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
@@ -134,40 +135,5 @@ public sealed class FamiliesFlowTests(Browser browser, GuardianHostFixture fixtu
         await Expect(firstPage).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
         await Ui.ScreenshotAsync(firstPage, "guardian-flow-bill");
         Assert.Empty(browser.ExternalRequests);
-    }
-
-    private static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
-
-    /// <summary>provider1's offering for grades 1–6 with one session starting <paramref name="lead"/> from now, booked by school1 and confirmed.</summary>
-    private async Task<(Guid BookingId, DateTimeOffset Start)> ConfirmedBookingStartingSoonAsync(DemoApi api, string title, TimeSpan lead)
-    {
-        var provider = await api.ClientForAsync("provider1");
-        var offering = await Ok(await provider.PostAsJsonAsync("/api/offerings", new
-        {
-            title, summary = "动手制作与试飞", description = "每次 80 分钟：讲解、分组制作、试飞。器材由机构带到学校。", category = "Science", mode = "OnCampus",
-            grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
-            districts = new[] { "110101", "110102", "110105", "110108" },
-        }));
-        var offeringId = offering["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/offerings/{offeringId}/submit", null));
-        await Ok(await (await api.ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{offeringId}/approve", null));
-        var start = DateTimeOffset.UtcNow.Add(lead);
-        start = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, start.Second, TimeSpan.Zero);
-        var session = (await Ok(await provider.PostAsJsonAsync($"/api/offerings/{offeringId}/sessions",
-            new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 }))).AsArray()[0]!["id"]!.GetValue<Guid>();
-        var school = await api.ClientForAsync("school1");
-        using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-        {
-            Content = JsonContent.Create(new { sessionId = session, pupils = 5, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
-        };
-        book.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var bookingId = (await Ok(await school.SendAsync(book)))["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/bookings/{bookingId}/confirm", null));
-        return (bookingId, start);
     }
 }

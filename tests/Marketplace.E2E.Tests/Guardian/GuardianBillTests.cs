@@ -19,54 +19,28 @@ public sealed class GuardianBillTests(Browser browser, HostFixture fixture) : IC
 
     private DemoApi Api => new(fixture.Host);
 
-    private static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
-
     [SkippableFact]
     public async Task Guardian_SeesTheBill_AndTheAbsenceCredit_OnAPhone()
     {
         Skip.IfNot(Browser.Available, NoBrowser);
-        var provider = await Api.ClientForAsync("provider1");
-        var offering = await Ok(await provider.PostAsJsonAsync("/api/offerings", new
-        {
-            title = "机器人编程（账单）", summary = "动手搭建与编程", description = "每次 80 分钟：讲解、分组搭建、展示。", category = "Science", mode = "OnCampus",
-            grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
-            districts = new[] { "110101", "110102", "110105", "110108" },
-        }));
-        var offeringId = offering["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/offerings/{offeringId}/submit", null));
-        await Ok(await (await Api.ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{offeringId}/approve", null));
-        var start = DateTimeOffset.UtcNow.AddSeconds(20);
-        start = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, start.Second, TimeSpan.Zero);
-        var session = (await Ok(await provider.PostAsJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 })))
-            .AsArray()[0]!["id"]!.GetValue<Guid>();
+        var start = DemoApi.WholeSecondsFromNow(TimeSpan.FromSeconds(20));
+        var bookingId = await Api.ConfirmedBookingAsync("机器人编程（账单）", start);
         var school = await Api.ClientForAsync("school1");
-        using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-        {
-            Content = JsonContent.Create(new { sessionId = session, pupils = 5, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
-        };
-        book.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var bookingId = (await Ok(await school.SendAsync(book)))["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/bookings/{bookingId}/confirm", null));
 
-        var window = await Ok(await school.PostAsJsonAsync("/api/selection-windows", new
+        var window = await DemoApi.Json(await school.PostAsJsonAsync("/api/selection-windows", new
         {
             title = "账单测试选课", opensAt = DateTimeOffset.UtcNow.AddMinutes(-1), closesAt = DateTimeOffset.UtcNow.AddDays(2), mode = "FirstCome", capPerPupil = 1,
             termsVersion = "terms-bill", safetyPledgeRequired = false, programmes = new[] { new { bookingId } },
         }));
         var windowId = window["id"]!.GetValue<Guid>();
         var guardian = await Api.ClientForAsync("guardian1");
-        var child = (await Ok(await guardian.GetAsync("/api/guardian/children"))).AsArray().First(c => c!["grade"]!.GetValue<int>() <= 6)!;
+        var child = (await DemoApi.Json(await guardian.GetAsync("/api/guardian/children"))).AsArray().First(c => c!["grade"]!.GetValue<int>() <= 6)!;
         var pupilId = child["id"]!.GetValue<Guid>();
-        var applied = await Ok(await guardian.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications",
+        var applied = await DemoApi.Json(await guardian.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications",
             new { pupilId, choices = new[] { bookingId }, acceptedTerms = "terms-bill", safetyPledge = false }));
         var applicationId = applied["id"]!.GetValue<Guid>();
-        await Ok(await school.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications/{applicationId}/class-review", new { approve = true }));
-        await Ok(await school.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications/{applicationId}/school-review", new { approve = true }));
+        await DemoApi.Json(await school.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications/{applicationId}/class-review", new { approve = true }));
+        await DemoApi.Json(await school.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications/{applicationId}/school-review", new { approve = true }));
 
         await using var context = await browser.ContextAsync(fixture.Host, Browser.Phone);
         var path = $"/guardian/children/{pupilId}/bills";
@@ -88,7 +62,7 @@ public sealed class GuardianBillTests(Browser browser, HostFixture fixture) : IC
         // The session starts; the school's 巡课 teacher marks the child absent. On reload the bill shows the credit, nothing left to pay.
         var wait = start - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
-        await Ok(await school.PutAsJsonAsync($"/api/bookings/{bookingId}/roll-call", new { marks = new[] { new { pupilId, present = false } } }));
+        await DemoApi.Json(await school.PutAsJsonAsync($"/api/bookings/{bookingId}/roll-call", new { marks = new[] { new { pupilId, present = false } } }));
         var adjustment = page.Locator("[data-testid=adjustment][data-cause=Absence]");
         for (var i = 0; i < 20 && await adjustment.CountAsync() == 0; i++)
         {

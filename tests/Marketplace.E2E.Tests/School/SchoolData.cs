@@ -77,11 +77,48 @@ public sealed class DemoApi(WebHost host)
         return (await Json(await client.SendAsync(request)))["id"]!.GetValue<Guid>();
     }
 
-    private static async Task<JsonNode> Json(HttpResponseMessage response)
+    /// <summary>
+    /// provider1's on-campus offering for grades 1–6 (no lead time) with one 80-minute session at <paramref name="start"/>, booked by
+    /// school1 for <paramref name="pupils"/> pupils and confirmed by the provider: a programme school1 holds for a selection window.
+    /// </summary>
+    public async Task<Guid> ConfirmedBookingAsync(string title, DateTimeOffset start, int pupils = 5)
+    {
+        var provider = await ClientForAsync("provider1");
+        var offering = await Json(await provider.PostAsJsonAsync("/api/offerings", new
+        {
+            title, summary = "动手搭建与编程，培养工程思维", description = "每次课 80 分钟：讲解、分组搭建、展示。器材由机构带到学校。", category = "Science",
+            mode = "OnCampus", grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
+            districts = new[] { "110101", "110102", "110105", "110108" },
+        }));
+        var id = offering["id"]!.GetValue<Guid>();
+        await Json(await provider.PostAsync($"/api/offerings/{id}/submit", null));
+        await Json(await (await ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{id}/approve", null));
+        var session = (await Json(await provider.PostAsJsonAsync($"/api/offerings/{id}/sessions", new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 })))
+            .AsArray()[0]!["id"]!.GetValue<Guid>();
+        var school = await ClientForAsync("school1");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = JsonContent.Create(new { sessionId = session, pupils, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        var booking = (await Json(await school.SendAsync(request)))["id"]!.GetValue<Guid>();
+        await Json(await provider.PostAsync($"/api/bookings/{booking}/confirm", null));
+        return booking;
+    }
+
+    /// <summary>Now plus <paramref name="lead"/>, cut to whole seconds (a session that starts while the test runs).</summary>
+    public static DateTimeOffset WholeSecondsFromNow(TimeSpan lead)
+    {
+        var at = DateTimeOffset.UtcNow.Add(lead);
+        return at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
+    }
+
+    /// <summary>The answer's JSON (an empty object for an empty body); fails the test with status, request and body otherwise.</summary>
+    public static async Task<JsonNode> Json(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!;
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
     }
 
     /// <summary>15:40 Beijing time on the day, moved to the next weekday that is no public holiday.</summary>
