@@ -1,4 +1,5 @@
 using Marketplace.Api.Configuration;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Bookings;
 
 namespace Marketplace.Api.Bookings;
@@ -8,35 +9,14 @@ namespace Marketplace.Api.Bookings;
 /// (Marketplace:BookingExpirySweep): a session is flagged once, by a commit guarded by its version, so instances never flag twice.
 /// </summary>
 internal sealed partial class UnderfilledSessionService(UnderfilledSessionCommands underfilled, MarketplaceSettings settings, TimeProvider clock,
-    ILogger<UnderfilledSessionService> logger) : BackgroundService
+    ILogger<UnderfilledSessionService> logger) : PeriodicSweep(settings.BookingExpirySweep, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task SweepOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(settings.BookingExpirySweep, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    var flagged = await underfilled.FlagDueAsync(stoppingToken);
-                    if (flagged > 0) LogFlagged(logger, flagged);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
+        var flagged = await underfilled.FlagDueAsync(ct);
+        if (flagged > 0) LogFlagged(logger, flagged);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Flagged {Count} underfilled off-campus sessions")]
     private static partial void LogFlagged(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Underfilled session run failed")]
-    private static partial void LogFailed(ILogger logger, Exception e);
 }

@@ -1,4 +1,5 @@
 using Marketplace.Api.Configuration;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Families;
 
 namespace Marketplace.Api.Families;
@@ -10,31 +11,17 @@ namespace Marketplace.Api.Families;
 /// </summary>
 internal sealed partial class PupilRetentionService(PupilCommands commands, Auth.StandingCache standings, MarketplaceSettings settings, TimeProvider clock,
     ILogger<PupilRetentionService> logger)
-    : BackgroundService
+    : PeriodicSweep(settings.Retention.Sweep, clock, logger, runAtStart: true)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Retention.Sweep, clock);
-        try
-        {
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
+    /// <summary>The timer's sweep: <see cref="SweepAsync"/>, which logs its own failure.</summary>
+    protected override Task SweepOnceAsync(CancellationToken ct) => SweepAsync(ct);
 
     /// <summary>One sweep; a failure is logged and the next sweep tries again.</summary>
     internal async Task<int?> SweepAsync(CancellationToken ct)
     {
         try
         {
-            var deleted = await commands.PurgeUnrosteredAsync(clock.GetUtcNow() - settings.Retention.Pupils, ct);
+            var deleted = await commands.PurgeUnrosteredAsync(Clock.GetUtcNow() - settings.Retention.Pupils, ct);
             standings.Forget(deleted.Guardians);
             if (deleted.Pupils > 0) LogDeleted(logger, deleted.Pupils);
             return deleted.Pupils;

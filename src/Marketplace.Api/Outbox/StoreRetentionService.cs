@@ -1,4 +1,5 @@
 using Marketplace.Api.Configuration;
+using Marketplace.Api.Hosting;
 using Marketplace.Core.Persistence;
 
 namespace Marketplace.Api.Outbox;
@@ -9,29 +10,15 @@ namespace Marketplace.Api.Outbox;
 /// than <see cref="RetentionSettings.Idempotency"/> (MongoDB's own TTL index does those). Several instances may sweep at once.
 /// </summary>
 internal sealed partial class StoreRetentionService(IStoreRetention store, MarketplaceSettings settings, TimeProvider clock, ILogger<StoreRetentionService> logger)
-    : BackgroundService
+    : PeriodicSweep(settings.Retention.Sweep, clock, logger, runAtStart: true)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Retention.Sweep, clock);
-        try
-        {
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
+    /// <summary>The timer's sweep: <see cref="SweepAsync"/>, which logs its own failure.</summary>
+    protected override Task SweepOnceAsync(CancellationToken ct) => SweepAsync(ct);
 
     /// <summary>One sweep; a failure is logged and the next sweep tries again.</summary>
     internal async Task<RetentionResult?> SweepAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         try
         {
             var result = await store.PruneAsync(new RetentionCutoffs(now - settings.Retention.Outbox, now - settings.Retention.Idempotency), ct);
