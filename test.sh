@@ -36,8 +36,13 @@ install_infra_tools() {
 }
 install_infra_tools
 
-results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+# MARKETPLACE_TEST_RESULTS=<folder> keeps the trx files (each test's duration) there; otherwise a temporary folder is used.
+if [ -n "${MARKETPLACE_TEST_RESULTS:-}" ]; then
+  results="$MARKETPLACE_TEST_RESULTS"; mkdir -p "$results"
+else
+  results="$(mktemp -d)"
+  trap 'rm -rf "$results"' EXIT
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet build Marketplace.sln -c Release -nologo -v q || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
