@@ -142,10 +142,13 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             var changes = new StoreChanges();
             if (window.Mode == AllocationMode.FirstCome)
             {
-                var seats = (await store.FindManyAsync<SelectionSeats>([.. window.Programmes.Select(p => SelectionSeats.IdOf(window.Id, p.ProgrammeId))], ct))
+                // Only the programmes the pupil ranked decide its placements: their seats, and the engine over them alone (its clash
+                // table and input digest over the 1–3 ranked, not every programme of the window).
+                var ranked = window.Programmes.Where(p => choices.Contains(p.ProgrammeId)).ToList();
+                var seats = (await store.FindManyAsync<SelectionSeats>([.. ranked.Select(p => SelectionSeats.IdOf(window.Id, p.ProgrammeId))], ct))
                     .ToDictionary(s => s.ProgrammeId);
                 var result = AllocationEngine.Allocate(new AllocationRequest(
-                    [.. window.Programmes.Select(p => p.ToSeats(seats.GetValueOrDefault(p.ProgrammeId)?.Free ?? 0))],
+                    [.. ranked.Select(p => p.ToSeats(seats.GetValueOrDefault(p.ProgrammeId)?.Free ?? 0))],
                     [application.ToApplicant(commitments)], window.CapPerPupil, AllocationMode.FirstCome));
                 application.Place([.. result.Placements.Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
                 foreach (var p in result.Placements) changes.TakeSelectionSeats(SelectionSeats.IdOf(window.Id, p.ProgrammeId), 1);
