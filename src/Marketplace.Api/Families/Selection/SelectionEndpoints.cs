@@ -105,10 +105,9 @@ public static partial class SelectionEndpoints
     private static async Task<Created<ApplicationDto>> Apply(Guid windowId, ApplyRequest request, ClaimsPrincipal user, SelectionCommands commands,
         SelectionQueries queries, CancellationToken ct)
     {
-        var caller = user.RequireCaller();
-        var application = await commands.ApplyAsync(caller, windowId, request, ct);
-        return TypedResults.Created($"/api/selection-windows/{windowId}/applications/{application.Id}",
-            ApplicationDto.From(await queries.ApplicationAsync(caller, windowId, application.Id, ct)));
+        var submitted = await commands.ApplyAsync(user.RequireCaller(), windowId, request, ct);
+        return TypedResults.Created($"/api/selection-windows/{windowId}/applications/{submitted.Application.Id}",
+            ApplicationDto.From(await queries.SubmittedAsync(submitted, ct)));
     }
 
     private static async Task<Ok<ApplicationDto>> Application(Guid windowId, Guid applicationId, ClaimsPrincipal user, SelectionQueries queries, CancellationToken ct) =>

@@ -17,6 +17,9 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
     /// <summary>Takes lost to other guardians before a submission is answered with what is left (each loss means a seat went).</summary>
     public const int MaxTakeAttempts = 50;
 
+    private const int ChildrenLimit = 100;
+    private const int PupilApplicationsLimit = 100;
+
     public async Task<SelectionWindow> OpenAsync(Caller caller, OpenWindowRequest request, CancellationToken ct = default)
     {
         var school = await CoordinatorSchoolAsync(caller, ct);
@@ -91,8 +94,11 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
     /// A guardian applies for its child. First come: in the same commit the application takes, in rank order up to the cap, every
     /// choice that has a free seat, admits the grade and clashes with nothing the pupil holds (the engine decides on the seats
     /// read; the store's conditional take makes it true — a take that lost the last seat to another guardian is decided again).
+    /// Answered with the window and the pupil it was judged on, so the answer is built without reading them again. Reads: the
+    /// window, the guardian's children (the pupil among them), the pupil's applications (this window's, if any, and its commitments
+    /// elsewhere), the seats; a lost take reads only the seats again.
     /// </summary>
-    public async Task<SelectionApplication> ApplyAsync(Caller caller, Guid windowId, ApplyRequest request, CancellationToken ct = default)
+    public async Task<SubmittedApplication> ApplyAsync(Caller caller, Guid windowId, ApplyRequest request, CancellationToken ct = default)
     {
         PupilAccess.EnsureGuardian(caller);
         var v = new Validator().Require(request.PupilId is not null, "pupilId", new("validation.required"));
@@ -101,8 +107,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             for (var i = 0; i < request.Choices.Count; i++)
                 if (request.Choices.Take(i).Contains(request.Choices[i])) v.Add($"choices[{i}]", new("allocation.duplicate-choice"));
         v.ThrowIfInvalid();
-        var window = await VisibleWindowAsync(caller, windowId, ct);
-        var pupil = await PupilAccess.OwnChildAsync(store, caller, request.PupilId!.Value, ct);
+        var (window, children) = await VisibleWindowAndChildrenAsync(caller, windowId, ct);
+        var pupil = children.FirstOrDefault(c => c.Id == request.PupilId!.Value)
+            ?? (children.Count < ChildrenLimit ? throw new NotFoundException("pupil", request.PupilId!.Value)
+                : await PupilAccess.OwnChildAsync(store, caller, request.PupilId!.Value, ct));
         if (pupil.SchoolId != window.SchoolId) throw ValidationFailedException.For("pupilId", "selection.pupil-other-school");
         var choices = request.Choices!;
         var bad = new Validator();
@@ -117,22 +125,30 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             bad.Require(request.SafetyPledge, "safetyPledge", new("selection.safety-pledge"));
         bad.ThrowIfInvalid();
 
+        var applicationId = SelectionApplication.IdOf(window.Id, pupil.Id);
+        (SelectionApplication? Existing, IReadOnlyList<TimeSlot> Commitments)? read = null;
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
             if (window.PhaseAt(now) != WindowPhase.Open) throw new DomainRuleException("selection-window-not-open", window.OpensAt, window.ClosesAt);
-            var existing = await store.FindAsync<SelectionApplication>(SelectionApplication.IdOf(window.Id, pupil.Id), ct);
+            // The pupil's own applications once (this window's and its commitments elsewhere); again only after a version conflict or
+            // when the attempt changed the stored application it read (a resubmission), never after a lost take of a new one.
+            read ??= await OwnApplicationAsync(pupil.Id, window.Id, applicationId, ct);
+            var (existing, commitments) = read.Value;
             var application = existing ?? SelectionApplication.Submit(window, pupil, caller.UserId, choices, request.AcceptedTerms!.Trim(), request.SafetyPledge, now, caller.AuditName);
             var (expected, oldStatus) = (existing?.Version, existing?.Status);
             existing?.Resubmit(pupil, caller.UserId, choices, request.AcceptedTerms!.Trim(), request.SafetyPledge, now, caller.AuditName);
+            if (existing is not null) read = null;
             var changes = new StoreChanges();
             if (window.Mode == AllocationMode.FirstCome)
             {
-                var seats = (await store.FindManyAsync<SelectionSeats>([.. window.Programmes.Select(p => SelectionSeats.IdOf(window.Id, p.ProgrammeId))], ct))
+                // Only the programmes the pupil ranked decide its placements: their seats, and the engine over them alone (its clash
+                // table and input digest over the 1–3 ranked, not every programme of the window).
+                var ranked = window.Programmes.Where(p => choices.Contains(p.ProgrammeId)).ToList();
+                var seats = (await store.FindManyAsync<SelectionSeats>([.. ranked.Select(p => SelectionSeats.IdOf(window.Id, p.ProgrammeId))], ct))
                     .ToDictionary(s => s.ProgrammeId);
-                var commitments = await CommitmentsAsync(pupil.Id, window.Id, ct);
                 var result = AllocationEngine.Allocate(new AllocationRequest(
-                    [.. window.Programmes.Select(p => p.ToSeats(seats.GetValueOrDefault(p.ProgrammeId)?.Free ?? 0))],
+                    [.. ranked.Select(p => p.ToSeats(seats.GetValueOrDefault(p.ProgrammeId)?.Free ?? 0))],
                     [application.ToApplicant(commitments)], window.CapPerPupil, AllocationMode.FirstCome));
                 application.Place([.. result.Placements.Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
                 foreach (var p in result.Placements) changes.TakeSelectionSeats(SelectionSeats.IdOf(window.Id, p.ProgrammeId), 1);
@@ -142,10 +158,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             try
             {
                 await store.CommitAsync(changes, ct);
-                return application;
+                return new SubmittedApplication(window, pupil, application);
             }
             catch (SelectionSeatsUnavailableException) when (attempt < MaxTakeAttempts) { }
-            catch (ConcurrencyConflictException) when (attempt < MaxTakeAttempts) { }
+            catch (ConcurrencyConflictException) when (attempt < MaxTakeAttempts) { read = null; }
             catch (DuplicateException) { throw new DomainRuleException("selection-already-applied"); }
         }
     }
@@ -266,12 +282,15 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
     }
 
     /// <summary>A window of a school where the guardian has a child; any other is 404.</summary>
-    private async Task<SelectionWindow> VisibleWindowAsync(Caller caller, Guid windowId, CancellationToken ct)
+    private async Task<SelectionWindow> VisibleWindowAsync(Caller caller, Guid windowId, CancellationToken ct) =>
+        (await VisibleWindowAndChildrenAsync(caller, windowId, ct)).Window;
+
+    private async Task<(SelectionWindow Window, IReadOnlyList<Pupil> Children)> VisibleWindowAndChildrenAsync(Caller caller, Guid windowId, CancellationToken ct)
     {
         var window = await store.FindAsync<SelectionWindow>(windowId, ct);
         if (window is null) throw new NotFoundException("selection-window", windowId);
-        var children = await store.ListPupilsAsync(new PupilFilter(GuardianId: caller.UserId, Limit: 100), ct);
-        return children.Any(c => c.SchoolId == window.SchoolId) ? window : throw new NotFoundException("selection-window", windowId);
+        var children = await store.ListPupilsAsync(new PupilFilter(GuardianId: caller.UserId, Limit: ChildrenLimit), ct);
+        return children.Any(c => c.SchoolId == window.SchoolId) ? (window, children) : throw new NotFoundException("selection-window", windowId);
     }
 
     /// <summary>A confirmed booking or series of the school as a programme, holding its pupils' seats; null when it is not one.</summary>
@@ -295,13 +314,26 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
     }
 
     /// <summary>The session times a pupil holds through its placements in the school's other windows: no pupil in two overlapping sessions.</summary>
-    private async Task<IReadOnlyList<TimeSlot>> CommitmentsAsync(Guid pupilId, Guid windowId, CancellationToken ct)
+    private async Task<IReadOnlyList<TimeSlot>> CommitmentsAsync(Guid pupilId, Guid windowId, CancellationToken ct) =>
+        await CommitmentsOfAsync(await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(PupilId: pupilId, Limit: PupilApplicationsLimit), ct),
+            windowId, ct);
+
+    private async Task<IReadOnlyList<TimeSlot>> CommitmentsOfAsync(IReadOnlyList<SelectionApplication> pupilApplications, Guid windowId, CancellationToken ct)
     {
-        var others = (await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(PupilId: pupilId, Limit: 100), ct))
-            .Where(a => a.WindowId != windowId && a.IsLive && a.Placements.Count > 0).ToList();
+        var others = pupilApplications.Where(a => a.WindowId != windowId && a.IsLive && a.Placements.Count > 0).ToList();
         if (others.Count == 0) return [];
         var windows = (await store.FindManyAsync<SelectionWindow>([.. others.Select(a => a.WindowId).Distinct()], ct)).ToDictionary(w => w.Id);
         return [.. others.SelectMany(a => a.Placements.SelectMany(p => windows.GetValueOrDefault(a.WindowId)?.Programme(p.ProgrammeId)?.Sessions ?? []))];
+    }
+
+    /// <summary>The pupil's application in this window (null if none) and its commitments elsewhere, from one read of the pupil's
+    /// applications; a pupil with a full page of them reads its application here by id.</summary>
+    private async Task<(SelectionApplication? Existing, IReadOnlyList<TimeSlot> Commitments)> OwnApplicationAsync(Guid pupilId, Guid windowId, Guid applicationId,
+        CancellationToken ct)
+    {
+        var all = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(PupilId: pupilId, Limit: PupilApplicationsLimit), ct);
+        var existing = all.Count < PupilApplicationsLimit ? all.FirstOrDefault(a => a.Id == applicationId) : await store.FindAsync<SelectionApplication>(applicationId, ct);
+        return (existing, await CommitmentsOfAsync(all, windowId, ct));
     }
 
     private async Task<List<SelectionApplication>> AllApplicationsAsync(Guid windowId, CancellationToken ct)

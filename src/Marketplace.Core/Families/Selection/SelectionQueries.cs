@@ -80,6 +80,12 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         return (await ViewsAsync(window, [application!], wholeWindow: false, ct))[0];
     }
 
+    /// <summary>The answer to a guardian's submission: its view from what <see cref="SelectionCommands.ApplyAsync"/> committed and judged it
+    /// on (the window, the guardian's own child — authorised there), its waiting places counted by the store; nothing else read again.</summary>
+    public async Task<ApplicationView> SubmittedAsync(SubmittedApplication submitted, CancellationToken ct = default) =>
+        (await ViewsAsync(submitted.Window, [submitted.Application], wholeWindow: false,
+            new Dictionary<Guid, string> { [submitted.Pupil.Id] = submitted.Pupil.Name }, ct))[0];
+
     /// <summary>A drawn window's audit, re-run and compared here (<see cref="AllocationEngine.Verify"/>); 409 before the draw. A guardian's
     /// view holds its own children's lines only; the school and the bureau see every line.</summary>
     public async Task<DrawView> DrawAsync(Caller caller, Guid windowId, CancellationToken ct = default)
@@ -133,11 +139,14 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
     /// guardian's own children, one application) each place is the store's count of those ahead of it + 1
     /// (<see cref="IMarketplaceStore.CountSelectionWaitingAheadAsync"/>), so an answer does not read the window.
     /// </summary>
+    private Task<IReadOnlyList<ApplicationView>> ViewsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, bool wholeWindow,
+        CancellationToken ct) => ViewsAsync(window, applications, wholeWindow, null, ct);
+
     private async Task<IReadOnlyList<ApplicationView>> ViewsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, bool wholeWindow,
-        CancellationToken ct)
+        IReadOnlyDictionary<Guid, string>? knownNames, CancellationToken ct)
     {
         if (applications.Count == 0) return [];
-        var names = (await store.FindManyAsync<Pupil>([.. applications.Select(a => a.PupilId)], ct)).ToDictionary(p => p.Id, p => p.Name);
+        var names = knownNames ?? (await store.FindManyAsync<Pupil>([.. applications.Select(a => a.PupilId)], ct)).ToDictionary(p => p.Id, p => p.Name);
         if (window.Mode == AllocationMode.FirstCome && !wholeWindow)
         {
             var views = new List<ApplicationView>(applications.Count);
