@@ -182,6 +182,36 @@ public sealed class StripeRefundTests : IClassFixture<StripeStandIn>
     }
 
     [Theory]
+    [InlineData("family_fee", PaymentState.Failed)]
+    [InlineData(null, PaymentState.Pending)]
+    public void Webhook_PaymentFailed_EndsAFamilysQrAttempt_ButNotASchoolsPayment(string? kind, PaymentState state)
+    {
+        const string secret = "whsec_refund_test";
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+        var metadata = new JsonObject { ["payment_id"] = Guid.CreateVersion7().ToString(), ["bill_id"] = Guid.CreateVersion7().ToString() };
+        if (kind is not null) metadata["kind"] = kind;
+        var body = new JsonObject
+        {
+            ["id"] = "evt_failed_1", ["object"] = "event", ["api_version"] = "2020-08-27", ["created"] = 1772438400, ["type"] = "payment_intent.payment_failed",
+            ["data"] = new JsonObject
+            {
+                ["object"] = new JsonObject
+                {
+                    ["id"] = "pi_3Standin", ["object"] = "payment_intent", ["amount"] = 700, ["currency"] = "cny", ["status"] = "requires_payment_method",
+                    ["created"] = 1772438390, ["metadata"] = metadata,
+                },
+            },
+        }.ToJsonString();
+        var t = time.GetUtcNow().ToUnixTimeSeconds();
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
+
+        var read = new StripeWebhookReader(Options.Create(new StripeOptions { SecretKey = "sk_test_x", WebhookSecret = secret }), time)
+            .Read(body, $"t={t},v1={Convert.ToHexStringLower(mac)}");
+
+        Assert.Equal(state, read.Payment!.State);
+    }
+
+    [Theory]
     [InlineData("refund.created", "pending", PaymentState.Pending)]
     [InlineData("refund.updated", "succeeded", PaymentState.Succeeded)]
     [InlineData("refund.failed", "failed", PaymentState.Failed)]
