@@ -217,6 +217,25 @@ public sealed class GuardianOnlinePaymentTests(StripeFamilyFactory factory) : IC
     }
 
     [Fact]
+    public async Task AFailedQrPayment_ClosesTheAttempt_AndTheGuardianCanStartAgain()
+    {
+        var b = await BilledAsync();
+        var first = await (await b.Guardian.Client.SendAsync(Pay(b, "failed-pay-00001"))).AssertStatusAsync(201);
+        await (await b.Guardian.Client.SendAsync(Pay(b, "failed-pay-00002"))).AssertProblemAsync(409);
+        var pi = first["gatewayReference"]!.GetValue<string>();
+        var intent = (JsonObject)factory.StandIn.Intents.Single(i => (string)i["id"]! == pi).DeepClone();
+        intent["status"] = "requires_payment_method";
+
+        await (await Webhook(Event("evt_family_failed_1", "payment_intent.payment_failed", intent))).AssertStatusAsync(200);
+
+        var failed = await BillAsync(b.Guardian, bill => bill["onlinePayments"]![0]!["state"]!.GetValue<string>() == "Failed");
+        Assert.Equal((0, 700), (failed["paidFen"]!.GetValue<long>(), failed["balanceFen"]!.GetValue<long>()));
+        var again = await (await b.Guardian.Client.SendAsync(Pay(b, "failed-pay-00003"))).AssertStatusAsync(201);
+        Assert.NotEqual(pi, again["gatewayReference"]!.GetValue<string>());
+        Assert.Equal(2, (await BillAsync(b.Guardian, _ => true))["onlinePayments"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task AnotherGuardiansChild_Is404_AndBadInputNamesTheField()
     {
         var b = await BilledAsync();
