@@ -19,7 +19,10 @@ public static class StripeServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPaymentGateway>(sp =>
-            new StripePaymentGateway(new PaymentIntentService(CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value))));
+        {
+            var client = CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value);
+            return new StripePaymentGateway(new PaymentIntentService(client), new RefundService(client));
+        });
         services.AddSingleton<IPaymentWebhook, StripeWebhookReader>();
         return services;
     }

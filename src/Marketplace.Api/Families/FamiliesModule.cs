@@ -15,6 +15,7 @@ public static class FamiliesModule
         services.AddSingleton<RollCallCommands>().AddSingleton<RollCallQueries>();
         services.AddSingleton<Core.Families.Billing.FamilyBilling>().AddSingleton<Core.Families.Billing.FamilyBillCommands>()
             .AddSingleton<Core.Families.Billing.FamilyBillQueries>().AddSingleton<Outbox.IOutboxConsumer, Billing.FamilyBillingConsumer>();
+        services.AddSingleton<Core.Families.Billing.GuardianBillPayments>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
         return services.AddHostedService<PupilRetentionService>();

@@ -194,7 +194,8 @@ public static class SettlementEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> StripeWebhook(HttpRequest request, IEnumerable<IPaymentWebhook> readers, PaymentCommands commands, CancellationToken ct)
+    private static async Task<IResult> StripeWebhook(HttpRequest request, IEnumerable<IPaymentWebhook> readers, PaymentCommands commands,
+        Core.Families.Billing.FamilyBilling familyBills, CancellationToken ct)
     {
         var reader = readers.FirstOrDefault() ?? throw new NotFoundException("payment-gateway", "stripe"); // Stripe is not configured here
         using var body = new StreamReader(request.Body);
@@ -209,7 +210,10 @@ public static class SettlementEndpoints
             // Stripe shows this answer in its dashboard: the reason, in English (the caller is a machine).
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Stripe-Signature"] = [rejected.Reason] });
         }
-        var processed = await commands.ApplyGatewayEventAsync(e, ct);
+        // A family's online payment or a refund of a family bill settles on the bill (state-based: a redelivery changes nothing);
+        // the event id is then remembered like every other.
+        var billChanged = await familyBills.GatewayEventAsync(e, ct);
+        var processed = await commands.ApplyGatewayEventAsync(e, ct) || billChanged;
         return TypedResults.Ok(new { received = true, processed });
     }
 

@@ -14,6 +14,9 @@ public sealed class OfflinePaymentGateway(IMarketplaceStore store) : IPaymentGat
 
     public string Name => GatewayName;
 
+    /// <summary>Money reaches the school outside the platform (统一缴费, bank): the school records it, nobody pays through a page here.</summary>
+    public bool TakesPayerPayments => false;
+
     public Task<PaymentAttempt> StartAsync(PaymentOrder order, CancellationToken ct = default) =>
         Task.FromResult(string.IsNullOrWhiteSpace(order.Reference)
             ? new PaymentAttempt(null, PaymentState.Failed, FailureCode: "reference-required")

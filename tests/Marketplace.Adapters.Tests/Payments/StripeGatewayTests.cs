@@ -16,15 +16,18 @@ public sealed class StripeGatewayTests : IClassFixture<StripeStandIn>
         stripe.Reset();
     }
 
-    internal static StripePaymentGateway Gateway(string apiBase, TimeSpan? timeout = null, int retries = 0) =>
-        new(new PaymentIntentService(StripeServiceCollectionExtensions.CreateClient(new StripeOptions
+    internal static StripePaymentGateway Gateway(string apiBase, TimeSpan? timeout = null, int retries = 0)
+    {
+        var client = StripeServiceCollectionExtensions.CreateClient(new StripeOptions
         {
             SecretKey = StripeStandIn.SecretKey,
             WebhookSecret = "whsec_unused",
             ApiBase = apiBase,
             Timeout = timeout ?? TimeSpan.FromSeconds(10),
             MaxNetworkRetries = retries,
-        })));
+        });
+        return new(new PaymentIntentService(client), new RefundService(client));
+    }
 
     private static PaymentOrder Order(string key = "pay-2026-03-0001", string? account = "acct_1ProviderA", long fen = 1_234_500) =>
         new(Guid.CreateVersion7(), key, fen, Guid.CreateVersion7(), Guid.CreateVersion7(), "2026年3月 结算单 · 少年宫围棋", account);

@@ -9,8 +9,9 @@ namespace Marketplace.Adapters.Tests.Payments;
 
 /// <summary>
 /// A local stand-in for Stripe's PaymentIntents API on 127.0.0.1: POST /v1/payment_intents, GET /v1/payment_intents/{id} and
-/// GET /v1/payment_intents (created[gte|lt], limit, starting_after, has_more), answering with Stripe's documented objects and
-/// errors. Idempotency-Key works like Stripe's: a key seen before replays the stored answer (Idempotent-Replayed: true) and
+/// GET /v1/payment_intents (created[gte|lt], limit, starting_after, has_more), and POST /v1/refunds, answering with Stripe's
+/// documented objects and errors. A PaymentIntent created with confirm=true and payment_method_data[type]=wechat_pay answers
+/// requires_action with next_action.wechat_pay_display_qr_code (image_data_url: a data: URL of a PNG), as Stripe does. Idempotency-Key works like Stripe's: a key seen before replays the stored answer (Idempotent-Replayed: true) and
 /// creates nothing; the same key with other parameters is a 400 idempotency_error.
 /// </summary>
 public sealed class StripeStandIn : IAsyncLifetime
@@ -19,6 +20,7 @@ public sealed class StripeStandIn : IAsyncLifetime
 
     private readonly object gate = new();
     private readonly List<JsonObject> intents = [];
+    private readonly List<JsonObject> refunds = [];
     private readonly Dictionary<string, (string Body, int Status, string Answer)> idempotent = [];
     private readonly List<Recorded> requests = [];
     private HttpListener listener = null!;
@@ -40,6 +42,14 @@ public sealed class StripeStandIn : IAsyncLifetime
     public IReadOnlyList<Recorded> Requests { get { lock (gate) return [.. requests]; } }
 
     public IReadOnlyList<JsonObject> Intents { get { lock (gate) return [.. intents]; } }
+
+    public IReadOnlyList<JsonObject> Refunds { get { lock (gate) return [.. refunds]; } }
+
+    /// <summary>The status a new Refund gets: Stripe answers succeeded for most methods, pending for some (WeChat Pay can be).</summary>
+    public string RefundStatus { get; set; } = "succeeded";
+
+    /// <summary>A 1×1 PNG, as a data: URL — what Stripe's image_data_url is (a real QR code is just a bigger PNG).</summary>
+    public const string QrDataUrl = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
 
     public Task InitializeAsync()
     {
@@ -78,15 +88,17 @@ public sealed class StripeStandIn : IAsyncLifetime
         lock (gate)
         {
             intents.Clear();
+            refunds.Clear();
             idempotent.Clear();
             requests.Clear();
             slowAnswers = 0;
         }
         MaxPageSize = 100;
+        RefundStatus = "succeeded";
         Override = null;
     }
 
-    /// <summary>The next <paramref name="count"/> answers to a create are held back this long — after the PaymentIntent is stored.</summary>
+    /// <summary>The next <paramref name="count"/> answers to a create (PaymentIntent or Refund) are held back this long — after the object is stored.</summary>
     public void DelayNextCreates(int count, TimeSpan by)
     {
         lock (gate) (slowAnswers, slowBy) = (count, by);
@@ -173,6 +185,15 @@ public sealed class StripeStandIn : IAsyncLifetime
                 }
                 return Create(r, body);
             }
+            if (r.Method == "POST" && r.Path == "/v1/refunds")
+            {
+                if (slowAnswers > 0)
+                {
+                    slowAnswers--;
+                    delay = slowBy;
+                }
+                return CreateRefund(r, body);
+            }
             if (r.Method == "GET" && r.Path == "/v1/payment_intents")
                 return (200, List(r.Query), false);
             if (r.Method == "GET" && r.Path.StartsWith("/v1/payment_intents/", StringComparison.Ordinal))
@@ -204,12 +225,77 @@ public sealed class StripeStandIn : IAsyncLifetime
         var metadata = new JsonObject();
         foreach (var name in form.AllKeys.OfType<string>().Where(k => k.StartsWith("metadata[", StringComparison.Ordinal)))
             metadata[name["metadata[".Length..^1]] = form[name];
+        var wechat = form["confirm"] == "true" && form["payment_method_data[type]"] == "wechat_pay";
         var intent = Intent(amount, form["currency"]!, form["description"], form["transfer_data[destination]"], metadata,
-            DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "requires_payment_method");
+            DateTimeOffset.UtcNow.ToUnixTimeSeconds(), wechat ? "requires_action" : "requires_payment_method");
+        if (wechat)
+        {
+            intent["payment_method_types"] = new JsonArray("wechat_pay");
+            intent["next_action"] = new JsonObject
+            {
+                ["type"] = "wechat_pay_display_qr_code",
+                ["wechat_pay_display_qr_code"] = new JsonObject
+                {
+                    ["data"] = "weixin://wxpay/bizpayurl?pr=standin",
+                    ["hosted_instructions_url"] = "https://payments.stripe.com/wechat_pay/qr/standin",
+                    ["image_data_url"] = QrDataUrl,
+                    ["image_url_png"] = "https://qr.stripe.com/standin.png",
+                    ["image_url_svg"] = "https://qr.stripe.com/standin.svg",
+                },
+            };
+        }
         intents.Add(intent);
         var answer = intent.ToJsonString();
         if (key is not null) idempotent[key] = (body, 200, answer);
         return (200, answer, false);
+    }
+
+    /// <summary>A Refund on a PaymentIntent that succeeded, at most what it received less earlier refunds (Stripe's amount_too_large otherwise).</summary>
+    private (int, string, bool) CreateRefund(Recorded r, string body)
+    {
+        var key = r.Headers["Idempotency-Key"];
+        if (key is not null && idempotent.TryGetValue(key, out var earlier))
+        {
+            return earlier.Body == body
+                ? (earlier.Status, earlier.Answer, true)
+                : (400, Error("idempotency_error", null, "Keys for idempotent requests can only be used with the same parameters they were first used with."), false);
+        }
+        var form = r.Form;
+        var intent = intents.SingleOrDefault(i => (string)i["id"]! == form["payment_intent"]);
+        (int, string, bool) Refuse(string code, string message, string param)
+        {
+            var answer = Error("invalid_request_error", code, message, param);
+            if (key is not null) idempotent[key] = (body, 400, answer); // Stripe keeps a refusal under its key too
+            return (400, answer, false);
+        }
+        if (intent is null) return Refuse("resource_missing", $"No such payment_intent: '{form["payment_intent"]}'", "payment_intent");
+        if ((string)intent["status"]! != "succeeded") return Refuse("charge_not_refundable", "This PaymentIntent has not succeeded.", "payment_intent");
+        var id = (string)intent["id"]!;
+        var left = (long)intent["amount"]! - refunds.Where(x => (string)x["payment_intent"]! == id && (string)x["status"]! != "failed").Sum(x => (long)x["amount"]!);
+        var amount = long.TryParse(form["amount"], out var a) ? a : left;
+        if (amount < 1 || amount > left)
+            return Refuse("amount_too_large", $"Refund amount ({amount}) is greater than unrefunded amount on charge ({left}).", "amount");
+        var metadata = new JsonObject();
+        foreach (var name in form.AllKeys.OfType<string>().Where(k => k.StartsWith("metadata[", StringComparison.Ordinal)))
+            metadata[name["metadata[".Length..^1]] = form[name];
+        var refund = new JsonObject
+        {
+            ["id"] = $"re_{Interlocked.Increment(ref sequence):D6}standin",
+            ["object"] = "refund",
+            ["amount"] = amount,
+            ["charge"] = $"ch_{id[3..]}",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["currency"] = (string)intent["currency"]!,
+            ["metadata"] = metadata,
+            ["payment_intent"] = id,
+            ["reason"] = form["reason"],
+            ["status"] = RefundStatus,
+            ["transfer_reversal"] = form["reverse_transfer"] == "true" ? $"trr_{sequence}standin" : null,
+        };
+        refunds.Add(refund);
+        var json = refund.ToJsonString();
+        if (key is not null) idempotent[key] = (body, 200, json);
+        return (200, json, false);
     }
 
     /// <summary>Newest first, as Stripe lists; a page ends after <c>starting_after</c>'s object.</summary>

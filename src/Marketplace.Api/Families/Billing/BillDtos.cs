@@ -24,6 +24,21 @@ public sealed record BillPaymentDto(Guid Id, long AmountFen, string Method, stri
 /// <summary>A refund on the payment it paid back (<c>originalReference</c>: that payment's reference, 原路返回).</summary>
 public sealed record BillRefundDto(Guid Id, Guid PaymentId, long AmountFen, string Method, string OriginalReference, string? GatewayReference, DateTimeOffset At);
 
+/// <summary>A refund asked of the gateway and not final yet (退款处理中): <c>state</c> <c>Pending</c> (the gateway holds it) or <c>Unknown</c> (asked again).</summary>
+public sealed record BillPendingRefundDto(Guid Id, Guid PaymentId, long AmountFen, string Method, string OriginalReference, string? GatewayReference, string State,
+    DateTimeOffset At);
+
+/// <summary>
+/// A guardian's online payment attempt: <c>state</c> <c>Unknown</c> (the gateway has not answered), <c>Pending</c> (the QR code waits:
+/// <c>qrImageDataUrl</c> is a data: URL of a PNG to show), <c>Succeeded</c> (recorded in <c>payments</c> with the same id) or <c>Failed</c>.
+/// </summary>
+public sealed record OnlinePaymentDto(Guid Id, Guid BillId, long AmountFen, string Method, string? GatewayReference, string State, string? FailureCode,
+    string? QrImageDataUrl, DateTimeOffset StartedAt, DateTimeOffset? SettledAt)
+{
+    public static OnlinePaymentDto From(FamilyBill bill, BillOnlinePayment p) =>
+        new(p.Id, bill.Id, p.AmountFen, p.Gateway, p.GatewayReference, p.State.ToString(), p.FailureCode, p.QrImageDataUrl, p.StartedAt, p.SettledAt);
+}
+
 /// <summary>
 /// 家庭账单 of one pupil for one semester at one school. <c>balanceFen</c> = billed − credited − paid + refunded: what the family
 /// still owes (0 when settled; negative while a refund is still due).
@@ -33,6 +48,12 @@ public sealed record BillDto(
     IReadOnlyList<BillAdjustmentDto> Adjustments, IReadOnlyList<BillPaymentDto> Payments, IReadOnlyList<BillRefundDto> Refunds, long BilledFen, long WaivedFen,
     long CreditedFen, long PaidFen, long RefundedFen, long BalanceFen, DateTimeOffset UpdatedAt, long Version)
 {
+    /// <summary>Refunds on their way (not in <c>refunds</c> nor in <c>refundedFen</c> until the gateway says they succeeded).</summary>
+    public IReadOnlyList<BillPendingRefundDto> PendingRefunds { get; init; } = [];
+
+    /// <summary>The guardian's online payment attempts, oldest first (the QR code only on an open one).</summary>
+    public IReadOnlyList<OnlinePaymentDto> OnlinePayments { get; init; } = [];
+
     public static BillDto From(BillView v)
     {
         var b = v.Bill;
@@ -42,6 +63,11 @@ public sealed record BillDto(
                 a.Reversal, a.Days, a.At))],
             [.. b.Payments.Select(p => new BillPaymentDto(p.Id, p.AmountFen, p.Gateway, p.Reference, p.At))],
             [.. b.Refunds.Select(r => new BillRefundDto(r.Id, r.PaymentId, r.AmountFen, r.Gateway, r.OriginalReference, r.GatewayReference, r.At))],
-            b.BilledFen, b.Lines.Sum(l => l.WaivedFen), b.CreditedFen, b.PaidFen, b.RefundedFen, b.BalanceFen, b.UpdatedAt, b.Version);
+            b.BilledFen, b.Lines.Sum(l => l.WaivedFen), b.CreditedFen, b.PaidFen, b.RefundedFen, b.BalanceFen, b.UpdatedAt, b.Version)
+        {
+            PendingRefunds = [.. b.PendingRefunds.Select(r => new BillPendingRefundDto(r.Id, r.PaymentId, r.AmountFen, r.Gateway, r.OriginalReference, r.GatewayReference,
+                r.State.ToString(), r.At))],
+            OnlinePayments = [.. b.OnlinePayments.Select(p => OnlinePaymentDto.From(b, p))],
+        };
     }
 }

@@ -24,6 +24,9 @@ public static partial class BillEndpoints
         app.MapGet("/api/guardian/children/{pupilId:guid}/bills", ChildBills).WithTags("Families").RequireAuthorization(AuthSetup.GuardianPolicy)
             .WithName("ListChildBills")
             .WithSummary("家长查看孩子的账单：各项目费用、困难减免、缴费、退费与余额 / A guardian's own child's bills: lines per programme, hardship waiver, payments, refunds and balance.");
+        app.MapPost("/api/guardian/children/{pupilId:guid}/bills/{billId:guid}/payments", PayOnline).WithTags("Families")
+            .RequireAuthorization(AuthSetup.GuardianPolicy).WithName("PayChildBillOnline").ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("家长在线缴纳孩子的账单（微信支付二维码，须 Idempotency-Key；金额为当前欠费；以支付平台通知为准入账；仅线下缴费时 409 payment-online-unavailable）/ A guardian pays its own child's bill online (a WeChat Pay QR code; Idempotency-Key required; the amount is what is owed; recorded only when the gateway's webhook says it succeeded; 409 payment-online-unavailable where payments are offline only).");
         var school = app.MapGroup("/api/bills").WithTags("Families").RequireAuthorization(AuthSetup.SchoolPolicy);
         school.MapGet("/", SchoolBills).WithName("ListFamilyBills").WithQuery(SchoolQuery)
             .WithSummary("学校查看本校学生账单（可按选课窗口、班级、欠费筛选）/ The school's family bills, by window, class or unpaid; `limit` per page, the next page in the Link header.");
@@ -57,6 +60,16 @@ public static partial class BillEndpoints
         var result = await commands.RecordPaymentAsync(caller, billId, idempotencyKey!, request!, ct);
         var bill = BillDto.From(await queries.SchoolBillAsync(caller, billId, ct));
         return result.Replayed ? TypedResults.Ok(bill) : TypedResults.Created($"/api/bills/{billId}", bill);
+    }
+
+    private static async Task<IResult> PayOnline(Guid pupilId, Guid billId, [FromHeader(Name = BookingEndpoints.IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, GuardianBillPayments payments, CancellationToken ct)
+    {
+        new Validator().Require(idempotencyKey is { Length: >= 8 and <= 100 }, BookingEndpoints.IdempotencyKeyHeader, new("booking.idempotency-key", 8, 100))
+            .ThrowIfInvalid();
+        var result = await payments.PayAsync(user.RequireCaller(), pupilId, billId, idempotencyKey!, ct);
+        var view = OnlinePaymentDto.From(result.Bill, result.Payment);
+        return result.Replayed ? TypedResults.Ok(view) : TypedResults.Created($"/api/guardian/children/{pupilId}/bills", view);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\S.{0,29}\z")]

@@ -40,6 +40,29 @@ public sealed record BillPayment(Guid Id, long AmountFen, string Gateway, string
 public sealed record BillRefund(Guid Id, Guid PaymentId, long AmountFen, string Gateway, string OriginalReference, string? GatewayReference, DateTimeOffset At);
 
 /// <summary>
+/// A refund asked of the gateway whose outcome is not final yet (退款处理中): <see cref="PaymentState.Pending"/> (the gateway took it,
+/// e.g. a Stripe refund pending; its refund.updated event settles it) or <see cref="PaymentState.Unknown"/> (the answer was lost:
+/// the same key is asked again at the bill's next change, or the event settles it). Not in the ledger until it succeeds.
+/// </summary>
+public sealed record BillPendingRefund(Guid Id, int Seq, Guid PaymentId, long AmountFen, string Gateway, string OriginalReference, string? GatewayReference,
+    PaymentState State, DateTimeOffset At);
+
+/// <summary>
+/// A guardian's online payment of the bill (Stripe: a WeChat Pay PaymentIntent): <see cref="PaymentState.Unknown"/> until the
+/// gateway answered, <see cref="PaymentState.Pending"/> while the QR code waits to be scanned, then Succeeded (recorded as a
+/// <see cref="BillPayment"/> with the same id — only from the gateway's own word: its webhook or its answer) or Failed.
+/// </summary>
+public sealed record BillOnlinePayment(Guid Id, string IdempotencyKey, long AmountFen, string Gateway, string? GatewayReference, PaymentState State,
+    string? FailureCode, string? QrImageDataUrl, DateTimeOffset StartedAt, DateTimeOffset? SettledAt, string By)
+{
+    /// <summary>How long an unpaid attempt blocks another: WeChat Pay's QR code is scanned within minutes; after this a guardian
+    /// may start again (if the old one is still paid, the overpayment is refunded on it like any credit).</summary>
+    public static readonly TimeSpan OpenFor = TimeSpan.FromHours(2);
+
+    public bool IsOpenAt(DateTimeOffset now) => State is PaymentState.Pending or PaymentState.Unknown && now - StartedAt < OpenFor;
+}
+
+/// <summary>
 /// 家庭账单: one per pupil, school and semester (its id derived from the three, so two writers never fork it), a line per programme
 /// the pupil was placed on for good (学校复核 of a placed application, or the lottery's placement of an approved one). Payments and
 /// refunds are kept on it; every money movement is also one balanced ledger transaction on the bill's own account
@@ -66,6 +89,15 @@ public sealed class FamilyBill : IAggregate
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>Refunds asked of a gateway and not final yet (not in <see cref="Refunds"/>, not in the ledger).</summary>
+    [JsonInclude] public IReadOnlyList<BillPendingRefund> PendingRefunds { get; private set; } = [];
+
+    /// <summary>The last refund number given to a gateway call (each attempt gets the next, so a refused refund is not retried on its key).</summary>
+    [JsonInclude] public int RefundSeq { get; private set; }
+
+    /// <summary>The guardians' online payment attempts, oldest first; at most one is open (<see cref="BillOnlinePayment.IsOpenAt"/>).</summary>
+    [JsonInclude] public IReadOnlyList<BillOnlinePayment> OnlinePayments { get; private set; } = [];
+
     /// <summary>The windows its lines came from (stored for the school's filter).</summary>
     [JsonInclude] public IReadOnlyList<Guid> WindowIds { get; private set; } = [];
 
@@ -76,6 +108,7 @@ public sealed class FamilyBill : IAggregate
     public long CreditedFen => Lines.Sum(l => l.CreditedFen);
     public long PaidFen => Payments.Sum(p => p.AmountFen);
     public long RefundedFen => Refunds.Sum(r => r.AmountFen);
+    public long RefundPendingFen => PendingRefunds.Sum(r => r.AmountFen);
 
     /// <summary>A name-based id: the same (school, pupil, semester) always names the same bill.</summary>
     public static Guid IdOf(Guid schoolId, Guid pupilId, string semester) => LedgerTransaction.IdOf($"family-bill:{schoolId:N}:{pupilId:N}:{semester}");
@@ -108,7 +141,7 @@ public sealed class FamilyBill : IAggregate
     {
         var line = Line(windowId, programmeId) ?? throw new InvalidOperationException("No such bill line.");
         var delta = target - line.CreditedFen;
-        if (delta < 0) delta = -Math.Min(-delta, Math.Max(0, CreditedFen - RefundedFen));
+        if (delta < 0) delta = -Math.Min(-delta, Math.Max(0, CreditedFen - RefundedFen - RefundPendingFen));
         if (delta == 0 && (withdrawnOn ?? line.WithdrawnOn) == line.WithdrawnOn && absentDays.SequenceEqual(line.AbsentDays)) return null;
         var updated = line with { CreditedFen = line.CreditedFen + delta, WithdrawnOn = withdrawnOn ?? line.WithdrawnOn, AbsentDays = absentDays };
         Lines = [.. Lines.Select(l => l == line ? updated : l)];
@@ -123,9 +156,55 @@ public sealed class FamilyBill : IAggregate
     public LedgerTransaction Pay(Guid paymentId, long amountFen, string gateway, string reference, DateTimeOffset now, string by)
     {
         if (amountFen > BalanceFen) throw new DomainRuleException("bill-payment-above-owed", Money.Yuan(Math.Max(0, BalanceFen)));
+        return AddPayment(paymentId, amountFen, gateway, reference, now, by);
+    }
+
+    private LedgerTransaction AddPayment(Guid paymentId, long amountFen, string gateway, string reference, DateTimeOffset now, string by)
+    {
         Payments = [.. Payments, new BillPayment(paymentId, amountFen, gateway, reference, now, by)];
         Touch(now);
         return Post($"payment:{paymentId:N}", LedgerKind.Receipt, now, -amountFen, Accounts.Cash(SchoolId), $"{gateway} {reference}");
+    }
+
+    /// <summary>The open online attempt at <paramref name="now"/>, if any.</summary>
+    public BillOnlinePayment? OpenOnlinePayment(DateTimeOffset now) => OnlinePayments.LastOrDefault(p => p.IsOpenAt(now));
+
+    /// <summary>
+    /// A guardian starts paying what the bill owes online: refused while another attempt is open (409 <c>bill-online-payment-open</c>)
+    /// or when nothing is owed (409 <c>bill-nothing-owed</c>). Unknown until the gateway answers.
+    /// </summary>
+    public BillOnlinePayment StartOnlinePayment(Guid id, string idempotencyKey, string gateway, DateTimeOffset now, string by)
+    {
+        if (OpenOnlinePayment(now) is not null) throw new DomainRuleException("bill-online-payment-open");
+        if (BalanceFen <= 0) throw new DomainRuleException("bill-nothing-owed");
+        var attempt = new BillOnlinePayment(id, idempotencyKey, BalanceFen, gateway, null, PaymentState.Unknown, null, null, now, null, by);
+        OnlinePayments = [.. OnlinePayments, attempt];
+        Touch(now);
+        return attempt;
+    }
+
+    /// <summary>
+    /// The gateway's word on an online attempt (its answer to the start, its webhook, or its record): Succeeded records the payment
+    /// once — even above what is owed now (the money was taken; the difference is refunded on it like a credit) — and returns its
+    /// posting. A final attempt stays final. Null when nothing is posted.
+    /// </summary>
+    public LedgerTransaction? SettleOnlinePayment(Guid id, PaymentState state, string? gatewayReference, string? failureCode, string? qrImageDataUrl, DateTimeOffset now)
+    {
+        var attempt = OnlinePayments.FirstOrDefault(p => p.Id == id);
+        if (attempt is null || attempt.State is PaymentState.Succeeded or PaymentState.Failed) return null;
+        var reference = attempt.GatewayReference ?? gatewayReference;
+        var final = state is PaymentState.Succeeded or PaymentState.Failed;
+        var updated = attempt with
+        {
+            GatewayReference = reference, State = state == PaymentState.Unknown ? attempt.State : state, FailureCode = state == PaymentState.Failed ? failureCode : null,
+            QrImageDataUrl = final ? null : qrImageDataUrl ?? attempt.QrImageDataUrl, SettledAt = final ? now : null,
+        };
+        if (updated == attempt) return null;
+        OnlinePayments = [.. OnlinePayments.Select(p => p.Id == id ? updated : p)];
+        if (state == PaymentState.Succeeded && Payments.All(p => p.Id != id))
+            return AddPayment(id, attempt.AmountFen, attempt.Gateway, reference ?? attempt.Gateway, now, attempt.By);
+        Touch(now);
+        return null;
     }
 
     /// <summary>
@@ -134,12 +213,12 @@ public sealed class FamilyBill : IAggregate
     /// </summary>
     public IReadOnlyList<(BillPayment Payment, long AmountFen)> RefundsDue()
     {
-        var owed = -BalanceFen;
+        var owed = -BalanceFen - RefundPendingFen; // a refund on its way is not asked twice
         var due = new List<(BillPayment, long)>();
         foreach (var p in Payments.Reverse())
         {
             if (owed <= 0) break;
-            var left = p.AmountFen - Refunds.Where(r => r.PaymentId == p.Id).Sum(r => r.AmountFen);
+            var left = p.AmountFen - Refunds.Where(r => r.PaymentId == p.Id).Sum(r => r.AmountFen) - PendingRefunds.Where(r => r.PaymentId == p.Id).Sum(r => r.AmountFen);
             var amount = Math.Min(left, owed);
             if (amount <= 0) continue;
             due.Add((p, amount));
@@ -153,13 +232,73 @@ public sealed class FamilyBill : IAggregate
     {
         var left = payment.AmountFen - Refunds.Where(r => r.PaymentId == payment.Id).Sum(r => r.AmountFen);
         if (amountFen <= 0 || amountFen > left || amountFen > -BalanceFen) throw new InvalidOperationException("A refund above what was paid or is owed.");
+        return AddRefund(refundId, payment, amountFen, gatewayReference, now);
+    }
+
+    private LedgerTransaction AddRefund(Guid refundId, BillPayment payment, long amountFen, string? gatewayReference, DateTimeOffset now)
+    {
         Refunds = [.. Refunds, new BillRefund(refundId, payment.Id, amountFen, payment.Gateway, payment.Reference, gatewayReference, now)];
         Touch(now);
         return Post($"refund:{refundId:N}", LedgerKind.Refund, now, amountFen, Accounts.Cash(SchoolId), $"{payment.Gateway} refund of {payment.Reference}");
     }
 
-    /// <summary>The refund id of the n-th refund (1-based) of this bill: the same on every retry, so a gateway call is made once.</summary>
-    public Guid NextRefundId() => LedgerTransaction.IdOf($"family-refund:{Id:N}:{Refunds.Count + 1}");
+    /// <summary>
+    /// The id and number of the next refund asked of a gateway: the same on every retry of one change (the bill re-read gives the
+    /// same number, so the gateway sees the same key), a new one after an attempt was recorded (refused, pending or paid).
+    /// </summary>
+    public (Guid Id, int Seq) NextRefund()
+    {
+        var seq = Math.Max(RefundSeq, Refunds.Count + PendingRefunds.Count) + 1;
+        return (LedgerTransaction.IdOf($"family-refund:{Id:N}:{seq}"), seq);
+    }
+
+    /// <summary>
+    /// What the gateway answered to refund number <paramref name="seq"/>: Succeeded is recorded and posted; Pending or Unknown is
+    /// kept as a pending refund (shown, not asked again, not posted); Failed only uses up the number, so the refund stays due and is
+    /// asked again with a new key at the bill's next change.
+    /// </summary>
+    public LedgerTransaction? RefundAnswered(Guid refundId, int seq, BillPayment payment, long amountFen, PaymentState state, string? gatewayReference, DateTimeOffset now)
+    {
+        RefundSeq = Math.Max(RefundSeq, seq);
+        switch (state)
+        {
+            case PaymentState.Succeeded:
+                return Refund(refundId, payment, amountFen, gatewayReference, now);
+            case PaymentState.Pending or PaymentState.Unknown:
+                PendingRefunds = [.. PendingRefunds, new BillPendingRefund(refundId, seq, payment.Id, amountFen, payment.Gateway, payment.Reference, gatewayReference, state, now)];
+                break;
+        }
+        Touch(now);
+        return null;
+    }
+
+    /// <summary>
+    /// A pending refund's outcome (the gateway's event, or its answer to the same key asked again): Succeeded is recorded and
+    /// posted — whatever the balance is now, the money has gone back; Failed drops it (due again); Pending keeps it with the
+    /// gateway's reference. Null when nothing is posted; a refund not pending here (settled before, or not ours) changes nothing.
+    /// </summary>
+    public LedgerTransaction? SettleRefund(Guid refundId, PaymentState state, string? gatewayReference, DateTimeOffset now)
+    {
+        var pending = PendingRefunds.FirstOrDefault(r => r.Id == refundId);
+        if (pending is null || state == PaymentState.Unknown) return null;
+        var others = PendingRefunds.Where(r => r.Id != refundId).ToList();
+        switch (state)
+        {
+            case PaymentState.Succeeded:
+                PendingRefunds = others;
+                var payment = Payments.First(p => p.Id == pending.PaymentId);
+                return AddRefund(refundId, payment, pending.AmountFen, gatewayReference ?? pending.GatewayReference, now);
+            case PaymentState.Failed:
+                PendingRefunds = others;
+                break;
+            default:
+                if (pending.State == state && (pending.GatewayReference ?? gatewayReference) == pending.GatewayReference) return null;
+                PendingRefunds = [.. PendingRefunds.Select(r => r.Id == refundId ? r with { State = state, GatewayReference = r.GatewayReference ?? gatewayReference } : r)];
+                break;
+        }
+        Touch(now);
+        return null;
+    }
 
     /// <summary>One transaction: <paramref name="billFen"/> on the bill's account (debit: the family owes more), the opposite on <paramref name="other"/>.</summary>
     private LedgerTransaction Post(string key, LedgerKind kind, DateTimeOffset at, long billFen, string other, string memo) =>

@@ -117,20 +117,66 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
         return postings;
     }
 
-    /// <summary>Pays back what the family paid beyond what the bill now comes to, on each payment's own gateway (原路返回).</summary>
+    /// <summary>
+    /// Pays back what the family paid beyond what the bill now comes to, on each payment's own gateway (原路返回). A refund whose
+    /// answer was lost (Unknown) is asked again first, with its own key (the gateway replays its answer, nothing is refunded
+    /// twice); one the gateway holds as pending waits for its event. Each new refund gets the bill's next number and key.
+    /// </summary>
     private async Task<List<LedgerTransaction>> RefundAsync(FamilyBill bill, DateTimeOffset now, CancellationToken ct)
     {
         var postings = new List<LedgerTransaction>();
+        foreach (var pending in bill.PendingRefunds.Where(r => r.State == PaymentState.Unknown).ToList())
+        {
+            var gateway = gateways.FirstOrDefault(g => g.Name == pending.Gateway);
+            if (gateway is null) continue;
+            var answer = await gateway.RefundAsync(Order(bill, pending.Id, pending.AmountFen, pending.OriginalReference), ct);
+            if (bill.SettleRefund(pending.Id, answer.State, answer.GatewayReference, now) is { } tx) postings.Add(tx);
+        }
         foreach (var (payment, amount) in bill.RefundsDue())
         {
             var gateway = gateways.FirstOrDefault(g => g.Name == payment.Gateway);
             if (gateway is null) continue;
-            var refundId = bill.NextRefundId();
-            var answer = await gateway.RefundAsync(new RefundOrder(refundId, $"refund-{refundId:N}", amount, bill.SchoolId, payment.Reference, "课后服务费退费"), ct);
-            if (answer.State != PaymentState.Succeeded) continue; // stays due: the next change of this bill asks again, same key
-            postings.Add(bill.Refund(refundId, payment, amount, answer.GatewayReference, now));
+            var (refundId, seq) = bill.NextRefund();
+            var answer = await gateway.RefundAsync(Order(bill, refundId, amount, payment.Reference), ct);
+            if (bill.RefundAnswered(refundId, seq, payment, amount, answer.State, answer.GatewayReference, now) is { } tx) postings.Add(tx);
         }
         return postings;
+    }
+
+    private static RefundOrder Order(FamilyBill bill, Guid refundId, long amount, string originalReference) =>
+        new(refundId, $"refund-{refundId:N}", amount, bill.SchoolId, originalReference, "课后服务费退费", bill.Id);
+
+    /// <summary>
+    /// A verified gateway event about a family bill: a guardian's online payment (metadata bill_id + payment_id) settles its attempt
+    /// — Succeeded records the payment, and anything paid above what the bill now owes is refunded on it; a refund event settles
+    /// that pending refund. State-based: a replayed or late event changes nothing. True when the bill changed.
+    /// </summary>
+    public async Task<bool> GatewayEventAsync(GatewayEvent e, CancellationToken ct = default)
+    {
+        var (billId, paymentId, refund) = (e.Refund?.BillId ?? e.Payment?.BillId, e.Payment?.PaymentId, e.Refund);
+        if (billId is null || (refund is null && paymentId is null) || (refund is not null && refund.RefundId is null)) return false;
+        return await ConcurrentChange.RetryAsync(async () =>
+        {
+            var bill = await store.FindAsync<FamilyBill>(billId.Value, ct);
+            if (bill is null) return false;
+            var now = clock.GetUtcNow();
+            var expected = bill.Version;
+            var postings = new List<LedgerTransaction>();
+            if (refund is not null)
+            {
+                if (bill.SettleRefund(refund.RefundId!.Value, refund.State, refund.GatewayReference, now) is { } tx) postings.Add(tx);
+            }
+            else if (e.Payment is { } payment && bill.SettleOnlinePayment(paymentId!.Value, payment.State, payment.GatewayReference, null, null, now) is { } paid)
+            {
+                postings.Add(paid);
+                postings.AddRange(await RefundAsync(bill, now, ct));
+            }
+            if (bill.Version == expected) return false;
+            var changes = new StoreChanges().Update(bill, expected);
+            foreach (var tx in postings) changes.Insert(tx);
+            await store.CommitAsync(changes, ct);
+            return true;
+        });
     }
 
     /// <summary>The district's refund rule for the semester, in force now; per day where it states none or has no policy.</summary>
