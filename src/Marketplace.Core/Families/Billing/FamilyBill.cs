@@ -10,6 +10,14 @@ public static class WaiverReasons
     public const string Hardship = "hardship";
 }
 
+/// <summary>Where a bill's balance stands: the family owes (未缴), it is paid up (已缴, balance 0), or the school owes a refund (待退费).</summary>
+public enum BillState
+{
+    Owed,
+    PaidUp,
+    RefundDue,
+}
+
 /// <summary>
 /// One programme on a pupil's bill: the window and programme it came from, its sessions (the bookings, their Beijing dates), the
 /// family's share per the bookings' quotes (服务性收费 + 代收费, per pupil per session, summed), what is waived (家庭经济困难) and
@@ -73,6 +81,8 @@ public sealed class FamilyBill : IAggregate
     [JsonInclude] public long BalanceFen { get; private set; }
 
     public long BilledFen => Lines.Sum(l => l.AmountFen);
+    /// <summary>What 家庭经济困难 waived (stored for the totals; not part of <see cref="BilledFen"/>).</summary>
+    public long WaivedFen => Lines.Sum(l => l.WaivedFen);
     public long CreditedFen => Lines.Sum(l => l.CreditedFen);
     public long PaidFen => Payments.Sum(p => p.AmountFen);
     public long RefundedFen => Refunds.Sum(r => r.AmountFen);
