@@ -32,6 +32,12 @@ public sealed record BillLine(
     public long CreditedFen { get; init; }
     public DateOnly? WithdrawnOn { get; init; }
     public IReadOnlyList<DateOnly> AbsentDays { get; init; } = [];
+
+    /// <summary>
+    /// 1 for the pupil's first placement on the programme in the window; 2, 3, … when it withdrew and was approved again: a new line over
+    /// the sessions from its new submission, next to the withdrawn one (whose withdrawal credit stays as it was).
+    /// </summary>
+    public int Enrolment { get; init; } = 1;
 }
 
 /// <summary>
@@ -96,16 +102,22 @@ public sealed class FamilyBill : IAggregate
         Semester = semester, Grade = pupil.Grade, ClassName = pupil.ClassName, CreatedAt = now, UpdatedAt = now,
     };
 
-    public BillLine? Line(Guid windowId, Guid programmeId) => Lines.FirstOrDefault(l => l.WindowId == windowId && l.ProgrammeId == programmeId);
+    /// <summary>The programme's line of that enrolment in the window (1: the first placement).</summary>
+    public BillLine? Line(Guid windowId, Guid programmeId, int enrolment = 1) =>
+        Lines.FirstOrDefault(l => l.WindowId == windowId && l.ProgrammeId == programmeId && l.Enrolment == enrolment);
 
-    /// <summary>Adds the line unless the bill has it (a second approval or a replayed event bills nothing); its ledger posting, or null.</summary>
+    /// <summary>
+    /// Adds the line unless the bill has it — same window, programme and enrolment (a second approval or a replayed event bills nothing);
+    /// its ledger posting, or null.
+    /// </summary>
     public LedgerTransaction? Bill(BillLine line, DateTimeOffset now)
     {
-        if (Line(line.WindowId, line.ProgrammeId) is not null) return null;
+        if (Line(line.WindowId, line.ProgrammeId, line.Enrolment) is not null) return null;
         Lines = [.. Lines, line];
         WindowIds = [.. Lines.Select(l => l.WindowId).Distinct()];
         Touch(now);
-        var tx = Post($"line:{line.WindowId:N}:{line.ProgrammeId:N}", LedgerKind.Billing, now, line.AmountFen, Accounts.FamilyReceivable(SchoolId), $"billed: {line.Title}");
+        var key = line.Enrolment == 1 ? $"line:{line.WindowId:N}:{line.ProgrammeId:N}" : $"line:{line.WindowId:N}:{line.ProgrammeId:N}:{line.Enrolment}";
+        var tx = Post(key, LedgerKind.Billing, now, line.AmountFen, Accounts.FamilyReceivable(SchoolId), $"billed: {line.Title}");
         return tx.IsEmpty ? null : tx;
     }
 
@@ -114,9 +126,9 @@ public sealed class FamilyBill : IAggregate
     /// only goes back down by what was not refunded in cash: a refund paid out is never taken back. Null when nothing moves.
     /// </summary>
     public LedgerTransaction? Credit(Guid windowId, Guid programmeId, long target, RefundCause cause, DateOnly? withdrawnOn, IReadOnlyList<DateOnly> absentDays,
-        IReadOnlyList<DateOnly> creditedDays, DateTimeOffset now)
+        IReadOnlyList<DateOnly> creditedDays, DateTimeOffset now, int enrolment = 1)
     {
-        var line = Line(windowId, programmeId) ?? throw new InvalidOperationException("No such bill line.");
+        var line = Line(windowId, programmeId, enrolment) ?? throw new InvalidOperationException("No such bill line.");
         var delta = target - line.CreditedFen;
         if (delta < 0) delta = -Math.Min(-delta, Math.Max(0, CreditedFen - RefundedFen));
         if (delta == 0 && (withdrawnOn ?? line.WithdrawnOn) == line.WithdrawnOn && absentDays.SequenceEqual(line.AbsentDays)) return null;
