@@ -15,6 +15,7 @@ public static class FamiliesModule
         services.AddSingleton<RollCallCommands>().AddSingleton<RollCallQueries>();
         services.AddSingleton<Core.Families.Billing.FamilyBilling>().AddSingleton<Core.Families.Billing.FamilyBillCommands>()
             .AddSingleton<Core.Families.Billing.FamilyBillQueries>().AddSingleton<Outbox.IOutboxConsumer, Billing.FamilyBillingConsumer>();
+        services.AddSingleton<Core.Families.Billing.FamilyFeeQueries>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
         return services.AddHostedService<PupilRetentionService>();
@@ -27,6 +28,7 @@ public static class FamiliesModule
         RollCallEndpoints.Map(app);
         Selection.SelectionEndpoints.Map(app);
         Billing.BillEndpoints.Map(app);
+        Billing.FamilyFeeEndpoints.Map(app);
         return app;
     }
 }
