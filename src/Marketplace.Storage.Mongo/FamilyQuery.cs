@@ -1,3 +1,4 @@
+using Marketplace.Core.Families.Billing;
 using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Persistence;
 using MongoDB.Bson;
@@ -76,16 +77,47 @@ internal static class FamilyQuery
         return filter;
     }
 
-    /// <summary>A school's bills by class (family_bills.ix_school_class), optionally of one window and only those owing; or a pupil's (ix_pupil).</summary>
+    /// <summary>
+    /// A school's bills by class (family_bills.ix_school_class), optionally of one semester, grade, window, balance state; a pupil's (ix_pupil);
+    /// a bureau's districts' of a semester (ix_district_semester_school).
+    /// </summary>
     public static BsonDocument FamilyBills(FamilyBillFilter f)
     {
         var filter = new BsonDocument();
+        if (f.Districts is { } districts) filter.Add("districtCode", new BsonDocument("$in", new BsonArray(districts.Distinct())));
+        if (f.Semester is { } semester) filter.Add("semester", semester);
         if (f.SchoolId is { } school) filter.Add("schoolId", StoredDocuments.Key(school));
+        if (f.Grade is { } grade) filter.Add("grade", grade);
         if (f.ClassName is { } className) filter.Add("className", className);
         if (f.PupilId is { } pupil) filter.Add("pupilId", StoredDocuments.Key(pupil));
         if (f.WindowId is { } window) filter.Add("windowIds", StoredDocuments.Key(window));
-        if (f.UnpaidOnly) filter.Add("balanceFen", new BsonDocument("$gt", 0));
+        var balance = new BsonDocument();
+        if (f.UnpaidOnly || f.State == BillState.Owed) balance.Add("$gt", 0);
+        if (f.State == BillState.PaidUp) balance.Add("$eq", 0);
+        if (f.State == BillState.RefundDue) balance.Add("$lt", 0);
+        if (balance.ElementCount > 0) filter.Add("balanceFen", balance);
         if (f.After is { } after) filter.Add("_id", new BsonDocument("$gt", StoredDocuments.Key(after)));
         return filter;
+    }
+
+    /// <summary>The bills of the filter summed per school in the server ($match on the filter's index, then $group): no bill leaves it.</summary>
+    public static BsonDocument[] FamilyBillSums(FamilyBillFilter f)
+    {
+        static BsonDocument Sum(BsonValue of) => new("$sum", of);
+        static BsonDocument Count(string op) => Sum(new BsonDocument("$cond", new BsonArray { new BsonDocument(op, new BsonArray { "$balanceFen", 0 }), 1, 0 }));
+        var plain = f with { After = null };
+        return
+        [
+            new("$match", FamilyBills(plain)),
+            new("$group", new BsonDocument
+            {
+                { "_id", new BsonDocument { { "school", "$schoolId" }, { "district", "$districtCode" } } },
+                { "bills", Sum(1) }, { "billed", Sum("$billedFen") }, { "waived", Sum("$waivedFen") }, { "credited", Sum("$creditedFen") },
+                { "paid", Sum("$paidFen") }, { "refunded", Sum("$refundedFen") },
+                { "outstanding", Sum(new BsonDocument("$max", new BsonArray { "$balanceFen", 0 })) },
+                { "refundDue", Sum(new BsonDocument("$max", new BsonArray { new BsonDocument("$multiply", new BsonArray { "$balanceFen", -1 }), 0 })) },
+                { "owedBills", Count("$gt") }, { "refundDueBills", Count("$lt") },
+            }),
+        ];
     }
 }

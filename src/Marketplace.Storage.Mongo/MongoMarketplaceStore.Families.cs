@@ -42,6 +42,18 @@ internal sealed partial class MongoMarketplaceStore
     public Task<IReadOnlyList<FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default) =>
         FindAsync<FamilyBill>(FamilyQuery.FamilyBills(filter), ListQuery.ById, filter.Limit, ct);
 
+    public async Task<IReadOnlyList<FamilyBillTotal>> SumFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default)
+    {
+        var rows = await Collection<FamilyBill>().Aggregate<BsonDocument>(FamilyQuery.FamilyBillSums(filter), cancellationToken: ct).ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            var key = r["_id"].AsBsonDocument;
+            return new FamilyBillTotal(Guid.Parse(key["school"].AsString), key["district"].AsString, r["bills"].ToInt64(), r["billed"].ToInt64(),
+                r["waived"].ToInt64(), r["credited"].ToInt64(), r["paid"].ToInt64(), r["refunded"].ToInt64(), r["outstanding"].ToInt64(),
+                r["refundDue"].ToInt64(), r["owedBills"].ToInt64(), r["refundDueBills"].ToInt64());
+        }).ToList();
+    }
+
     public async Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId,
         IReadOnlyCollection<int>? grades, CancellationToken ct = default) =>
         (int)await Collection<SelectionApplication>().CountDocumentsAsync(FamilyQuery.WaitingAhead(windowId, programmeId, submittedAt, pupilId, grades),

@@ -134,6 +134,8 @@ internal static class MongoSchema
         // Family bills (issue 18): a school's bills by class, a pupil's bills.
         ("family_bills", "ix_school_class", new BsonDocument { { "schoolId", 1 }, { "className", 1 }, { "_id", 1 } }, false),
         ("family_bills", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
+        // The bureau's family-fee totals: a district's bills of a semester, grouped by school in the server.
+        ("family_bills", "ix_district_semester_school", new BsonDocument { { "districtCode", 1 }, { "semester", 1 }, { "schoolId", 1 } }, false),
         // A window's applications in first-come order: one application's waiting place is counted over the range ahead of it.
         ("selection_applications", "ix_window_queue", new BsonDocument { { "windowId", 1 }, { "submittedAt", 1 }, { "pupilId", 1 } }, false),
     ];

@@ -62,15 +62,61 @@ internal sealed partial class SqliteMarketplaceStore
 
     public Task<IReadOnlyList<FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter f, CancellationToken ct = default)
     {
+        var page = FamilyBillConditions(f);
+        if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
+        return Task.FromResult(QueryDocs<FamilyBill>(page.Sql("family_bills", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
+    }
+
+    public Task<IReadOnlyList<FamilyBillTotal>> SumFamilyBillsAsync(FamilyBillFilter f, CancellationToken ct = default)
+    {
+        var (sql, parameters) = FamilyBillSumQuery(f);
+        using var connection = Open();
+        using var cmd = Command(connection, sql, parameters);
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<FamilyBillTotal>();
+        while (reader.Read())
+            rows.Add(new FamilyBillTotal(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11)));
+        return Task.FromResult<IReadOnlyList<FamilyBillTotal>>(rows);
+    }
+
+    /// <summary>
+    /// The bills of the filter summed per school: a bureau's districts through ix_family_bills_district (district, semester, school;
+    /// migration 16), a school's through ix_family_bills_school; each bill's stored figures read once, grouped in the store.
+    /// </summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) FamilyBillSumQuery(FamilyBillFilter f)
+    {
+        var page = FamilyBillConditions(f);
+        const string Balance = "json_extract(doc, '$.balanceFen')";
+        var sql = page.Select($"""
+            json_extract(doc, '$.schoolId'), json_extract(doc, '$.districtCode'), count(*), coalesce(sum(json_extract(doc, '$.billedFen')), 0),
+            coalesce(sum(json_extract(doc, '$.waivedFen')), 0), coalesce(sum(json_extract(doc, '$.creditedFen')), 0), coalesce(sum(json_extract(doc, '$.paidFen')), 0),
+            coalesce(sum(json_extract(doc, '$.refundedFen')), 0), coalesce(sum(max({Balance}, 0)), 0), coalesce(sum(max(-{Balance}, 0)), 0), coalesce(sum({Balance} > 0), 0), coalesce(sum({Balance} < 0), 0)
+            """, "family_bills", "GROUP BY json_extract(doc, '$.districtCode'), json_extract(doc, '$.schoolId')");
+        return (sql, page.With());
+    }
+
+    /// <summary>The filter's conditions only (one statement text per combination, as SQLite plans once per text).</summary>
+    private static Page FamilyBillConditions(FamilyBillFilter f)
+    {
         var page = new Page();
+        if (f.Districts is { } districts)
+            page.Where("json_extract(doc, '$.districtCode') IN (SELECT value FROM json_each($districts))", ("$districts", StoreJson.Serialize(districts.Distinct())));
+        if (f.Semester is { } semester) page.Where("json_extract(doc, '$.semester') = $semester", ("$semester", semester));
         if (f.SchoolId is { } school) page.Where("json_extract(doc, '$.schoolId') = $school", ("$school", Key(school)));
+        if (f.Grade is { } grade) page.Where("json_extract(doc, '$.grade') = $grade", ("$grade", grade));
         if (f.ClassName is { } className) page.Where("json_extract(doc, '$.className') = $class", ("$class", className));
         if (f.PupilId is { } pupil) page.Where("json_extract(doc, '$.pupilId') = $pupil", ("$pupil", Key(pupil)));
         if (f.WindowId is { } window)
             page.Where("EXISTS (SELECT 1 FROM json_each(doc, '$.windowIds') w WHERE w.value = $window)", ("$window", Key(window)));
         if (f.UnpaidOnly) page.Where("json_extract(doc, '$.balanceFen') > 0");
-        if (f.After is { } after) page.Where("id > $after", ("$after", Key(after)));
-        return Task.FromResult(QueryDocs<FamilyBill>(page.Sql("family_bills", "ORDER BY id LIMIT $limit"), page.With(("$limit", f.Limit))));
+        switch (f.State)
+        {
+            case BillState.Owed: page.Where("json_extract(doc, '$.balanceFen') > 0"); break;
+            case BillState.PaidUp: page.Where("json_extract(doc, '$.balanceFen') = 0"); break;
+            case BillState.RefundDue: page.Where("json_extract(doc, '$.balanceFen') < 0"); break;
+        }
+        return page;
     }
 
     public Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades,

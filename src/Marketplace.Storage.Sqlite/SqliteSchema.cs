@@ -241,6 +241,11 @@ internal static class SqliteSchema
         WHERE json_extract(a.doc, '$.status') NOT IN ('Rejected', 'Withdrawn')
           AND NOT EXISTS (SELECT 1 FROM json_each(a.doc, '$.placements') AS p WHERE json_extract(p.value, '$.programmeId') = c.value);
         """,
+        // 16 (issue 18, the bureau's family-fee totals): a district's bills of a semester by school, summed by the store in one query.
+        """
+        CREATE INDEX IF NOT EXISTS ix_family_bills_district ON family_bills (json_extract(doc, '$.districtCode'), json_extract(doc, '$.semester'),
+            json_extract(doc, '$.schoolId'));
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

@@ -16,6 +16,7 @@ public static class FamiliesModule
         services.AddSingleton<Core.Families.Billing.FamilyBilling>().AddSingleton<Core.Families.Billing.FamilyBillCommands>()
             .AddSingleton<Core.Families.Billing.FamilyBillQueries>().AddSingleton<Outbox.IOutboxConsumer, Billing.FamilyBillingConsumer>();
         services.AddSingleton<Core.Families.Billing.GuardianBillPayments>();
+        services.AddSingleton<Core.Families.Billing.FamilyFeeQueries>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
         return services.AddHostedService<PupilRetentionService>();
@@ -28,6 +29,7 @@ public static class FamiliesModule
         RollCallEndpoints.Map(app);
         Selection.SelectionEndpoints.Map(app);
         Billing.BillEndpoints.Map(app);
+        Billing.FamilyFeeEndpoints.Map(app);
         return app;
     }
 }

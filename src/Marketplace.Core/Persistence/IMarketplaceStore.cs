@@ -179,6 +179,12 @@ public interface IMarketplaceStore
     Task<IReadOnlyList<Families.Billing.FamilyBill>> ListFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default);
 
     /// <summary>
+    /// The bills matching <paramref name="filter"/> (its paging ignored) summed per school by the store: one query, no bill read into the
+    /// caller (the bureau's family-fee totals, the school's totals row).
+    /// </summary>
+    Task<IReadOnlyList<FamilyBillTotal>> SumFamilyBillsAsync(FamilyBillFilter filter, CancellationToken ct = default);
+
+    /// <summary>
     /// How many pupils wait ahead of one application for one programme of a first-come window: the live applications (neither
     /// rejected nor withdrawn) of <paramref name="windowId"/> submitted before <paramref name="submittedAt"/>, or at that instant with a
     /// smaller pupil id (the first-come order: submittedAt, then pupil id), that ranked <paramref name="programmeId"/>, were not placed

@@ -311,6 +311,7 @@ public sealed class OpenApiFuzzTests(DemoFactory factory, ITestOutputHelper outp
             "sessionId" => ids["session"],
             "schoolId" => ids["school"],
             "semester" => "2026-2027-1",
+            "code" when path.EndsWith("/family-fees", StringComparison.Ordinal) => "110105", // the fuzzing bureau's own district (another is 403 for all)
             "id" when path.StartsWith("/api/providers", StringComparison.Ordinal) => ids["provider"],
             "id" when path.StartsWith("/api/offerings", StringComparison.Ordinal) => ids["transitions"],
             "id" when path.StartsWith("/api/bookings", StringComparison.Ordinal) => ids["booking"],

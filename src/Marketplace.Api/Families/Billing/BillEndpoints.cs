@@ -3,6 +3,7 @@ using Marketplace.Api.Auth;
 using Marketplace.Api.Bookings;
 using Marketplace.Api.Hosting;
 using Marketplace.Core.Families.Billing;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,9 @@ public static partial class BillEndpoints
         QueryParameter.Id("windowId", "只看此选课窗口的账单 / only bills with a line from this selection window."),
         QueryParameter.Text("className", ClassName(), new UserMessage("query.class-name"), "只看此班级 / only this class."),
         QueryParameter.Flag("unpaid", "true：只看仍欠费的账单 / true: only bills with a balance owed."),
+        QueryParameter.Text("semester", SemesterPattern(), new UserMessage("validation.semester"), "只看此学期，如 2026-2027-1（默认全部）/ only this semester, e.g. 2026-2027-1 (default: every semester)."),
+        QueryParameter.Number("grade", 1, 9, "只看此年级 / only this grade."),
+        QueryParameter.Enum<BillState>("state", "Owed 未缴、PaidUp 已缴（余额为 0）、RefundDue 待退费 / Owed, PaidUp (balance 0) or RefundDue."),
         Paging.Limit,
         QueryParameter.Id("after", "下一页：上一页最后一份账单的 id / next page: the id of the previous page's last bill."));
 
@@ -30,6 +34,8 @@ public static partial class BillEndpoints
         var school = app.MapGroup("/api/bills").WithTags("Families").RequireAuthorization(AuthSetup.SchoolPolicy);
         school.MapGet("/", SchoolBills).WithName("ListFamilyBills").WithQuery(SchoolQuery)
             .WithSummary("学校查看本校学生账单（可按选课窗口、班级、欠费筛选）/ The school's family bills, by window, class or unpaid; `limit` per page, the next page in the Link header.");
+        school.MapGet("/totals", SchoolTotals).WithName("GetFamilyBillTotals").WithQuery(SchoolQuery)
+            .WithSummary("本校账单合计（与列表同样的筛选，全部页）：应缴、减免、已调减、已缴、已退、待缴与待退 / The school's bills summed over every page of the same filter: billed, waived, credited, paid, refunded, outstanding and refund due.");
         school.MapGet("/{billId:guid}", SchoolBill).WithName("GetFamilyBill")
             .WithSummary("一份家庭账单（含退费记录）/ One family bill with its payments and refunds.");
         school.MapPost("/{billId:guid}/payments", RecordPayment).WithName("RecordFamilyPayment").ProducesProblem(409)
@@ -43,10 +49,16 @@ public static partial class BillEndpoints
     {
         var query = SchoolQuery.Read(http.Request);
         var size = Paging.SizeOf(query);
-        var found = await queries.SchoolBillsAsync(user.RequireCaller(), query.Id("windowId"), query.Text("className"), query.Flag("unpaid") ?? false, size + 1,
-            query.Id("after"), ct);
+        var found = await queries.SchoolBillsAsync(user.RequireCaller(), SchoolBillQueryOf(query) with { Limit = size + 1, After = query.Id("after") }, ct);
         return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(BillDto.From).ToArray(), found.Count > size, "after", b => b.Id));
     }
+
+    private static async Task<Ok<FamilyBillTotal>> SchoolTotals(HttpContext http, ClaimsPrincipal user, FamilyBillQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.SchoolTotalsAsync(user.RequireCaller(), SchoolBillQueryOf(SchoolQuery.Read(http.Request)), ct));
+
+    /// <summary>The list's filter (<c>unpaid=true</c> is the state <c>Owed</c>; a state sent with it wins).</summary>
+    private static SchoolBillQuery SchoolBillQueryOf(ParsedQuery query) => new(query.Text("semester"), (int?)query.Number("grade"), query.Text("className"),
+        query.Enum<BillState>("state") ?? (query.Flag("unpaid") == true ? BillState.Owed : null), query.Id("windowId"));
 
     private static async Task<Ok<BillDto>> SchoolBill(Guid billId, ClaimsPrincipal user, FamilyBillQueries queries, CancellationToken ct) =>
         TypedResults.Ok(BillDto.From(await queries.SchoolBillAsync(user.RequireCaller(), billId, ct)));
@@ -74,4 +86,7 @@ public static partial class BillEndpoints
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\S.{0,29}\z")]
     private static partial System.Text.RegularExpressions.Regex ClassName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{4}-[12]\z")]
+    internal static partial System.Text.RegularExpressions.Regex SemesterPattern();
 }

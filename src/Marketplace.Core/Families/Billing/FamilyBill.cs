@@ -10,6 +10,14 @@ public static class WaiverReasons
     public const string Hardship = "hardship";
 }
 
+/// <summary>Where a bill's balance stands: the family owes (未缴), it is paid up (已缴, balance 0), or the school owes a refund (待退费).</summary>
+public enum BillState
+{
+    Owed,
+    PaidUp,
+    RefundDue,
+}
+
 /// <summary>
 /// One programme on a pupil's bill: the window and programme it came from, its sessions (the bookings, their Beijing dates), the
 /// family's share per the bookings' quotes (服务性收费 + 代收费, per pupil per session, summed), what is waived (家庭经济困难) and
@@ -24,6 +32,12 @@ public sealed record BillLine(
     public long CreditedFen { get; init; }
     public DateOnly? WithdrawnOn { get; init; }
     public IReadOnlyList<DateOnly> AbsentDays { get; init; } = [];
+
+    /// <summary>
+    /// 1 for the pupil's first placement on the programme in the window; 2, 3, … when it withdrew and was approved again: a new line over
+    /// the sessions from its new submission, next to the withdrawn one (whose withdrawal credit stays as it was).
+    /// </summary>
+    public int Enrolment { get; init; } = 1;
 }
 
 /// <summary>
@@ -105,6 +119,8 @@ public sealed class FamilyBill : IAggregate
     [JsonInclude] public long BalanceFen { get; private set; }
 
     public long BilledFen => Lines.Sum(l => l.AmountFen);
+    /// <summary>What 家庭经济困难 waived (stored for the totals; not part of <see cref="BilledFen"/>).</summary>
+    public long WaivedFen => Lines.Sum(l => l.WaivedFen);
     public long CreditedFen => Lines.Sum(l => l.CreditedFen);
     public long PaidFen => Payments.Sum(p => p.AmountFen);
     public long RefundedFen => Refunds.Sum(r => r.AmountFen);
@@ -119,16 +135,22 @@ public sealed class FamilyBill : IAggregate
         Semester = semester, Grade = pupil.Grade, ClassName = pupil.ClassName, CreatedAt = now, UpdatedAt = now,
     };
 
-    public BillLine? Line(Guid windowId, Guid programmeId) => Lines.FirstOrDefault(l => l.WindowId == windowId && l.ProgrammeId == programmeId);
+    /// <summary>The programme's line of that enrolment in the window (1: the first placement).</summary>
+    public BillLine? Line(Guid windowId, Guid programmeId, int enrolment = 1) =>
+        Lines.FirstOrDefault(l => l.WindowId == windowId && l.ProgrammeId == programmeId && l.Enrolment == enrolment);
 
-    /// <summary>Adds the line unless the bill has it (a second approval or a replayed event bills nothing); its ledger posting, or null.</summary>
+    /// <summary>
+    /// Adds the line unless the bill has it — same window, programme and enrolment (a second approval or a replayed event bills nothing);
+    /// its ledger posting, or null.
+    /// </summary>
     public LedgerTransaction? Bill(BillLine line, DateTimeOffset now)
     {
-        if (Line(line.WindowId, line.ProgrammeId) is not null) return null;
+        if (Line(line.WindowId, line.ProgrammeId, line.Enrolment) is not null) return null;
         Lines = [.. Lines, line];
         WindowIds = [.. Lines.Select(l => l.WindowId).Distinct()];
         Touch(now);
-        var tx = Post($"line:{line.WindowId:N}:{line.ProgrammeId:N}", LedgerKind.Billing, now, line.AmountFen, Accounts.FamilyReceivable(SchoolId), $"billed: {line.Title}");
+        var key = line.Enrolment == 1 ? $"line:{line.WindowId:N}:{line.ProgrammeId:N}" : $"line:{line.WindowId:N}:{line.ProgrammeId:N}:{line.Enrolment}";
+        var tx = Post(key, LedgerKind.Billing, now, line.AmountFen, Accounts.FamilyReceivable(SchoolId), $"billed: {line.Title}");
         return tx.IsEmpty ? null : tx;
     }
 
@@ -137,9 +159,9 @@ public sealed class FamilyBill : IAggregate
     /// only goes back down by what was not refunded in cash: a refund paid out is never taken back. Null when nothing moves.
     /// </summary>
     public LedgerTransaction? Credit(Guid windowId, Guid programmeId, long target, RefundCause cause, DateOnly? withdrawnOn, IReadOnlyList<DateOnly> absentDays,
-        IReadOnlyList<DateOnly> creditedDays, DateTimeOffset now)
+        IReadOnlyList<DateOnly> creditedDays, DateTimeOffset now, int enrolment = 1)
     {
-        var line = Line(windowId, programmeId) ?? throw new InvalidOperationException("No such bill line.");
+        var line = Line(windowId, programmeId, enrolment) ?? throw new InvalidOperationException("No such bill line.");
         var delta = target - line.CreditedFen;
         if (delta < 0) delta = -Math.Min(-delta, Math.Max(0, CreditedFen - RefundedFen - RefundPendingFen));
         if (delta == 0 && (withdrawnOn ?? line.WithdrawnOn) == line.WithdrawnOn && absentDays.SequenceEqual(line.AbsentDays)) return null;

@@ -32,16 +32,45 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
         if (window is null || pupil is null) return null; // the pupil left the roster (retention): nothing to bill
         if (application.Status == ApplicationStatus.SchoolApproved && application.Placements.Count > 0)
         {
-            var lines = await LinesAsync(window, application, pupil, ct);
-            return await ChangeAsync(pupil, window.Semester, bill => lines.Select(l => bill.Bill(l, clock.GetUtcNow())), null, ct);
+            // Approved again after a withdrawal: the lines billed before it end there (if that step was not handled yet) and each
+            // placement whose line ended is billed again, as a new line over the sessions from the new submission.
+            var withdrawn = application.Steps.LastOrDefault(s => s.Status == ApplicationStatus.Withdrawn);
+            var lines = await LinesAsync(window, application, pupil, null, ct);
+            var again = withdrawn is null ? lines
+                : await LinesAsync(window, application, pupil, ChinaTime.DateOf(application.Steps.LastOrDefault(s => s.Status == ApplicationStatus.Submitted && s.At >= withdrawn.At)?.At ?? withdrawn.At), ct);
+            return await ChangeAsync(pupil, window.Semester, bill => BillPlacements(bill, lines, again, withdrawn?.At),
+                withdrawn is null ? null : (window.Id, withdrawn.At), ct);
         }
         if (application.Status == ApplicationStatus.Withdrawn && application.Steps.LastOrDefault() is { Status: ApplicationStatus.Withdrawn } step)
         {
             var existing = await store.FindAsync<FamilyBill>(FamilyBill.IdOf(pupil.SchoolId, pupil.Id, window.Semester), ct);
             if (existing is null || existing.Lines.All(l => l.WindowId != window.Id)) return existing;
-            return await ChangeAsync(pupil, window.Semester, _ => [], (window.Id, ChinaTime.DateOf(step.At)), ct);
+            return await ChangeAsync(pupil, window.Semester, _ => [], (window.Id, step.At), ct);
         }
         return null;
+    }
+
+    /// <summary>
+    /// Bills each placement that has no live line in the window: the first line (<paramref name="first"/>) when the programme was never
+    /// billed here, else a new enrolment (<paramref name="again"/>) when its last line ended — withdrawn, or billed before the withdrawal at
+    /// <paramref name="withdrawnAt"/>.
+    /// </summary>
+    private IEnumerable<LedgerTransaction?> BillPlacements(FamilyBill bill, IReadOnlyList<BillLine> first, IReadOnlyList<BillLine> again, DateTimeOffset? withdrawnAt)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var line in first)
+        {
+            var earlier = bill.Lines.Where(l => l.WindowId == line.WindowId && l.ProgrammeId == line.ProgrammeId).OrderBy(l => l.Enrolment).ToList();
+            if (earlier.Count == 0)
+            {
+                yield return bill.Bill(line, now);
+                continue;
+            }
+            var last = earlier[^1];
+            if (last.WithdrawnOn is null && !(withdrawnAt is { } at && last.BilledAt < at)) continue;
+            var renewed = again.First(l => l.ProgrammeId == line.ProgrammeId);
+            yield return bill.Bill(renewed with { Enrolment = last.Enrolment + 1 }, now);
+        }
     }
 
     /// <summary>A booking's roll changed: every marked pupil's bill with a line over that booking is credited anew.</summary>
@@ -69,7 +98,7 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
     /// written when nothing changed.
     /// </summary>
     private Task<FamilyBill> ChangeAsync(Pupil pupil, string semester, Func<FamilyBill, IEnumerable<LedgerTransaction?>> addLines,
-        (Guid WindowId, DateOnly On)? withdrawal, CancellationToken ct) =>
+        (Guid WindowId, DateTimeOffset At)? withdrawal, CancellationToken ct) =>
         ConcurrentChange.RetryAsync(async () =>
         {
             var id = FamilyBill.IdOf(pupil.SchoolId, pupil.Id, semester);
@@ -97,14 +126,15 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
         });
 
     /// <summary>Each line's credit under the district's rule for its absences (from the rolls of its bookings) and withdrawal.</summary>
-    private async Task<List<LedgerTransaction>> CreditAsync(FamilyBill bill, (Guid WindowId, DateOnly On)? withdrawal, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<LedgerTransaction>> CreditAsync(FamilyBill bill, (Guid WindowId, DateTimeOffset At)? withdrawal, DateTimeOffset now, CancellationToken ct)
     {
         var rule = await RuleAsync(bill.DistrictCode, bill.Semester, now, ct);
         var postings = new List<LedgerTransaction>();
         foreach (var line in bill.Lines.ToList())
         {
             if (line.ServiceDays.Count == 0) continue;
-            var withdrawnOn = line.WithdrawnOn ?? (withdrawal is { } w && w.WindowId == line.WindowId ? w.On : null);
+            // A withdrawal ends the lines billed before it (a line billed again after it is the new enrolment's).
+            var withdrawnOn = line.WithdrawnOn ?? (withdrawal is { } w && w.WindowId == line.WindowId && line.BilledAt <= w.At ? ChinaTime.DateOf(w.At) : null);
             var rolls = await store.FindManyAsync<RollCall.Roll>(line.BookingIds.ToArray(), ct);
             var absent = rolls.Where(r => r.PresentOf(bill.PupilId) == false).Select(r => ChinaTime.DateOf(r.SessionStartsAt))
                 .Where(d => line.ServiceDays.Contains(d)).Distinct().Order().ToList();
@@ -112,7 +142,7 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
             var cause = refund.Lines.Count > 0 && refund.Lines.All(l => l.Cause == RefundCause.Withdrawal) ? RefundCause.Withdrawal
                 : withdrawnOn is not null && refund.Lines.Count == 0 ? RefundCause.Withdrawal : RefundCause.Absence;
             var days = refund.Lines.SelectMany(l => line.ServiceDays.Where(d => d >= l.From && d <= l.To)).Distinct().Order().ToList();
-            if (bill.Credit(line.WindowId, line.ProgrammeId, refund.RefundFen, cause, withdrawnOn, absent, days, now) is { } tx) postings.Add(tx);
+            if (bill.Credit(line.WindowId, line.ProgrammeId, refund.RefundFen, cause, withdrawnOn, absent, days, now, line.Enrolment) is { } tx) postings.Add(tx);
         }
         return postings;
     }
@@ -191,7 +221,7 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
     /// pupil per session, from the quote fixed at booking; a 家庭经济困难 pupil's service fee and the 代收费 the policy waives for it
     /// are waived.
     /// </summary>
-    private async Task<List<BillLine>> LinesAsync(SelectionWindow window, SelectionApplication application, Pupil pupil, CancellationToken ct)
+    private async Task<List<BillLine>> LinesAsync(SelectionWindow window, SelectionApplication application, Pupil pupil, DateOnly? from, CancellationToken ct)
     {
         var hardship = pupil.Hardship == true || application.Flags.Contains(SelectionFlags.Hardship);
         var now = clock.GetUtcNow();
@@ -200,7 +230,8 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
         {
             if (window.Programme(placement.ProgrammeId) is not { } programme) continue;
             var bookings = (await store.FindManyAsync<Booking>(programme.BookingIds.ToArray(), ct))
-                .Where(b => b.Status is BookingStatus.Requested or BookingStatus.Confirmed or BookingStatus.Completed).ToList();
+                .Where(b => b.Status is BookingStatus.Requested or BookingStatus.Confirmed or BookingStatus.Completed)
+                .Where(b => from is null || ChinaTime.DateOf(b.SessionStartsAt) >= from).ToList();
             long service = 0, collected = 0, waived = 0;
             foreach (var booking in bookings)
             {

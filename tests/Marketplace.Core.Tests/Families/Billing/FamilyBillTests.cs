@@ -69,7 +69,7 @@ public class FamilyBillTests
         posted.Add(bill.Credit(line.WindowId, line.ProgrammeId, 1_200, RefundCause.Absence, null, [D(8), D(9)], [D(8), D(9)], Now)!);
         var (payment, amount) = Assert.Single(bill.RefundsDue());
         Assert.Equal(("TY-1", 1_200), (payment.Reference, amount));
-        posted.Add(bill.Refund(bill.NextRefundId(), payment, amount, "refund:TY-1", Now));
+        posted.Add(bill.Refund(bill.NextRefund().Id, payment, amount, "refund:TY-1", Now));
         Assert.Empty(bill.RefundsDue());
         Assert.Equal((1_200, 0), (bill.RefundedFen, bill.BalanceFen));
 
@@ -103,8 +103,8 @@ public class FamilyBillTests
         posted.Add(bill.Credit(line.WindowId, line.ProgrammeId, target, RefundCause.Withdrawal, D(1), [], September, Now)!);
         var (payment, amount) = Assert.Single(bill.RefundsDue());
         Assert.Equal(5_000, amount);
-        Assert.Throws<InvalidOperationException>(() => bill.Refund(bill.NextRefundId(), payment, 5_001, null, Now));
-        posted.Add(bill.Refund(bill.NextRefundId(), payment, amount, null, Now));
+        Assert.Throws<InvalidOperationException>(() => bill.Refund(bill.NextRefund().Id, payment, 5_001, null, Now));
+        posted.Add(bill.Refund(bill.NextRefund().Id, payment, amount, null, Now));
         Assert.Equal((5_000, 5_000, 0), (bill.PaidFen, bill.RefundedFen, bill.BalanceFen));
         AssertLedger(bill, posted);
 
