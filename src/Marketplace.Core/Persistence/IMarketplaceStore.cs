@@ -187,6 +187,10 @@ public interface IMarketplaceStore
     /// </summary>
     Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades,
         CancellationToken ct = default);
+
+    /// <summary>The pupils of <see cref="PupilActivityFilter.PupilIds"/> with an activity in the semester (<see cref="PupilActivityFilter"/>),
+    /// answered for the whole list at once (a window's applicants), each at most once.</summary>
+    Task<IReadOnlyCollection<Guid>> FindPupilsWithActivityAsync(PupilActivityFilter filter, CancellationToken ct = default);
 }
 
 /// <summary>

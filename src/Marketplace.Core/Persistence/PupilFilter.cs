@@ -23,3 +23,11 @@ public sealed record SelectionApplicationFilter(
 /// </summary>
 public sealed record FamilyBillFilter(
     Guid? SchoolId = null, Guid? PupilId = null, Guid? WindowId = null, string? ClassName = null, bool UnpaidOnly = false, int Limit = 500, Guid? After = null);
+
+/// <summary>
+/// Which of <see cref="PupilIds"/> already have an after-school activity in a semester (<see cref="Families.Selection.SelectionActivity"/>): a live
+/// application holding a placement in a selection window of <see cref="SchoolId"/> and <see cref="Semester"/> other than
+/// <see cref="ExceptWindowId"/>, or a present mark on a roll call of a session starting in [<see cref="From"/>, <see cref="Before"/>).
+/// </summary>
+public sealed record PupilActivityFilter(
+    Guid SchoolId, string Semester, Guid ExceptWindowId, IReadOnlyCollection<Guid> PupilIds, DateTimeOffset From, DateTimeOffset Before);

@@ -11,7 +11,12 @@ public sealed record WindowView(SelectionWindow Window, WindowPhase Phase, IRead
 public sealed record WaitingPlace(Guid ProgrammeId, int Position, int ChoiceRank, WaitReason Reason);
 
 /// <summary>An application as its school or guardian reads it: the pupil's name, and where it waits for what it did not get.</summary>
-public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting);
+public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting)
+{
+    /// <summary>The school's list of a lottery whose flags are not fixed yet (before its close): whether the pupil has no activity yet as of
+    /// now — a hint; the flag itself is decided at the close (<see cref="SelectionWindow.FlagsFixedAt"/>). Null otherwise.</summary>
+    public bool? NoActivityHint { get; init; }
+}
 
 /// <summary>How many pupils were drawn with one weight in one priority tier: the weights as published without pupil ids.</summary>
 public sealed record WeightClass(int Tier, int Weight, int Pupils);
@@ -57,7 +62,10 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
         var window = await ReadableAsync(caller, windowId, ct);
         var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className, limit, after), ct);
-        return await ViewsAsync(window, page, wholeWindow: true, ct);
+        var views = await ViewsAsync(window, page, wholeWindow: true, ct);
+        if (window.Mode != AllocationMode.Lottery || window.FlagsFixedAt is not null) return views;
+        var idle = await SelectionActivity.WithoutActivityAsync(store, window, [.. page.Where(a => a.IsLive).Select(a => a.PupilId)], ct);
+        return [.. views.Select(v => v with { NoActivityHint = v.Application.IsLive ? idle.Contains(v.Application.PupilId) : null })];
     }
 
     /// <summary>The guardian's own children's applications in a window (the school's: any one).</summary>
