@@ -68,6 +68,30 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         return [.. views.Select(v => v with { NoActivityHint = v.Application.IsLive ? idle.Contains(v.Application.PupilId) : null })];
     }
 
+    /// <summary>How many applications of the window the school's filter (grade, class) matches: the total its pages belong to.</summary>
+    public async Task<int> CountApplicationsAsync(Caller caller, Guid windowId, int? grade, string? className, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        var window = await ReadableAsync(caller, windowId, ct);
+        return await store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className), ct);
+    }
+
+    /// <summary>
+    /// A lottery before its draw: per programme, how many live applications ranked it (of any grade), counted by the store — nobody holds a
+    /// seat yet, so they are all the programme's queue (<see cref="IMarketplaceStore.CountSelectionWaitingAheadAsync"/> from the very end).
+    /// Empty for first come (its counters say how many are taken) and once drawn (the draw says who got what).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> AskedAsync(Caller caller, Guid windowId, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        var window = await ReadableAsync(caller, windowId, ct);
+        var asked = new Dictionary<Guid, int>();
+        if (window.Mode != AllocationMode.Lottery || window.DrawnAt is not null) return asked;
+        foreach (var p in window.Programmes)
+            asked[p.ProgrammeId] = await store.CountSelectionWaitingAheadAsync(window.Id, p.ProgrammeId, DateTimeOffset.MaxValue, Guid.AllBitsSet, null, ct);
+        return asked;
+    }
+
     /// <summary>The guardian's own children's applications in a window (the school's: any one).</summary>
     public async Task<IReadOnlyList<ApplicationView>> MineAsync(Caller caller, Guid windowId, CancellationToken ct = default)
     {

@@ -2,7 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Core.Families;
 using Marketplace.Core.Families.Allocation;
+using Marketplace.Core.Families.Selection;
+using Marketplace.Core.Identity;
 using Marketplace.Core.Families.RollCall;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
@@ -119,5 +122,40 @@ public sealed class SelectionWeightsTests : IDisposable
         // Priority no-activity: the idle pupil is in tier 0 and takes the one seat whatever the seed.
         Assert.Equal(idle.PupilId, draw["result"]!["placements"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
         Assert.NotNull((await school.GetJsonAsync($"/api/selection-windows/{lottery}"))["flagsFixedAt"]);
+    }
+
+    [Fact]
+    public async Task Close_InParallelWithReviews_LosesNeitherAReviewNorAFlag()
+    {
+        var seat = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 96);
+        var school = await _factory.ClientForAsync("school1");
+        var windowId = (await (await school.PostJsonAsync("/api/selection-windows", LotteryWindow(seat))).AssertStatusAsync(201)).Id();
+        var store = _factory.Services.GetRequiredService<IMarketplaceStore>();
+        var schoolId = await _factory.OrganizationOfAsync("school1");
+        var district = (await store.FindAsync<School>(schoolId))!.DistrictCode;
+        var window = (await store.FindAsync<SelectionWindow>(windowId))!;
+        var changes = new StoreChanges();
+        var ids = new List<Guid>();
+        for (var n = 0; n < 30; n++)
+        {
+            var user = User.DemoGuardian($"close-guardian-{n}", "unused", $"135{n:D8}", $"家长{n}");
+            var pupil = Pupil.Create(schoolId, district, $"学生{n}", 3, "1班", user.Id, user.Phone!, false, DateTimeOffset.UtcNow);
+            var application = SelectionApplication.Submit(window, pupil, user.Id, [seat], "terms-2026-09", false, DateTimeOffset.UtcNow, "g");
+            changes.Insert(user).Insert(pupil).Insert(application);
+            ids.Add(application.Id);
+        }
+        await store.CommitAsync(changes);
+
+        // 30 班级审核 and the close at once: each writes the same applications; a loser reads again and decides again.
+        var reviews = ids.Select(id => Task.Run(async () =>
+            (await school.PostJsonAsync($"/api/selection-windows/{windowId}/applications/{id}/class-review", new { approve = true })).AssertStatusAsync(200))).ToList();
+        var close = Task.Run(async () => (await school.PostJsonAsync($"/api/selection-windows/{windowId}/close", null)).AssertStatusAsync(200));
+        await Task.WhenAll([.. reviews, close]);
+
+        var stored = await store.FindManyAsync<SelectionApplication>(ids);
+        Assert.Equal(30, stored.Count);
+        Assert.All(stored, a => Assert.Equal(ApplicationStatus.ClassApproved, a.Status));
+        Assert.All(stored, a => Assert.Equal([SelectionFlags.NoActivity], a.Flags));
+        Assert.NotNull((await store.FindAsync<SelectionWindow>(windowId))!.FlagsFixedAt);
     }
 }
