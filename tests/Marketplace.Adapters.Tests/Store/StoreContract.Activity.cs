@@ -53,4 +53,29 @@ public abstract partial class StoreContract
         Assert.Equal(InIdOrder([pupil[6], pupil[7], pupil[10]]),
             InIdOrder(await db.Store.FindPupilsWithActivityAsync(new PupilActivityFilter(school, other.Semester, other.Id, pupil, from, before))));
     }
+
+    [SkippableFact]
+    public async Task SelectionApplications_AreCountedByTheListsFilter_WithoutItsCursor()
+    {
+        await using var db = await CreateAsync();
+        var (school, programme) = (Ids.New(), Ids.New());
+        var window = SampleWindow(school, programme, 5);
+        var other = SampleWindow(school, Ids.New(), 5);
+        var changes = new StoreChanges().Insert(window).Insert(other);
+        var ids = new List<Guid>();
+        for (var n = 0; n < 7; n++)
+        {
+            var (guardian, pupil) = SampleChild(school, 200 + n, n < 5 ? "1班" : "2班");
+            var a = SelectionApplication.Submit(window, pupil, guardian.Id, [programme], "t1", false, Now, "g");
+            changes.Insert(a);
+            ids.Add(a.Id);
+            if (n == 0) changes.Insert(SelectionApplication.Submit(other, pupil, guardian.Id, [other.Programmes[0].ProgrammeId], "t1", false, Now, "g"));
+        }
+        await db.Store.CommitAsync(changes);
+        Assert.Equal(7, await db.Store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id)));
+        Assert.Equal(7, await db.Store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id, Limit: 2, After: InIdOrder(ids)[3])));
+        Assert.Equal(2, await db.Store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: window.Id, Grade: 3, ClassName: "2班")));
+        Assert.Equal(1, await db.Store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: other.Id)));
+        Assert.Equal(0, await db.Store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(WindowId: Ids.New())));
+    }
 }
