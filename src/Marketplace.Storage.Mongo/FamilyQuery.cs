@@ -40,31 +40,6 @@ internal static class FamilyQuery
     public static BsonDocument SelectionWindows(IReadOnlyCollection<Guid> schoolIds) =>
         new("schoolId", new BsonDocument("$in", new BsonArray(schoolIds.Distinct().Select(StoredDocuments.Key))));
 
-    /// <summary>
-    /// The live applications of a window ahead of (submittedAt, pupil id) in first-come order that ranked a programme, were not placed
-    /// on it and whose grade it admits (selection_applications.ix_window_queue). Stored instants are UTC strings and ids their "D"
-    /// form: both compare as strings in time and Guid order.
-    /// </summary>
-    public static BsonDocument WaitingAhead(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades)
-    {
-        var at = StoreJson.FormatTime(submittedAt);
-        var filter = new BsonDocument
-        {
-            { "windowId", StoredDocuments.Key(windowId) },
-            { "submittedAt", new BsonDocument("$lte", at) },
-            { "$or", new BsonArray
-                {
-                    new BsonDocument("submittedAt", new BsonDocument("$lt", at)),
-                    new BsonDocument("pupilId", new BsonDocument("$lt", StoredDocuments.Key(pupilId))),
-                } },
-            { "status", new BsonDocument("$nin", new BsonArray { nameof(ApplicationStatus.Rejected), nameof(ApplicationStatus.Withdrawn) }) },
-            { "choices", StoredDocuments.Key(programmeId) },
-            { "placements.programmeId", new BsonDocument("$ne", StoredDocuments.Key(programmeId)) },
-        };
-        if (grades is { Count: > 0 }) filter.Add("grade", new BsonDocument("$in", new BsonArray(grades.Distinct())));
-        return filter;
-    }
-
     /// <summary>A window's applications by class (selection_applications.ix_window_class), or a pupil's in every window (ix_pupil).</summary>
     public static BsonDocument SelectionApplications(SelectionApplicationFilter f)
     {

@@ -1,5 +1,6 @@
 using Marketplace.Core.Bookings;
 using Marketplace.Core.Catalog;
+using Marketplace.Core.Families.Selection;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Settlement;
 using Marketplace.Core.Shared;
@@ -57,6 +58,8 @@ internal sealed class MongoCommit(IMongoDatabase database, IClientSessionHandle 
             };
             if (applied == 0)
                 throw new ConcurrencyConflictException(document.GetType().Name, document.Id);
+            if (document is SelectionApplication application)
+                await SelectionQueue.WriteAsync(database, session, application, write.Kind, ct);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {

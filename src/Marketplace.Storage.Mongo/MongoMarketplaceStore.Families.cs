@@ -56,6 +56,6 @@ internal sealed partial class MongoMarketplaceStore
 
     public async Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId,
         IReadOnlyCollection<int>? grades, CancellationToken ct = default) =>
-        (int)await Collection<SelectionApplication>().CountDocumentsAsync(FamilyQuery.WaitingAhead(windowId, programmeId, submittedAt, pupilId, grades),
-            cancellationToken: ct);
+        (int)await _database.GetCollection<BsonDocument>(SelectionQueue.Collection).CountDocumentsAsync(
+            SelectionQueue.Ahead(windowId, programmeId, submittedAt, pupilId, grades), cancellationToken: ct);
 }

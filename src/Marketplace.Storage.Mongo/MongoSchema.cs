@@ -136,8 +136,9 @@ internal static class MongoSchema
         ("family_bills", "ix_pupil", new BsonDocument { { "pupilId", 1 }, { "_id", 1 } }, false),
         // The bureau's family-fee totals: a district's bills of a semester, grouped by school in the server.
         ("family_bills", "ix_district_semester_school", new BsonDocument { { "districtCode", 1 }, { "semester", 1 }, { "schoolId", 1 } }, false),
-        // A window's applications in first-come order: one application's waiting place is counted over the range ahead of it.
-        ("selection_applications", "ix_window_queue", new BsonDocument { { "windowId", 1 }, { "submittedAt", 1 }, { "pupilId", 1 } }, false),
+        // The first-come queue (SelectionQueue): one application's waiting place is counted over the range ahead of it in this index alone.
+        (SelectionQueue.Collection, "ix_window_programme_key", SelectionQueue.IndexKeys, false),
+        (SelectionQueue.Collection, "ix_application", new BsonDocument("applicationId", 1), false),
     ];
 
     /// <summary>The server's TTL monitor (every 60 s) deletes an idempotency record once its <c>expiresAt</c> has passed.</summary>
@@ -147,7 +148,7 @@ internal static class MongoSchema
     public static IEnumerable<IndexSpec> IndexSpecs => Indexes;
 
     private static IEnumerable<string> Collections =>
-        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit, Meta, ReportRows.Collection]).Distinct();
+        DocumentKinds.All.Select(k => k.Name).Concat([Districts, Outbox, Idempotency, Counters, Checkpoints, Leases, Audit, Meta, ReportRows.Collection, SelectionQueue.Collection]).Distinct();
 
     public static async Task ApplyAsync(IMongoDatabase database, CancellationToken ct)
     {
@@ -183,6 +184,9 @@ internal static class MongoSchema
         // load (so the queries over approvals find them). Idempotent: a provider with entries is left alone.
         await database.GetCollection<BsonDocument>(DocumentKinds.Of<Provider>()).UpdateManyAsync(
             MongoRequests.ProvidersWithoutApprovals, MongoRequests.ApprovalsFromDistricts, cancellationToken: ct);
+
+        // Applications stored before the first-come queue existed get their rows once.
+        await SelectionQueue.BackfillOnceAsync(database, ct);
 
         // The epoch is written once, when the store is created; only a restore (mark-restored) replaces it.
         await database.GetCollection<BsonDocument>(Meta).UpdateOneAsync(

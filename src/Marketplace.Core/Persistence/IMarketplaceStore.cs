@@ -193,6 +193,14 @@ public interface IMarketplaceStore
     /// </summary>
     Task<int> CountSelectionWaitingAheadAsync(Guid windowId, Guid programmeId, DateTimeOffset submittedAt, Guid pupilId, IReadOnlyCollection<int>? grades,
         CancellationToken ct = default);
+
+    /// <summary>The pupils of <see cref="PupilActivityFilter.PupilIds"/> with an activity in the semester (<see cref="PupilActivityFilter"/>),
+    /// answered for the whole list at once (a window's applicants), each at most once.</summary>
+    Task<IReadOnlyCollection<Guid>> FindPupilsWithActivityAsync(PupilActivityFilter filter, CancellationToken ct = default);
+
+    /// <summary>How many applications <paramref name="filter"/> matches (its window, grade, class or pupil; <c>Limit</c> and <c>After</c> ignored):
+    /// the total a page of them belongs to, counted by the store over the list's own index.</summary>
+    Task<int> CountSelectionApplicationsAsync(SelectionApplicationFilter filter, CancellationToken ct = default);
 }
 
 /// <summary>

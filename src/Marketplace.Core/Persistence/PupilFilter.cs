@@ -51,3 +51,11 @@ public sealed record FamilyBillTotal(
             a.BilledFen + r.BilledFen, a.WaivedFen + r.WaivedFen, a.CreditedFen + r.CreditedFen, a.PaidFen + r.PaidFen, a.RefundedFen + r.RefundedFen,
             a.OutstandingFen + r.OutstandingFen, a.RefundDueFen + r.RefundDueFen, a.OwedBills + r.OwedBills, a.RefundDueBills + r.RefundDueBills));
 }
+
+/// <summary>
+/// Which of <see cref="PupilIds"/> already have an after-school activity in a semester (<see cref="Families.Selection.SelectionActivity"/>): a live
+/// application holding a placement in a selection window of <see cref="SchoolId"/> and <see cref="Semester"/> other than
+/// <see cref="ExceptWindowId"/>, or a present mark on a roll call of a session starting in [<see cref="From"/>, <see cref="Before"/>).
+/// </summary>
+public sealed record PupilActivityFilter(
+    Guid SchoolId, string Semester, Guid ExceptWindowId, IReadOnlyCollection<Guid> PupilIds, DateTimeOffset From, DateTimeOffset Before);

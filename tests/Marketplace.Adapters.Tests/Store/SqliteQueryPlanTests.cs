@@ -259,6 +259,18 @@ public sealed class SqliteQueryPlanTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Issue 18: the lottery's no-activity question for a whole window reads the asked pupils' applications by ix_selection_applications_pupil
+    /// (the school's windows by ix_selection_windows_school) and their rolls by roll_pupils' key — never a scan of applications or rolls.</summary>
+    [Fact]
+    public void PupilActivity_IsServedByThePupilsIndexes()
+    {
+        var plan = AssertUses(SqliteMarketplaceStore.ActivityQuery(new PupilActivityFilter(Ids.New(), "2026-2027-1", Ids.New(), [Ids.New(), Ids.New()],
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(150))), "ix_selection_applications_pupil");
+        Assert.True(plan.Any(step => step.Contains("SEARCH p USING PRIMARY KEY (pupil_id=?)", StringComparison.Ordinal)), string.Join(" | ", plan)); // roll_pupils
+        Assert.True(plan.Any(step => step.Contains("USING INDEX ix_selection_windows_school", StringComparison.Ordinal)), string.Join(" | ", plan));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("VIRTUAL TABLE", StringComparison.Ordinal)); // json_each only
+    }
+
     private List<string> AssertUses((string Sql, (string Name, object? Value)[] Parameters) query, string index)
     {
         var plan = Plan(query);

@@ -11,12 +11,14 @@ public sealed record WindowProgrammeDto(
 
 /// <summary>
 /// A selection window. <c>seedCommitment</c>: SHA-256 of the lottery's seed, published at opening; <c>seed</c> stays null until the
-/// draw. <c>phase</c>: Scheduled, Open, Closed or Drawn.
+/// draw. <c>phase</c>: Scheduled, Open, Closed or Drawn. <c>flagsFixedAt</c>: when a lottery's <c>no-activity</c> flags were fixed on its
+/// applications (the close, or the draw of a window closed by the clock).
 /// </summary>
 public sealed record WindowDto(
     Guid Id, Guid SchoolId, string Semester, string Title, WindowPhase Phase, DateTimeOffset OpensAt, DateTimeOffset ClosesAt, AllocationMode Mode,
     int CapPerPupil, IReadOnlyDictionary<string, int> Weights, IReadOnlyList<string> PriorityFlags, string TermsVersion, bool SafetyPledgeRequired,
-    string? SeedCommitment, string? Seed, DateTimeOffset? ClosedAt, DateTimeOffset? DrawnAt, IReadOnlyList<WindowProgrammeDto> Programmes, long Version)
+    string? SeedCommitment, string? Seed, DateTimeOffset? ClosedAt, DateTimeOffset? DrawnAt, IReadOnlyList<WindowProgrammeDto> Programmes, long Version,
+    DateTimeOffset? FlagsFixedAt = null)
 {
     public static WindowDto From(WindowView v)
     {
@@ -25,7 +27,7 @@ public sealed record WindowDto(
             w.SafetyPledgeRequired, w.SeedCommitment, w.RevealedSeed, w.ClosedAt, w.DrawnAt,
             [.. w.Programmes.Select(p => new WindowProgrammeDto(p.ProgrammeId, p.SeriesId, p.BookingIds, p.OfferingId, p.Title, p.ProviderName, p.Mode, p.Seats,
                 v.FreeSeats.GetValueOrDefault(p.ProgrammeId), p.Sessions, p.Grades, w.SafetyPledgeRequired && p.IsTrip))],
-            w.Version);
+            w.Version, w.FlagsFixedAt);
     }
 }
 

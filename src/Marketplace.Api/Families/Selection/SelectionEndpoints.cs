@@ -33,7 +33,7 @@ public static partial class SelectionEndpoints
         windows.MapGet("/{windowId:guid}/audit", Audit).WithName("GetSelectionAudit").ProducesProblem(409)
             .WithSummary("抽签审计：输入、种子、顺序与结果，服务器复算结果；任何人可复算 / The draw's audit: input, seed, order and result, re-run here; anyone can re-run it.");
         windows.MapGet("/{windowId:guid}/applications", Applications).WithName("ListSelectionApplications").WithQuery(ApplicationsQuery)
-            .WithSummary("学校查看申请（可按年级、班级）/ The school's applications of a window, by grade and class; `limit` per page, the next page in the Link header.");
+            .WithSummary("学校查看申请（可按年级、班级）/ The school's applications of a window, by grade and class; `limit` per page, the next page in the Link header, how many match in X-Total-Count.");
         windows.MapGet("/{windowId:guid}/applications/mine", Mine).WithName("ListMySelectionApplications")
             .WithSummary("家长：我的孩子在此窗口的申请、结果与候补位置 / Guardian: its children's applications in this window, results and waiting-list places.");
         windows.MapPost("/{windowId:guid}/applications", Apply).WithName("ApplySelection").RequireAuthorization(AuthSetup.GuardianPolicy).ProducesProblem(409)
@@ -96,6 +96,8 @@ public static partial class SelectionEndpoints
         var className = query.Text("className");
         if (className is not null && grade is null) throw ValidationFailedException.For("grade", "validation.required");
         var found = await queries.ApplicationsAsync(user.RequireCaller(), windowId, grade, className, size + 1, query.Id("after"), ct);
+        http.Response.Headers["X-Total-Count"] = (await queries.CountApplicationsAsync(user.RequireCaller(), windowId, grade, className, ct))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(Paging.Page(http, found.Take(size).Select(ApplicationDto.From).ToArray(), found.Count > size, "after", a => a.Id));
     }
 

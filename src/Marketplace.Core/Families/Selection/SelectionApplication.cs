@@ -105,6 +105,18 @@ public sealed class SelectionApplication : IAggregate
         Version++;
     }
 
+    /// <summary>
+    /// Sets or clears <see cref="SelectionFlags.NoActivity"/> as decided when the window's applicant list was fixed (its close, or the
+    /// draw of a window closed by the clock); false when the flags already say so (nothing to write).
+    /// </summary>
+    public bool FixActivity(bool noActivity)
+    {
+        if (Flags.Contains(SelectionFlags.NoActivity) == noActivity) return false;
+        Flags = noActivity ? [.. Flags, SelectionFlags.NoActivity] : [.. Flags.Where(f => f != SelectionFlags.NoActivity)];
+        Version++;
+        return true;
+    }
+
     public Applicant ToApplicant(IReadOnlyList<TimeSlot> commitments) => new(PupilId, Grade, Choices, SubmittedAt, Flags, commitments);
 }
 
@@ -115,4 +127,7 @@ public static class SelectionFlags
 {
     /// <summary>家庭经济困难 (the roster's hardship column).</summary>
     public const string Hardship = "hardship";
+
+    /// <summary>尚无课后活动: no placement in the school's other windows of the semester and no present mark on any roll of it (<see cref="SelectionActivity"/>).</summary>
+    public const string NoActivity = "no-activity";
 }

@@ -87,8 +87,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
         return ChangeWindowAsync(caller, windowId, "Rescheduled", (w, now) => w.Reschedule(closesAt!.Value, now), ct);
     }
 
+    /// <summary>Closes now. A lottery's applicant list is fixed here: each live application's <c>no-activity</c> flag is decided and kept
+    /// in the same commit (<see cref="FixFlagsAsync"/>), so the list, the draw and its check agree whenever the draw runs.</summary>
     public Task<SelectionWindow> CloseAsync(Caller caller, Guid windowId, CancellationToken ct = default) =>
-        ChangeWindowAsync(caller, windowId, "Closed", (w, now) => w.Close(now), ct);
+        ChangeWindowAsync(caller, windowId, "Closed", (w, now) => w.Close(now), ct, fixFlags: true);
 
     /// <summary>
     /// A guardian applies for its child. First come: in the same commit the application takes, in rank order up to the cap, every
@@ -239,17 +241,20 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             var pending = applications.Count(a => a.Status is ApplicationStatus.Submitted or ApplicationStatus.ClassApproved);
             if (pending > 0) throw new DomainRuleException("selection-reviews-pending", pending);
             var approved = applications.Where(a => a.Status == ApplicationStatus.SchoolApproved).ToList();
+            var versions = approved.ToDictionary(a => a.Id, a => a.Version);
+            var changes = new StoreChanges().Update(window, expected);
+            await FixFlagsAsync(window, approved, null, now, ct); // closed by the clock: fixed now (the draw writes every approved application below)
             var applicants = new List<Applicant>(approved.Count);
             foreach (var a in approved) applicants.Add(a.ToApplicant(await CommitmentsAsync(a.PupilId, window.Id, ct)));
             var request = new AllocationRequest([.. window.Programmes.Select(p => p.ToSeats(p.Seats))], applicants, window.CapPerPupil, AllocationMode.Lottery,
                 window.Seed, window.Weights, window.PriorityFlags);
             var result = AllocationEngine.Allocate(request);
             var draw = SelectionDraw.Of(window, request, result, now);
-            var changes = new StoreChanges().Update(window, expected).Insert(draw);
+            changes.Insert(draw);
             var byPupil = result.Placements.ToLookup(p => p.PupilId);
             foreach (var a in approved)
             {
-                var before = a.Version;
+                var before = versions[a.Id];
                 a.Place([.. byPupil[a.PupilId].Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
                 changes.Update(a, before).Publish(SelectionEvents.ApplicationChanged(a, a.Status, now));
             }
@@ -260,7 +265,8 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             return draw;
         });
 
-    private Task<SelectionWindow> ChangeWindowAsync(Caller caller, Guid windowId, string phase, Action<SelectionWindow, DateTimeOffset> change, CancellationToken ct) =>
+    private Task<SelectionWindow> ChangeWindowAsync(Caller caller, Guid windowId, string phase, Action<SelectionWindow, DateTimeOffset> change, CancellationToken ct,
+        bool fixFlags = false) =>
         ConcurrentChange.RetryAsync(async () =>
         {
             await CoordinatorSchoolAsync(caller, ct);
@@ -269,10 +275,31 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             var now = clock.GetUtcNow();
             var expected = window.Version;
             change(window, now);
-            var guardians = (await AllApplicationsAsync(window.Id, ct)).Select(a => a.GuardianId).Distinct().ToList();
-            await store.CommitAsync(new StoreChanges().Update(window, expected).Publish(SelectionEvents.WindowChanged(window, phase, guardians, now)), ct);
+            var applications = await AllApplicationsAsync(window.Id, ct);
+            var guardians = applications.Select(a => a.GuardianId).Distinct().ToList();
+            var changes = new StoreChanges().Update(window, expected);
+            if (fixFlags) await FixFlagsAsync(window, [.. applications.Where(a => a.IsLive)], changes, now, ct);
+            await store.CommitAsync(changes.Publish(SelectionEvents.WindowChanged(window, phase, guardians, now)), ct);
             return window;
         });
+
+    /// <summary>
+    /// A lottery's computed flags, once: each application's <c>no-activity</c> (<see cref="SelectionActivity"/>, one store question for all of
+    /// them) set or cleared, and the window marked (<see cref="SelectionWindow.FlagsFixedAt"/>). Changed applications are written into
+    /// <paramref name="changes"/> when given (the close); the draw writes them itself. First come uses no weights: nothing to fix.
+    /// </summary>
+    private async Task FixFlagsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, StoreChanges? changes, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (window.Mode != AllocationMode.Lottery || window.FlagsFixedAt is not null) return;
+        var idle = await SelectionActivity.WithoutActivityAsync(store, window, [.. applications.Select(a => a.PupilId)], ct);
+        foreach (var a in applications)
+        {
+            var before = a.Version;
+            if (a.FixActivity(idle.Contains(a.PupilId))) changes?.Update(a, before);
+        }
+        window.FixFlags(now);
+    }
 
     private async Task<School> CoordinatorSchoolAsync(Caller caller, CancellationToken ct)
     {

@@ -11,7 +11,12 @@ public sealed record WindowView(SelectionWindow Window, WindowPhase Phase, IRead
 public sealed record WaitingPlace(Guid ProgrammeId, int Position, int ChoiceRank, WaitReason Reason);
 
 /// <summary>An application as its school or guardian reads it: the pupil's name, and where it waits for what it did not get.</summary>
-public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting);
+public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting)
+{
+    /// <summary>The school's list of a lottery whose flags are not fixed yet (before its close): whether the pupil has no activity yet as of
+    /// now — a hint; the flag itself is decided at the close (<see cref="SelectionWindow.FlagsFixedAt"/>). Null otherwise.</summary>
+    public bool? NoActivityHint { get; init; }
+}
 
 /// <summary>How many pupils were drawn with one weight in one priority tier: the weights as published without pupil ids.</summary>
 public sealed record WeightClass(int Tier, int Weight, int Pupils);
@@ -57,7 +62,34 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
         var window = await ReadableAsync(caller, windowId, ct);
         var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className, limit, after), ct);
-        return await ViewsAsync(window, page, wholeWindow: true, ct);
+        var views = await ViewsAsync(window, page, wholeWindow: true, ct);
+        if (window.Mode != AllocationMode.Lottery || window.FlagsFixedAt is not null) return views;
+        var idle = await SelectionActivity.WithoutActivityAsync(store, window, [.. page.Where(a => a.IsLive).Select(a => a.PupilId)], ct);
+        return [.. views.Select(v => v with { NoActivityHint = v.Application.IsLive ? idle.Contains(v.Application.PupilId) : null })];
+    }
+
+    /// <summary>How many applications of the window the school's filter (grade, class) matches: the total its pages belong to.</summary>
+    public async Task<int> CountApplicationsAsync(Caller caller, Guid windowId, int? grade, string? className, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        var window = await ReadableAsync(caller, windowId, ct);
+        return await store.CountSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className), ct);
+    }
+
+    /// <summary>
+    /// A lottery before its draw: per programme, how many live applications ranked it (of any grade), counted by the store — nobody holds a
+    /// seat yet, so they are all the programme's queue (<see cref="IMarketplaceStore.CountSelectionWaitingAheadAsync"/> from the very end).
+    /// Empty for first come (its counters say how many are taken) and once drawn (the draw says who got what).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> AskedAsync(Caller caller, Guid windowId, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        var window = await ReadableAsync(caller, windowId, ct);
+        var asked = new Dictionary<Guid, int>();
+        if (window.Mode != AllocationMode.Lottery || window.DrawnAt is not null) return asked;
+        foreach (var p in window.Programmes)
+            asked[p.ProgrammeId] = await store.CountSelectionWaitingAheadAsync(window.Id, p.ProgrammeId, DateTimeOffset.MaxValue, Guid.AllBitsSet, null, ct);
+        return asked;
     }
 
     /// <summary>The guardian's own children's applications in a window (the school's: any one).</summary>

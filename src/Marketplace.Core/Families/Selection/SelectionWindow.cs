@@ -63,6 +63,10 @@ public sealed class SelectionWindow : IAggregate
 
     [JsonInclude] public DateTimeOffset? ClosedAt { get; private set; }
     [JsonInclude] public DateTimeOffset? DrawnAt { get; private set; }
+
+    /// <summary>When the lottery's computed flags (<see cref="SelectionFlags.NoActivity"/>) were fixed on its applications: at the close, or at
+    /// the draw of a window closed by the clock; null before (and for first come, which uses no weights).</summary>
+    [JsonInclude] public DateTimeOffset? FlagsFixedAt { get; private set; }
     [JsonInclude] public DateTimeOffset CreatedAt { get; private set; }
     [JsonInclude] public string CreatedBy { get; private set; } = "";
 
@@ -100,6 +104,8 @@ public sealed class SelectionWindow : IAggregate
         ClosedAt = now;
         Version++;
     }
+
+    public void FixFlags(DateTimeOffset now) => FlagsFixedAt ??= now;
 
     public void MarkDrawn(DateTimeOffset now)
     {

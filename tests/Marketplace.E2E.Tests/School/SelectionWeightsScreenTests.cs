@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Marketplace.E2E.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Marketplace.E2E.Tests.School;
+
+/// <summary>
+/// Issue 18, the lottery's 尚无课后活动 on the school's window page: before the close a pupil with nothing yet is marked as an estimate;
+/// the close (on the page) fixes it as the flag the draw will weigh.
+/// </summary>
+[Collection(E2ECollection.Name)]
+public sealed class SelectionWeightsScreenTests(Browser browser, HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private const string NoBrowser = "Debian chromium is not installed (./test.sh installs it)";
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    private DemoApi Api => new(fixture.Host);
+
+    private static async Task<JsonNode> Ok(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    private static async Task ShootAsync(IPage page, string name)
+    {
+        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
+        await Ui.ScreenshotAsync(page, name);
+        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
+        await Ui.ScreenshotAsync(page, name);
+        await Axe.AssertNoSeriousViolationsAsync(page);
+    }
+
+    [SkippableFact]
+    public async Task NoActivity_IsAHintBeforeTheClose_AndTheFlagAfterIt()
+    {
+        Skip.IfNot(Browser.Available, NoBrowser);
+        var provider = await Api.ClientForAsync("provider1");
+        var offering = (await Ok(await provider.PostAsJsonAsync("/api/offerings", new
+        {
+            title = "围棋（抽签）", summary = "黑白之间的思维游戏", description = "每次课 80 分钟：讲解、对弈、复盘。棋具由机构带到学校。", category = "Sports",
+            mode = "OnCampus", grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
+            districts = new[] { "110101", "110105" },
+        })))["id"]!.GetValue<Guid>();
+        await Ok(await provider.PostAsync($"/api/offerings/{offering}/submit", null));
+        await Ok(await (await Api.ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{offering}/approve", null));
+        var start = DateTimeOffset.UtcNow.AddDays(12);
+        var session = (await Ok(await provider.PostAsJsonAsync($"/api/offerings/{offering}/sessions", new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 })))
+            .AsArray()[0]!["id"]!.GetValue<Guid>();
+        var schoolApi = await Api.ClientForAsync("school1");
+        using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = JsonContent.Create(new { sessionId = session, pupils = 2, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
+        };
+        book.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        var bookingId = (await Ok(await schoolApi.SendAsync(book)))["id"]!.GetValue<Guid>();
+        await Ok(await provider.PostAsync($"/api/bookings/{bookingId}/confirm", null));
+        var windowId = (await Ok(await schoolApi.PostAsJsonAsync("/api/selection-windows", new
+        {
+            title = "围棋抽签（尚无课后活动优先）", opensAt = DateTimeOffset.UtcNow.AddMinutes(-1), closesAt = DateTimeOffset.UtcNow.AddDays(2), mode = "Lottery",
+            capPerPupil = 1, weights = new Dictionary<string, int> { ["no-activity"] = 2 }, termsVersion = "2026-e2e", safetyPledgeRequired = false,
+            programmes = new[] { new { bookingId } },
+        })))["id"]!.GetValue<Guid>();
+        var guardian = await Api.ClientForAsync("guardian2");
+        var pupilId = (await Ok(await guardian.GetAsync("/api/guardian/children"))).AsArray()[0]!["id"]!.GetValue<Guid>();
+        await Ok(await guardian.PostAsJsonAsync($"/api/selection-windows/{windowId}/applications",
+            new { pupilId, choices = new[] { bookingId }, acceptedTerms = "2026-e2e", safetyPledge = false }));
+
+        await using var context = await browser.ContextAsync(fixture.Host);
+        var school = await Ui.SignInAsync(context, "school1", $"/school/selection/{windowId}");
+        await Assertions.Expect(school.Locator("[data-testid=application] [data-testid=no-activity-hint]")).ToBeVisibleAsync();
+        await Assertions.Expect(school.Locator("[data-testid=application-count]")).ToHaveTextAsync("1");
+        await ShootAsync(school, "school-selection-no-activity-hint");
+
+        await school.ClickAsync("[data-testid=close-window]");
+        await Assertions.Expect(school.Locator("[data-testid=window-facts]")).ToHaveAttributeAsync("data-phase", "Closed");
+        await Assertions.Expect(school.Locator("[data-testid=application] [data-testid=no-activity]")).ToBeVisibleAsync();
+        await Assertions.Expect(school.Locator("[data-testid=no-activity-hint]")).ToHaveCountAsync(0);
+        await ShootAsync(school, "school-selection-no-activity-fixed");
+    }
+}
