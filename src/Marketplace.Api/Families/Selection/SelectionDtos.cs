@@ -33,18 +33,20 @@ public sealed record WindowDto(
 
 /// <summary>
 /// An application: the pupil, its ranked choices, the review steps (status, at, by, reason), what it was given (<c>placements</c>)
-/// and where it waits (<c>waiting</c>: programme, position, the rank it gave it, why).
+/// and where it waits (<c>waiting</c>: programme, position, the rank it gave it, why). <c>flags</c>: what a lottery weighs
+/// (<c>hardship</c> 家庭经济困难 from the roster, <c>no-activity</c> 尚无课后活动 once decided at the close or draw); <c>noActivityHint</c>: on
+/// the school's list of a lottery before the flag is decided, whether the pupil has no activity as of now (null otherwise).
 /// </summary>
 public sealed record ApplicationDto(
     Guid Id, Guid WindowId, Guid PupilId, string PupilName, int Grade, string ClassName, IReadOnlyList<Guid> Choices, string AcceptedTerms,
     bool SafetyPledge, DateTimeOffset SubmittedAt, ApplicationStatus Status, IReadOnlyList<ApplicationStep> Steps,
-    IReadOnlyList<ApplicationPlacement> Placements, IReadOnlyList<WaitingPlace> Waiting, long Version)
+    IReadOnlyList<ApplicationPlacement> Placements, IReadOnlyList<WaitingPlace> Waiting, long Version, IReadOnlyList<string> Flags, bool? NoActivityHint)
 {
     public static ApplicationDto From(ApplicationView v)
     {
         var a = v.Application;
         return new(a.Id, a.WindowId, a.PupilId, v.PupilName, a.Grade, a.ClassName, a.Choices, a.TermsVersion, a.SafetyPledge, a.SubmittedAt, a.Status,
-            a.Steps, a.Placements, v.Waiting, a.Version);
+            a.Steps, a.Placements, v.Waiting, a.Version, a.Flags, v.NoActivityHint);
     }
 }
 

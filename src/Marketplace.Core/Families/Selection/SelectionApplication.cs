@@ -43,6 +43,9 @@ public sealed class SelectionApplication : IAggregate
     [JsonInclude] public IReadOnlyList<ApplicationStep> Steps { get; private set; } = [];
     [JsonInclude] public IReadOnlyList<ApplicationPlacement> Placements { get; private set; } = [];
 
+    /// <summary>When its <see cref="SelectionFlags.NoActivity"/> flag was decided (a lottery's close or draw); null before.</summary>
+    [JsonInclude] public DateTimeOffset? ActivityFixedAt { get; private set; }
+
     /// <summary>Still in the running: not rejected, not withdrawn.</summary>
     public bool IsLive => Status is not (ApplicationStatus.Rejected or ApplicationStatus.Withdrawn);
 
@@ -63,6 +66,7 @@ public sealed class SelectionApplication : IAggregate
         if (IsLive) throw new DomainRuleException("selection-already-applied");
         (GuardianId, Grade, ClassName, Choices, TermsVersion, SafetyPledge, SubmittedAt) = (guardianId, pupil.Grade, pupil.ClassName, choices, terms, pledge, now);
         Flags = pupil.Hardship == true ? [SelectionFlags.Hardship] : [];
+        ActivityFixedAt = null;
         Status = ApplicationStatus.Submitted;
         Placements = [];
         Steps = [.. Steps, new ApplicationStep(ApplicationStatus.Submitted, now, by)];
@@ -107,12 +111,14 @@ public sealed class SelectionApplication : IAggregate
 
     /// <summary>
     /// Sets or clears <see cref="SelectionFlags.NoActivity"/> as decided when the window's applicant list was fixed (its close, or the
-    /// draw of a window closed by the clock); false when the flags already say so (nothing to write).
+    /// draw of a window closed by the clock, or the draw for an application whose commit landed just after the close) and marks when;
+    /// false when it was decided already (nothing to write).
     /// </summary>
-    public bool FixActivity(bool noActivity)
+    public bool FixActivity(bool noActivity, DateTimeOffset now)
     {
-        if (Flags.Contains(SelectionFlags.NoActivity) == noActivity) return false;
-        Flags = noActivity ? [.. Flags, SelectionFlags.NoActivity] : [.. Flags.Where(f => f != SelectionFlags.NoActivity)];
+        if (ActivityFixedAt is not null) return false;
+        Flags = noActivity ? [.. Flags.Where(f => f != SelectionFlags.NoActivity), SelectionFlags.NoActivity] : [.. Flags.Where(f => f != SelectionFlags.NoActivity)];
+        ActivityFixedAt = now;
         Version++;
         return true;
     }

@@ -243,7 +243,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             var approved = applications.Where(a => a.Status == ApplicationStatus.SchoolApproved).ToList();
             var versions = approved.ToDictionary(a => a.Id, a => a.Version);
             var changes = new StoreChanges().Update(window, expected);
-            await FixFlagsAsync(window, approved, null, now, ct); // closed by the clock: fixed now (the draw writes every approved application below)
+            await FixFlagsAsync(window, approved, null, now, ct); // those the close did not decide (the draw writes every approved application below)
             var applicants = new List<Applicant>(approved.Count);
             foreach (var a in approved) applicants.Add(a.ToApplicant(await CommitmentsAsync(a.PupilId, window.Id, ct)));
             var request = new AllocationRequest([.. window.Programmes.Select(p => p.ToSeats(p.Seats))], applicants, window.CapPerPupil, AllocationMode.Lottery,
@@ -284,19 +284,26 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
         });
 
     /// <summary>
-    /// A lottery's computed flags, once: each application's <c>no-activity</c> (<see cref="SelectionActivity"/>, one store question for all of
-    /// them) set or cleared, and the window marked (<see cref="SelectionWindow.FlagsFixedAt"/>). Changed applications are written into
-    /// <paramref name="changes"/> when given (the close); the draw writes them itself. First come uses no weights: nothing to fix.
+    /// A lottery's computed flags, once per application: each <c>no-activity</c> (<see cref="SelectionActivity"/>, one store question for all
+    /// still undecided) set or cleared and marked (<see cref="SelectionApplication.ActivityFixedAt"/>), and the window marked
+    /// (<see cref="SelectionWindow.FlagsFixedAt"/>). At the close every live application is decided; at the draw only those the close did
+    /// not see — every one of a window closed by the clock, or one whose submission (checked open) committed just after a close.
+    /// Changed applications are written into <paramref name="changes"/> when given (the close); the draw writes them itself. First come
+    /// uses no weights: nothing to fix.
     /// </summary>
     private async Task FixFlagsAsync(SelectionWindow window, IReadOnlyList<SelectionApplication> applications, StoreChanges? changes, DateTimeOffset now,
         CancellationToken ct)
     {
-        if (window.Mode != AllocationMode.Lottery || window.FlagsFixedAt is not null) return;
-        var idle = await SelectionActivity.WithoutActivityAsync(store, window, [.. applications.Select(a => a.PupilId)], ct);
-        foreach (var a in applications)
+        if (window.Mode != AllocationMode.Lottery) return;
+        var undecided = applications.Where(a => a.ActivityFixedAt is null).ToList();
+        if (undecided.Count > 0)
         {
-            var before = a.Version;
-            if (a.FixActivity(idle.Contains(a.PupilId))) changes?.Update(a, before);
+            var idle = await SelectionActivity.WithoutActivityAsync(store, window, [.. undecided.Select(a => a.PupilId)], ct);
+            foreach (var a in undecided)
+            {
+                var before = a.Version;
+                if (a.FixActivity(idle.Contains(a.PupilId), now)) changes?.Update(a, before);
+            }
         }
         window.FixFlags(now);
     }

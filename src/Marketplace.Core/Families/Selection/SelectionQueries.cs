@@ -13,8 +13,9 @@ public sealed record WaitingPlace(Guid ProgrammeId, int Position, int ChoiceRank
 /// <summary>An application as its school or guardian reads it: the pupil's name, and where it waits for what it did not get.</summary>
 public sealed record ApplicationView(SelectionApplication Application, string PupilName, IReadOnlyList<WaitingPlace> Waiting)
 {
-    /// <summary>The school's list of a lottery whose flags are not fixed yet (before its close): whether the pupil has no activity yet as of
-    /// now — a hint; the flag itself is decided at the close (<see cref="SelectionWindow.FlagsFixedAt"/>). Null otherwise.</summary>
+    /// <summary>The school's list of a lottery not drawn yet, for a live application whose flag is not decided (before the close, or one
+    /// committed just after it): whether the pupil has no activity yet as of now — a hint; the flag itself is decided at the close or the
+    /// draw (<see cref="SelectionApplication.ActivityFixedAt"/>). Null otherwise.</summary>
     public bool? NoActivityHint { get; init; }
 }
 
@@ -63,9 +64,10 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         var window = await ReadableAsync(caller, windowId, ct);
         var page = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(window.Id, null, grade, className, limit, after), ct);
         var views = await ViewsAsync(window, page, wholeWindow: true, ct);
-        if (window.Mode != AllocationMode.Lottery || window.FlagsFixedAt is not null) return views;
-        var idle = await SelectionActivity.WithoutActivityAsync(store, window, [.. page.Where(a => a.IsLive).Select(a => a.PupilId)], ct);
-        return [.. views.Select(v => v with { NoActivityHint = v.Application.IsLive ? idle.Contains(v.Application.PupilId) : null })];
+        var undecided = page.Where(a => a.IsLive && a.ActivityFixedAt is null).Select(a => a.PupilId).ToList();
+        if (window.Mode != AllocationMode.Lottery || window.DrawnAt is not null || undecided.Count == 0) return views;
+        var idle = await SelectionActivity.WithoutActivityAsync(store, window, undecided, ct);
+        return [.. views.Select(v => v with { NoActivityHint = undecided.Contains(v.Application.PupilId) ? idle.Contains(v.Application.PupilId) : null })];
     }
 
     /// <summary>How many applications of the window the school's filter (grade, class) matches: the total its pages belong to.</summary>

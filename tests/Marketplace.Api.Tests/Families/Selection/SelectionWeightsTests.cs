@@ -125,6 +125,46 @@ public sealed class SelectionWeightsTests : IDisposable
     }
 
     [Fact]
+    public async Task NoActivity_OfAnApplicationCommittedJustAfterTheClose_IsDecidedAtTheDraw()
+    {
+        var elsewhere = await ConfirmedBookingAsync(_factory, "school1", pupils: 2, hoursAhead: 48);
+        var seat = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 96);
+        var school = await _factory.ClientForAsync("school1");
+        var firstCome = (await (await school.PostJsonAsync("/api/selection-windows", Window("FirstCome", [new { bookingId = elsewhere }]))).AssertStatusAsync(201)).Id();
+        var lottery = (await (await school.PostJsonAsync("/api/selection-windows", LotteryWindow(seat, priority: ["no-activity"]))).AssertStatusAsync(201)).Id();
+        var (busy, idle) = (await GuardianAsync(_factory, "school1", 1820), await GuardianAsync(_factory, "school1", 1821));
+        await (await busy.Client.PostJsonAsync($"/api/selection-windows/{firstCome}/applications", Apply(busy.PupilId, elsewhere))).AssertStatusAsync(201);
+        var busyApplication = (await (await busy.Client.PostJsonAsync($"/api/selection-windows/{lottery}/applications", Apply(busy.PupilId, seat))).AssertStatusAsync(201)).Id();
+        var store = _factory.Services.GetRequiredService<IMarketplaceStore>();
+        var window = (await store.FindAsync<SelectionWindow>(lottery))!;
+        var idlePupil = (await store.FindAsync<Pupil>(idle.PupilId))!;
+        var submittedAt = DateTimeOffset.UtcNow;
+        await (await school.PostJsonAsync($"/api/selection-windows/{lottery}/close", null)).AssertStatusAsync(200);
+
+        // The idle pupil's submission read the window open and committed after the close (as ApplyAsync does when the two meet): the close
+        // never saw it. The school's list hints it, and the draw decides it, so it is not drawn as a pupil with an activity.
+        var late = SelectionApplication.Submit(window, idlePupil, idle.UserId, [seat], "terms-2026-09", false, submittedAt, "g");
+        await store.CommitAsync(new StoreChanges().Insert(late));
+        var list = (await school.GetJsonAsync($"/api/selection-windows/{lottery}/applications")).AsArray();
+        Assert.Null(list.Single(a => a!["id"]!.GetValue<Guid>() == busyApplication)!["noActivityHint"]);
+        Assert.True(list.Single(a => a!["id"]!.GetValue<Guid>() == late.Id)!["noActivityHint"]!.GetValue<bool>());
+        foreach (var id in new[] { busyApplication, late.Id })
+        {
+            await (await school.PostJsonAsync($"/api/selection-windows/{lottery}/applications/{id}/class-review", new { approve = true })).AssertStatusAsync(200);
+            await (await school.PostJsonAsync($"/api/selection-windows/{lottery}/applications/{id}/school-review", new { approve = true })).AssertStatusAsync(200);
+        }
+
+        var draw = await (await school.PostJsonAsync($"/api/selection-windows/{lottery}/draw", null)).AssertStatusAsync(200);
+        Assert.True(draw["check"]!["matches"]!.GetValue<bool>());
+        var flags = draw["request"]!["applicants"]!.AsArray().ToDictionary(a => a!["pupilId"]!.GetValue<Guid>(),
+            a => a!["flags"]!.AsArray().Select(f => f!.GetValue<string>()).ToList());
+        Assert.Empty(flags[busy.PupilId]);
+        Assert.Equal(["no-activity"], flags[idle.PupilId]);
+        Assert.Equal(idle.PupilId, draw["result"]!["placements"]!.AsArray().Single()!["pupilId"]!.GetValue<Guid>());
+        Assert.All(await store.FindManyAsync<SelectionApplication>([busyApplication, late.Id]), a => Assert.NotNull(a.ActivityFixedAt));
+    }
+
+    [Fact]
     public async Task Close_InParallelWithReviews_LosesNeitherAReviewNorAFlag()
     {
         var seat = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 96);
