@@ -19,7 +19,7 @@ public static class FamiliesModule
         services.AddSingleton<Core.Families.Billing.FamilyFeeQueries>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
-        return services.AddHostedService<PupilRetentionService>();
+        return services.AddHostedService<PupilRetentionService>().AddHostedService<FamilyRefundRetryService>();
     }
 
     public static IEndpointRouteBuilder MapFamilies(this IEndpointRouteBuilder app)

@@ -317,6 +317,48 @@ public sealed class GuardianOnlinePaymentTests(StripeFamilyFactory factory) : IC
         Assert.Single(factory.StandIn.Refunds, r => (string)r["payment_intent"]! == pi);
         Assert.Single(await PostingsAsync(b.BillId), t => t.Kind == LedgerKind.Refund);
     }
+
+    [Fact]
+    public async Task ARefundStripeRefuses_StaysDue_AndTheHourlySweepAsksAgainWithANewKey()
+    {
+        var b = await BilledAsync();
+        var pi = await PaidAsync(b, "refused-refund-pay-0001");
+        factory.StandIn.RefundStatus = "succeeded";
+        factory.StandIn.Override = r => r.Path == "/v1/refunds"
+            ? (400, StripeStandIn.Error("invalid_request_error", "balance_insufficient", "You have insufficient funds in your Stripe account.")) : null;
+        var billing = factory.Services.GetRequiredService<FamilyBilling>();
+        try
+        {
+            factory.Clock.SetUtcNow(b.StartsAt.AddMinutes(81));
+            await (await b.School.PutAsJsonAsync($"/api/bookings/{b.BookingId}/roll-call", RollCallClass.Marks((b.Guardian.PupilId, false)))).AssertStatusAsync(200);
+            var due = await BillAsync(b.Guardian, bill => bill["creditedFen"]!.GetValue<long>() == 700);
+            Assert.Equal((-700, 0), (due["balanceFen"]!.GetValue<long>(), due["refundedFen"]!.GetValue<long>()));
+            Assert.Empty(due["pendingRefunds"]!.AsArray()); // refused: nothing on its way, the refund stays due
+            var refused = factory.StandIn.Requests.Where(r => r.Path == "/v1/refunds").ToList();
+            var firstKey = refused[^1].Headers["Idempotency-Key"];
+
+            // The sweep leaves a bill changed within its period alone (a refusal is asked again an hour later, not in a loop).
+            await billing.RetryRefundsAsync(DateTimeOffset.UtcNow.AddHours(-1));
+            Assert.Equal(refused.Count, factory.StandIn.Requests.Count(r => r.Path == "/v1/refunds"));
+
+            // An hour on, Stripe takes it: a new refund with a new key, recorded and posted; the next sweep asks nothing more.
+            factory.StandIn.Override = null;
+            Assert.True(await billing.RetryRefundsAsync(DateTimeOffset.UtcNow) >= 1);
+            var refunded = await BillAsync(b.Guardian, bill => bill["refundedFen"]!.GetValue<long>() == 700);
+            Assert.Equal(0, refunded["balanceFen"]!.GetValue<long>());
+            Assert.NotEqual(firstKey, factory.StandIn.Requests.Last(r => r.Path == "/v1/refunds").Headers["Idempotency-Key"]);
+            Assert.Single(factory.StandIn.Refunds, r => (string)r["payment_intent"]! == pi);
+            await billing.RetryRefundsAsync(DateTimeOffset.UtcNow);
+            Assert.Single(factory.StandIn.Refunds, r => (string)r["payment_intent"]! == pi);
+            var postings = await PostingsAsync(b.BillId);
+            Assert.Single(postings, t => t.Kind == LedgerKind.Refund);
+            Assert.Equal(0, postings.SelectMany(t => t.Entries).Where(e => e.Account == Core.Settlement.Accounts.FamilyBill(b.BillId)).Sum(e => e.AmountFen));
+        }
+        finally
+        {
+            factory.StandIn.Override = null;
+        }
+    }
 }
 
 /// <summary>With the offline gateway only (the default: the school records payments), a guardian cannot pay online: 409 in its language.</summary>
