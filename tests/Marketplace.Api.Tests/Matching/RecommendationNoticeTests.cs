@@ -65,10 +65,16 @@ public sealed class RecommendationNoticeTests(DemoFactory factory) : IClassFixtu
         var school = await factory.ClientForAsync("school1");
         var feedStart = await EndOfFeedAsync(school);
         var bureau = await factory.ClientForAsync("bureau-110101");
-        var expected = (await (await bureau.GetAsync($"/api/reports/under-served?semester={_semester}&recommend=true")).AssertStatusAsync(200))["underServed"]!
-            .AsArray().Single(s => s!["schoolId"]!.GetValue<Guid>() == _schoolId)!["recommendations"]!.AsArray()
-            .Select(r => r!["offeringId"]!.GetValue<Guid>()).ToArray();
-        Assert.Contains(_offering, expected);
+        // Recommendations come from the offering index, which the outbox brings up to date moments after the session was added (a
+        // loaded machine takes seconds): wait until the offering is recommended.
+        Guid[] expected = [];
+        await BookingTests.WaitForAsync(async () =>
+        {
+            expected = [.. (await (await bureau.GetAsync($"/api/reports/under-served?semester={_semester}&recommend=true")).AssertStatusAsync(200))["underServed"]!
+                .AsArray().Single(s => s!["schoolId"]!.GetValue<Guid>() == _schoolId)!["recommendations"]!.AsArray()
+                .Select(r => r!["offeringId"]!.GetValue<Guid>())];
+            return expected.Contains(_offering) ? JsonValue.Create(true) : null;
+        }, TimeSpan.FromSeconds(30));
 
         var sent = await (await bureau.PostJsonAsync($"/api/reports/under-served/send?semester={_semester}", new { })).AssertStatusAsync(200);
         Assert.Equal(_semester, sent["semester"]!.GetValue<string>());
