@@ -1,3 +1,4 @@
+using Marketplace.Core.Families.Billing;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
@@ -16,14 +17,21 @@ public enum MismatchKind
     NotSucceededAtGateway,
 }
 
-public sealed record ReconciliationMismatch(MismatchKind Kind, Guid? PaymentId, string Gateway, string? GatewayReference, long? LedgerFen, long? GatewayFen, Guid? SchoolId, Guid? ProviderId);
+public sealed record ReconciliationMismatch(MismatchKind Kind, Guid? PaymentId, string Gateway, string? GatewayReference, long? LedgerFen, long? GatewayFen, Guid? SchoolId, Guid? ProviderId)
+{
+    /// <summary>The family bill a family's online payment paid (its payment is the bill's); null for a school's payment of a provider.</summary>
+    public Guid? BillId { get; init; }
+}
 
 public sealed record ReconciliationReport(string Month, IReadOnlyCollection<string> Districts, int Matched, long MatchedFen, IReadOnlyList<ReconciliationMismatch> Mismatches);
 
 /// <summary>
 /// Matches the ledger's payment postings (cash out of school funds) of a month to what each gateway reports for that month, and
 /// lists every mismatch. The district bureau (and the city bureau, read only) runs it for its districts. A gateway payment of
-/// another district, or one we never made, is not this district's to see and is left out.
+/// another district, or one we never made, is not this district's to see and is left out. Families' online payments (a gateway
+/// payment naming a family bill, issue 18) are matched from the gateway's side: each to its bill's payment posting, found by id —
+/// one the gateway took that the bill never recorded (its webhook lost) is <see cref="MismatchKind.NotPosted"/>. A family payment
+/// is recorded only on the gateway's own word, so the other direction (posted, unknown to the gateway) is not searched for.
 /// </summary>
 public sealed class Reconciliation(IMarketplaceStore store, IEnumerable<IPaymentGateway> gateways)
 {
@@ -47,8 +55,13 @@ public sealed class Reconciliation(IMarketplaceStore store, IEnumerable<IPayment
         foreach (var gateway in gateways)
         {
             var theirs = new Dictionary<Guid, GatewayPayment>();
+            var families = new List<GatewayPayment>();
             await foreach (var g in gateway.ListAsync(range.From, range.Before, ct))
-                if (g.PaymentId is { } id) theirs[id] = g;
+                if (g.PaymentId is { } id)
+                {
+                    if (g.BillId is not null) families.Add(g);
+                    else theirs[id] = g;
+                }
             foreach (var p in payments.Where(p => p.Gateway == gateway.Name))
             {
                 var posted = postings.TryGetValue(p.Id, out var fen) ? fen : (long?)null;
@@ -63,6 +76,26 @@ public sealed class Reconciliation(IMarketplaceStore store, IEnumerable<IPayment
                 {
                     matched++;
                     matchedFen += ok;
+                }
+            }
+            foreach (var g in families)
+            {
+                var bill = await store.FindAsync<FamilyBill>(g.BillId!.Value, ct);
+                if (bill is null || !districts.Contains(bill.DistrictCode)) continue; // another district's, or no bill of ours
+                var posting = await store.FindAsync<LedgerTransaction>(FamilyBill.PaymentPostingId(bill.Id, g.PaymentId!.Value), ct);
+                var posted = posting?.Entries.Where(e => e.AmountFen > 0).Sum(e => e.AmountFen);
+                ReconciliationMismatch Mismatch(MismatchKind kind) =>
+                    new(kind, g.PaymentId, gateway.Name, g.GatewayReference, posted, g.AmountFen, bill.SchoolId, null) { BillId = bill.Id };
+                if (posted is null)
+                {
+                    if (g.State == PaymentState.Succeeded) mismatches.Add(Mismatch(MismatchKind.NotPosted)); // an attempt not (yet) paid is no mismatch
+                }
+                else if (g.State != PaymentState.Succeeded) mismatches.Add(Mismatch(MismatchKind.NotSucceededAtGateway));
+                else if (posted != g.AmountFen) mismatches.Add(Mismatch(MismatchKind.AmountDiffers));
+                else
+                {
+                    matched++;
+                    matchedFen += posted.Value;
                 }
             }
         }

@@ -188,6 +188,9 @@ public sealed class FamilyBill : IAggregate
         return Post($"payment:{paymentId:N}", LedgerKind.Receipt, now, -amountFen, Accounts.Cash(SchoolId), $"{gateway} {reference}");
     }
 
+    /// <summary>The id of the ledger transaction that posted payment <paramref name="paymentId"/> of bill <paramref name="billId"/>.</summary>
+    public static Guid PaymentPostingId(Guid billId, Guid paymentId) => LedgerTransaction.IdOf($"family-bill:{billId:N}:payment:{paymentId:N}");
+
     /// <summary>The open online attempt at <paramref name="now"/>, if any.</summary>
     public BillOnlinePayment? OpenOnlinePayment(DateTimeOffset now) => OnlinePayments.LastOrDefault(p => p.IsOpenAt(now));
 

@@ -13,6 +13,7 @@ using Marketplace.Core.Families.RollCall;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Schools;
 using Marketplace.Core.Settlement;
+using Marketplace.Core.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -316,6 +317,42 @@ public sealed class GuardianOnlinePaymentTests(StripeFamilyFactory factory) : IC
         await factory.Services.GetRequiredService<FamilyBilling>().RollChangedAsync(b.BookingId);
         Assert.Single(factory.StandIn.Refunds, r => (string)r["payment_intent"]! == pi);
         Assert.Single(await PostingsAsync(b.BillId), t => t.Kind == LedgerKind.Refund);
+    }
+
+    [Fact]
+    public async Task TheBureausReconciliation_MatchesAFamilysPayment_AndNamesOneStripeTookThatTheBillNeverRecorded()
+    {
+        var paid = await BilledAsync();
+        var pi = await PaidAsync(paid, "reconcile-pay-0001");
+        factory.StandIn.SetStatus(pi, "succeeded");
+        var paymentId = (await BillAsync(paid.Guardian, bill => bill["paidFen"]!.GetValue<long>() == 700))["payments"]![0]!.Id();
+
+        // Another family pays at Stripe, whose webhook never arrives: Stripe has the money, the bill does not know.
+        var lost = await BilledAsync();
+        var started = await (await lost.Guardian.Client.SendAsync(Pay(lost, "reconcile-pay-0002"))).AssertStatusAsync(201);
+        var lostPi = started["gatewayReference"]!.GetValue<string>();
+        factory.StandIn.SetStatus(lostPi, "succeeded");
+
+        var bureau = await factory.ClientForAsync("bureau-110105");
+        var month = ChinaTime.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var report = await bureau.GetJsonAsync($"/api/reconciliation?month={month}&district=110105");
+        var mismatches = report["mismatches"]!.AsArray();
+        Assert.DoesNotContain(mismatches, m => m!["paymentId"]?.GetValue<Guid>() == paymentId);
+        Assert.True(report["matched"]!.GetValue<int>() >= 1, report.ToJsonString());
+        var notPosted = Assert.Single(mismatches, m => m!["gatewayReference"]?.GetValue<string>() == lostPi)!;
+        Assert.Equal(("NotPosted", 700, lost.BillId), (notPosted["kind"]!.GetValue<string>(), notPosted["gatewayFen"]!.GetValue<long>(), notPosted["billId"]!.GetValue<Guid>()));
+        Assert.Null(notPosted["ledgerFen"]);
+
+        // Another district's bureau sees neither family.
+        var other = await (await factory.ClientForAsync("bureau-110101")).GetJsonAsync($"/api/reconciliation?month={month}");
+        Assert.DoesNotContain(other["mismatches"]!.AsArray(), m => m!["gatewayReference"]?.GetValue<string>() is { } r && (r == lostPi || r == pi));
+
+        // The webhook arrives after all: the bill records it and the next report matches it.
+        await (await Webhook(Succeeded("evt_reconcile_late_1", lostPi))).AssertStatusAsync(200);
+        await BillAsync(lost.Guardian, bill => bill["paidFen"]!.GetValue<long>() == 700);
+        var again = await bureau.GetJsonAsync($"/api/reconciliation?month={month}&district=110105");
+        Assert.DoesNotContain(again["mismatches"]!.AsArray(), m => m!["gatewayReference"]?.GetValue<string>() == lostPi);
+        Assert.Equal(report["matched"]!.GetValue<int>() + 1, again["matched"]!.GetValue<int>());
     }
 
     [Fact]
