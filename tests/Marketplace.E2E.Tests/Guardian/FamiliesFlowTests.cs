@@ -15,7 +15,7 @@ namespace Marketplace.E2E.Tests.Guardian;
 /// child absent; that child's bill shows the absence credit (缺勤退费). The provider's side (offering, session, confirming the booking)
 /// goes through the API: it is not what this scenario is about.
 /// </summary>
-[Collection(E2ECollection.Name)]
+[Collection(E2EWaitingCollection.Name)]
 public sealed class FamiliesFlowTests(Browser browser, GuardianHostFixture fixture) : IClassFixture<GuardianHostFixture>
 {
     private const string SkipReason = "Debian chromium is not installed (./test.sh installs it)";
