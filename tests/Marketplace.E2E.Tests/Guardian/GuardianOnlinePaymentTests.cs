@@ -50,12 +50,7 @@ public sealed class GuardianOnlinePaymentTests(Browser browser, StripeHostFixtur
 
     private DemoApi Api => new(fixture.Host);
 
-    private static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
+    private static Task<JsonNode> Ok(HttpResponseMessage response) => DemoApi.Json(response);
 
     [SkippableFact]
     public async Task Guardian_PaysTheBillByQrCode_AndThePageShowsThePaymentWithoutAReload()

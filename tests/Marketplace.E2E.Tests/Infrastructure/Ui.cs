@@ -53,4 +53,19 @@ public static class Ui
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;
     }
+
+    /// <summary>
+    /// The page at phone width (<paramref name="phone"/>, else <see cref="Browser.Phone"/>), then at desktop width — a screenshot of
+    /// each — and axe on the desktop layout (and on the phone's too when <paramref name="axeBoth"/>). Leaves the page at desktop width.
+    /// </summary>
+    public static async Task ShootBothWidthsAsync(IPage page, string name, ViewportSize? phone = null, bool axeBoth = false)
+    {
+        phone ??= Browser.Phone;
+        await page.SetViewportSizeAsync(phone.Width, phone.Height);
+        await ScreenshotAsync(page, name);
+        if (axeBoth) await Axe.AssertNoSeriousViolationsAsync(page);
+        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
+        await ScreenshotAsync(page, name);
+        await Axe.AssertNoSeriousViolationsAsync(page);
+    }
 }

@@ -49,22 +49,9 @@ public sealed class SettlementScreensTests(Browser browser, HostFixture fixture)
         return (id, [.. sessions]);
     }
 
-    private static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
+    private static Task<JsonNode> Ok(HttpResponseMessage response) => DemoApi.Json(response);
 
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        await page.SetViewportSizeAsync(Browser.Phone.Width, Browser.Phone.Height);
-        await Ui.ScreenshotAsync(page, name);
-        await Axe.AssertNoSeriousViolationsAsync(page);
-        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
-        await Ui.ScreenshotAsync(page, name);
-        await Axe.AssertNoSeriousViolationsAsync(page);
-    }
+    private static Task ShootAsync(IPage page, string name) => Ui.ShootBothWidthsAsync(page, name, axeBoth: true);
 
     [SkippableFact]
     public async Task TermBooking_QuotesEveryChosenSession_AsTheApiAndTheBookedSeriesDo()

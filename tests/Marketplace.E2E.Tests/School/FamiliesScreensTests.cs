@@ -20,14 +20,7 @@ public sealed class FamiliesScreensTests(Browser browser, HostFixture fixture) :
 
     private DemoApi Api => new(fixture.Host);
 
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        await Ui.ScreenshotAsync(page, name);
-        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
-        await Ui.ScreenshotAsync(page, name);
-        await Axe.AssertNoSeriousViolationsAsync(page);
-    }
+    private static Task ShootAsync(IPage page, string name) => Ui.ShootBothWidthsAsync(page, name, Phone);
 
     [SkippableFact]
     public async Task School_OpensALottery_SeesAnApplicationLive_ReviewsClosesAndDraws()

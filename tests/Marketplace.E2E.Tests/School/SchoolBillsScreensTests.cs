@@ -20,12 +20,7 @@ public sealed class SchoolBillsScreensTests(Browser browser, HostFixture fixture
 
     private DemoApi Api => new(fixture.Host);
 
-    private static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
+    private static Task<JsonNode> Ok(HttpResponseMessage response) => DemoApi.Json(response);
 
     /// <summary>guardian1's child placed and school-approved in a first-come window of school1 over a booked session: its bill id.</summary>
     private async Task<(Guid BillId, long BilledFen)> BilledChildAsync()

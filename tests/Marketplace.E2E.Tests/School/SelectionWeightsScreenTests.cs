@@ -17,21 +17,9 @@ public sealed class SelectionWeightsScreenTests(Browser browser, HostFixture fix
 
     private DemoApi Api => new(fixture.Host);
 
-    private static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
+    private static Task<JsonNode> Ok(HttpResponseMessage response) => DemoApi.Json(response);
 
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        await Ui.ScreenshotAsync(page, name);
-        await page.SetViewportSizeAsync(Browser.Desktop.Width, Browser.Desktop.Height);
-        await Ui.ScreenshotAsync(page, name);
-        await Axe.AssertNoSeriousViolationsAsync(page);
-    }
+    private static Task ShootAsync(IPage page, string name) => Ui.ShootBothWidthsAsync(page, name, Phone);
 
     [SkippableFact]
     public async Task NoActivity_IsAHintBeforeTheClose_AndTheFlagAfterIt()
