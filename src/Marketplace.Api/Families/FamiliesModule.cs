@@ -17,6 +17,7 @@ public static class FamiliesModule
             .AddSingleton<Core.Families.Billing.FamilyBillQueries>().AddSingleton<Outbox.IOutboxConsumer, Billing.FamilyBillingConsumer>();
         services.AddSingleton<Core.Families.Billing.GuardianBillPayments>();
         services.AddSingleton<Core.Families.Billing.FamilyFeeQueries>();
+        services.AddSingleton<Core.Settlement.IPayerPaymentPostings, Core.Families.Billing.FamilyPaymentPostings>();
         if (settings.CodeSender == CodeSenderKind.Log) services.AddSingleton<ICodeSender, LogCodeSender>();
         else services.AddSingleton<ICodeSender, NoCodeSender>();
         return services.AddHostedService<PupilRetentionService>().AddHostedService<FamilyRefundRetryService>();

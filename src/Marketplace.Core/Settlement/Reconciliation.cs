@@ -1,4 +1,3 @@
-using Marketplace.Core.Families.Billing;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Shared;
 
@@ -23,17 +22,34 @@ public sealed record ReconciliationMismatch(MismatchKind Kind, Guid? PaymentId, 
     public Guid? BillId { get; init; }
 }
 
+/// <summary>
+/// A gateway payment another module made for a payer (a family's online payment names its bill) matched to that module's posting:
+/// the school it was paid to, the bill, and what the ledger posted for it (null: nothing posted).
+/// </summary>
+public sealed record PayerPaymentPosting(Guid SchoolId, Guid BillId, long? PostedFen);
+
+/// <summary>
+/// Finds the posting of a gateway payment that names a bill (<see cref="GatewayPayment.BillId"/>), so reconciliation matches
+/// payments it does not make itself without knowing the module that does (Families implements it).
+/// </summary>
+public interface IPayerPaymentPostings
+{
+    /// <summary>The payment's bill and posting when the bill is one of <paramref name="districts"/>; null when it is not ours to see.</summary>
+    Task<PayerPaymentPosting?> FindAsync(GatewayPayment payment, IReadOnlyCollection<string> districts, CancellationToken ct = default);
+}
+
 public sealed record ReconciliationReport(string Month, IReadOnlyCollection<string> Districts, int Matched, long MatchedFen, IReadOnlyList<ReconciliationMismatch> Mismatches);
 
 /// <summary>
 /// Matches the ledger's payment postings (cash out of school funds) of a month to what each gateway reports for that month, and
 /// lists every mismatch. The district bureau (and the city bureau, read only) runs it for its districts. A gateway payment of
-/// another district, or one we never made, is not this district's to see and is left out. Families' online payments (a gateway
-/// payment naming a family bill, issue 18) are matched from the gateway's side: each to its bill's payment posting, found by id —
-/// one the gateway took that the bill never recorded (its webhook lost) is <see cref="MismatchKind.NotPosted"/>. A family payment
-/// is recorded only on the gateway's own word, so the other direction (posted, unknown to the gateway) is not searched for.
+/// another district, or one we never made, is not this district's to see and is left out. Payers' online payments (a gateway
+/// payment naming a bill: a family's, issue 18) are matched from the gateway's side through <see cref="IPayerPaymentPostings"/>:
+/// each to its bill's payment posting — one the gateway took that the bill never recorded (its webhook lost) is
+/// <see cref="MismatchKind.NotPosted"/>. Such a payment is recorded only on the gateway's own word, so the other direction
+/// (posted, unknown to the gateway) is not searched for.
 /// </summary>
-public sealed class Reconciliation(IMarketplaceStore store, IEnumerable<IPaymentGateway> gateways)
+public sealed class Reconciliation(IMarketplaceStore store, IEnumerable<IPaymentGateway> gateways, IEnumerable<IPayerPaymentPostings> payers)
 {
     public async Task<ReconciliationReport> RunAsync(Caller caller, string? month, string? district, CancellationToken ct = default)
     {
@@ -80,12 +96,13 @@ public sealed class Reconciliation(IMarketplaceStore store, IEnumerable<IPayment
             }
             foreach (var g in families)
             {
-                var bill = await store.FindAsync<FamilyBill>(g.BillId!.Value, ct);
-                if (bill is null || !districts.Contains(bill.DistrictCode)) continue; // another district's, or no bill of ours
-                var posting = await store.FindAsync<LedgerTransaction>(FamilyBill.PaymentPostingId(bill.Id, g.PaymentId!.Value), ct);
-                var posted = posting?.Entries.Where(e => e.AmountFen > 0).Sum(e => e.AmountFen);
+                PayerPaymentPosting? found = null;
+                foreach (var payer in payers)
+                    if ((found = await payer.FindAsync(g, districts, ct)) is not null) break;
+                if (found is null) continue; // another district's, or no bill of ours
+                var posted = found.PostedFen;
                 ReconciliationMismatch Mismatch(MismatchKind kind) =>
-                    new(kind, g.PaymentId, gateway.Name, g.GatewayReference, posted, g.AmountFen, bill.SchoolId, null) { BillId = bill.Id };
+                    new(kind, g.PaymentId, gateway.Name, g.GatewayReference, posted, g.AmountFen, found.SchoolId, null) { BillId = found.BillId };
                 if (posted is null)
                 {
                     if (g.State == PaymentState.Succeeded) mismatches.Add(Mismatch(MismatchKind.NotPosted)); // an attempt not (yet) paid is no mismatch
