@@ -15,10 +15,14 @@ internal sealed partial class FamilyRefundRetryService(FamilyBilling billing, Ti
 
     protected override async Task SweepOnceAsync(CancellationToken ct)
     {
-        var changed = await billing.RetryRefundsAsync(Clock.GetUtcNow() - Period, ct);
+        var (changed, failed) = await billing.RetryRefundsAsync(Clock.GetUtcNow() - Period, ct);
         if (changed > 0) LogRetried(logger, changed);
+        if (failed > 0) LogFailedBills(logger, failed);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Family refunds: asked again on {Bills} bills")]
     private static partial void LogRetried(ILogger logger, int bills);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Family refunds: {Bills} bills could not be asked again (store or gateway failed); the next sweep tries again")]
+    private static partial void LogFailedBills(ILogger logger, int bills);
 }

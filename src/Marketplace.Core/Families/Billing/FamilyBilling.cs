@@ -99,12 +99,13 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
     /// Asks again every refund still owed that nothing else will ask: bills with a refund due (a negative balance) whose refund the
     /// gateway refused (due again, a new number and key) or whose answer was lost (the same key) — a refund the gateway holds as
     /// pending waits for its event. Only bills unchanged since <paramref name="unchangedSince"/>, so a refusal is asked again once a
-    /// sweep period later, not in a loop. District by district, 200 bills a page. How many bills changed.
+    /// sweep period later, not in a loop. District by district, 200 bills a page; a bill that fails (its store or gateway throwing)
+    /// is counted and left for the next sweep, the others go on. How many bills changed, and how many failed.
     /// </summary>
-    public async Task<int> RetryRefundsAsync(DateTimeOffset unchangedSince, CancellationToken ct = default)
+    public async Task<(int Changed, int Failed)> RetryRefundsAsync(DateTimeOffset unchangedSince, CancellationToken ct = default)
     {
         const int PageSize = 200;
-        var changed = 0;
+        var (changed, failed) = (0, 0);
         foreach (var district in await store.ListDistrictsAsync(ct))
         {
             for (Guid? after = null; ;)
@@ -114,15 +115,22 @@ public sealed class FamilyBilling(IMarketplaceStore store, IEnumerable<IPaymentG
                 {
                     if (bill.UpdatedAt > unchangedSince) continue;
                     if (bill.RefundsDue().Count == 0 && bill.PendingRefunds.All(r => r.State != PaymentState.Unknown)) continue;
-                    var pupil = await store.FindAsync<Pupil>(bill.PupilId, ct);
-                    if (pupil is null) continue; // left the roster: the school pays back by hand (its screen shows the refund due)
-                    if ((await ChangeAsync(pupil, bill.Semester, _ => [], null, ct)).Version != bill.Version) changed++;
+                    try
+                    {
+                        var pupil = await store.FindAsync<Pupil>(bill.PupilId, ct);
+                        if (pupil is null) continue; // left the roster: the school pays back by hand (its screen shows the refund due)
+                        if ((await ChangeAsync(pupil, bill.Semester, _ => [], null, ct)).Version != bill.Version) changed++;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        failed++;
+                    }
                 }
                 if (page.Count < PageSize) break;
                 after = page[^1].Id;
             }
         }
-        return changed;
+        return (changed, failed);
     }
 
     /// <summary>

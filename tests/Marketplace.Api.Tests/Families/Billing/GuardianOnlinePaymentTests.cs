@@ -380,7 +380,9 @@ public sealed class GuardianOnlinePaymentTests(StripeFamilyFactory factory) : IC
 
             // An hour on, Stripe takes it: a new refund with a new key, recorded and posted; the next sweep asks nothing more.
             factory.StandIn.Override = null;
-            Assert.True(await billing.RetryRefundsAsync(DateTimeOffset.UtcNow) >= 1);
+            var (changed, failed) = await billing.RetryRefundsAsync(DateTimeOffset.UtcNow);
+            Assert.True(changed >= 1);
+            Assert.Equal(0, failed);
             var refunded = await BillAsync(b.Guardian, bill => bill["refundedFen"]!.GetValue<long>() == 700);
             Assert.Equal(0, refunded["balanceFen"]!.GetValue<long>());
             Assert.NotEqual(firstKey, factory.StandIn.Requests.Last(r => r.Path == "/v1/refunds").Headers["Idempotency-Key"]);
