@@ -144,6 +144,19 @@ public sealed class SelectionQueries(IMarketplaceStore store, TimeProvider clock
         return new DrawView(draw, window, check, request, result, true, draw.Request.Applicants.Count, classes);
     }
 
+    /// <summary>
+    /// The names of a drawn window's applicants, for its school's result lists (placed and waiting per programme), which name every
+    /// pupil — not only those on the page of applications shown. One read of the pupils; the school only.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> DrawNamesAsync(Caller caller, Guid windowId, CancellationToken ct = default)
+    {
+        if (caller.Role != Role.School) throw new ForbiddenException("forbidden.selection-school");
+        var window = await ReadableAsync(caller, windowId, ct);
+        var draw = await store.FindAsync<SelectionDraw>(window.Id, ct) ?? throw new DomainRuleException("selection-not-drawn");
+        var pupils = await store.FindManyAsync<Pupil>([.. draw.Request.Applicants.Select(a => a.PupilId)], ct);
+        return pupils.Where(p => p.SchoolId == window.SchoolId).ToDictionary(p => p.Id, p => p.Name);
+    }
+
     private async Task<SelectionWindow> ReadableAsync(Caller caller, Guid windowId, CancellationToken ct)
     {
         var window = await store.FindAsync<SelectionWindow>(windowId, ct);

@@ -78,4 +78,45 @@ public sealed class SelectionPagingTests : IDisposable
         Assert.All(closed, v => Assert.Contains(SelectionFlags.NoActivity, v.Application.Flags)); // fixed on all 520 at the close
         Assert.Equal(520, (await queries.AskedAsync(caller, windowId))[booking]);
     }
+
+    [Fact]
+    public async Task AfterTheDraw_TheSchoolsResultListsNameEveryApplicant_NotOnlyThoseOfThePageShown()
+    {
+        var booking = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 72);
+        var school = await _factory.ClientForAsync("school1");
+        var windowId = (await (await school.PostJsonAsync("/api/selection-windows", Window("Lottery", [new { bookingId = booking }]))).AssertStatusAsync(201)).Id();
+        var store = _factory.Services.GetRequiredService<IMarketplaceStore>();
+        var schoolId = await _factory.OrganizationOfAsync("school1");
+        var district = (await store.FindAsync<School>(schoolId))!.DistrictCode;
+        var window = (await store.FindAsync<SelectionWindow>(windowId))!;
+        var now = DateTimeOffset.UtcNow;
+        var changes = new StoreChanges();
+        var names = new Dictionary<Guid, string>();
+        for (var n = 0; n < 150; n++)
+        {
+            var user = User.DemoGuardian($"draw-guardian-{n}", "unused", $"137{n:D8}", $"家长{n}");
+            var pupil = Pupil.Create(schoolId, district, $"抽签学生{n}", 3, "1班", user.Id, user.Phone!, false, now);
+            var application = SelectionApplication.Submit(window, pupil, user.Id, [booking], "terms-2026-09", false, now.AddMilliseconds(n), "g");
+            application.Review(ReviewStep.Class, true, null, now, "t");
+            application.Review(ReviewStep.School, true, null, now, "t");
+            changes.Insert(user).Insert(pupil).Insert(application);
+            names[pupil.Id] = pupil.Name;
+        }
+        await store.CommitAsync(changes);
+        await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/close", null)).AssertStatusAsync(200);
+        await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/draw", null)).AssertStatusAsync(200);
+
+        // The page shows 100 applications; the result lists (one placed, 149 waiting) name all 150 from one read.
+        var queries = _factory.Services.GetRequiredService<SelectionQueries>();
+        var caller = new Caller(Guid.NewGuid(), "school1", Role.School, schoolId, [district]);
+        var draw = await queries.DrawAsync(caller, windowId);
+        var listed = draw.Result.Placements.Select(p => p.PupilId).Concat(draw.Result.WaitingLists.SelectMany(l => l.Value.Select(e => e.PupilId))).ToList();
+        Assert.Equal(150, listed.Count);
+        var drawNames = await queries.DrawNamesAsync(caller, windowId);
+        Assert.All(listed, id => Assert.Equal(names[id], drawNames[id]));
+
+        // Pupils' names are the school's: a bureau reading the draw gets none.
+        var bureau = new Caller(Guid.NewGuid(), "bureau", Role.Bureau, Guid.NewGuid(), [district]);
+        await Assert.ThrowsAsync<ForbiddenException>(() => queries.DrawNamesAsync(bureau, windowId));
+    }
 }
