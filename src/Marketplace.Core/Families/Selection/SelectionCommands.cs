@@ -69,7 +69,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
         // The engine's own rules check the cap, weights and priority flags (every bad field named as the client sent it).
         AllocationRules.Validate(new AllocationRequest([.. programmes.Select(p => p.ToSeats(p.Seats))], [], request.CapPerPupil!.Value, mode, seed ?? "x",
             weights, priority));
-        var window = SelectionWindow.Open(school.Id, school.DistrictCode, Semester.Of(request.OpensAt!.Value).Name, request.Title!.Trim(), request.OpensAt.Value,
+        // The window belongs to the semester its programmes are taught in (their first session), as their quotes do — not the one it
+        // opens in: a window opened in late August or January chooses for the coming semester, whose policy and bills it must use.
+        var firstSession = programmes.SelectMany(p => p.Sessions).Select(x => x.Start).DefaultIfEmpty(request.OpensAt!.Value).Min();
+        var window = SelectionWindow.Open(school.Id, school.DistrictCode, Semester.Of(firstSession).Name, request.Title!.Trim(), request.OpensAt!.Value,
             request.ClosesAt!.Value, mode, request.CapPerPupil.Value, weights, priority, request.TermsVersion!.Trim(), request.SafetyPledgeRequired,
             programmes, seed, now, caller.AuditName);
         var changes = new StoreChanges().Insert(window);

@@ -165,6 +165,20 @@ public sealed class SelectionWeightsTests : IDisposable
     }
 
     [Fact]
+    public async Task AWindowOpenedBeforeItsSemester_BelongsToTheSemesterOfItsSessions()
+    {
+        // A session three weeks into the next semester, chosen for now (late August for autumn, January for spring).
+        var now = Semester.Of(DateTimeOffset.UtcNow);
+        var hoursAhead = (int)Math.Ceiling((now.End.AddDays(21) - DateTimeOffset.UtcNow).TotalHours);
+        var next = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: hoursAhead);
+        var school = await _factory.ClientForAsync("school1");
+        var window = await (await school.PostJsonAsync("/api/selection-windows", LotteryWindow(next))).AssertStatusAsync(201);
+        var expected = Semester.Of(DateTimeOffset.UtcNow.AddHours(hoursAhead)).Name;
+        Assert.NotEqual(now.Name, expected);
+        Assert.Equal(expected, window["semester"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Close_InParallelWithReviews_LosesNeitherAReviewNorAFlag()
     {
         var seat = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 96);
