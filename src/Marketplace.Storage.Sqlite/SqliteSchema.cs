@@ -246,6 +246,11 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_family_bills_district ON family_bills (json_extract(doc, '$.districtCode'), json_extract(doc, '$.semester'),
             json_extract(doc, '$.schoolId'));
         """,
+        // 17 (issue 18, no pupil in two overlapping sessions across windows): one placement guard per pupil, read and written by id only
+        // (IF NOT EXISTS: migration 1 makes the table on a fresh file).
+        """
+        CREATE TABLE IF NOT EXISTS placement_guards (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL);
+        """,
     ];
 
     /// <summary>The schema version this code migrates to; a backup of a newer one is not restored.</summary>

@@ -34,6 +34,7 @@ public static class DocumentKinds
         [typeof(Families.Selection.SelectionApplication)] = "selection_applications",
         [typeof(Families.Selection.SelectionSeats)] = "selection_seats",
         [typeof(Families.Selection.SelectionDraw)] = "selection_draws",
+        [typeof(Families.Selection.PlacementGuard)] = "placement_guards",
         [typeof(Families.Billing.FamilyBill)] = "family_bills",
     };
 

@@ -132,13 +132,19 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
 
         var applicationId = SelectionApplication.IdOf(window.Id, pupil.Id);
         (SelectionApplication? Existing, IReadOnlyList<TimeSlot> Commitments)? read = null;
+        PlacementGuard? guard = null;
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
             if (window.PhaseAt(now) != WindowPhase.Open) throw new DomainRuleException("selection-window-not-open", window.OpensAt, window.ClosesAt);
             // The pupil's own applications once (this window's and its commitments elsewhere); again only after a version conflict or
             // when the attempt changed the stored application it read (a resubmission), never after a lost take of a new one.
-            read ??= await OwnApplicationAsync(pupil.Id, window.Id, applicationId, ct);
+            if (read is null)
+            {
+                // The pupil's placement guard before its placements elsewhere: a placement of it committed after this read fails our commit.
+                guard = await store.FindAsync<PlacementGuard>(PlacementGuard.IdOf(pupil.Id), ct);
+                read = await OwnApplicationAsync(pupil.Id, window.Id, applicationId, ct);
+            }
             var (existing, commitments) = read.Value;
             var application = existing ?? SelectionApplication.Submit(window, pupil, caller.UserId, choices, request.AcceptedTerms!.Trim(), request.SafetyPledge, now, caller.AuditName);
             var (expected, oldStatus) = (existing?.Version, existing?.Status);
@@ -157,6 +163,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
                     [application.ToApplicant(commitments)], window.CapPerPupil, AllocationMode.FirstCome));
                 application.Place([.. result.Placements.Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
                 foreach (var p in result.Placements) changes.TakeSelectionSeats(SelectionSeats.IdOf(window.Id, p.ProgrammeId), 1);
+                if (result.Placements.Count > 0) PlacementGuard.Hold(changes, pupil.Id, guard, now);
             }
             if (existing is null) changes.Insert(application); else changes.Update(application, expected!.Value);
             changes.Publish(SelectionEvents.ApplicationChanged(application, oldStatus, now));
@@ -167,6 +174,14 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             }
             catch (SelectionSeatsUnavailableException) when (attempt < MaxTakeAttempts) { }
             catch (ConcurrencyConflictException) when (attempt < MaxTakeAttempts) { read = null; }
+            catch (DuplicateException) when (attempt < MaxTakeAttempts)
+            {
+                // Our application was inserted meanwhile (a second request for the child), or the pupil's first placement guard was
+                // (its placement in another window): the first is refused, the second decided again over what that placement holds.
+                if (existing is null && await store.FindAsync<SelectionApplication>(applicationId, ct) is not null)
+                    throw new DomainRuleException("selection-already-applied");
+                read = null;
+            }
             catch (DuplicateException) { throw new DomainRuleException("selection-already-applied"); }
         }
     }
@@ -186,7 +201,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             application.Withdraw(now, caller.AuditName);
             var changes = new StoreChanges().Update(application, expected);
             await UnplaceAsync(window, application, placed, old, changes, now, ct);
-            await store.CommitAsync(changes.Publish(SelectionEvents.ApplicationChanged(application, old, now)), ct);
+            await CommitPlacingAsync(changes.Publish(SelectionEvents.ApplicationChanged(application, old, now)), ct);
             return application;
         });
 
@@ -221,7 +236,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             if (application.Status == ApplicationStatus.Rejected) await UnplaceAsync(window, application, placed, old, changes, now, ct);
             else if (application.Status == ApplicationStatus.SchoolApproved && application.Placements.Count > 0)
                 await AssignAsync(window, application.Placements.Select(p => (application.PupilId, p.ProgrammeId)), changes, now, ct);
-            await store.CommitAsync(changes.Publish(SelectionEvents.ApplicationChanged(application, old, now)), ct);
+            await CommitPlacingAsync(changes.Publish(SelectionEvents.ApplicationChanged(application, old, now)), ct);
             return application;
         });
     }
@@ -247,6 +262,7 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             var versions = approved.ToDictionary(a => a.Id, a => a.Version);
             var changes = new StoreChanges().Update(window, expected);
             await FixFlagsAsync(window, approved, null, now, ct); // those the close did not decide (the draw writes every approved application below)
+            var guards = (await store.FindManyAsync<PlacementGuard>([.. approved.Select(a => PlacementGuard.IdOf(a.PupilId))], ct)).ToDictionary(g => g.PupilId);
             var applicants = new List<Applicant>(approved.Count);
             foreach (var a in approved) applicants.Add(a.ToApplicant(await CommitmentsAsync(a.PupilId, window.Id, ct)));
             var request = new AllocationRequest([.. window.Programmes.Select(p => p.ToSeats(p.Seats))], applicants, window.CapPerPupil, AllocationMode.Lottery,
@@ -261,10 +277,11 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
                 a.Place([.. byPupil[a.PupilId].Select(p => new ApplicationPlacement(p.ProgrammeId, p.ChoiceRank, now))]);
                 changes.Update(a, before).Publish(SelectionEvents.ApplicationChanged(a, a.Status, now));
             }
+            foreach (var pupilId in result.Placements.Select(p => p.PupilId).Distinct()) PlacementGuard.Hold(changes, pupilId, guards.GetValueOrDefault(pupilId), now);
             await AssignAsync(window, result.Placements.Select(p => (p.PupilId, p.ProgrammeId)), changes, now, ct);
             changes.Insert(AuditEntry.Record(caller, "selection.draw", "selection-window", window.Id.ToString(), now, window.DistrictCode, window.SchoolId,
                 detail: $"applicants={applicants.Count} placements={result.Placements.Count} input={result.Audit.InputDigest}"));
-            await store.CommitAsync(changes, ct);
+            await CommitPlacingAsync(changes, ct);
             return draw;
         });
 
@@ -309,6 +326,22 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             }
         }
         window.FixFlags(now);
+    }
+
+    /// <summary>
+    /// Commits a change that may give pupils placements or class lists: a placement guard or a class list another commit made meanwhile
+    /// (an insert refused as a duplicate) is a concurrent change like any other — the caller reads again and decides again.
+    /// </summary>
+    private async Task CommitPlacingAsync(StoreChanges changes, CancellationToken ct)
+    {
+        try
+        {
+            await store.CommitAsync(changes, ct);
+        }
+        catch (DuplicateException)
+        {
+            throw new ConcurrencyConflictException("selection-application", Guid.Empty);
+        }
     }
 
     private async Task<School> CoordinatorSchoolAsync(Caller caller, CancellationToken ct)
@@ -444,8 +477,10 @@ public sealed class SelectionCommands(IMarketplaceStore store, TimeProvider cloc
             {
                 if (!a.Choices.Contains(programme.ProgrammeId) || a.Placements.Count >= window.CapPerPupil
                     || a.Placements.Any(p => p.ProgrammeId == programme.ProgrammeId) || !programme.ToSeats(0).Admits(a.Grade)) continue;
+                var guard = await store.FindAsync<PlacementGuard>(PlacementGuard.IdOf(a.PupilId), ct); // before its placements elsewhere
                 var held = a.Placements.SelectMany(p => window.Programme(p.ProgrammeId)?.Sessions ?? []).Concat(await CommitmentsAsync(a.PupilId, window.Id, ct)).ToList();
                 if (programme.Sessions.Any(s => held.Any(h => h.Overlaps(s)))) continue;
+                if (!promoted.ContainsKey(a.Id)) PlacementGuard.Hold(changes, a.PupilId, guard, now);
                 var expected = promoted.TryGetValue(a.Id, out var earlier) ? earlier.Expected : a.Version;
                 var rank = a.Choices.Select((c, i) => (c, i)).First(x => x.c == programme.ProgrammeId).i + 1;
                 a.AddPlacement(new ApplicationPlacement(programme.ProgrammeId, rank, now));

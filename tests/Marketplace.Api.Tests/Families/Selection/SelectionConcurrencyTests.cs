@@ -55,4 +55,39 @@ public sealed class SelectionConcurrencyTests : IDisposable
             Assert.Equal(i + 1, waiting[i]["waiting"]!.AsArray().Single()!["position"]!.GetValue<int>());
         }
     }
+
+    /// <summary>
+    /// Two first-come windows of the school over sessions at the same hour: each child applied to both at the same instant. Each
+    /// submission judges overlaps against the child's placements in the other window, read before its commit; without the placement
+    /// guard both commits of a pair land and the child holds two overlapping sessions.
+    /// </summary>
+    [Fact]
+    public async Task FirstCome_OneChildInTwoWindowsAtOnce_NeverHoldsTwoOverlappingSessions()
+    {
+        const int Children = 40;
+        var (first, second) = (await ConfirmedBookingAsync(_factory, "school1", pupils: Children, hoursAhead: 96),
+            await ConfirmedBookingAsync(_factory, "school1", pupils: Children, hoursAhead: 96));
+        var school = await _factory.ClientForAsync("school1");
+        var windowA = (await (await school.PostJsonAsync("/api/selection-windows", Window("FirstCome", [new { bookingId = first }]))).AssertStatusAsync(201)).Id();
+        var windowB = (await (await school.PostJsonAsync("/api/selection-windows", Window("FirstCome", [new { bookingId = second }]))).AssertStatusAsync(201)).Id();
+        var guardians = new List<TestGuardian>();
+        for (var i = 0; i < Children; i++) guardians.Add(await GuardianAsync(_factory, "school1", 1400 + i));
+
+        using var start = new SemaphoreSlim(0);
+        var requests = guardians.SelectMany(g => new[] { (windowA, first), (windowB, second) }.Select(async w =>
+        {
+            await start.WaitAsync();
+            return await g.Client.PostJsonAsync($"/api/selection-windows/{w.Item1}/applications", Apply(g.PupilId, w.Item2));
+        })).ToList();
+        start.Release(requests.Count);
+        foreach (var answer in await Task.WhenAll(requests)) await answer.AssertStatusAsync(201);
+
+        var store = _factory.Services.GetRequiredService<IMarketplaceStore>();
+        foreach (var g in guardians)
+        {
+            var applications = await store.ListSelectionApplicationsAsync(new SelectionApplicationFilter(PupilId: g.PupilId));
+            Assert.Equal(2, applications.Count);
+            Assert.Equal(1, applications.Sum(a => a.Placements.Count)); // one of the two, the other waits
+        }
+    }
 }
