@@ -22,8 +22,12 @@ public sealed class SelectionPagingTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    [Fact]
-    public async Task ApplicationsBeyondOnePage_ArePagedByIdWithTheTotal_AndEachIsListedOnce()
+    private sealed record Lottery(Guid BookingId, HttpClient School, Guid WindowId, IMarketplaceStore Store, Guid SchoolId, string District,
+        List<SelectionApplication> Applications, List<Pupil> Pupils);
+
+    /// <summary>school1's lottery window over one seat and <paramref name="count"/> applications written straight to the store (grade 3,
+    /// class <paramref name="classOf"/>(n), submitted a millisecond apart), each reviewed by <paramref name="review"/> before it is written.</summary>
+    private async Task<Lottery> LotteryAsync(int count, string prefix, Func<int, string> classOf, Action<SelectionApplication>? review = null)
     {
         var booking = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 72);
         var school = await _factory.ClientForAsync("school1");
@@ -34,16 +38,26 @@ public sealed class SelectionPagingTests : IDisposable
         var window = (await store.FindAsync<SelectionWindow>(windowId))!;
         var now = DateTimeOffset.UtcNow;
         var changes = new StoreChanges();
-        var ids = new List<Guid>();
-        for (var n = 0; n < 520; n++)
+        var lottery = new Lottery(booking, school, windowId, store, schoolId, district, [], []);
+        for (var n = 0; n < count; n++)
         {
-            var user = User.DemoGuardian($"page-guardian-{n}", "unused", $"139{n:D8}", $"家长{n}");
-            var pupil = Pupil.Create(schoolId, district, $"学生{n}", 3, n % 4 == 0 ? "2班" : "1班", user.Id, user.Phone!, false, now);
+            var user = User.DemoGuardian($"{prefix}-guardian-{n}", "unused", $"139{n:D8}", $"家长{n}");
+            var pupil = Pupil.Create(schoolId, district, $"{prefix}学生{n}", 3, classOf(n), user.Id, user.Phone!, false, now);
             var application = SelectionApplication.Submit(window, pupil, user.Id, [booking], "terms-2026-09", false, now.AddMilliseconds(n), "g");
+            review?.Invoke(application);
             changes.Insert(user).Insert(pupil).Insert(application);
-            ids.Add(application.Id);
+            lottery.Applications.Add(application);
+            lottery.Pupils.Add(pupil);
         }
         await store.CommitAsync(changes);
+        return lottery;
+    }
+
+    [Fact]
+    public async Task ApplicationsBeyondOnePage_ArePagedByIdWithTheTotal_AndEachIsListedOnce()
+    {
+        var (booking, school, windowId, _, schoolId, district, applications, _) = await LotteryAsync(520, "page", n => n % 4 == 0 ? "2班" : "1班");
+        var ids = applications.Select(a => a.Id).ToList();
 
         var url = $"/api/selection-windows/{windowId}/applications";
         var first = await school.GetAsync(url);
@@ -82,27 +96,12 @@ public sealed class SelectionPagingTests : IDisposable
     [Fact]
     public async Task AfterTheDraw_TheSchoolsResultListsNameEveryApplicant_NotOnlyThoseOfThePageShown()
     {
-        var booking = await ConfirmedBookingAsync(_factory, "school1", pupils: 1, hoursAhead: 72);
-        var school = await _factory.ClientForAsync("school1");
-        var windowId = (await (await school.PostJsonAsync("/api/selection-windows", Window("Lottery", [new { bookingId = booking }]))).AssertStatusAsync(201)).Id();
-        var store = _factory.Services.GetRequiredService<IMarketplaceStore>();
-        var schoolId = await _factory.OrganizationOfAsync("school1");
-        var district = (await store.FindAsync<School>(schoolId))!.DistrictCode;
-        var window = (await store.FindAsync<SelectionWindow>(windowId))!;
-        var now = DateTimeOffset.UtcNow;
-        var changes = new StoreChanges();
-        var names = new Dictionary<Guid, string>();
-        for (var n = 0; n < 150; n++)
+        var (_, school, windowId, _, schoolId, district, _, pupils) = await LotteryAsync(150, "draw", _ => "1班", a =>
         {
-            var user = User.DemoGuardian($"draw-guardian-{n}", "unused", $"137{n:D8}", $"家长{n}");
-            var pupil = Pupil.Create(schoolId, district, $"抽签学生{n}", 3, "1班", user.Id, user.Phone!, false, now);
-            var application = SelectionApplication.Submit(window, pupil, user.Id, [booking], "terms-2026-09", false, now.AddMilliseconds(n), "g");
-            application.Review(ReviewStep.Class, true, null, now, "t");
-            application.Review(ReviewStep.School, true, null, now, "t");
-            changes.Insert(user).Insert(pupil).Insert(application);
-            names[pupil.Id] = pupil.Name;
-        }
-        await store.CommitAsync(changes);
+            a.Review(ReviewStep.Class, true, null, DateTimeOffset.UtcNow, "t");
+            a.Review(ReviewStep.School, true, null, DateTimeOffset.UtcNow, "t");
+        });
+        var names = pupils.ToDictionary(p => p.Id, p => p.Name);
         await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/close", null)).AssertStatusAsync(200);
         await (await school.PostJsonAsync($"/api/selection-windows/{windowId}/draw", null)).AssertStatusAsync(200);
 
