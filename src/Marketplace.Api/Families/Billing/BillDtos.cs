@@ -54,6 +54,11 @@ public sealed record BillDto(
     /// <summary>The guardian's online payment attempts, oldest first (the QR code only on an open one).</summary>
     public IReadOnlyList<OnlinePaymentDto> OnlinePayments { get; init; } = [];
 
+    /// <summary>How many refunds the gateway refused or failed (each asked again, hourly, under a new number), and the last one's time.</summary>
+    public int RefundFailures { get; init; }
+
+    public DateTimeOffset? LastRefundFailureAt { get; init; }
+
     public static BillDto From(BillView v)
     {
         var b = v.Bill;
@@ -68,6 +73,8 @@ public sealed record BillDto(
             PendingRefunds = [.. b.PendingRefunds.Select(r => new BillPendingRefundDto(r.Id, r.PaymentId, r.AmountFen, r.Gateway, r.OriginalReference, r.GatewayReference,
                 r.State.ToString(), r.At))],
             OnlinePayments = [.. b.OnlinePayments.Select(p => OnlinePaymentDto.From(b, p))],
+            RefundFailures = b.RefundFailures,
+            LastRefundFailureAt = b.LastRefundFailureAt,
         };
     }
 }

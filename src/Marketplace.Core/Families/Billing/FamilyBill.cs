@@ -109,6 +109,12 @@ public sealed class FamilyBill : IAggregate
     /// <summary>The last refund number given to a gateway call (each attempt gets the next, so a refused refund is not retried on its key).</summary>
     [JsonInclude] public int RefundSeq { get; private set; }
 
+    /// <summary>How many refunds the gateway refused or later failed (each asked again under a new number), and the last one's time:
+    /// shown to the school beside the refund still due, which it may have to pay back by hand if they keep failing.</summary>
+    [JsonInclude] public int RefundFailures { get; private set; }
+
+    [JsonInclude] public DateTimeOffset? LastRefundFailureAt { get; private set; }
+
     /// <summary>The guardians' online payment attempts, oldest first; at most one is open (<see cref="BillOnlinePayment.IsOpenAt"/>).</summary>
     [JsonInclude] public IReadOnlyList<BillOnlinePayment> OnlinePayments { get; private set; } = [];
 
@@ -292,6 +298,9 @@ public sealed class FamilyBill : IAggregate
             case PaymentState.Pending or PaymentState.Unknown:
                 PendingRefunds = [.. PendingRefunds, new BillPendingRefund(refundId, seq, payment.Id, amountFen, payment.Gateway, payment.Reference, gatewayReference, state, now)];
                 break;
+            case PaymentState.Failed:
+                RefundFailed(now);
+                break;
         }
         Touch(now);
         return null;
@@ -315,6 +324,7 @@ public sealed class FamilyBill : IAggregate
                 return AddRefund(refundId, payment, pending.AmountFen, gatewayReference ?? pending.GatewayReference, now);
             case PaymentState.Failed:
                 PendingRefunds = others;
+                RefundFailed(now);
                 break;
             default:
                 if (pending.State == state && (pending.GatewayReference ?? gatewayReference) == pending.GatewayReference) return null;
@@ -324,6 +334,8 @@ public sealed class FamilyBill : IAggregate
         Touch(now);
         return null;
     }
+
+    private void RefundFailed(DateTimeOffset now) => (RefundFailures, LastRefundFailureAt) = (RefundFailures + 1, now);
 
     /// <summary>One transaction: <paramref name="billFen"/> on the bill's account (debit: the family owes more), the opposite on <paramref name="other"/>.</summary>
     private LedgerTransaction Post(string key, LedgerKind kind, DateTimeOffset at, long billFen, string other, string memo) =>

@@ -371,6 +371,8 @@ public sealed class GuardianOnlinePaymentTests(StripeFamilyFactory factory) : IC
             var due = await BillAsync(b.Guardian, bill => bill["creditedFen"]!.GetValue<long>() == 700);
             Assert.Equal((-700, 0), (due["balanceFen"]!.GetValue<long>(), due["refundedFen"]!.GetValue<long>()));
             Assert.Empty(due["pendingRefunds"]!.AsArray()); // refused: nothing on its way, the refund stays due
+            Assert.Equal(1, due["refundFailures"]!.GetValue<int>()); // and the school is told it failed
+            Assert.NotNull(due["lastRefundFailureAt"]);
             var refused = factory.StandIn.Requests.Where(r => r.Path == "/v1/refunds").ToList();
             var firstKey = refused[^1].Headers["Idempotency-Key"];
 
