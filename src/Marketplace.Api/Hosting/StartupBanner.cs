@@ -25,7 +25,7 @@ internal static class StartupBanner
               admin                        平台管理员 / platform administrator
               provider1 … provider{{DemoCatalog.Providers.Length - DemoSeeder.PendingProviders,-3}}           approved providers (provider{{DemoCatalog.Providers.Length - 1}}, provider{{DemoCatalog.Providers.Length}} are pending review)
               school1 … school{{DemoSeeder.SchoolCount}}               schools
-              guardian1 … guardian{{DemoFamilies.Guardians}}           家长 / guardians, also by phone 13800000001 … (API /api/guardian/children; no web workspace yet)
+              guardian1 … guardian{{DemoFamilies.Guardians}}           家长 / guardians (web /guardian, phone-first), also by phone 13800000001 …; school1 has an open selection window
               POST {{url}}/api/auth/token  {"username":"school1","password":"{{DemoCatalog.Password}}"}
 
             """);
