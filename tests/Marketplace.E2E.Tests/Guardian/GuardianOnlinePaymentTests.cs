@@ -56,28 +56,10 @@ public sealed class GuardianOnlinePaymentTests(Browser browser, StripeHostFixtur
     public async Task Guardian_PaysTheBillByQrCode_AndThePageShowsThePaymentWithoutAReload()
     {
         Skip.IfNot(Browser.Available, NoBrowser);
-        var provider = await Api.ClientForAsync("provider1");
-        var offering = await Ok(await provider.PostAsJsonAsync("/api/offerings", new
-        {
-            title = "机器人编程（在线缴费）", summary = "动手搭建与编程", description = "每次 80 分钟：讲解、分组搭建、展示。", category = "Science", mode = "OnCampus",
-            grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
-            districts = new[] { "110101", "110102", "110105", "110108" },
-        }));
-        var offeringId = offering["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/offerings/{offeringId}/submit", null));
-        await Ok(await (await Api.ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{offeringId}/approve", null));
         var start = DateTimeOffset.UtcNow.AddDays(3);
         start = new DateTimeOffset(start.Year, start.Month, start.Day, 8, 0, 0, TimeSpan.Zero);
-        var session = (await Ok(await provider.PostAsJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 })))
-            .AsArray()[0]!["id"]!.GetValue<Guid>();
+        var bookingId = await Api.ConfirmedBookingAsync("机器人编程（在线缴费）", start);
         var school = await Api.ClientForAsync("school1");
-        using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-        {
-            Content = JsonContent.Create(new { sessionId = session, pupils = 5, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
-        };
-        book.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var bookingId = (await Ok(await school.SendAsync(book)))["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/bookings/{bookingId}/confirm", null));
         var window = await Ok(await school.PostAsJsonAsync("/api/selection-windows", new
         {
             title = "在线缴费测试", opensAt = DateTimeOffset.UtcNow.AddMinutes(-1), closesAt = DateTimeOffset.UtcNow.AddDays(2), mode = "FirstCome", capPerPupil = 1,

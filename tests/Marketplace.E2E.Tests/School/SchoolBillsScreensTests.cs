@@ -25,28 +25,10 @@ public sealed class SchoolBillsScreensTests(Browser browser, HostFixture fixture
     /// <summary>guardian1's child placed and school-approved in a first-come window of school1 over a booked session: its bill id.</summary>
     private async Task<(Guid BillId, long BilledFen)> BilledChildAsync()
     {
-        var provider = await Api.ClientForAsync("provider1");
-        var offering = await Ok(await provider.PostAsJsonAsync("/api/offerings", new
-        {
-            title = "合唱（家庭缴费）", summary = "声部训练与合唱", description = "每次 80 分钟：练声、分声部、合排。", category = "Arts", mode = "OnCampus",
-            grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
-            districts = new[] { "110101", "110102", "110105", "110108" },
-        }));
-        var offeringId = offering["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/offerings/{offeringId}/submit", null));
-        await Ok(await (await Api.ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{offeringId}/approve", null));
         var start = DateTimeOffset.UtcNow.AddDays(2);
         start = new DateTimeOffset(start.Year, start.Month, start.Day, 7, 40, 0, TimeSpan.Zero);
-        var session = (await Ok(await provider.PostAsJsonAsync($"/api/offerings/{offeringId}/sessions", new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 })))
-            .AsArray()[0]!["id"]!.GetValue<Guid>();
+        var bookingId = await Api.ConfirmedBookingAsync("合唱（家庭缴费）", start);
         var school = await Api.ClientForAsync("school1");
-        using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-        {
-            Content = JsonContent.Create(new { sessionId = session, pupils = 5, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
-        };
-        book.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var bookingId = (await Ok(await school.SendAsync(book)))["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/bookings/{bookingId}/confirm", null));
         var windowId = (await Ok(await school.PostAsJsonAsync("/api/selection-windows", new
         {
             title = "家庭缴费测试选课", opensAt = DateTimeOffset.UtcNow.AddMinutes(-1), closesAt = DateTimeOffset.UtcNow.AddDays(1), mode = "FirstCome", capPerPupil = 1,

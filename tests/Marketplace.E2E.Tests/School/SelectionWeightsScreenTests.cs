@@ -25,26 +25,8 @@ public sealed class SelectionWeightsScreenTests(Browser browser, HostFixture fix
     public async Task NoActivity_IsAHintBeforeTheClose_AndTheFlagAfterIt()
     {
         Skip.IfNot(Browser.Available, NoBrowser);
-        var provider = await Api.ClientForAsync("provider1");
-        var offering = (await Ok(await provider.PostAsJsonAsync("/api/offerings", new
-        {
-            title = "围棋（抽签）", summary = "黑白之间的思维游戏", description = "每次课 80 分钟：讲解、对弈、复盘。棋具由机构带到学校。", category = "Sports",
-            mode = "OnCampus", grades = new[] { 1, 2, 3, 4, 5, 6 }, minGroup = 1, maxGroup = 40, durationMinutes = 80, priceFen = 1200, minLeadHours = 0,
-            districts = new[] { "110101", "110105" },
-        })))["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/offerings/{offering}/submit", null));
-        await Ok(await (await Api.ClientForAsync("bureau-110105")).PostAsync($"/api/offerings/{offering}/approve", null));
-        var start = DateTimeOffset.UtcNow.AddDays(12);
-        var session = (await Ok(await provider.PostAsJsonAsync($"/api/offerings/{offering}/sessions", new { startsAt = start, endsAt = start.AddMinutes(80), capacity = 40 })))
-            .AsArray()[0]!["id"]!.GetValue<Guid>();
+        var bookingId = await Api.ConfirmedBookingAsync("围棋（抽签）", DateTimeOffset.UtcNow.AddDays(12), pupils: 2);
         var schoolApi = await Api.ClientForAsync("school1");
-        using var book = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-        {
-            Content = JsonContent.Create(new { sessionId = session, pupils = 2, grades = new[] { 1, 2, 3, 4, 5, 6 }, contactName = "王老师", contactPhone = "13800001111" }),
-        };
-        book.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var bookingId = (await Ok(await schoolApi.SendAsync(book)))["id"]!.GetValue<Guid>();
-        await Ok(await provider.PostAsync($"/api/bookings/{bookingId}/confirm", null));
         var windowId = (await Ok(await schoolApi.PostAsJsonAsync("/api/selection-windows", new
         {
             title = "围棋抽签（尚无课后活动优先）", opensAt = DateTimeOffset.UtcNow.AddMinutes(-1), closesAt = DateTimeOffset.UtcNow.AddDays(2), mode = "Lottery",
