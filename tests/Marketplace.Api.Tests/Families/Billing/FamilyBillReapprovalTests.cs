@@ -38,12 +38,7 @@ public sealed class FamilyBillReapprovalTests(RollCallFactory factory) : IClassF
     [Fact]
     public async Task WithdrawnThenApprovedAgain_IsBilledAgain_AndTheWithdrawalCreditStays()
     {
-        var bureau = await factory.ClientForAsync("bureau-110105");
-        await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", new
-        {
-            semester = Semester.Of(DateTimeOffset.UtcNow).Name, subsidyFen = 300, subsidyUnit = "PerLesson", familyCapFen = 350, familyCapUnit = "PerLesson",
-            collectedFees = new[] { new { kind = "Insurance", maxFen = 100, waivedForHardship = true } }, refundRule = new { unit = "PerDay" },
-        })).AssertStatusAsync(200);
+        await FamilyFeePolicy.PutAsync(factory);
         var (provider, sessionId, _) = await SettlementFlowTests.SessionAsync(factory);
         var school = await factory.ClientForAsync("school3");
         var booking = await (await school.SendAsync(SettlementFlowTests.Book(sessionId, Guid.NewGuid().ToString("N"), 2, hardship: 0))).AssertStatusAsync(201);

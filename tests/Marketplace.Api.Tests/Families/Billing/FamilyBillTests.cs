@@ -28,12 +28,7 @@ public sealed class FamilyBillTests(RollCallFactory factory) : IClassFixture<Rol
     /// <summary>The policy (hardship waives the insurance too), a confirmed booking of <paramref name="pupils"/> and a first-come window over it, each pupil applied and class-approved.</summary>
     private async Task<Placed> AppliedAsync(int pupils, int hardshipPupils = 0, string rule = "PerDay")
     {
-        var bureau = await factory.ClientForAsync("bureau-110105");
-        await (await bureau.PutAsJsonAsync("/api/districts/110105/funding-policy", new
-        {
-            semester = Semester.Of(DateTimeOffset.UtcNow).Name, subsidyFen = 300, subsidyUnit = "PerLesson", familyCapFen = 350, familyCapUnit = "PerLesson",
-            collectedFees = new[] { new { kind = "Insurance", maxFen = 100, waivedForHardship = true } }, refundRule = new { unit = rule },
-        })).AssertStatusAsync(200);
+        await FamilyFeePolicy.PutAsync(factory, rule);
         var (provider, sessionId, startsAt) = await SettlementFlowTests.SessionAsync(factory);
         var school = await factory.ClientForAsync("school3");
         var booking = await (await school.SendAsync(SettlementFlowTests.Book(sessionId, Guid.NewGuid().ToString("N"), pupils, hardship: hardshipPupils))).AssertStatusAsync(201);
